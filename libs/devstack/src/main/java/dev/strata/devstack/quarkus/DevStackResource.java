@@ -1,0 +1,53 @@
+package dev.strata.devstack.quarkus;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.strata.devstack.Component;
+import dev.strata.devstack.DevStack;
+
+/**
+ * Starts the real dev stack for a {@code @QuarkusTest} and hands its endpoints to the application as configuration.
+ *
+ * <pre>
+ * &#64;WithTestResource(value = DevStackResource.class, initArgs = &#64;ResourceArg(name = "components", value = "postgres,kafka"))
+ * </pre>
+ *
+ * Init args: {@code components} (comma-separated; default all), {@code schema} (the service's schema; default
+ * {@code strata}). A test gets the running stack in a field annotated {@link InjectDevStack}.
+ */
+public class DevStackResource implements QuarkusTestResourceLifecycleManager {
+
+    private DevStack stack;
+    private String components;
+    private String schema;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        components = initArgs.getOrDefault("components", "");
+        schema = initArgs.getOrDefault("schema", "strata");
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Path root = Path.of("target", "devstack-" + UUID.randomUUID().toString().substring(0, 8));
+        stack = DevStack.start(root, Component.parse(components));
+        return stack.serviceConfig(schema);
+    }
+
+    @Override
+    public void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(stack, new TestInjector.AnnotatedAndMatchesType(InjectDevStack.class,
+                DevStack.class));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.strata.events;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The scheduler asks an ingest worker to load a dataset, as one task of a run. Subject: the task run id.
+ *
+ * @param taskRunId the task run this attempt belongs to
+ * @param runId     the pipeline run
+ * @param namespace the target dataset's namespace
+ * @param dataset   the target dataset's name
+ * @param attempt   1 for the first attempt, incremented on each retry
+ * @param params    connector parameters (never secrets: those are resolved by the worker)
+ */
+public record IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
+        Map<String, String> params) implements StrataEvent {
+
+    public static final String TYPE = "dev.strata.task.ingest.requested.v1";
+
+    public IngestRequested {
+        Objects.requireNonNull(taskRunId, "taskRunId is required");
+        Objects.requireNonNull(runId, "runId is required");
+        Objects.requireNonNull(namespace, "namespace is required");
+        Objects.requireNonNull(dataset, "dataset is required");
+        params = params == null ? Map.of() : Map.copyOf(params);
+    }
+}
