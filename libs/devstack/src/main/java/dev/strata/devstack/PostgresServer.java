@@ -100,7 +100,6 @@ public final class PostgresServer implements ManagedServer {
                     .setDataDirectory(data)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
-                    .setOverrideWorkingDirectory(dir.data("bin").toFile())
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", Ports.LOOPBACK)

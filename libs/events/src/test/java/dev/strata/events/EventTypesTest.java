@@ -32,7 +32,9 @@ class EventTypesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventTypes")
     void instancesReportTheirRecordsType(Class<? extends StrataEvent> eventClass) {
-        StrataEvent sample = Samples.of(eventClass).orElseThrow().data();
+        StrataEvent sample = Samples.of(eventClass)
+                .orElseThrow(() -> new AssertionError("no sample for " + eventClass.getSimpleName()))
+                .data();
 
         assertEquals(EventTypes.typeOf(eventClass), sample.eventType());
     }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class GoldenFileTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Read from the source tree, not the classpath: a stale copy in {@code target/} must not hide a deleted file.
+     */
+    private static final Path GOLDEN_DIR = sourceGoldenDir();
     private final EventCodec codec = new EventCodec();
 
     static Stream<Class<?>> eventTypes() {
@@ -37,8 +42,8 @@ class GoldenFileTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventTypes")
     void encodesAsGoldenFile(Class<? extends StrataEvent> eventClass) throws IOException {
-        EventEnvelope<?> sample = sample(eventClass);
         JsonNode golden = golden(eventClass);
+        EventEnvelope<?> sample = sample(eventClass);
 
         JsonNode encoded = JSON.readTree(codec.encode(sample));
 
@@ -49,10 +54,10 @@ class GoldenFileTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventTypes")
     void decodesGoldenFile(Class<? extends StrataEvent> eventClass) throws IOException {
+        byte[] golden = readGolden(eventClass);
         EventEnvelope<?> sample = sample(eventClass);
-        golden(eventClass);
 
-        EventEnvelope<? extends StrataEvent> decoded = codec.decode(readGolden(eventClass));
+        EventEnvelope<? extends StrataEvent> decoded = codec.decode(golden);
 
         assertEquals(sample, decoded);
         assertEquals(eventClass, decoded.data().getClass());
@@ -62,9 +67,8 @@ class GoldenFileTest {
     @Test
     void everyGoldenFileBelongsToAnEventType() throws IOException {
         Set<String> expected = eventTypes().map(c -> c.getSimpleName() + ".json").collect(Collectors.toSet());
-        Path dir = Path.of("src/test/resources/golden");
         List<String> orphans;
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(GOLDEN_DIR)) {
             orphans = files.map(p -> p.getFileName().toString()).filter(name -> !expected.contains(name)).toList();
         }
         assertTrue(orphans.isEmpty(), () -> "golden files without an event type: " + orphans);
@@ -82,13 +86,25 @@ class GoldenFileTest {
     }
 
     private static byte[] readGolden(Class<? extends StrataEvent> eventClass) throws IOException {
-        String resource = "/golden/" + eventClass.getSimpleName() + ".json";
-        try (InputStream in = GoldenFileTest.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                fail("no golden file src/test/resources" + resource + " for " + EventTypes.typeOf(eventClass)
-                        + "; write it by hand: it is the contract consumers rely on");
+        Path file = GOLDEN_DIR.resolve(eventClass.getSimpleName() + ".json");
+        if (!Files.isRegularFile(file)) {
+            fail("no golden file src/test/resources/golden/" + file.getFileName() + " for "
+                    + EventTypes.typeOf(eventClass) + "; write it by hand: it is the contract consumers rely on");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static Path sourceGoldenDir() {
+        try {
+            Path testClasses = Path
+                    .of(GoldenFileTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = testClasses.resolve("../../src/test/resources/golden").normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new UncheckedIOException(new IOException("golden file directory not found: " + dir));
             }
-            return in.readAllBytes();
+            return dir;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
