@@ -1,0 +1,539 @@
+package dev.strata.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import dev.strata.devstack.DevStack;
+
+class OutboxRelayTest {
+
+    private static final int KEYS = 20;
+    private static final int WRITERS = 4;
+    private static final String TYPE = "dev.strata.test.thing.happened.v1";
+
+    @Test
+    void publishesEveryCommittedEventOnceInKeyOrderDespiteACrashAndAKafkaOutage() throws Exception {
+        DevStack stack = TestStack.get();
+        String schema = TestStack.createSchema("relay");
+        DataSource dataSource = TestStack.dataSource(schema);
+        String topic = "strata.test.outbox." + schema;
+        Writers writers = new Writers(dataSource, topic);
+
+        // committed in many small transactions by concurrent writers, each the only writer of its keys
+        writers.write(1200);
+        Set<UUID> rolledBack = writers.writeRolledBack(5);
+
+        // a relay in its own JVM: 3 rounds of 200 commit, the 4th freezes once Kafka has acknowledged 100 of its
+        // records, and the process is killed -9 there, while the writers keep writing
+        Set<UUID> markedAtCrash;
+        Set<UUID> unmarkedAtCrash;
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try (RelayChild child = RelayChild.start(stack, schema, 200, 700)) {
+            Future<?> moreWrites = background.submit(() -> {
+                writers.write(800);
+                return null;
+            });
+            child.awaitLine("FROZEN", Duration.ofSeconds(60));
+            moreWrites.get(60, TimeUnit.SECONDS);
+            assertEquals(600, publishedRows(dataSource), "the killed relay committed 3 whole rounds");
+            child.kill();
+            markedAtCrash = eventIds(dataSource, "published_at IS NOT NULL", 600);
+            unmarkedAtCrash = eventIds(dataSource, "published_at IS NULL", 200);
+        } finally {
+            background.shutdownNow();
+        }
+
+        // Kafka goes down; events are still written, and a fresh relay fails to publish them
+        stack.kafka().stop();
+        OutboxRelay.Settings settings = OutboxRelay.Settings.defaults(stack.kafka().bootstrapServers())
+                .withDeliveryTimeout(Duration.ofSeconds(3))
+                .withMaxBackoff(Duration.ofSeconds(1));
+        try (OutboxRelay relay = new OutboxRelay(dataSource, settings)) {
+            relay.start();
+            writers.write(300);
+            relay.wakeUp();
+            await("the relay to fail while Kafka is down", Duration.ofSeconds(30), () -> relay.failureCount() > 0);
+            assertEquals(writers.committed.size() - 600, relay.pendingCount(),
+                    "nothing is marked published while Kafka is down");
+            assertTrue(relay.lastFailure().isPresent());
+
+            stack.kafka().start();
+            await("the relay to publish everything", Duration.ofSeconds(60), () -> relay.pendingCount() == 0);
+            assertEquals(writers.committed.size() - 600, relay.publishedCount());
+        }
+        assertEquals(0, unpublishedRows(dataSource), "no unpublished rows are left");
+        assertEquals(2300, writers.committed.size());
+
+        // a consumer with a fresh group reads the whole topic and applies it through the idempotent consumer
+        List<UUID> onTopic = consumeAll(stack, dataSource, topic, writers);
+
+        Set<UUID> distinctOnTopic = new HashSet<>(onTopic);
+        assertEquals(writers.committed.keySet(), distinctOnTopic, "every committed event arrived, nothing else");
+        assertTrue(rolledBack.stream().noneMatch(distinctOnTopic::contains), "no rolled-back event was published");
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM received")) {
+            rs.next();
+            assertEquals(writers.committed.size(), rs.getInt(1), "one row per event in the consumer's table");
+            assertEquals(writers.committed.size(), rs.getInt(2));
+        }
+        Map<UUID, Integer> copies = new HashMap<>();
+        onTopic.forEach(id -> copies.merge(id, 1, Integer::sum));
+        long resent = unmarkedAtCrash.stream().filter(id -> copies.get(id) >= 2).count();
+        assertTrue(resent >= 100, "rows sent but not marked by the killed relay were sent again (" + resent + ")");
+        assertEquals(onTopic.size() - distinctOnTopic.size(), copies.values().stream().mapToInt(n -> n - 1).sum());
+        assertTrue(markedAtCrash.stream().allMatch(id -> copies.get(id) == 1), "rows marked published are not resent");
+
+        // per key, the events were handled in the order they were written
+        Map<String, List<Integer>> handled = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT event_key, n FROM received ORDER BY seq")) {
+            while (rs.next()) {
+                handled.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getInt(2));
+            }
+        }
+        assertEquals(KEYS, handled.size());
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT key, n FROM thing")) {
+            while (rs.next()) {
+                assertEquals(writers.lastN(rs.getString(1)), rs.getInt(2), "state and events of " + rs.getString(1));
+            }
+        }
+        handled.forEach((key, ns) -> {
+            List<Integer> written = new ArrayList<>();
+            for (int n = 1; n <= writers.lastN(key); n++) {
+                written.add(n);
+            }
+            assertEquals(written, ns, "order of " + key);
+        });
+    }
+
+    @Test
+    void onlyOneRelayPerSchemaPublishesAtATime() throws Exception {
+        DevStack stack = TestStack.get();
+        String schemaA = TestStack.createSchema("lock_a");
+        String schemaB = TestStack.createSchema("lock_b");
+        DataSource a = TestStack.dataSource(schemaA);
+        DataSource b = TestStack.dataSource(schemaB);
+        new Writers(a, "strata.test.outbox." + schemaA).write(10);
+        new Writers(b, "strata.test.outbox." + schemaB).write(10);
+        OutboxRelay.Settings settings = OutboxRelay.Settings.defaults(stack.kafka().bootstrapServers());
+
+        try (OutboxRelay relayA = new OutboxRelay(a, settings); OutboxRelay relayB = new OutboxRelay(b, settings)) {
+            try (Connection otherReplica = a.getConnection()) {
+                otherReplica.setAutoCommit(false);
+                try (Statement s = otherReplica.createStatement();
+                        ResultSet rs = s.executeQuery(OutboxRelay.TRY_LOCK)) {
+                    rs.next();
+                    assertTrue(rs.getBoolean(1));
+                }
+                assertEquals(OptionalInt.empty(), relayA.publishBatch(), "schema A is being published by another");
+                assertEquals(OptionalInt.empty(), relayA.cleanup());
+                assertEquals(10, relayA.pendingCount());
+                assertEquals(OptionalInt.of(10), relayB.publishBatch(), "schema B has a lock of its own");
+                otherReplica.rollback();
+            }
+            assertEquals(OptionalInt.of(10), relayA.publishBatch());
+            assertEquals(OptionalInt.of(0), relayA.publishBatch());
+            assertEquals(0, relayA.pendingCount());
+        }
+    }
+
+    @Test
+    void cleanupDeletesPublishedRowsAndMarksPastTheirRetention() throws Exception {
+        String schema = TestStack.createSchema("cleanup");
+        DataSource dataSource = TestStack.dataSource(schema);
+        Writers writers = new Writers(dataSource, "strata.test.outbox." + schema);
+        writers.write(3);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE outbox SET published_at = now() - interval '8 days'"
+                    + " WHERE id = (SELECT min(id) FROM outbox)");
+            s.execute("UPDATE outbox SET published_at = now() - interval '6 days'"
+                    + " WHERE id = (SELECT min(id) FROM outbox WHERE published_at IS NULL)");
+            s.execute("INSERT INTO processed_event (consumer, event_id, processed_at) VALUES"
+                    + " ('c', gen_random_uuid(), now() - interval '15 days'), ('c', gen_random_uuid(), now())");
+        }
+        // Kafka is never contacted for a cleanup
+        OutboxRelay relay = new OutboxRelay(dataSource, OutboxRelay.Settings.defaults("127.0.0.1:1"));
+
+        assertEquals(OptionalInt.of(2), relay.cleanup());
+
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*), count(published_at) FROM outbox")) {
+                rs.next();
+                assertEquals(2, rs.getInt(1), "the recent published row and the unpublished one stay");
+                assertEquals(1, rs.getInt(2));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM processed_event")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
+    void theWriterOnlyWritesInTheCallersTransaction() throws Exception {
+        String schema = TestStack.createSchema("writer");
+        DataSource dataSource = TestStack.dataSource(schema);
+        OutboxMessage message = new OutboxMessage(UUID.randomUUID(), "t", "k", TYPE, new byte[]{1});
+        try (Connection c = dataSource.getConnection()) {
+            assertThrows(IllegalStateException.class, () -> new OutboxWriter().append(c, message));
+        }
+        assertEquals(0, unpublishedRows(dataSource));
+        assertThrows(IllegalArgumentException.class, () -> new OutboxMessage(UUID.randomUUID(), "t", "k", TYPE,
+                new byte[0], Map.of(OutboxMessage.ID_HEADER, "x")));
+    }
+
+    /** Reads the topic from the beginning to its end, applying each record once through the idempotent consumer. */
+    private static List<UUID> consumeAll(DevStack stack, DataSource dataSource, String topic, Writers writers)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE received (seq bigserial PRIMARY KEY, event_id uuid NOT NULL,"
+                    + " event_key text NOT NULL, n int NOT NULL)");
+        }
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        IdempotentConsumer idempotent = new IdempotentConsumer();
+        List<UUID> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
+                Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            consumer.subscribe(List.of(topic));
+            Map<TopicPartition, Long> end = null;
+            while (end == null || !reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    fail("the topic was not read to its end within 60 s; " + seen.size() + " records so far");
+                }
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (end == null && !consumer.assignment().isEmpty()) {
+                    end = consumer.endOffsets(consumer.assignment());
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    UUID id = UUID.fromString(header(record, OutboxMessage.ID_HEADER));
+                    seen.add(id);
+                    Written written = writers.committed.get(id);
+                    if (written == null) {
+                        fail("event " + id + " was published but never committed");
+                    }
+                    assertEquals(TYPE, header(record, OutboxMessage.TYPE_HEADER));
+                    assertEquals(written.key(), record.key());
+                    assertEquals(String.valueOf(written.n()), header(record, "x-strata-n"));
+                    assertEquals(written.payload(), new String(record.value(), StandardCharsets.UTF_8));
+                    idempotent.processOnce(tx, "outbox-relay-test", id, work -> {
+                        try (PreparedStatement insert = work.prepareStatement(
+                                "INSERT INTO received (event_id, event_key, n) VALUES (?, ?, ?)")) {
+                            insert.setObject(1, id);
+                            insert.setString(2, record.key());
+                            insert.setInt(3, written.n());
+                            insert.executeUpdate();
+                        }
+                    });
+                }
+                tx.commit();
+            }
+        }
+        return seen;
+    }
+
+    private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long publishedRows(DataSource dataSource) throws SQLException {
+        return count(dataSource, "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL");
+    }
+
+    private static long unpublishedRows(DataSource dataSource) throws SQLException {
+        return count(dataSource, "SELECT count(*) FROM outbox WHERE published_at IS NULL");
+    }
+
+    private static long count(DataSource dataSource, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The ids of the first {@code limit} outbox rows (in id order) that match the condition. */
+    private static Set<UUID> eventIds(DataSource dataSource, String condition, int limit) throws SQLException {
+        Set<UUID> ids = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT event_id FROM outbox WHERE " + condition + " ORDER BY id LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        assertEquals(limit, ids.size());
+        return ids;
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    record Written(String key, int n, String payload) {
+    }
+
+    /**
+     * Writes events as a service would: small transactions of 1 to 3 events about one key. Writer thread {@code w} owns
+     * the keys {@code k} with {@code k % WRITERS == w}, so writes of a key are serialized, as they are when a key names
+     * an entity whose row the transaction updates. Remembers what was committed.
+     */
+    static final class Writers {
+
+        final Map<UUID, Written> committed = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> lastN = new ConcurrentHashMap<>();
+        private final DataSource dataSource;
+        private final String topic;
+        private final OutboxWriter writer = new OutboxWriter();
+
+        private static final String UPSERT_THING = """
+                INSERT INTO thing (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = excluded.n
+                """;
+
+        Writers(DataSource dataSource, String topic) throws SQLException {
+            this.dataSource = dataSource;
+            this.topic = topic;
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS thing (key text PRIMARY KEY, n int NOT NULL)");
+            }
+            for (int k = 0; k < KEYS; k++) {
+                lastN.put(key(k), new AtomicInteger());
+            }
+        }
+
+        int lastN(String key) {
+            return lastN.get(key).get();
+        }
+
+        void write(int events) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+            try {
+                List<Future<Void>> done = new ArrayList<>();
+                for (int w = 0; w < WRITERS; w++) {
+                    int writer = w;
+                    int share = events / WRITERS + (w < events % WRITERS ? 1 : 0);
+                    done.add(pool.submit(() -> {
+                        writeAs(writer, share);
+                        return null;
+                    }));
+                }
+                for (Future<Void> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private void writeAs(int writerIndex, int events) throws SQLException {
+            List<String> keys = new ArrayList<>();
+            for (int k = writerIndex; k < KEYS; k += WRITERS) {
+                keys.add(key(k));
+            }
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                try (Statement s = tx.createStatement()) {
+                    // the test does not crash PostgreSQL; this only makes the many small commits cheap
+                    s.execute("SET synchronous_commit = off");
+                }
+                int written = 0;
+                while (written < events) {
+                    String key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+                    int size = Math.min(events - written, 1 + ThreadLocalRandom.current().nextInt(3));
+                    Map<UUID, Written> batch = new HashMap<>();
+                    List<OutboxMessage> messages = new ArrayList<>();
+                    int n = lastN.get(key).get();
+                    for (int i = 0; i < size; i++) {
+                        n++;
+                        UUID id = UUID.randomUUID();
+                        String payload = "{\"key\":\"" + key + "\",\"n\":" + n + "}";
+                        batch.put(id, new Written(key, n, payload));
+                        messages.add(new OutboxMessage(id, topic, key, TYPE, payload.getBytes(StandardCharsets.UTF_8),
+                                Map.of("x-strata-n", String.valueOf(n))));
+                    }
+                    // the state change the events describe
+                    try (PreparedStatement state = tx.prepareStatement(UPSERT_THING)) {
+                        state.setString(1, key);
+                        state.setInt(2, n);
+                        state.executeUpdate();
+                    }
+                    writer.appendAll(tx, messages);
+                    tx.commit();
+                    lastN.get(key).set(n);
+                    committed.putAll(batch);
+                    written += size;
+                }
+            }
+        }
+
+        /** One transaction of {@code events} events that is rolled back; returns their ids. */
+        Set<UUID> writeRolledBack(int events) throws SQLException {
+            Set<UUID> ids = new HashSet<>();
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                try (PreparedStatement state = tx.prepareStatement(UPSERT_THING)) {
+                    state.setString(1, key(0));
+                    state.setInt(2, -1);
+                    state.executeUpdate();
+                }
+                List<OutboxMessage> messages = new ArrayList<>();
+                for (int i = 0; i < events; i++) {
+                    UUID id = UUID.randomUUID();
+                    ids.add(id);
+                    messages.add(new OutboxMessage(id, topic, key(0), TYPE, "{\"rolledBack\":true}".getBytes(
+                            StandardCharsets.UTF_8)));
+                }
+                writer.appendAll(tx, messages);
+                tx.rollback();
+            }
+            return ids;
+        }
+
+        private static String key(int k) {
+            return String.format("key-%02d", k);
+        }
+    }
+
+    /** The relay of {@link RelayProcess}, in a child JVM that the test kills with SIGKILL. */
+    static final class RelayChild implements AutoCloseable {
+
+        private final Process process;
+        private final List<String> lines = new ArrayList<>();
+        private final CountDownLatch exited = new CountDownLatch(1);
+
+        private RelayChild(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process is gone
+                } finally {
+                    exited.countDown();
+                }
+            }, "relay-child-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static RelayChild start(DevStack stack, String schema, int batchSize, int freezeAfterAcks) throws IOException {
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            Path log = Path.of("target", "relay-child-" + schema + ".log");
+            Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1",
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                    System.getProperty("java.class.path"), RelayProcess.class.getName(), stack.postgres().jdbcUrl(),
+                    stack.postgres().user(), schema, stack.kafka().bootstrapServers(), String.valueOf(batchSize),
+                    String.valueOf(freezeAfterAcks))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new RelayChild(process);
+        }
+
+        void awaitLine(String prefix, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (lines) {
+                while (lines.stream().noneMatch(l -> l.startsWith(prefix))) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || (!process.isAlive() && exited.getCount() == 0)) {
+                        fail("the relay process did not print " + prefix + " (alive: " + process.isAlive()
+                                + ", output: " + lines + "); see target/relay-child-*.log");
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+                }
+            }
+        }
+
+        /** SIGKILL: no shutdown hook, no rollback from the JVM; PostgreSQL sees the connection drop. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the relay process is gone");
+            assertFalse(process.isAlive());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                kill();
+            }
+        }
+    }
+}
