@@ -101,8 +101,9 @@ public final class KafkaServer extends ProcessServer {
     private void format(List<String> jvm, Path config) {
         String clusterId = dir.value("kafka.cluster.id", KafkaServer::newClusterId);
         List<String> command = new ArrayList<>(jvm);
-        command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(),
-                "--ignore-formatted"));
+        command.addAll(
+                List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "-c", config.toString(),
+                        "--ignore-formatted"));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
@@ -118,10 +119,18 @@ public final class KafkaServer extends ProcessServer {
         }
     }
 
-    /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what Kafka's Uuid prints). */
-    private static String newClusterId() {
+    /**
+     * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what Kafka's Uuid prints); like Kafka's
+     * own, never starting with '-', which command-line parsers would take for an option.
+     */
+    static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 }

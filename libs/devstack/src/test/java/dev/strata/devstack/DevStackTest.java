@@ -91,6 +91,15 @@ class DevStackTest {
         assertEquals("unknown dev-stack component 'mysql': use any of postgres, kafka, s3, redis", e.getMessage());
     }
 
+    @Test
+    void kafkaClusterIdsNeverLookLikeOptions() {
+        for (int i = 0; i < 5_000; i++) {
+            String id = KafkaServer.newClusterId();
+            assertEquals(22, id.length());
+            assertFalse(id.startsWith("-"), id);
+        }
+    }
+
     private static String redis(int port, String command) throws Exception {
         try (Socket socket = new Socket(Ports.LOOPBACK, port)) {
             OutputStream out = socket.getOutputStream();

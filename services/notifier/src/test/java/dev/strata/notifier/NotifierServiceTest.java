@@ -12,7 +12,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka"),
-        @ResourceArg(name = "schema", value = "notifier") })
+        @ResourceArg(name = "schema", value = "notifier")})
 class NotifierServiceTest extends ServiceContractTest {
 
     @Override

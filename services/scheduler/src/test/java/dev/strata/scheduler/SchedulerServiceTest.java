@@ -12,7 +12,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka"),
-        @ResourceArg(name = "schema", value = "scheduler") })
+        @ResourceArg(name = "schema", value = "scheduler")})
 class SchedulerServiceTest extends ServiceContractTest {
 
     @Override

@@ -1,8 +1,12 @@
 package dev.strata.devstack.quarkus;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -42,6 +46,16 @@ public class DevStackResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (stack != null) {
             stack.close();
+            // a test's stack is disposable: do not let 50+ MB per run pile up under target/
+            deleteRecursively(stack.root());
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: target/ is cleaned by the build anyway
         }
     }
 
