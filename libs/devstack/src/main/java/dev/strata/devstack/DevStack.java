@@ -86,10 +86,10 @@ public final class DevStack implements AutoCloseable {
     }
 
     /**
-     * The configuration a Strata service needs to use this stack, as Quarkus/MicroProfile property names. {@code schema}
-     * is the service's own schema in the metadata database.
+     * The configuration a Strata service needs to use this stack, as Quarkus/MicroProfile property names. Each service
+     * picks its own schema in the metadata database ({@code strata.<service>.schema}).
      */
-    public Map<String, String> serviceConfig(String schema) {
+    public Map<String, String> serviceConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         if (components.contains(Component.POSTGRES)) {
             config.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl());

@@ -11,8 +11,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka"),
-        @ResourceArg(name = "schema", value = "auth")})
+        @ResourceArg(name = "components", value = "postgres,kafka")})
 class AuthServiceTest extends ServiceContractTest {
 
     @Override

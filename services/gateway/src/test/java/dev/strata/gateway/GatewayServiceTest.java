@@ -11,8 +11,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka,redis"),
-        @ResourceArg(name = "schema", value = "gateway")})
+        @ResourceArg(name = "components", value = "postgres,kafka,redis")})
 class GatewayServiceTest extends ServiceContractTest {
 
     @Override

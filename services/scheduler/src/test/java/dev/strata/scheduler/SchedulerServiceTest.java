@@ -11,8 +11,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka"),
-        @ResourceArg(name = "schema", value = "scheduler")})
+        @ResourceArg(name = "components", value = "postgres,kafka")})
 class SchedulerServiceTest extends ServiceContractTest {
 
     @Override

@@ -11,8 +11,7 @@ import dev.strata.devstack.quarkus.ServiceContractTest;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka,s3"),
-        @ResourceArg(name = "schema", value = "transform")})
+        @ResourceArg(name = "components", value = "postgres,kafka,s3")})
 class TransformServiceTest extends ServiceContractTest {
 
     @Override

@@ -20,26 +20,24 @@ import dev.strata.devstack.DevStack;
  * &#64;WithTestResource(value = DevStackResource.class, initArgs = &#64;ResourceArg(name = "components", value = "postgres,kafka"))
  * </pre>
  *
- * Init args: {@code components} (comma-separated; default all), {@code schema} (the service's schema; default
- * {@code strata}). A test gets the running stack in a field annotated {@link InjectDevStack}.
+ * Init arg: {@code components} (comma-separated; default all). A test gets the running stack in a field annotated
+ * {@link InjectDevStack}.
  */
 public class DevStackResource implements QuarkusTestResourceLifecycleManager {
 
     private DevStack stack;
     private String components;
-    private String schema;
 
     @Override
     public void init(Map<String, String> initArgs) {
         components = initArgs.getOrDefault("components", "");
-        schema = initArgs.getOrDefault("schema", "strata");
     }
 
     @Override
     public Map<String, String> start() {
         Path root = Path.of("target", "devstack-" + UUID.randomUUID().toString().substring(0, 8));
         stack = DevStack.start(root, Component.parse(components));
-        return stack.serviceConfig(schema);
+        return stack.serviceConfig();
     }
 
     @Override
