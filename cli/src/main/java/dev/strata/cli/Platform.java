@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +75,7 @@ final class Platform {
 
     /** Starts PostgreSQL, Kafka, S3 and Redis and waits until each one serves. */
     void startInfrastructure() {
-        DevStack started = DevStack.start(dataDir, EnumSet.allOf(Component.class));
+        DevStack started = DevStack.start(dataDir, Component.INFRASTRUCTURE);
         synchronized (this) {
             stack = started;
             if (stopping) {
@@ -92,12 +91,22 @@ final class Platform {
         record(PlatformState.Phase.STARTING);
     }
 
+    static final String ADMIN_USERNAME = "admin";
+    static final String ADMIN_PASSWORD_KEY = "auth.admin-password";
+
+    private static int authPort(List<ServiceProcess> services) {
+        return services.stream().filter(s -> s.name().equals("auth")).mapToInt(ServiceProcess::port).findFirst()
+                .orElse(0);
+    }
+
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
     void startServices(List<ServiceProcess> toStart, String javaBinary, List<String> javaOpts, boolean jsonLogs) {
         Map<String, String> shared = new LinkedHashMap<>();
         for (ServiceProcess service : toStart) {
             shared.put(DevStack.envName("strata.services." + service.name() + ".url"), service.url());
         }
+        // the built-in issuer is the auth service (docs/adr/0003-identity-and-access.md)
+        shared.put(DevStack.envName("strata.auth.issuer"), "http://127.0.0.1:" + authPort(toStart));
         shared.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         shared.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", Boolean.toString(jsonLogs));
         for (ServiceProcess service : toStart) {
@@ -105,6 +114,12 @@ final class Platform {
             stack.serviceConfig().forEach((key, value) -> env.put(DevStack.envName(key), value));
             env.putAll(shared);
             env.put("QUARKUS_HTTP_PORT", Integer.toString(service.port()));
+            if (service.name().equals("auth")) {
+                // the first admin: generated once per data directory, kept owner-only, never printed
+                env.put(DevStack.envName("strata.auth.bootstrap.admin-username"), ADMIN_USERNAME);
+                env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
+                env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
+            }
             synchronized (this) {
                 if (stopping) {
                     throw new StrataException("interrupted while starting the services");

@@ -23,19 +23,32 @@ final class ProcessStats {
     }
 
     /**
-     * Resident set size in kB of the process and, with {@code withDescendants}, of all its descendants (PostgreSQL
-     * runs one process per backend and helper); empty when unknown (no {@code /proc}, process gone).
+     * Resident memory in kB of the process; with {@code withDescendants} (PostgreSQL runs one process per backend and
+     * helper) the proportional set size of the process and all its descendants, so that shared memory is counted
+     * once, not once per process. Empty when unknown (no {@code /proc}, process gone).
      */
     static OptionalLong rssKb(ProcessHandle process, boolean withDescendants) {
-        OptionalLong own = rssKb(process.pid());
-        if (own.isEmpty() || !withDescendants) {
+        if (!withDescendants) {
+            return rssKb(process.pid());
+        }
+        OptionalLong own = pssKb(process.pid()).isPresent() ? pssKb(process.pid()) : rssKb(process.pid());
+        if (own.isEmpty()) {
             return own;
         }
         long total = own.getAsLong();
         try (Stream<ProcessHandle> descendants = process.descendants()) {
-            total += descendants.mapToLong(d -> rssKb(d.pid()).orElse(0)).sum();
+            total += descendants.mapToLong(d -> pssKb(d.pid()).orElse(0)).sum();
         }
         return OptionalLong.of(total);
+    }
+
+    /** Proportional set size from {@code /proc/<pid>/smaps_rollup}. */
+    static OptionalLong pssKb(long pid) {
+        try {
+            return parseKb(Files.readString(Path.of("/proc", Long.toString(pid), "smaps_rollup")), "Pss:");
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     static OptionalLong rssKb(long pid) {
@@ -48,9 +61,13 @@ final class ProcessStats {
 
     /** The {@code VmRSS} line of a {@code /proc/<pid>/status} text, e.g. {@code "VmRSS:	  123456 kB"}. */
     static OptionalLong parseVmRssKb(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                String number = line.substring("VmRSS:".length()).replace("kB", "").strip();
+        return parseKb(status, "VmRSS:");
+    }
+
+    private static OptionalLong parseKb(String text, String field) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(field)) {
+                String number = line.substring(field.length()).replace("kB", "").strip();
                 return OptionalLong.of(Long.parseLong(number));
             }
         }

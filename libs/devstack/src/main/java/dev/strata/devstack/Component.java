@@ -9,12 +9,18 @@ public enum Component {
     POSTGRES,
     KAFKA,
     S3,
-    REDIS;
+    REDIS,
+    /** Not infrastructure: the real auth service (the token issuer), for tests of services that check tokens. */
+    AUTH;
 
-    /** Parses a comma-separated list such as {@code "postgres,kafka"}; blank means all. */
+    /** The servers Strata runs on: everything but the auth service. */
+    public static final Set<Component> INFRASTRUCTURE = java.util.Collections.unmodifiableSet(EnumSet.of(POSTGRES,
+            KAFKA, S3, REDIS));
+
+    /** Parses a comma-separated list such as {@code "postgres,kafka"}; blank means all the infrastructure. */
     public static Set<Component> parse(String list) {
         if (list == null || list.isBlank()) {
-            return EnumSet.allOf(Component.class);
+            return EnumSet.copyOf(INFRASTRUCTURE);
         }
         Set<Component> result = EnumSet.noneOf(Component.class);
         for (String part : list.split(",")) {
@@ -26,7 +32,7 @@ public enum Component {
                 result.add(valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new DevStackException(
-                        "unknown dev-stack component '" + name + "': use any of postgres, kafka, s3, redis");
+                        "unknown dev-stack component '" + name + "': use any of postgres, kafka, s3, redis, auth");
             }
         }
         return result;

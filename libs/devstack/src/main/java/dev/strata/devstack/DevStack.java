@@ -31,12 +31,22 @@ public final class DevStack implements AutoCloseable {
         this.dir = new StackDirectory(root);
         this.components = Collections.unmodifiableSet(EnumSet.copyOf(components));
         for (Component component : this.components) {
+            if (component == Component.AUTH) {
+                continue; // it needs the others' configuration: created below
+            }
             servers.put(component, switch (component) {
                 case POSTGRES -> new PostgresServer(dir);
                 case KAFKA -> new KafkaServer(dir);
                 case S3 -> new S3Server(dir);
                 case REDIS -> new RedisServer(dir);
+                case AUTH -> throw new IllegalStateException();
             });
+        }
+        if (this.components.contains(Component.AUTH)) {
+            if (!this.components.containsAll(Set.of(Component.POSTGRES, Component.KAFKA))) {
+                throw new DevStackException("the auth component needs postgres and kafka in the same dev stack");
+            }
+            servers.put(Component.AUTH, new AuthServer(dir, serviceConfig()));
         }
     }
 
@@ -85,6 +95,10 @@ public final class DevStack implements AutoCloseable {
         return (RedisServer) server(Component.REDIS);
     }
 
+    public AuthServer auth() {
+        return (AuthServer) server(Component.AUTH);
+    }
+
     /**
      * The configuration a Strata service needs to use this stack, as Quarkus/MicroProfile property names. Each service
      * picks its own schema in the metadata database ({@code strata.<service>.schema}).
@@ -109,7 +123,23 @@ public final class DevStack implements AutoCloseable {
         if (components.contains(Component.REDIS)) {
             config.put("quarkus.redis.hosts", redis().uri());
         }
+        if (components.contains(Component.AUTH) && servers.containsKey(Component.AUTH)) {
+            config.put("strata.auth.issuer", auth().issuer());
+        }
         return config;
+    }
+
+    /**
+     * A credential generated once for this stack's directory and kept there owner-only (e.g. the first admin's
+     * password of a local platform); never logged.
+     */
+    public String secret(String key) {
+        return dir.secret(key);
+    }
+
+    /** A 256-bit key (base64) generated once for this stack's directory and kept there owner-only. */
+    public String key256(String key) {
+        return dir.key256(key);
     }
 
     /** The environment-variable name Quarkus maps to a property name ({@code a.b-c} → {@code A_B_C}). */
@@ -148,9 +178,16 @@ public final class DevStack implements AutoCloseable {
     }
 
     private void startAll() {
+        startInParallel(servers.values().stream().filter(s -> !(s instanceof AuthServer)).toList());
+        if (servers.containsKey(Component.AUTH)) {
+            auth().start();
+        }
+    }
+
+    private void startInParallel(List<ManagedServer> toStart) {
         List<Thread> threads = new ArrayList<>();
         List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
-        for (ManagedServer server : servers.values()) {
+        for (ManagedServer server : toStart) {
             Thread thread = new Thread(() -> {
                 try {
                     server.start();

@@ -29,6 +29,11 @@ abstract class ProcessServer implements ManagedServer {
     /** The command line; prepared files (configuration, formatted storage) are written here too. */
     protected abstract List<String> command();
 
+    /** Environment variables added to the child's (for configuration that must not show on its command line). */
+    protected java.util.Map<String, String> environment() {
+        return java.util.Map.of();
+    }
+
     /** A line of the log that says the server is ready, or null when an open port is enough. */
     protected String readyLine() {
         return null;
@@ -69,6 +74,7 @@ abstract class ProcessServer implements ManagedServer {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("JAVA_TOOL_OPTIONS"));
+        builder.environment().putAll(environment());
         try {
             process = builder.start();
         } catch (IOException e) {

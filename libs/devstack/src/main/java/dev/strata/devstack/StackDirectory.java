@@ -85,6 +85,15 @@ public final class StackDirectory {
         });
     }
 
+    /** A 256-bit key generated once for this directory, base64 (for AES keys such as auth's key-encryption key). */
+    public synchronized String key256(String key) {
+        return value(key, () -> {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            return java.util.Base64.getEncoder().encodeToString(bytes);
+        });
+    }
+
     public synchronized String value(String key, Supplier<String> initial) {
         String known = settings.getProperty(key);
         if (known == null) {

@@ -6,12 +6,11 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.auth.testing.AuthTestStack;
 import dev.strata.devstack.quarkus.ServiceContractTest;
 
 @QuarkusTest
-@WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka")})
+@WithTestResource(value = AuthTestStack.class, initArgs = @ResourceArg(name = "components", value = "postgres,kafka"))
 class AuthServiceTest extends ServiceContractTest {
 
     @Override

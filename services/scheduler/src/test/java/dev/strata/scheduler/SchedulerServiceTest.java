@@ -7,12 +7,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.strata.devstack.quarkus.DevStackResource;
-import dev.strata.devstack.quarkus.ServiceContractTest;
+import dev.strata.devstack.quarkus.SecuredServiceContractTest;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
-        @ResourceArg(name = "components", value = "postgres,kafka")})
-class SchedulerServiceTest extends ServiceContractTest {
+        @ResourceArg(name = "components", value = "postgres,kafka,auth")})
+class SchedulerServiceTest extends SecuredServiceContractTest {
 
     @Override
     protected String schema() {
