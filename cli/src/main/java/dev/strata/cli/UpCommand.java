@@ -174,6 +174,8 @@ final class UpCommand implements Callable<Integer> {
                     server.pid().orElse(0));
         }
         out.println("Logs: " + root.resolve("logs") + "/<name>.log");
+        out.println("Sign in as '" + Platform.ADMIN_USERNAME + "': the password is " + Platform.ADMIN_PASSWORD_KEY
+                + " in " + root.resolve("stack.properties") + " (owner-only; generated once, never printed).");
         out.println();
         out.println("Press Ctrl-C or run ./strata down to stop.");
         out.flush();
