@@ -8,10 +8,12 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.ServiceContractTest;
+import dev.strata.gateway.support.TestUpstreams;
 
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,redis")})
+@WithTestResource(TestUpstreams.class)
 class GatewayServiceTest extends ServiceContractTest {
 
     @Override
