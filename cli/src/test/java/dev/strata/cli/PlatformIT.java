@@ -77,6 +77,11 @@ class PlatformIT {
                         + service.port() + "\\s+ready\\s+\\d+ MB").matcher(status.output()).find(), status.output());
             }
 
+            // one login through the gateway: the admin signs in at the issuer behind it, and the token opens a service
+            if (expected.containsAll(List.of("gateway", "auth", "registry"))) {
+                signInThroughTheGateway(dataDir, state);
+            }
+
             // a service killed with SIGKILL is reported in plain words; the others keep running
             Entry victim = state.services().stream().filter(s -> s.name().equals("registry")).findFirst()
                     .orElse(state.services().get(0));
@@ -117,6 +122,28 @@ class PlatformIT {
     private int infraOrder(String a, String b) {
         List<String> order = List.of("postgres", "kafka", "s3", "redis");
         return Integer.compare(order.indexOf(a), order.indexOf(b));
+    }
+
+    private static void signInThroughTheGateway(Path dataDir, PlatformState state) throws Exception {
+        int gatewayPort = state.services().stream().filter(s -> s.name().equals("gateway")).findFirst().orElseThrow()
+                .port();
+        java.util.Properties stack = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("stack.properties"))) {
+            stack.load(in);
+        }
+        String gateway = "http://127.0.0.1:" + gatewayPort;
+        String token = new dev.strata.devstack.quarkus.IssuerClient(gateway,
+                stack.getProperty("auth.admin-password")).adminToken();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var access = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway
+                + "/api/registry/v1/access")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, access.statusCode(), access.body());
+        assertTrue(access.body().contains("\"principal\":\"admin\""), access.body());
+        assertTrue(access.body().contains("\"*\":\"admin\""), access.body());
+        var anonymous = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway
+                + "/api/registry/v1/access")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
     }
 
     /** Every process below {@code root}, by pid, so that the test can check that down ended them all. */

@@ -32,18 +32,28 @@ public final class IssuerClient {
     private static final String CLI = "strata-cli";
     private static final String CLI_REDIRECT = "http://127.0.0.1:53682/callback";
 
-    private final AuthServer auth;
+    private final String baseUrl;
+    private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private String adminToken;
 
     public IssuerClient(AuthServer auth) {
-        this.auth = auth;
+        this(auth.issuer(), auth.adminPassword());
+    }
+
+    /**
+     * A client of the issuer reached at {@code baseUrl}: the auth service itself, or the gateway, which routes
+     * {@code /oauth2/**} and {@code /api/auth/**} to it.
+     */
+    public IssuerClient(String baseUrl, String adminPassword) {
+        this.baseUrl = baseUrl;
+        this.adminPassword = adminPassword;
     }
 
     /** An access token of the bootstrap admin (role admin on every namespace). */
     public synchronized String adminToken() {
         if (adminToken == null) {
-            adminToken = signIn(AuthServer.ADMIN_USERNAME, auth.adminPassword());
+            adminToken = signIn(AuthServer.ADMIN_USERNAME, adminPassword);
         }
         return adminToken;
     }
@@ -100,7 +110,7 @@ public final class IssuerClient {
     }
 
     private HttpRequest.Builder post(String path, String contentType, String body) {
-        return HttpRequest.newBuilder(URI.create(auth.issuer() + path)).header("Content-Type", contentType)
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
