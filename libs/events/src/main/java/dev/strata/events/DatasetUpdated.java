@@ -1,5 +1,6 @@
 package dev.strata.events;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -14,9 +15,10 @@ import java.util.UUID;
  * @param loadId        the load that produced the version
  * @param rawLocation   where the loaded files are, an {@code s3://} URI
  * @param producedByRun the pipeline run that produced the version; {@code null} for a load not started by a run
+ * @param columns       the schema of the new version, in table order (empty when unknown)
  */
 public record DatasetUpdated(String namespace, String name, UUID versionId, long rowCount, long bytes, UUID loadId,
-        String rawLocation, UUID producedByRun) implements StrataEvent {
+        String rawLocation, UUID producedByRun, List<DatasetColumn> columns) implements StrataEvent {
 
     public static final String TYPE = "dev.strata.dataset.updated.v1";
 
@@ -26,5 +28,6 @@ public record DatasetUpdated(String namespace, String name, UUID versionId, long
         Objects.requireNonNull(versionId, "versionId is required");
         Objects.requireNonNull(loadId, "loadId is required");
         Objects.requireNonNull(rawLocation, "rawLocation is required");
+        columns = columns == null ? List.of() : List.copyOf(columns);
     }
 }

@@ -49,7 +49,7 @@ class EventCodecTest {
     @Test
     void leavesOutNullFieldsAndReadsThemBackAsNull() {
         EventEnvelope<DatasetUpdated> envelope = envelope(new DatasetUpdated("sales", "orders", Samples.VERSION_ID,
-                10L, 2_048L, Samples.LOAD_ID, "s3://strata-raw/sales/orders/", null));
+                10L, 2_048L, Samples.LOAD_ID, "s3://strata-raw/sales/orders/", null, null));
 
         String json = codec.encodeToString(envelope);
 

@@ -20,7 +20,8 @@ final class Samples {
     private static final Map<Class<? extends StrataEvent>, EventEnvelope<?>> BY_CLASS = List.<EventEnvelope<?>>of(
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000001", "/strata/registry", "sales.orders",
                     new DatasetUpdated("sales", "orders", VERSION_ID, 1_204_331L, 88_412_907L, LOAD_ID,
-                            "s3://strata-raw/sales/orders/load=7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d/", RUN_ID)),
+                            "s3://strata-raw/sales/orders/load=7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d/", RUN_ID,
+                            List.of(new DatasetColumn("order_id", "bigint"), new DatasetColumn("amount", "numeric")))),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000002", "/strata/scheduler", TASK_RUN_ID.toString(),
                     new IngestRequested(TASK_RUN_ID, RUN_ID, "sales", "orders", 1,
                             Map.of("connector", "postgres", "table", "public.orders", "mode", "incremental"))),

@@ -80,7 +80,7 @@ class OutboxQuarkusTest {
     void anEventAppendedInATransactionIsPublishedWhenItCommits() throws Exception {
         EventEnvelope<DatasetUpdated> envelope = EventEnvelope.of("/strata/test", "sales.orders",
                 new DatasetUpdated("sales", "orders", UUID.randomUUID(), 10, 2048, UUID.randomUUID(),
-                        "s3://strata-raw/sales/orders/", null));
+                        "s3://strata-raw/sales/orders/", null, List.of()));
 
         things.change("sales.orders", 1, OutboxMessage.of(envelope, codec));
 
