@@ -44,7 +44,8 @@ public final class KeycloakServer extends ProcessServer implements AutoCloseable
     private Process watchdog;
 
     KeycloakServer(StackDirectory dir) {
-        super(dir, "keycloak", Duration.ofSeconds(180));
+        // 25-70 s on an idle 2-core machine; several minutes when the machine is shared with other builds
+        super(dir, "keycloak", Duration.ofSeconds(360));
         this.port = dir.port("keycloak.port");
         this.managementPort = dir.port("keycloak.management-port");
         this.adminPassword = dir.secret("keycloak.admin-password");
