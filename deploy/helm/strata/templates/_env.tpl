@@ -13,6 +13,12 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
   value: "8080"
 - name: QUARKUS_LOG_CONSOLE_JSON_ENABLED
   value: "true"
+{{- with $v.monitoring.tracing.otlpEndpoint }}
+- name: QUARKUS_OTEL_SDK_DISABLED
+  value: "false"
+- name: QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
 - name: QUARKUS_DATASOURCE_JDBC_URL
   value: {{ include "strata.postgresql.metadataJdbcUrl" $ctx | quote }}
 - name: QUARKUS_DATASOURCE_USERNAME

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -75,6 +77,59 @@ class MonitoringTest {
         assertEquals(Set.of(), withoutOperator.names(PrometheusRule.class));
         assertTrue(withoutOperator.names(ConfigMap.class).contains("strata-dashboard-strata-fixture"),
                 "dashboards need no CRD");
+    }
+
+    @Test
+    void theReleaseShipsTheDashboardsAndAlertRulesOfObservability() {
+        Rendered rendered = StrataChart.release().render(ValuesFile.DEFAULT, set("monitoring.enabled", true));
+        Set<String> dashboards = new TreeSet<>();
+        for (ConfigMap configMap : rendered.all(ConfigMap.class)) {
+            if ("1".equals(configMap.getMetadata().getLabels().get("grafana_dashboard"))) {
+                dashboards.add(configMap.getMetadata().getName());
+                String file = configMap.getData().keySet().iterator().next();
+                assertEquals(observabilityFile("dashboards/" + file).strip(), configMap.getData().get(file).strip(),
+                        "the ConfigMap holds observability/dashboards/" + file + " unchanged");
+            }
+        }
+        assertEquals(Set.of("strata-dashboard-strata-platform", "strata-dashboard-strata-pipelines",
+                "strata-dashboard-strata-data"), dashboards);
+
+        PrometheusRule rules = rendered.get(PrometheusRule.class, "strata-alerts-strata");
+        Set<String> alerts = new TreeSet<>();
+        rules.getSpec().getGroups().forEach(g -> g.getRules().forEach(r -> alerts.add(r.getAlert())));
+        assertTrue(alerts.containsAll(Set.of("StrataServiceDown", "StrataHighErrorRate", "StrataKafkaConsumerLag",
+                "StrataRunsStalled", "StrataPipelineFailures", "StrataFreshnessBreached",
+                "StrataNotificationsDeadLettered")), "alerts: " + alerts);
+
+        ServiceMonitor monitor = rendered.get(ServiceMonitor.class, "strata-services");
+        assertEquals("app.kubernetes.io/component", monitor.getSpec().getJobLabel(),
+                "job = the service's name, as the dashboards and rules select it");
+    }
+
+    @Test
+    void tracingIsOffUntilAnOtlpEndpointIsGiven() {
+        Rendered off = StrataChart.release().render(ValuesFile.DEFAULT);
+        Rendered on = StrataChart.release().render(ValuesFile.DEFAULT,
+                set("monitoring.tracing.otlpEndpoint", "http://otel-collector.monitoring:4317"));
+        for (Deployment deployment : on.all(Deployment.class)) {
+            String name = deployment.getMetadata().getName();
+            assertEquals("false", on.env(name).get("QUARKUS_OTEL_SDK_DISABLED").getValue(), name);
+            assertEquals("http://otel-collector.monitoring:4317",
+                    on.env(name).get("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT").getValue(), name);
+            assertTrue(!off.env(name).containsKey("QUARKUS_OTEL_SDK_DISABLED"), name + " exports no spans by default");
+        }
+        assertEquals(List.of(), Policies.check(on));
+        assertTrue(StrataChart.release()
+                .templateError(ValuesFile.DEFAULT, set("monitoring.tracing.otlpEndpoint", "otel collector:4317"))
+                .contains("otlpEndpoint"), "a malformed endpoint fails at install time");
+    }
+
+    private static String observabilityFile(String path) {
+        try {
+            return Files.readString(StrataChart.OBSERVABILITY.resolve(path));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
