@@ -19,11 +19,12 @@ base="" tag="" push=false services=()
 die() { echo "build.sh: $*" >&2; exit 1; }
 
 make_debian_base() {
-  local out="$1" root
+  local out="$1"
   command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install debootstrap)"
   command -v podman >/dev/null || die "podman is missing (apt-get install podman)"
   root="$(mktemp -d)"
-  trap 'rm -rf "$root"' EXIT
+  trap 'rm -rf "${root:-}"' EXIT
+  mkdir -p "$(dirname "$out")"
   # minbase + the headless JRE; postinst puts java on PATH (/usr/bin/java)
   debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$root"
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
