@@ -22,7 +22,8 @@ VARIABLES = {"$__rate_interval": "1m", "$__range": "15m", "$__interval": "15s",
 # metrics that count events which a fresh platform with a little traffic has not had
 EVENT_COUNTERS = {"strata_gateway_upstream_failures_total": "no request went unanswered",
                   "strata_gateway_rate_limited_requests_total": "no request was rate-limited",
-                  "strata_gateway_api_token_exchanges_total": "no personal API token was used"}
+                  "strata_gateway_api_token_exchanges_total": "no personal API token was used",
+                  "strata_gateway_rate_limit_unavailable_total": "Redis answered every rate-limit check"}
 
 
 def catalogue():

@@ -81,11 +81,13 @@ final class Promtool {
             throw new IllegalStateException("promtool is missing and the build does not run as root: install Debian's "
                     + "prometheus package (sudo apt-get install --no-install-recommends prometheus)");
         }
-        List<String> install = List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", "prometheus");
-        Result first = exec(Path.of("."), install, 600);
+        List<String> install = List.of("apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-q",
+                "--no-install-recommends", "prometheus");
+        Result first = exec(Path.of("."), install, 900);
         if (!first.succeeded()) {
             // a fresh machine has no package lists yet
-            Result update = exec(Path.of("."), List.of("apt-get", "update", "-q"), 600);
+            Result update = exec(Path.of("."), List.of("apt-get", "-o", "DPkg::Lock::Timeout=300", "update", "-q"),
+                    600);
             if (!update.succeeded()) {
                 throw new IllegalStateException("apt-get update failed: " + update);
             }
