@@ -27,7 +27,7 @@ import dev.strata.gateway.support.StubIssuer;
 import dev.strata.gateway.support.TestUpstreams;
 import dev.strata.gateway.token.Credentials;
 
-/** Personal API tokens: exchanged at the issuer for a JWT, the JWT forwarded and reused for the cache time (2 s here). */
+/** Personal API tokens: exchanged at the issuer for a JWT, the JWT forwarded and reused for the cache time (8 s here: long enough for two requests on a loaded machine). */
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,redis")})
@@ -43,7 +43,7 @@ class ApiTokenTest {
         assertEquals(first, forwardedAuthorization(), "the JWT is reused while cached");
         assertEquals(before + 1, exchanges());
 
-        Thread.sleep(2_200);
+        Thread.sleep(8_200);
         // expired from the cache: concurrent requests share one new exchange
         List<CompletableFuture<String>> concurrent = IntStream.range(0, 8)
                 .mapToObj(i -> CompletableFuture.supplyAsync(this::forwardedAuthorization)).toList();
