@@ -67,7 +67,9 @@ public class DatasetRepository {
             params.add(q.layer());
         }
         if (q.search() != null) {
-            String like = "%" + q.search().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            String like = "%"
+                    + q.search().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                            .replace("_", "\\_")
                     + "%";
             sql.append(" AND (lower(d.namespace || '.' || d.name) LIKE ? OR EXISTS (SELECT 1 FROM dataset_column c"
                     + " WHERE c.dataset_id = d.id AND lower(c.name) LIKE ?))");

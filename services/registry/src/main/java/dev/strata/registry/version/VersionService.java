@@ -1,14 +1,17 @@
 package dev.strata.registry.version;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.strata.events.DatasetColumn;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventEnvelope;
 import dev.strata.registry.dataset.Column;
@@ -64,25 +67,29 @@ public class VersionService {
                     e.problem().detail());
             return Outcome.REJECTED;
         }
+        // a producer that reports a column twice gets the first one: the snapshot must fit the catalog's tables,
+        // or the event would be retried forever
+        Set<String> seen = new HashSet<>();
+        List<DatasetColumn> snapshot = data.columns().stream().filter(c -> seen.add(c.name())).toList();
         boolean registered = false;
         Dataset dataset = datasets.findForUpdate(data.namespace(), data.name()).orElse(null);
         if (dataset == null) {
-            List<Column> columns = data.columns().stream().map(c -> new Column(c.name(), c.type(), null)).toList();
+            List<Column> columns = snapshot.stream().map(c -> new Column(c.name(), c.type(), null)).toList();
             datasets.insert(UUID.randomUUID(), new DatasetRequest(data.namespace(), data.name(), null, null, List.of(),
                     IMPLICIT_LAYER, null, null, "replace", List.of(), "evolve", columns), event.source());
             dataset = datasets.findForUpdate(data.namespace(), data.name()).orElseThrow();
             registered = true;
         }
         DatasetVersion version = new DatasetVersion(0, data.versionId(), data.rowCount(), data.bytes(), data.loadId(),
-                data.rawLocation(), data.producedByRun(), data.columns(), event.source(), event.time(), null);
+                data.rawLocation(), data.producedByRun(), snapshot, event.source(), event.time(), null);
         if (!versions.insertNext(dataset.id(), version, event.id())) {
             return Outcome.DUPLICATE_VERSION;
         }
-        if (!registered && !data.columns().isEmpty()) {
+        if (!registered && !snapshot.isEmpty()) {
             // the dataset's columns follow its latest schema; descriptions people wrote stay with their column
             Map<String, String> descriptions = new HashMap<>();
             dataset.columns().forEach(c -> descriptions.put(c.name(), c.description()));
-            datasets.replaceColumns(dataset.id(), data.columns().stream()
+            datasets.replaceColumns(dataset.id(), snapshot.stream()
                     .map(c -> new Column(c.name(), c.type(), descriptions.get(c.name()))).toList());
         }
         datasets.touch(dataset.id());
