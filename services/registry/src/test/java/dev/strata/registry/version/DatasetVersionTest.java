@@ -170,6 +170,17 @@ class DatasetVersionTest {
         Await.until("the version after a malformed record", () -> versionCount("broken") == 1);
     }
 
+    @Test
+    void aSnapshotNamingAColumnTwiceKeepsTheFirstAndDoesNotBlockTheTopic() {
+        events().publish(DatasetEvents.event("ledger", "doubled", 3, List.of(new DatasetColumn("id", "bigint"),
+                new DatasetColumn("id", "text"), new DatasetColumn("note", "text"))));
+        events().publish(DatasetEvents.event("ledger", "doubled", 4, V1));
+        Await.until("both versions of ledger.doubled", () -> versionCount("doubled") == 2);
+        given().auth().oauth2(reader()).get("/api/v1/datasets/ledger/doubled/versions/1").then().statusCode(200)
+                .body("columns.name", equalTo(List.of("id", "note")))
+                .body("columns.type", equalTo(List.of("bigint", "text")));
+    }
+
     private long rows(String sql, Object param) throws Exception {
         try (Connection c = stack.postgres().connect(PostgresServer.METADATA_DB);
                 PreparedStatement s = c.prepareStatement(sql)) {
