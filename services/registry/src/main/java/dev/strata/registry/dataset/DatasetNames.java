@@ -18,6 +18,8 @@ import dev.strata.registry.web.ProblemException;
 public final class DatasetNames {
 
     public static final List<String> LAYERS = List.of("raw", "bronze", "silver", "gold");
+    private static final java.util.regex.Pattern WAREHOUSE_TABLE = java.util.regex.Pattern
+            .compile("[a-z_][a-z0-9_$]{0,62}\\.[a-z_][a-z0-9_$]{0,62}");
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -29,6 +31,20 @@ public final class DatasetNames {
     /** The warehouse table of a dataset, {@code <layer>.<namespace>__<name>}, unquoted. */
     public static String warehouseTable(String layer, String namespace, String name) {
         return layer + "." + tableName(namespace, name);
+    }
+
+    /**
+     * The {@code schema.table} of a warehouse location as producers report it in {@code DatasetUpdated.rawLocation}
+     * ({@code postgresql://warehouse/gold.daily_sales}); empty for any other location (an {@code s3://} raw copy) or
+     * for a name that is not two plain identifiers.
+     */
+    public static java.util.Optional<String> warehouseTableOf(String location) {
+        String prefix = "postgresql://warehouse/";
+        if (location == null || !location.startsWith(prefix)) {
+            return java.util.Optional.empty();
+        }
+        String table = location.substring(prefix.length());
+        return WAREHOUSE_TABLE.matcher(table).matches() ? java.util.Optional.of(table) : java.util.Optional.empty();
     }
 
     /** The table name within the layer's schema. */

@@ -104,6 +104,12 @@ public class DatasetRepository {
         replaceColumns(id, r.columns());
     }
 
+    /** Records the warehouse table a producer reported ({@code schema.table}). */
+    public void setWarehouseTable(UUID id, String table) {
+        db.update("UPDATE dataset SET warehouse_table = ? WHERE id = ? AND warehouse_table IS DISTINCT FROM ?", table,
+                id, table);
+    }
+
     public void touch(UUID id) {
         db.update("UPDATE dataset SET updated_at = now() WHERE id = ?", id);
     }
@@ -154,7 +160,9 @@ public class DatasetRepository {
         return new Dataset(rs.getObject("id", UUID.class), namespace, name, rs.getString("description"),
                 rs.getString("owner"), strings(rs, "tags"), layer, read(rs.getString("source"), Source.class),
                 read(rs.getString("format"), Format.class), rs.getString("load_mode"), strings(rs, "merge_key"),
-                rs.getString("contract"), List.of(), DatasetNames.warehouseTable(layer, namespace, name),
+                rs.getString("contract"), List.of(), rs.getString("warehouse_table") != null
+                        ? rs.getString("warehouse_table")
+                        : DatasetNames.warehouseTable(layer, namespace, name),
                 latestVersion, rs.getString("created_by"), Db.instant(rs, "created_at"), Db.instant(rs,
                         "updated_at"));
     }

@@ -19,7 +19,6 @@ import io.quarkus.agroal.DataSource;
 import dev.strata.events.DatasetColumn;
 import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.dataset.Dataset;
-import dev.strata.registry.dataset.DatasetNames;
 import dev.strata.registry.dataset.DatasetService;
 import dev.strata.registry.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
@@ -56,8 +55,9 @@ public class PreviewService {
         if (lim < 1 || lim > max) {
             throw ProblemException.badRequest("limit must be between 1 and " + max + ".");
         }
-        String schema = dataset.layer();
-        String table = DatasetNames.tableName(dataset.namespace(), dataset.name());
+        String qualified = dataset.warehouseTable();
+        String schema = qualified.substring(0, qualified.indexOf('.'));
+        String table = qualified.substring(qualified.indexOf('.') + 1);
         try (Connection c = warehouse.getConnection()) {
             c.setReadOnly(true);
             if (!exists(c, schema, table)) {

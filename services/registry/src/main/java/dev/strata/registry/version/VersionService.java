@@ -27,7 +27,9 @@ import dev.strata.registry.web.ProblemException;
  *
  * <p>
  * A version for a dataset the registry does not know registers it implicitly: layer {@code raw} (the layer ingest
- * loads), no source, the event's producer as creator and the event's schema as its columns. A producer that writes
+ * loads) or, when the event names a warehouse table ({@code postgresql://warehouse/gold.daily_sales}, as transform
+ * reports its models), that table's schema if it is a layer; the reported table becomes the dataset's warehouse
+ * table (previews read it). No source, the event's producer as creator and the event's schema as its columns. A producer that writes
  * another layer (transform) registers its datasets before it reports versions, or an engineer corrects the layer with
  * a PUT.
  */
@@ -73,10 +75,14 @@ public class VersionService {
         List<DatasetColumn> snapshot = data.columns().stream().filter(c -> seen.add(c.name())).toList();
         boolean registered = false;
         Dataset dataset = datasets.findForUpdate(data.namespace(), data.name()).orElse(null);
+        java.util.Optional<String> table = DatasetNames.warehouseTableOf(data.rawLocation());
         if (dataset == null) {
+            // a model built by transform into gold.daily_sales is a gold dataset; anything else lands in raw
+            String schema = table.map(t -> t.substring(0, t.indexOf('.'))).orElse(IMPLICIT_LAYER);
+            String layer = DatasetNames.LAYERS.contains(schema) ? schema : IMPLICIT_LAYER;
             List<Column> columns = snapshot.stream().map(c -> new Column(c.name(), c.type(), null)).toList();
             datasets.insert(UUID.randomUUID(), new DatasetRequest(data.namespace(), data.name(), null, null, List.of(),
-                    IMPLICIT_LAYER, null, null, "replace", List.of(), "evolve", columns), event.source());
+                    layer, null, null, "replace", List.of(), "evolve", columns), event.source());
             dataset = datasets.findForUpdate(data.namespace(), data.name()).orElseThrow();
             registered = true;
         }
@@ -92,6 +98,8 @@ public class VersionService {
             datasets.replaceColumns(dataset.id(), snapshot.stream()
                     .map(c -> new Column(c.name(), c.type(), descriptions.get(c.name()))).toList());
         }
+        UUID datasetId = dataset.id();
+        table.ifPresent(t -> datasets.setWarehouseTable(datasetId, t));
         datasets.touch(dataset.id());
         return registered ? Outcome.REGISTERED_AND_RECORDED : Outcome.RECORDED;
     }

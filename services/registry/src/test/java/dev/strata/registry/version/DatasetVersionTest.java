@@ -128,6 +128,30 @@ class DatasetVersionTest {
     }
 
     @Test
+    void aModelBuiltByTransformIsRegisteredInItsLayerAndPreviewedFromItsTable() throws Exception {
+        try (Connection c = stack.postgres().connect(PostgresServer.WAREHOUSE_DB);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS gold");
+            s.execute("CREATE TABLE gold.ledger_totals (id bigint, amount integer, note text)");
+            s.execute("INSERT INTO gold.ledger_totals VALUES (1, 250, 'first'), (2, 125, 'second')");
+        }
+        EventEnvelope<DatasetUpdated> built = EventEnvelope.of("/strata/transform", "ledger.ledger_totals",
+                new DatasetUpdated("ledger", "ledger_totals", java.util.UUID.randomUUID(), 2, 0,
+                        java.util.UUID.randomUUID(), "postgresql://warehouse/gold.ledger_totals", null, V1));
+        events().publish(built);
+        Await.until("ledger.ledger_totals registered", () -> versionCount("ledger_totals") == 1);
+
+        given().auth().oauth2(reader()).get("/api/v1/datasets/ledger/ledger_totals").then().statusCode(200)
+                .body("layer", equalTo("gold"))
+                .body("warehouseTable", equalTo("gold.ledger_totals"));
+        given().auth().oauth2(Callers.token(stack, Map.of("ledger", "analyst")))
+                .get("/api/v1/datasets/ledger/ledger_totals/preview").then().statusCode(200)
+                .body("table", equalTo("gold.ledger_totals"))
+                .body("rows", hasSize(2))
+                .body("rows[0][2]", equalTo("first"));
+    }
+
+    @Test
     void anUnknownDatasetIsRegisteredImplicitlyInTheRawLayer() {
         events().publish(DatasetEvents.event("ledger", "fx_rates", 5, V1));
         Await.until("ledger.fx_rates registered", () -> versionCount("fx_rates") == 1);
