@@ -2,6 +2,8 @@ package dev.strata.registry;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Order;
+
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,6 +12,8 @@ import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.SecuredServiceContractTest;
 
 @QuarkusTest
+// last of the classes sharing the stack: it stops and restarts Postgres
+@Order(Integer.MAX_VALUE)
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
 class RegistryServiceTest extends SecuredServiceContractTest {

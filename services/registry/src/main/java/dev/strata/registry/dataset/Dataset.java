@@ -1,0 +1,29 @@
+package dev.strata.registry.dataset;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A dataset of the catalog.
+ *
+ * @param warehouseTable the warehouse table holding its data, {@code <layer>.<namespace>__<name>}
+ * @param latestVersion  the number of its latest version; null before its first load
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Dataset(UUID id, String namespace, String name, String description, String owner, List<String> tags,
+        String layer, Source source, Format format, String loadMode, List<String> mergeKey, String contract,
+        List<Column> columns, String warehouseTable, Integer latestVersion, String createdBy, Instant createdAt,
+        Instant updatedAt) {
+
+    public String qualifiedName() {
+        return namespace + "." + name;
+    }
+
+    public Dataset withColumns(List<Column> newColumns) {
+        return new Dataset(id, namespace, name, description, owner, tags, layer, source, format, loadMode, mergeKey,
+                contract, newColumns, warehouseTable, latestVersion, createdBy, createdAt, updatedAt);
+    }
+}

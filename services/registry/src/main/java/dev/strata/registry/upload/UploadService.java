@@ -1,0 +1,131 @@
+package dev.strata.registry.upload;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+
+import dev.strata.registry.RegistryMetrics;
+import dev.strata.registry.config.RegistryConfig;
+import dev.strata.registry.dataset.DatasetNames;
+import dev.strata.registry.dataset.Source;
+import dev.strata.registry.web.ProblemException;
+import dev.strata.security.NamespaceAccess;
+import dev.strata.security.Role;
+
+/**
+ * Streams an uploaded file to {@code s3://<lake>/uploads/<namespace>/<dataset>/<uploadId>/<filename>} in multipart
+ * parts of {@code strata.registry.upload.part-size}: one part in memory at a time, whatever the file's size.
+ */
+@ApplicationScoped
+public class UploadService {
+
+    private static final Logger LOG = Logger.getLogger(UploadService.class);
+    private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+    private final MinioClient s3;
+    private final RegistryConfig config;
+    private final NamespaceAccess access;
+    private final MeterRegistry meters;
+
+    UploadService(MinioClient s3, RegistryConfig config, NamespaceAccess access, MeterRegistry meters) {
+        this.s3 = s3;
+        this.config = config;
+        this.access = access;
+        this.meters = meters;
+    }
+
+    public Upload upload(String namespace, String name, String filename, Long contentLength, InputStream body) {
+        DatasetNames.requireIdentity(namespace, name);
+        access.require(namespace, Role.ENGINEER);
+        if (filename == null || !FILENAME.matcher(filename).matches() || filename.contains("..")) {
+            throw ProblemException.badRequest("Name the file with ?filename=: 1 to 200 letters, digits, '.', '_' or "
+                    + "'-', starting with a letter or digit (e.g. orders-2026-11.csv).");
+        }
+        long max = config.upload().maxSize().asLongValue();
+        if (contentLength != null && contentLength > max) {
+            throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "too-large", "The file has " + contentLength
+                    + " bytes; uploads take at most " + max + " bytes.");
+        }
+        UUID uploadId = UUID.randomUUID();
+        String key = "uploads/" + namespace + "/" + name + "/" + uploadId + "/" + filename;
+        String bucket = config.lakeBucket();
+        MessageDigest sha256 = sha256();
+        try {
+            PushbackInputStream in = new PushbackInputStream(body, 1);
+            int first = in.read();
+            if (first < 0) {
+                throw ProblemException.badRequest("The upload is empty: send the file's bytes as the request body.");
+            }
+            in.unread(first);
+            CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, sha256));
+            s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(counted, -1L, config.upload().partSize().asLongValue())
+                    .contentType("application/octet-stream").build());
+            meters.counter(RegistryMetrics.UPLOAD_BYTES).increment(counted.count);
+            LOG.infof("upload %s: %d bytes to s3://%s/%s", uploadId, counted.count, bucket, key);
+            return new Upload(uploadId, bucket, key, "s3://" + bucket + "/" + key, counted.count, HexFormat.of()
+                    .formatHex(sha256.digest()), new Source("upload", null, bucket, key, null, null, null, null, null));
+        } catch (ProblemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ProblemException(Status.BAD_REQUEST, "upload-interrupted", "The upload was interrupted before "
+                    + "its end (" + e.getMessage() + "); nothing was stored, send it again.");
+        } catch (Exception e) {
+            LOG.errorf("upload %s to s3://%s/%s failed: %s", uploadId, bucket, key, e.getMessage());
+            throw new ProblemException(Status.SERVICE_UNAVAILABLE, "lake-unavailable", "The lake (S3) did not take "
+                    + "the file; nothing was stored, retry in a moment.");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.strata.registry.dataset;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.registry.testing.Callers;
+
+/** Registering, finding, changing and deleting datasets through the REST API, with real tokens and Postgres. */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+class DatasetCatalogTest {
+
+    private static final String DATASETS = "/api/v1/datasets";
+
+    @InjectDevStack
+    DevStack stack;
+
+    private RequestSpecification as(Map<String, String> bindings) {
+        return given().auth().oauth2(Callers.token(stack, bindings)).contentType(ContentType.JSON);
+    }
+
+    private RequestSpecification engineer() {
+        return as(Map.of("shop", "engineer", "people", "engineer"));
+    }
+
+    private static String orders(String name, String layer, String tags) {
+        return """
+                {"namespace":"shop","name":"%s","description":"Orders from the web shop","owner":"data-team",
+                 "tags":%s,"layer":"%s",
+                 "source":{"kind":"http","url":"https://example.com/orders.csv"},
+                 "format":{"type":"csv","delimiter":",","header":true,"nullMarkers":[""]},
+                 "loadMode":"merge","mergeKey":["order_id"],"contract":"quarantine",
+                 "columns":[{"name":"order_id","type":"bigint","description":"the order"},
+                            {"name":"customer_email","type":"text"},
+                            {"name":"amount","type":"numeric(12,2)"}]}
+                """.formatted(name, tags, layer);
+    }
+
+    @Test
+    void aRegisteredDatasetIsReadBackWithItsLoadSpecAndColumns() {
+        engineer().body(orders("orders", "raw", "[\"sales\",\"pii\"]")).post(DATASETS).then().statusCode(201)
+                .header("Location", containsString("/api/v1/datasets/shop/orders"))
+                .body("namespace", equalTo("shop")).body("name", equalTo("orders"));
+
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/orders").then().statusCode(200)
+                .body("description", equalTo("Orders from the web shop"))
+                .body("owner", equalTo("data-team"))
+                .body("tags", equalTo(List.of("sales", "pii")))
+                .body("layer", equalTo("raw"))
+                .body("warehouseTable", equalTo("raw.shop__orders"))
+                .body("source.kind", equalTo("http"))
+                .body("source.url", equalTo("https://example.com/orders.csv"))
+                .body("format.type", equalTo("csv"))
+                .body("loadMode", equalTo("merge"))
+                .body("mergeKey", equalTo(List.of("order_id")))
+                .body("contract", equalTo("quarantine"))
+                .body("columns.name", equalTo(List.of("order_id", "customer_email", "amount")))
+                .body("columns.type", equalTo(List.of("bigint", "text", "numeric(12,2)")))
+                .body("columns[0].description", equalTo("the order"))
+                .body("latestVersion", nullValue());
+
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/orders/load-spec").then().statusCode(200)
+                .body("namespace", equalTo("shop")).body("name", equalTo("orders"))
+                .body("source.kind", equalTo("http")).body("format.header", equalTo(true))
+                .body("loadMode", equalTo("merge")).body("contract", equalTo("quarantine"))
+                .body("columns", hasSize(3)).body("description", nullValue());
+    }
+
+    @Test
+    void registeringTheSameDatasetTwiceIsAConflict() {
+        engineer().body(orders("returns", "raw", "[]")).post(DATASETS).then().statusCode(201);
+        engineer().body(orders("returns", "bronze", "[]")).post(DATASETS).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("status", equalTo(409))
+                .body("detail", containsString("'shop.returns' already exists"));
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/returns").then().body("layer", equalTo("raw"));
+    }
+
+    @Test
+    void badInputIsRefusedWithAPlainProblem() {
+        engineer().body(orders("refunds", "platinum", "[]")).post(DATASETS).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Unknown layer 'platinum': use raw, bronze, silver or gold."));
+        engineer().body(orders("Refunds!", "raw", "[]")).post(DATASETS).then().statusCode(400)
+                .body("detail", containsString("Dataset name 'Refunds!' is not valid"));
+        engineer().body(orders("refunds", "raw", "[]").replace("\"mergeKey\":[\"order_id\"],", "")).post(DATASETS)
+                .then().statusCode(400).body("detail", containsString("loadMode 'merge' needs a mergeKey"));
+        engineer().body(orders("refunds", "raw", "[]").replace("\"loadMode\":\"merge\"", "\"loadMode\":\"upsert\""))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", equalTo("Unknown loadMode 'upsert': use replace, append, merge."));
+        engineer().body(orders("refunds", "raw", "[]").replace("\"type\":\"bigint\"", "\"type\":\"int64\""))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", containsString("Column 'order_id' has type 'int64'"));
+        engineer().body(orders("refunds", "raw", "[]").replace(
+                "{\"kind\":\"http\",\"url\":\"https://example.com/orders.csv\"}",
+                "{\"kind\":\"jdbc\",\"jdbcUrl\":\"jdbc:postgresql://db:5432/shop?user=app&password=hunter2\","
+                        + "\"table\":\"orders\"}"))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", equalTo("source.jdbcUrl carries credentials: keep them in a secret and name it in "
+                        + "source.credentialsRef instead."))
+                .body(org.hamcrest.Matchers.not(containsString("hunter2")));
+        engineer().body("{\"namespace\":\"shop\",\"name\":\"refunds\",\"layer\":\"raw\",\"tags\":\"x\"}")
+                .post(DATASETS).then().statusCode(400).body("detail", containsString("'tags'"));
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/refunds").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void listsFilterByNamespaceTagAndLayerAndSearchNamesAndColumns() {
+        engineer().body(orders("invoices", "silver", "[\"finance\"]")).post(DATASETS).then().statusCode(201);
+        engineer().body(orders("carts", "bronze", "[\"web\"]")).post(DATASETS).then().statusCode(201);
+        engineer().body("""
+                {"namespace":"people","name":"employees","layer":"gold","tags":["finance"],
+                 "columns":[{"name":"salary_band","type":"text"}]}
+                """).post(DATASETS).then().statusCode(201);
+        RequestSpecification reader = as(Map.of("shop", "viewer", "people", "viewer"));
+
+        reader.get(DATASETS + "?tag=finance").then().statusCode(200)
+                .body("collect { it.namespace + '.' + it.name }", equalTo(List.of("people.employees",
+                        "shop.invoices")));
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?tag=finance&namespace=shop").then()
+                .body("name", equalTo(List.of("invoices")));
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?layer=bronze&namespace=shop").then()
+                .body("name", equalTo(List.of("carts")));
+        // search by a part of the name, case-insensitively
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=VOICE").then()
+                .body("name", equalTo(List.of("invoices")));
+        // search by a column name
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=salary").then()
+                .body("name", equalTo(List.of("employees")));
+        // '_' is a literal character, not a LIKE wildcard
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=y_b").then()
+                .body("name", equalTo(List.of("employees")));
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=ryb").then().body("$", empty());
+        as(Map.of("shop", "viewer")).get(DATASETS + "?layer=diamond").then().statusCode(400)
+                .body("detail", containsString("Unknown layer 'diamond'"));
+    }
+
+    @Test
+    void aCallerBoundToOneNamespaceSeesNothingOfAnother() {
+        engineer().body("""
+                {"namespace":"people","name":"salaries","layer":"silver","tags":["hidden-tag"],
+                 "columns":[{"name":"secret_column","type":"numeric"}]}
+                """).post(DATASETS).then().statusCode(201);
+        RequestSpecification shopOnly = as(Map.of("shop", "admin"));
+        String token = Callers.token(stack, Map.of("shop", "admin"));
+
+        given().auth().oauth2(token).get(DATASETS).then().statusCode(200)
+                .body("namespace.unique()", equalTo(List.of("shop")));
+        given().auth().oauth2(token).get(DATASETS + "?namespace=people").then().statusCode(200).body("$", empty());
+        given().auth().oauth2(token).get(DATASETS + "?q=salar").then().statusCode(200).body("$", empty());
+        given().auth().oauth2(token).get(DATASETS + "?q=secret_column").then().statusCode(200).body("$", empty());
+        given().auth().oauth2(token).get(DATASETS + "?tag=hidden-tag").then().statusCode(200).body("$", empty());
+        // a get answers exactly as for a dataset that does not exist
+        String hidden = given().auth().oauth2(token).get(DATASETS + "/people/salaries").then().statusCode(404)
+                .extract().path("detail");
+        String missing = given().auth().oauth2(token).get(DATASETS + "/people/no_such_thing").then().statusCode(404)
+                .extract().path("detail");
+        org.junit.jupiter.api.Assertions.assertEquals(missing.replace("no_such_thing", "salaries"), hidden);
+        given().auth().oauth2(token).get(DATASETS + "/people/salaries/versions").then().statusCode(404);
+        shopOnly.body("{\"layer\":\"gold\"}").put(DATASETS + "/people/salaries").then().statusCode(404);
+        given().auth().oauth2(token).delete(DATASETS + "/people/salaries").then().statusCode(404);
+        as(Map.of("people", "viewer")).get(DATASETS + "/people/salaries").then().statusCode(200)
+                .body("layer", equalTo("silver"));
+    }
+
+    @Test
+    void aViewerCannotWrite() {
+        engineer().body(orders("payments", "raw", "[]")).post(DATASETS).then().statusCode(201);
+        RequestSpecification viewer = as(Map.of("shop", "viewer"));
+        viewer.body(orders("shipments", "raw", "[]")).post(DATASETS).then().statusCode(403)
+                .contentType("application/problem+json");
+        as(Map.of("shop", "viewer")).body(orders("payments", "gold", "[]")).put(DATASETS + "/shop/payments").then()
+                .statusCode(403);
+        as(Map.of("shop", "viewer")).delete(DATASETS + "/shop/payments").then().statusCode(403);
+        // a role elsewhere does not help: engineer in 'people' is only a viewer in 'shop'
+        as(Map.of("people", "engineer", "shop", "viewer")).body(orders("shipments", "raw", "[]")).post(DATASETS)
+                .then().statusCode(403).body("detail", containsString("engineer role in namespace 'shop'"));
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/payments").then().statusCode(200)
+                .body("layer", equalTo("raw"));
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/shipments").then().statusCode(404);
+    }
+
+    @Test
+    void anUpdateReplacesTheDescriptionAndSpecAndADeleteRemovesTheDataset() {
+        engineer().body(orders("deliveries", "raw", "[\"old\"]")).post(DATASETS).then().statusCode(201);
+        engineer().body("""
+                {"description":"Parcels handed to carriers","layer":"bronze","tags":["logistics"],
+                 "source":{"kind":"s3","bucket":"partner-drop","prefix":"deliveries/"},
+                 "format":{"type":"ndjson","compression":"gzip"},"loadMode":"append","contract":"evolve",
+                 "columns":[{"name":"parcel_id","type":"uuid"}]}
+                """).put(DATASETS + "/shop/deliveries").then().statusCode(200)
+                .body("description", equalTo("Parcels handed to carriers"))
+                .body("layer", equalTo("bronze")).body("warehouseTable", equalTo("bronze.shop__deliveries"))
+                .body("tags", equalTo(List.of("logistics")))
+                .body("source.prefix", equalTo("deliveries/")).body("format.compression", equalTo("gzip"))
+                .body("loadMode", equalTo("append")).body("mergeKey", empty())
+                .body("columns.name", equalTo(List.of("parcel_id")));
+        engineer().body("{\"namespace\":\"shop\",\"name\":\"renamed\",\"layer\":\"raw\"}")
+                .put(DATASETS + "/shop/deliveries").then().statusCode(400)
+                .body("detail", containsString("cannot be renamed"));
+
+        engineer().delete(DATASETS + "/shop/deliveries").then().statusCode(204);
+        engineer().get(DATASETS + "/shop/deliveries").then().statusCode(404);
+        engineer().delete(DATASETS + "/shop/deliveries").then().statusCode(404);
+    }
+
+    @Test
+    void everyEndpointNeedsAToken() {
+        given().get(DATASETS).then().statusCode(401);
+        given().contentType(ContentType.JSON).body(orders("x", "raw", "[]")).post(DATASETS).then().statusCode(401);
+    }
+}
