@@ -56,7 +56,7 @@ public class Db {
 
     public <T> Optional<T> one(String sql, Row<T> row, Object... params) {
         List<T> rows = list(sql, row, params);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     /** Runs an INSERT, UPDATE or DELETE; answers the number of rows it touched. */

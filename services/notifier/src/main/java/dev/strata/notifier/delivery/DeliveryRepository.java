@@ -74,7 +74,7 @@ public class DeliveryRepository {
     /** When the next pending delivery is due, if any. */
     public Optional<Instant> nextDue() {
         return db.one("SELECT min(next_attempt_at) AS next FROM delivery WHERE status = 'pending'",
-                rs -> Db.instant(rs, "next")).filter(java.util.Objects::nonNull);
+                rs -> Db.instant(rs, "next"));
     }
 
     public void delivered(UUID id, int attempt, Integer responseCode) {

@@ -112,8 +112,8 @@ public class DeliverySender {
                 }
                 backoff = Duration.ofMillis(100);
             } catch (RuntimeException e) {
-                LOG.warnf("the delivery log could not be read (%s); retrying in %d ms", e.getMessage(),
-                        backoff.toMillis());
+                LOG.warnf("the delivery log could not be read (%s: %s); retrying in %d ms",
+                        e.getClass().getSimpleName(), e.getMessage(), backoff.toMillis());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
                         ? Duration.ofSeconds(5)

@@ -157,8 +157,8 @@ public class NotificationEventListener {
                 created |= handle(record);
                 done.put(tp, new OffsetAndMetadata(record.offset() + 1));
             } catch (RuntimeException e) {
-                LOG.warnf("event at %s-%d offset %d could not be handled (%s); it is retried", record.topic(),
-                        record.partition(), record.offset(), e.getMessage());
+                LOG.warnf("event at %s-%d offset %d could not be handled (%s: %s); it is retried", record.topic(),
+                        record.partition(), record.offset(), e.getClass().getSimpleName(), e.getMessage());
                 failed.add(tp);
                 c.seek(tp, record.offset());
             }
@@ -194,9 +194,8 @@ public class NotificationEventListener {
                 List<Subscription> matching = SubscriptionRepository.matching(work, n.namespace(), n.eventType(),
                         n.pipelineId(), n.dataset());
                 for (Subscription s : matching) {
-                    Integer channelMax = Db.list(work, "SELECT max_attempts FROM channel WHERE id = ?",
-                            rs -> Db.integer(rs, "max_attempts"), s.channelId()).stream().findFirst().orElse(null);
-                    int max = channelMax != null ? channelMax : config.delivery().maxAttempts();
+                    int max = Db.list(work, "SELECT coalesce(max_attempts, ?) FROM channel WHERE id = ?",
+                            rs -> rs.getInt(1), config.delivery().maxAttempts(), s.channelId()).get(0);
                     any[0] |= DeliveryRepository.enqueue(work, envelope.id(), s.id(), s.channelId(), n.namespace(),
                             n.eventType(), body, max);
                 }

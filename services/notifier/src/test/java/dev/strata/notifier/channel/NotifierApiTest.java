@@ -106,6 +106,7 @@ class NotifierApiTest {
         assertNoSecretIn(post(engineer.token(), "/api/v1/channels/" + slack + "/test", "").then().statusCode(200)
                 .body("delivered", equalTo(true)).body("responseCode", equalTo(200)).extract().asString());
         // a failing test-send says why, without the URL
+        receivers.mode(Receivers.BROKEN_PATH, Receivers.Mode.FAIL_500);
         String broken = post(engineer.token(), "/api/v1/channels", "{\"namespace\":\"" + ns + "\",\"name\":"
                 + "\"broken\",\"type\":\"slack\",\"settings\":{\"webhookUrlRef\":\"broken-hook-url\"}}").then()
                 .statusCode(201).extract().path("id");
