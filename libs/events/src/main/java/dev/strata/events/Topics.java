@@ -15,7 +15,7 @@ public final class Topics {
     public static final String TASKS_TRANSFORM = "strata.tasks.transform";
     /** What workers report about task attempts: started, heartbeated, succeeded, failed. */
     public static final String TASK_EVENTS = "strata.events.task";
-    /** Pipeline run lifecycle: started, succeeded, failed. */
+    /** Pipeline run lifecycle: started, succeeded, failed, SLA missed. */
     public static final String RUN_EVENTS = "strata.events.run";
     /** Dataset changes: {@link DatasetUpdated}. */
     public static final String DATASET_EVENTS = "strata.events.dataset";
@@ -37,7 +37,8 @@ public final class Topics {
             Map.entry(RunSucceeded.class, RUN_EVENTS),
             Map.entry(RunFailed.class, RUN_EVENTS),
             Map.entry(QualityTestFailed.class, QUALITY_EVENTS),
-            Map.entry(FreshnessBreached.class, QUALITY_EVENTS));
+            Map.entry(FreshnessBreached.class, QUALITY_EVENTS),
+            Map.entry(RunSlaMissed.class, RUN_EVENTS));
 
     private Topics() {
     }

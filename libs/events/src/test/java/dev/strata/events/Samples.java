@@ -49,7 +49,9 @@ final class Samples {
                     new QualityTestFailed("sales", "orders", "not_null(customer_id)", "error", 17L, RUN_ID)),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000c", "/strata/scheduler", "sales.orders",
                     new FreshnessBreached("sales", "orders", Instant.parse("2025-03-13T06:00:12Z"), 86_400L,
-                            "warn")))
+                            "warn")),
+            envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000d", "/strata/scheduler", RUN_ID.toString(),
+                    new RunSlaMissed(RUN_ID, "sales", "orders-daily", 3_600_000L, 3_600_412L)))
             .stream()
             .collect(Collectors.toUnmodifiableMap(envelope -> envelope.data().getClass(), Function.identity()));
 

@@ -1,6 +1,9 @@
 package dev.strata.notifier.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of the notifier service, under {@code strata.notifier.*} (env: {@code STRATA_NOTIFIER_*}). */
 @ConfigMapping(prefix = "strata.notifier")
@@ -8,4 +11,56 @@ public interface NotifierConfig {
 
     /** The service's own schema in the metadata database. */
     String schema();
+
+    /** The console's base URL; links to runs are {@code <console-url>/namespaces/<ns>/pipelines/<id>/runs/<run>}. */
+    @WithDefault("http://127.0.0.1:8080")
+    String consoleUrl();
+
+    Consumer consumer();
+
+    Delivery delivery();
+
+    /** The Kafka consumer of run and quality events. */
+    interface Consumer {
+
+        /** Whether this replica consumes events (replicas share the work through the consumer group). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Kafka consumer group. */
+        @WithDefault("strata-notifier")
+        String group();
+    }
+
+    /** Sending, retries and the dead-letter state. */
+    interface Delivery {
+
+        /** Whether this replica sends due deliveries (replicas share them through FOR UPDATE SKIP LOCKED). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Attempts before a delivery is dead-lettered, unless its channel says otherwise. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** The wait after the first failed attempt; it doubles after each further one. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("30m")
+        Duration maxBackoff();
+
+        /** How long one send may take (connect, answer, SMTP dialogue). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Deliveries sent at the same time by one replica. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** The longest an idle sender waits before looking for due retries (new deliveries wake it at once). */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
 }
