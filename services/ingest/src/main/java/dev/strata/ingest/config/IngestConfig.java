@@ -2,6 +2,7 @@ package dev.strata.ingest.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -62,6 +63,12 @@ public interface IngestConfig {
 
     /** Private hosts, addresses or CIDR ranges sources may use anyway (e.g. 127.0.0.1/32 in tests). */
     Optional<List<String>> allowedHosts();
+
+    /**
+     * Secret values by name, for a source's credentialsRef (also read from the environment variable
+     * STRATA_INGEST_SECRETS_<NAME>). Never logged.
+     */
+    Map<String, String> secrets();
 
     /** The Kafka consumer of load requests. */
     Consumer consumer();

@@ -204,10 +204,13 @@ public final class Loader implements AutoCloseable {
                 upsert.executeUpdate();
             }
         }
-        long tableRows;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target)) {
-            rs.next();
-            tableRows = rs.getLong(1);
+        long tableRows = rows;
+        if (spec.mode() != LoadMode.REPLACE) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target)) {
+                rs.next();
+                tableRows = rs.getLong(1);
+            }
         }
         List<DatasetColumn> columns = existing.entrySet().stream()
                 .map(e -> new DatasetColumn(e.getKey(), e.getValue().sql())).toList();

@@ -123,7 +123,7 @@ class ContractTest {
         JsonPath run = load(name, "latin1.csv", body, "{\"type\":\"csv\"}", "freeze");
         assertEquals("failed", run.getString("status"));
         assertTrue(run.getString("error").startsWith("latin1.csv: invalid bytes for the file's encoding UTF-8 at line "
-                + "2, byte 19"),
+                + "2, byte 24"),
                 run::prettify);
         assertFalse(it.tableExists("raw.sales__" + name));
 
