@@ -161,7 +161,7 @@ class LoadApiTest {
         String metrics = given().get("/q/metrics").asString();
         String dataset = "dataset=\"sales." + name + "\"";
         assertContainsLine(metrics, "strata_ingest_loaded_rows_total{" + dataset + "} 1.0");
-        assertContainsLine(metrics, "strata_ingest_read_bytes_total{" + dataset + "} 14.0");
+        assertContainsLine(metrics, "strata_ingest_read_bytes_total{" + dataset + "} 13.0");
         assertContainsLine(metrics, "strata_ingest_quarantined_rows_total{" + dataset + "} 1.0");
         assertContainsLine(metrics, "strata_ingest_load_seconds_count{" + dataset + ",outcome=\"succeeded\"} 1.0");
     }
