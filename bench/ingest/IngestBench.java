@@ -145,7 +145,7 @@ public class IngestBench {
                 command.addAll(List.of(opts.split(" ")));
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), System.getProperty(
                         "bench.source"), "--child", warehouseUrl, stack.s3().endpoint(), stack.s3().accessKey(),
-                        stack.s3().secretKey(), JSON.writeValueAsString(spec("bench_big", base + "big.csv", "csv")),
+                        stack.s3().secretKey(), spec("bench_big", base + "big.csv", "csv"),
                         work.resolve("spool").toString()));
                 long started = System.nanoTime();
                 Process child = new ProcessBuilder(command).redirectErrorStream(true)
@@ -265,7 +265,11 @@ public class IngestBench {
                 in.transferTo(out);
             }
         });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
         return server;
     }

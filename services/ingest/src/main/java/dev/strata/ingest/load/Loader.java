@@ -108,7 +108,9 @@ public final class Loader implements AutoCloseable {
         }
         try {
             String previousCursor = spec.source().cursorColumn() == null ? null : cursor(spec);
+            long fetchStarted = System.nanoTime();
             Fetched fetched = fetcher.fetch(spec.source(), dir, previousCursor);
+            long spooled = System.nanoTime();
             String prefix = rawPrefix(loadId, spec);
             List<CompletableFuture<Void>> rawCopies = fetched.files().stream()
                     .map(file -> CompletableFuture.runAsync(() -> upload(file, prefix + file.name()), uploads))
@@ -118,6 +120,9 @@ public final class Loader implements AutoCloseable {
                 try {
                     LoadResult result = write(c, loadId, spec, fetched, previousCursor, deadline, rawCopies);
                     c.commit();
+                    LOG.debugf("load %s: spooled in %d ms, loaded and committed in %d ms", loadId,
+                            TimeUnit.NANOSECONDS.toMillis(spooled - fetchStarted),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spooled));
                     return result;
                 } catch (RuntimeException | SQLException e) {
                     rollback(c);
