@@ -1,6 +1,12 @@
 package dev.strata.ingest.config;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of the ingest service, under {@code strata.ingest.*} (env: {@code STRATA_INGEST_*}). */
 @ConfigMapping(prefix = "strata.ingest")
@@ -11,4 +17,69 @@ public interface IngestConfig {
 
     /** The bucket of the raw lake: raw/<namespace>/<dataset>/<load id>/. */
     String lakeBucket();
+
+    /** The warehouse schema loaded tables go to (the layer). */
+    @WithDefault("raw")
+    String targetSchema();
+
+    /** Loads this replica runs at the same time. */
+    @WithDefault("2")
+    int workers();
+
+    /** How often an idle worker looks for queued loads (a submitted load wakes it at once). */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** How long a running load is owned without a heartbeat; then another worker takes it over. */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** Times a load is started (its worker died) before it is failed. */
+    @WithDefault("3")
+    int maxTries();
+
+    /** Where sources are copied while they load; the JVM's temporary directory when unset. */
+    Optional<String> spoolDir();
+
+    /** Records read to infer column types. */
+    @WithDefault("1000")
+    int sampleRows();
+
+    /** The largest source a load accepts, in bytes. */
+    @WithDefault("21474836480")
+    long maxBytes();
+
+    /** The longest line (or JSON string) a load accepts, in characters. */
+    @WithDefault("1048576")
+    int maxLineLength();
+
+    /** The most rows one load may quarantine. */
+    @WithDefault("100000")
+    long maxQuarantineRows();
+
+    /** The longest a load may take. */
+    @WithDefault("1h")
+    Duration timeout();
+
+    /** Private hosts, addresses or CIDR ranges sources may use anyway (e.g. 127.0.0.1/32 in tests). */
+    Optional<List<String>> allowedHosts();
+
+    /**
+     * Secret values by name, for a source's credentialsRef (also read from the environment variable
+     * STRATA_INGEST_SECRETS_<NAME>). Never logged.
+     */
+    Map<String, String> secrets();
+
+    /** The Kafka consumer of load requests. */
+    Consumer consumer();
+
+    interface Consumer {
+        /** Whether this replica takes load requests from strata.tasks.ingest. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The consumer group: more replicas, more throughput. */
+        @WithDefault("strata-ingest")
+        String group();
+    }
 }

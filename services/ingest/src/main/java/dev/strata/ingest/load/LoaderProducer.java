@@ -1,0 +1,55 @@
+package dev.strata.ingest.load;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.agroal.api.AgroalDataSource;
+import io.minio.MinioClient;
+import io.quarkus.agroal.DataSource;
+
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.source.Secrets;
+import dev.strata.ingest.source.SourceFetcher;
+import dev.strata.ingest.source.UrlGuard;
+
+/** Wires the plain-Java load path to the service's configuration, warehouse pool and S3 client. */
+@ApplicationScoped
+public class LoaderProducer {
+
+    /** Secrets by name: strata.ingest.secrets.<name>, or the environment variable STRATA_INGEST_SECRETS_<NAME>. */
+    public static Secrets configSecrets() {
+        return ref -> {
+            Optional<String> value = ConfigProvider.getConfig().getOptionalValue("strata.ingest.secrets." + ref,
+                    String.class);
+            if (value.isPresent()) {
+                return value;
+            }
+            return Optional.ofNullable(System.getenv("STRATA_INGEST_SECRETS_"
+                    + ref.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
+        };
+    }
+
+    @Produces
+    @Singleton
+    Loader loader(IngestConfig config, MinioClient s3, @DataSource("warehouse") AgroalDataSource warehouse) {
+        LoadSettings settings = new LoadSettings(config.lakeBucket(), config.targetSchema(),
+                Path.of(config.spoolDir().orElse(System.getProperty("java.io.tmpdir")), "strata-ingest"),
+                config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout());
+        SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(config.allowedHosts().orElse(List.of())),
+                configSecrets(), config.maxBytes(), config.timeout());
+        return new Loader(settings, warehouse::getConnection, s3, fetcher);
+    }
+
+    void close(@Disposes Loader loader) {
+        loader.close();
+    }
+}

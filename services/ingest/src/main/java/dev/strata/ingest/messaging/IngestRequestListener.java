@@ -1,0 +1,188 @@
+package dev.strata.ingest.messaging;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import dev.strata.events.EventCodec;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.IngestRequested;
+import dev.strata.events.StrataEvent;
+import dev.strata.events.Topics;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.run.LoadEvents;
+import dev.strata.ingest.run.LoadRunRepository;
+import dev.strata.ingest.run.LoadWorker;
+import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.outbox.IdempotentConsumer;
+import dev.strata.outbox.quarkus.Outbox;
+
+/**
+ * Takes {@link IngestRequested} from {@code strata.tasks.ingest} in a consumer group and queues each as a load run
+ * (load id = task run id), in one transaction with the idempotent-consumer mark; the offset is committed after that
+ * transaction. A request with an unusable spec is answered with {@code TaskFailed} at once.
+ */
+@ApplicationScoped
+public class IngestRequestListener {
+
+    static final String CONSUMER = "ingest.task-requests";
+    private static final Logger LOG = Logger.getLogger(IngestRequestListener.class);
+
+    @Inject
+    IngestConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @Inject
+    AgroalDataSource metadata;
+    @Inject
+    LoadRunRepository runs;
+    @Inject
+    LoadEvents events;
+    @Inject
+    LoadWorker worker;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ObjectMapper json;
+
+    private final EventCodec codec = new EventCodec();
+    private final IdempotentConsumer idempotent = new IdempotentConsumer();
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    void start(@Observes StartupEvent event) {
+        if (!config.consumer().enabled()) {
+            return;
+        }
+        thread = new Thread(this::run, "ingest-requests");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private void run() {
+        while (!stopping) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumer().group());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                consumer = c;
+                c.subscribe(List.of(Topics.TASKS_INGEST));
+                while (!stopping) {
+                    ConsumerRecords<String, byte[]> records = c.poll(Duration.ofSeconds(1));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        handle(record);
+                    }
+                    c.commitSync();
+                    worker.wakeUp();
+                    outbox.wakeUp();
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("ingest request consumer failed (%s); reconnecting", e.getMessage());
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    void handle(ConsumerRecord<String, byte[]> record) {
+        EventEnvelope<? extends StrataEvent> envelope;
+        try {
+            envelope = codec.decode(record.value());
+        } catch (RuntimeException e) {
+            LOG.warnf("skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return;
+        }
+        if (!(envelope.data() instanceof IngestRequested request)) {
+            return;
+        }
+        UUID eventId = envelope.id();
+        try (Connection c = metadata.getConnection()) {
+            c.setAutoCommit(false);
+            idempotent.processOnce(c, CONSUMER, eventId, tx -> queue(tx, request));
+            c.commit();
+        } catch (java.sql.SQLException e) {
+            // the offset is not committed: the request comes again
+            throw new IllegalStateException("cannot queue ingest request " + eventId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void queue(Connection tx, IngestRequested request) throws java.sql.SQLException {
+        String specJson = request.params().get("spec");
+        String problem = null;
+        LoadSpec spec = null;
+        if (specJson == null) {
+            problem = "the request has no params.spec (the load spec as JSON)";
+        } else {
+            try {
+                spec = json.readValue(specJson, LoadSpec.class);
+                List<String> problems = spec.problems();
+                if (!problems.isEmpty()) {
+                    problem = "the load spec is not usable: " + String.join("; ", problems);
+                } else if (!spec.namespace().equals(request.namespace()) || !spec.name().equals(request.dataset())) {
+                    problem = "the load spec is for " + spec.qualifiedName() + " but the task is for "
+                            + request.namespace() + "." + request.dataset();
+                }
+            } catch (Exception e) {
+                problem = "params.spec is not a load spec in JSON";
+            }
+        }
+        if (problem != null) {
+            runs.insertFailedTask(tx, request.taskRunId(), request.runId(), request.attempt(), request.namespace(),
+                    request.dataset(), problem);
+            events.failedRequest(tx, request.taskRunId(), request.runId(), request.attempt(), problem);
+            return;
+        }
+        String stored;
+        try {
+            stored = json.writeValueAsString(spec);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        runs.insertTask(tx, request.taskRunId(), request.runId(), Math.max(1, request.attempt()), spec.namespace(),
+                spec.name(), stored);
+    }
+}

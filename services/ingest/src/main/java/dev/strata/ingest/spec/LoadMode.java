@@ -1,0 +1,11 @@
+package dev.strata.ingest.spec;
+
+/** How a load's rows become the table's rows. */
+public enum LoadMode {
+    /** The table holds exactly the loaded rows afterwards. */
+    REPLACE,
+    /** The loaded rows are added. */
+    APPEND,
+    /** Rows whose merge key exists are updated, the others inserted. */
+    MERGE
+}

@@ -1,0 +1,95 @@
+package dev.strata.ingest.spec;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Where a load reads from. Credentials are never here: {@code credentialsRef} names a secret the worker resolves.
+ *
+ * @param kind           http | s3 | upload | jdbc
+ * @param url            http: the URL (http or https)
+ * @param bucket         s3/upload: the bucket
+ * @param key            s3/upload: the object key
+ * @param prefix         s3: every object under this prefix, in key order
+ * @param jdbcUrl        jdbc: a PostgreSQL JDBC URL
+ * @param table          jdbc: the table, {@code schema.table} or {@code table}
+ * @param cursorColumn   jdbc: incremental on this column (rows with a greater value than the last load's)
+ * @param credentialsRef the name of a secret: {@code strata.ingest.secrets.<name>} (env
+ *                       {@code STRATA_INGEST_SECRETS_<NAME>})
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SourceSpec(String kind, String url, String bucket, String key, String prefix, String jdbcUrl,
+        String table, String cursorColumn, String credentialsRef) {
+
+    private static final Pattern TABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern REF = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+    public SourceSpec {
+        kind = kind == null ? null : kind.toLowerCase(Locale.ROOT);
+    }
+
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (kind == null || !List.of("http", "s3", "upload", "jdbc").contains(kind)) {
+            problems.add("source.kind must be http, s3, upload or jdbc, got '" + kind + "'");
+            return problems;
+        }
+        switch (kind) {
+            case "http" -> {
+                URI uri = null;
+                try {
+                    uri = url == null ? null : URI.create(url);
+                } catch (IllegalArgumentException e) {
+                    // reported below
+                }
+                if (uri == null || uri.getHost() == null || uri.getScheme() == null
+                        || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+                    problems.add("source.url must be an http(s) URL with a host");
+                } else if (uri.getUserInfo() != null) {
+                    problems.add("source.url must not carry credentials; name a secret in source.credentialsRef");
+                }
+            }
+            case "s3" -> {
+                if (bucket == null || bucket.isBlank()) {
+                    problems.add("source.bucket is required for an s3 source");
+                }
+                if ((key == null || key.isBlank()) == (prefix == null || prefix.isBlank())) {
+                    problems.add("an s3 source needs exactly one of source.key and source.prefix");
+                }
+            }
+            case "upload" -> {
+                if (bucket == null || bucket.isBlank()) {
+                    problems.add("source.bucket is required for an upload source");
+                }
+                if (key == null || !key.startsWith("uploads/")) {
+                    problems.add("source.key of an upload must be the uploaded object, uploads/<namespace>/...");
+                }
+            }
+            case "jdbc" -> {
+                if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
+                    problems.add("source.jdbcUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+                } else if (jdbcUrl.contains("password=")) {
+                    problems.add("source.jdbcUrl must not carry a password; name a secret in source.credentialsRef");
+                }
+                if (table == null || !TABLE.matcher(table).matches()) {
+                    problems.add("source.table must be a table name (schema.table or table), got '" + table + "'");
+                }
+                if (cursorColumn != null && !LoadSpec.COLUMN.matcher(cursorColumn).matches()) {
+                    problems.add("source.cursorColumn must be a column name");
+                }
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+        if (credentialsRef != null && !REF.matcher(credentialsRef).matches()) {
+            problems.add("source.credentialsRef must be a secret name ([A-Za-z0-9_.-]+)");
+        }
+        return problems;
+    }
+}

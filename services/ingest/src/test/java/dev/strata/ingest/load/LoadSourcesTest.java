@@ -1,0 +1,174 @@
+package dev.strata.ingest.load;
+
+import static dev.strata.ingest.IngestTestSupport.gzip;
+import static dev.strata.ingest.IngestTestSupport.serve;
+import static dev.strata.ingest.IngestTestSupport.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.PostgresServer;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.ingest.IngestTestSupport;
+
+/** Each source (HTTP, S3 object and prefix, upload, JDBC full and incremental) × each format, into the warehouse. */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+class LoadSourcesTest {
+
+    static final String CSV = """
+            id,amount,day,at,name
+            1,10.50,2026-01-02,2026-01-02 10:00:00,alpha
+            2,20,2026-01-03,2026-01-03 11:30:00,"beta, with comma"
+            3,,2026-01-04,2026-01-04 12:00:00,"gamma ""quoted""\"
+            """;
+
+    @InjectDevStack
+    DevStack stack;
+    IngestTestSupport it;
+
+    @BeforeEach
+    void setUp() {
+        it = new IngestTestSupport(stack);
+    }
+
+    private JsonPath load(String name, String source, String format) {
+        return it.load("""
+                {"namespace":"sales","name":"%s","source":%s,"format":%s,"loadMode":"append"}
+                """.formatted(name, source, format));
+    }
+
+    private void assertLoaded(JsonPath run, String name, long rows) throws Exception {
+        assertEquals("succeeded", run.getString("status"), () -> run.prettify());
+        assertEquals(rows, run.getLong("rows"));
+        assertEquals(rows, it.count("SELECT count(*) FROM raw.sales__" + name));
+        String raw = run.getString("rawLocation");
+        assertEquals("s3://strata-lake/raw/sales/" + name + "/" + run.getString("id") + "/", raw);
+    }
+
+    @Test
+    void csvOverHttpIsTypedAndLandsRawInTheLake() throws Exception {
+        String name = unique("orders");
+        String url = serve("/" + name + "/orders.csv", CSV);
+        JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
+        assertLoaded(run, name, 3);
+        assertEquals(List.of("id:integer", "amount:numeric", "day:date", "at:timestamp without time zone",
+                "name:text"), it.columnTypes("raw", "sales__" + name));
+        assertEquals(List.of("1|10.50|alpha", "2|20|beta, with comma", "3|∅|gamma \"quoted\""),
+                it.rows("SELECT id, amount, name FROM raw.sales__" + name + " ORDER BY id"));
+        assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length,
+                it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/orders.csv"));
+        assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length, run.getLong("bytes"));
+    }
+
+    @Test
+    void gzippedTsvOverHttp() throws Exception {
+        String name = unique("tsv");
+        String tsv = "id\tnote\tok\n1\tfirst\ttrue\n2\t\\N\tfalse\n";
+        String url = serve("/" + name + "/data.tsv.gz", gzip(tsv));
+        JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}",
+                "{\"type\":\"tsv\",\"nullMarkers\":[\"\",\"\\\\N\"]}");
+        assertLoaded(run, name, 2);
+        assertEquals(List.of("1|first|t", "2|∅|f"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
+        assertEquals(gzip(tsv).length, it.objectSize("raw/sales/" + name + "/" + run.getString("id")
+                + "/data.tsv.gz"));
+    }
+
+    @Test
+    void jsonArrayOverHttpKeepsNestedValuesAsJsonb() throws Exception {
+        String name = unique("json");
+        String url = serve("/" + name + "/items.json", """
+                [{"id": 1, "tags": ["a", "b"], "price": 1.5, "at": "2026-01-02T10:00:00Z"},
+                 {"id": 2, "tags": {"k": "v"}, "price": null, "at": "2026-01-03T10:00:00+02:00", "extra": "x"}]
+                """);
+        JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"json\"}");
+        assertLoaded(run, name, 2);
+        assertEquals(List.of("id:integer", "tags:jsonb", "price:numeric", "at:timestamp with time zone",
+                "extra:text"), it.columnTypes("raw", "sales__" + name));
+        assertEquals(List.of("1|b|∅", "2|∅|x"), it.rows("SELECT id, tags->>1, extra FROM raw.sales__" + name
+                + " ORDER BY id"));
+    }
+
+    @Test
+    void ndjsonFromAnS3Object() throws Exception {
+        String name = unique("events");
+        String key = "incoming/" + name + "/events.ndjson";
+        it.putObject(key, "{\"id\":1,\"kind\":\"click\"}\n{\"id\":2,\"kind\":\"view\"}\n{\"id\":3}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        JsonPath run = load(name, "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"key\":\"" + key + "\"}",
+                "{\"type\":\"ndjson\"}");
+        assertLoaded(run, name, 3);
+        assertEquals(List.of("1|click", "2|view", "3|∅"), it.rows("SELECT * FROM raw.sales__" + name
+                + " ORDER BY id"));
+    }
+
+    @Test
+    void everyObjectUnderAnS3PrefixInKeyOrder() throws Exception {
+        String name = unique("parts");
+        it.putObject("incoming/" + name + "/part-2.csv", "id,v\n3,c\n".getBytes(StandardCharsets.UTF_8));
+        it.putObject("incoming/" + name + "/part-1.csv", "id,v\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
+        JsonPath run = load(name, "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"prefix\":\"incoming/" + name
+                + "/\"}", "{\"type\":\"csv\"}");
+        assertLoaded(run, name, 3);
+        assertEquals(List.of("1|a", "2|b", "3|c"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
+        it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/0000-part-1.csv");
+        it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/0001-part-2.csv");
+    }
+
+    @Test
+    void anUploadedGzippedCsv() throws Exception {
+        String name = unique("upload");
+        String key = "uploads/sales/" + name + "/u1/orders.csv.gz";
+        it.putObject(key, gzip(CSV));
+        JsonPath run = load(name, "{\"kind\":\"upload\",\"bucket\":\"strata-lake\",\"key\":\"" + key + "\"}",
+                "{\"type\":\"csv\",\"compression\":\"gzip\"}");
+        assertLoaded(run, name, 3);
+    }
+
+    @Test
+    void aJdbcTableFullyThenIncrementallyOnItsCursor() throws Exception {
+        String name = unique("jdbc");
+        String schema = "shop_" + name;
+        try (Connection c = stack.postgres().connect(PostgresServer.METADATA_DB); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            s.execute("CREATE TABLE " + schema + ".customers (id bigint PRIMARY KEY, name text, "
+                    + "updated_at timestamptz NOT NULL, score numeric(5,2))");
+            s.execute("INSERT INTO " + schema + ".customers VALUES (1, 'ann', '2026-01-01T00:00:00Z', 1.5), "
+                    + "(2, 'bob', '2026-01-02T00:00:00Z', NULL)");
+        }
+        String source = "{\"kind\":\"jdbc\",\"jdbcUrl\":\"" + stack.postgres().jdbcUrl(PostgresServer.METADATA_DB)
+                + "\",\"table\":\"" + schema + ".customers\",\"cursorColumn\":\"updated_at\","
+                + "\"credentialsRef\":\"test-jdbc\"}";
+        JsonPath first = load(name, source, "{}");
+        assertLoaded(first, name, 2);
+        assertEquals(List.of("id:bigint", "name:text", "updated_at:timestamp with time zone", "score:numeric"),
+                it.columnTypes("raw", "sales__" + name));
+
+        try (Connection c = stack.postgres().connect(PostgresServer.METADATA_DB); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + schema + ".customers VALUES (3, 'cy', '2026-01-03T00:00:00Z', 3)");
+        }
+        JsonPath second = load(name, source, "{}");
+        assertEquals("succeeded", second.getString("status"), second::prettify);
+        assertEquals(1, second.getLong("rows"), "only the row after the cursor");
+        JsonPath third = load(name, source, "{}");
+        assertEquals(0, third.getLong("rows"), "nothing new");
+        assertEquals(List.of("1|ann", "2|bob", "3|cy"), it.rows("SELECT id, name FROM raw.sales__" + name
+                + " ORDER BY id"));
+        assertEquals(List.of("2026-01-03 00:00:00+00"), it.rows("SELECT cursor_value FROM strata_ingest.cursor_state"
+                + " WHERE namespace = 'sales' AND name = '" + name + "'"));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.strata.ingest.run;
+
+import static dev.strata.ingest.IngestTestSupport.serve;
+import static dev.strata.ingest.IngestTestSupport.unique;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.ingest.IngestTestSupport;
+
+/** The REST API: roles and namespaces, validation, SSRF refusal, secrets never echoed, idempotency, metrics. */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+class LoadApiTest {
+
+    /** The value of strata.ingest.secrets.test-http-token in the test profile. */
+    static final String TOKEN = "s3cr3t-token-for-tests";
+
+    @InjectDevStack
+    DevStack stack;
+    IngestTestSupport it;
+
+    @BeforeEach
+    void setUp() {
+        it = new IngestTestSupport(stack);
+    }
+
+    private static String spec(String name, String url) {
+        return """
+                {"namespace":"sales","name":"%s","source":{"kind":"http","url":"%s"}}
+                """.formatted(name, url);
+    }
+
+    @Test
+    void sourcesOnInternalAddressesAreRefused() {
+        for (String url : new String[]{"http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/data.csv",
+                "http://[::1]:8080/data.csv", "http://192.168.0.10/x.csv", "http://127.0.0.2:8080/x.csv"}) {
+            JsonPath run = it.load(spec(unique("ssrf"), url));
+            assertEquals("failed", run.getString("status"), url);
+            assertEquals(true, run.getString("error").contains("an internal address (loopback, link-local or private "
+                    + "range); it is refused unless allow-listed"), run::prettify);
+        }
+    }
+
+    @Test
+    void aRedirectToAnInternalAddressIsRefusedToo() {
+        String target = "http://169.254.169.254/latest/meta-data/";
+        String url = serve("/ok.csv", "id\n1\n").replace("/ok.csv", "/redirect?" + target);
+        JsonPath run = it.load(spec(unique("redirect"), url));
+        assertEquals("failed", run.getString("status"));
+        assertEquals("source host '169.254.169.254' resolves to 169.254.169.254, an internal address (loopback, "
+                + "link-local or private range); it is refused unless allow-listed in strata.ingest.allowed-hosts",
+                run.getString("error"));
+    }
+
+    @Test
+    void credentialsAreResolvedFromASecretAndNeverEchoed() throws Exception {
+        String name = unique("secured");
+        String url = serve("/" + name + "/data.csv", "id,v\n1,a\n");
+        IngestTestSupport.requireAuthorization("/" + name + "/data.csv", "Bearer " + TOKEN);
+        String spec = """
+                {"namespace":"sales","name":"%s","source":{"kind":"http","url":"%s","credentialsRef":"test-http-token"}}
+                """.formatted(name, url);
+        String id = it.submit(spec);
+        JsonPath run = it.await(id);
+        assertEquals("succeeded", run.getString("status"), run::prettify);
+        String body = given().auth().oauth2(it.adminToken()).get("/api/v1/loads/" + id).asString();
+        assertFalse(body.contains(TOKEN));
+        assertEquals(1, it.count("SELECT count(*) FROM raw.sales__" + name));
+
+        JsonPath unknown = it.load(spec.replace("test-http-token", "no-such-secret"));
+        assertEquals("source.credentialsRef 'no-such-secret' names no secret: set strata.ingest.secrets.no-such-secret"
+                + " (environment STRATA_INGEST_SECRETS_NO_SUCH_SECRET) on the workers", unknown.getString("error"));
+
+        JsonPath refused = it.load(spec.replace("test-http-token", "wrong-http-token"));
+        assertEquals("source http://127.0.0.1:" + url.split(":")[2].split("/")[0] + "/" + name
+                + "/data.csv answered HTTP 401", refused.getString("error"));
+    }
+
+    @Test
+    void anUnusableSpecIsAProblemDetail() {
+        given().auth().oauth2(it.adminToken()).contentType("application/json")
+                .body("{\"namespace\":\"Sales!\",\"name\":\"x\",\"source\":{\"kind\":\"ftp\"},\"loadMode\":\"merge\"}")
+                .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json")
+                .body("errors", hasItem("source.kind must be http, s3, upload or jdbc, got 'ftp'"))
+                .body("errors",
+                        hasItem("loadMode merge needs mergeKey: the columns that identify a row, e.g. [\"id\"]"))
+                .body("detail", containsString("namespace must be a lower-case identifier"));
+        given().auth().oauth2(it.adminToken()).contentType("application/json").body("{not json")
+                .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(it.adminToken()).contentType("application/json")
+                .body(spec("x", "http://user:pw@example.com/a.csv")).post("/api/v1/loads").then().statusCode(400)
+                .body("detail", not(containsString("pw")));
+    }
+
+    @Test
+    void rolesAndNamespacesAreEnforced() {
+        String url = serve("/roles.csv", "id\n1\n");
+        given().contentType("application/json").body(spec("r", url)).post("/api/v1/loads").then().statusCode(401);
+        String viewer = it.tokenFor(Map.of("sales", "viewer"));
+        given().auth().oauth2(viewer).contentType("application/json").body(spec("r", url)).post("/api/v1/loads")
+                .then().statusCode(403);
+        String hrEngineer = it.tokenFor(Map.of("hr", "engineer"));
+        given().auth().oauth2(hrEngineer).contentType("application/json").body(spec("r", url))
+                .post("/api/v1/loads").then().statusCode(404);
+
+        String id = it.submit(spec(unique("roles"), url));
+        given().auth().oauth2(viewer).get("/api/v1/loads/" + id).then().statusCode(200).body("id", equalTo(id));
+        given().auth().oauth2(hrEngineer).get("/api/v1/loads/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(hrEngineer).get("/api/v1/loads").then().statusCode(200)
+                .body("namespace", not(hasItem("sales")));
+        given().auth().oauth2(viewer).get("/api/v1/loads?namespace=sales").then().statusCode(200)
+                .body("id", hasItem(id));
+    }
+
+    @Test
+    void theSameIdempotencyKeyLoadsOnce() throws Exception {
+        String name = unique("idem");
+        String url = serve("/" + name + "/a.csv", "id\n1\n2\n");
+        String key = UUID.randomUUID().toString();
+        String first = given().auth().oauth2(it.adminToken()).header("Idempotency-Key", key)
+                .contentType("application/json").body(spec(name, url)).post("/api/v1/loads").then().statusCode(202)
+                .extract().path("id");
+        assertEquals(key, first);
+        it.await(first);
+        given().auth().oauth2(it.adminToken()).header("Idempotency-Key", key).contentType("application/json")
+                .body(spec(name, url)).post("/api/v1/loads").then().statusCode(200).body("id", equalTo(key))
+                .body("status", equalTo("succeeded"));
+        assertEquals(2, it.count("SELECT count(*) FROM raw.sales__" + name));
+    }
+
+    @Test
+    void metricsCountRowsBytesSecondsAndQuarantinePerDataset() {
+        String name = unique("metered");
+        String url = serve("/" + name + "/m.csv", "id,n\n1,2\n3,x\n");
+        JsonPath run = it.load("""
+                {"namespace":"sales","name":"%s","source":{"kind":"http","url":"%s"},"contract":"quarantine",
+                 "columns":[{"name":"n","type":"integer"}]}
+                """.formatted(name, url));
+        assertEquals("succeeded", run.getString("status"), run::prettify);
+        String metrics = given().get("/q/metrics").asString();
+        String dataset = "dataset=\"sales." + name + "\"";
+        assertContainsLine(metrics, "strata_ingest_loaded_rows_total{" + dataset + "} 1.0");
+        assertContainsLine(metrics, "strata_ingest_read_bytes_total{" + dataset + "} 13.0");
+        assertContainsLine(metrics, "strata_ingest_quarantined_rows_total{" + dataset + "} 1.0");
+        assertContainsLine(metrics, "strata_ingest_load_seconds_count{" + dataset + ",outcome=\"succeeded\"} 1.0");
+    }
+
+    private static void assertContainsLine(String text, String line) {
+        assertEquals(true, text.lines().anyMatch(l -> l.equals(line)), () -> line + " not in\n"
+                + text.lines().filter(l -> l.startsWith("strata_ingest")).toList());
+    }
+}
