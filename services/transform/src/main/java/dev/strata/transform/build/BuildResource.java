@@ -1,20 +1,16 @@
 package dev.strata.transform.build;
 
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,40 +19,21 @@ import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
 import dev.strata.transform.web.ProblemException;
 
-@Path("/api/v1")
+@Path("/api/v1/builds")
 @Tag(name = "Builds")
 @Produces(MediaType.APPLICATION_JSON)
 public class BuildResource {
 
-    private final BuildService service;
     private final BuildRepository builds;
     private final NamespaceAccess access;
 
-    BuildResource(BuildService service, BuildRepository builds, NamespaceAccess access) {
-        this.service = service;
+    BuildResource(BuildRepository builds, NamespaceAccess access) {
         this.builds = builds;
         this.access = access;
     }
 
-    @POST
-    @Path("/projects/{namespace}/{project}/builds")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.ENGINEER_NAME, Role.ADMIN_NAME})
-    @Operation(summary = "Build models of a project version (engineer in the namespace)", description = "Queues a"
-            + " build of the newest version (or 'version'), with a dbt selection ('select', 'exclude'), 'vars' and"
-            + " 'fullRefresh'. Answers 202 with the queued build; follow it at /api/v1/builds/{id}.")
-    public Response build(@PathParam("namespace") String namespace, @PathParam("project") String project,
-            BuildRequest request) {
-        access.require(namespace, Role.ENGINEER);
-        Build b = service.request(namespace, project, request == null
-                ? new BuildRequest(null, null, null, null,
-                        null)
-                : request, access.principal());
-        return Response.accepted(b).location(URI.create("/api/v1/builds/" + b.id())).build();
-    }
-
     @GET
-    @Path("/builds/{id}")
+    @Path("/{id}")
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "A build with every step: status, rows, duration, compiled SQL, error (viewer in its"
             + " namespace)")
@@ -67,7 +44,6 @@ public class BuildResource {
     }
 
     @GET
-    @Path("/builds")
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "Recent builds in the namespaces you can read, newest first (viewer)")
     public List<Build> list(@QueryParam("limit") @DefaultValue("50") int limit) {

@@ -18,6 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.transform.build.Build;
+import dev.strata.transform.build.BuildRequest;
+import dev.strata.transform.build.BuildService;
 import dev.strata.transform.web.ProblemException;
 
 @Path("/api/v1/projects")
@@ -28,9 +31,12 @@ public class ProjectResource {
     private final ProjectService service;
     private final ProjectVersionRepository versions;
     private final NamespaceAccess access;
+    private final BuildService builds;
 
-    ProjectResource(ProjectService service, ProjectVersionRepository versions, NamespaceAccess access) {
+    ProjectResource(ProjectService service, ProjectVersionRepository versions, NamespaceAccess access,
+            BuildService builds) {
         this.service = service;
+        this.builds = builds;
         this.versions = versions;
         this.access = access;
     }
@@ -86,5 +92,22 @@ public class ProjectResource {
         access.require(namespace, Role.VIEWER);
         return versions.find(namespace, project, version).orElseThrow(() -> ProblemException.notFound(
                 "Project '" + project + "' in namespace '" + namespace + "' has no version " + version + "."));
+    }
+
+    @POST
+    @Path("/{namespace}/{project}/builds")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.ENGINEER_NAME, Role.ADMIN_NAME})
+    @Operation(summary = "Build models of a project version (engineer in the namespace)", description = "Queues a"
+            + " build of the newest version (or 'version'), with a dbt selection ('select', 'exclude'), 'vars' and"
+            + " 'fullRefresh'. Answers 202 with the queued build; follow it at /api/v1/builds/{id}.")
+    public Response build(@PathParam("namespace") String namespace, @PathParam("project") String project,
+            BuildRequest request) {
+        access.require(namespace, Role.ENGINEER);
+        Build b = builds.request(namespace, project, request == null
+                ? new BuildRequest(null, null, null, null,
+                        null)
+                : request, access.principal());
+        return Response.accepted(b).location(URI.create("/api/v1/builds/" + b.id())).build();
     }
 }

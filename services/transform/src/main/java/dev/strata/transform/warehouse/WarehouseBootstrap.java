@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,13 +58,25 @@ public class WarehouseBootstrap {
         if (ready) {
             return;
         }
-        String role = Relation.quote(config.runnerRole());
-        try (Connection c = warehouse.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
+        try (Connection c = warehouse.getConnection()) {
+            prepare(c, config.runnerRole(), config.runnerPassword(), config.warehouseSchemas());
+        }
+        ready = true;
+        LOG.infof("warehouse ready: schemas %s, model SQL runs as role %s", config.warehouseSchemas(),
+                config.runnerRole());
+    }
+
+    /** The bootstrap itself, on a connection of a role that may create roles and schemas (also used by benchmarks). */
+    public static void prepare(Connection c, String runnerRole, Optional<String> password, List<String> schemas)
+            throws SQLException {
+        String role = Relation.quote(runnerRole);
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
             s.execute("select pg_advisory_xact_lock(hashtext('strata.transform.bootstrap'))");
             boolean exists;
             try (PreparedStatement ps = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {
-                ps.setString(1, config.runnerRole());
+                ps.setString(1, runnerRole);
                 try (ResultSet rs = ps.executeQuery()) {
                     exists = rs.next();
                 }
@@ -70,11 +84,10 @@ public class WarehouseBootstrap {
             if (!exists) {
                 s.execute("create role " + role + " login nosuperuser nocreatedb nocreaterole noinherit");
             }
-            if (config.runnerPassword().isPresent()) {
-                s.execute("alter role " + role + " password '" + config.runnerPassword().get().replace("'", "''")
-                        + "'");
+            if (password.isPresent()) {
+                s.execute("alter role " + role + " password '" + password.get().replace("'", "''") + "'");
             }
-            for (String schema : config.warehouseSchemas()) {
+            for (String schema : schemas) {
                 String q = Relation.quote(schema);
                 s.execute("create schema if not exists " + q);
                 s.execute("grant usage, create on schema " + q + " to " + role);
@@ -82,9 +95,11 @@ public class WarehouseBootstrap {
                 s.execute("alter default privileges in schema " + q + " grant select on tables to " + role);
             }
             c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
-        ready = true;
-        LOG.infof("warehouse ready: schemas %s, model SQL runs as role %s", config.warehouseSchemas(),
-                config.runnerRole());
     }
 }
