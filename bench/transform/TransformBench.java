@@ -55,12 +55,20 @@ public class TransformBench {
 
     static void plan(int models) {
         Map<String, String> files = generatedProject(models);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long proc0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         CompiledProject p = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), Map.of(), "silver");
         Plan plan = Plan.of(p, Selector.select(p, "", null), true);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        double proc = (os.getProcessCpuTime() - proc0) / 1e9;
         long modelNodes = plan.nodes().stream().filter(n -> !n.isTest()).count();
-        System.out.printf("plan.seconds=%.3f%nplan.models=%d%nplan.tests=%d%nplan.files=%d%n", seconds, modelNodes,
+        System.out.printf("plan.seconds=%.3f%nplan.thread_cpu_seconds=%.3f%nplan.process_cpu_seconds=%.3f%n"
+                + "plan.models=%d%nplan.tests=%d%nplan.files=%d%n", seconds, cpu, proc, modelNodes,
                 plan.nodes().size() - modelNodes, files.size());
     }
 

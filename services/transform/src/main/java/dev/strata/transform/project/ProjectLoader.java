@@ -28,6 +28,7 @@ public final class ProjectLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final List<ProjectProblem> problems = new ArrayList<>();
+    private final java.util.Set<String> testIds = new java.util.HashSet<>();
 
     private ProjectLoader() {
     }
@@ -219,15 +220,11 @@ public final class ProjectLoader {
             String id = (kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col)).replaceAll("\\W",
                     "_");
             String unique = id;
-            for (int i = 2; containsId(tests, unique); i++) {
+            for (int i = 2; !testIds.add(unique); i++) {
                 unique = id + "_" + i;
             }
             tests.add(new DataTest(unique, kind, target, onSource, col, args, severity, path, 0, null));
         }
-    }
-
-    private static boolean containsId(List<DataTest> tests, String id) {
-        return tests.stream().anyMatch(t -> t.id().equals(id));
     }
 
     private long seconds(String path, JsonNode after) {

@@ -20,7 +20,6 @@ import dev.strata.transform.compile.Relation;
  */
 public final class Materializer {
 
-    private static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
     private static final String INVALID_TABLE_DEFINITION = "42P16";
     private static final String WRONG_OBJECT_TYPE = "42809";
 
@@ -29,88 +28,100 @@ public final class Materializer {
 
     /** Creates or replaces a view; rows: {@code null}. */
     public static Long view(Connection c, CompiledModel m, String sql) throws SQLException {
-        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("savepoint strata_view");
-            try {
-                s.execute("create or replace view " + m.relation() + " as\n" + sql);
-            } catch (SQLException e) {
-                if (!INVALID_TABLE_DEFINITION.equals(e.getSQLState()) && !WRONG_OBJECT_TYPE.equals(e.getSQLState())) {
-                    throw e;
-                }
-                // its columns changed, or a table stands there: replace it (dependents are rebuilt downstream)
-                s.execute("rollback to savepoint strata_view");
-                String kind = relkind(c, m.schema(), m.identifier());
-                s.execute("drop " + ("v".equals(kind) ? "view" : "table") + " " + m.relation() + " cascade");
-                s.execute("create view " + m.relation() + " as\n" + sql);
-            }
-            c.commit();
+            s.execute("create or replace view " + m.relation() + " as\n" + sql);
             return null;
         } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+            if (!INVALID_TABLE_DEFINITION.equals(e.getSQLState()) && !WRONG_OBJECT_TYPE.equals(e.getSQLState())) {
+                throw e;
+            }
         }
+        // its columns changed, or a table stands there: replace it in one transaction (dependents are rebuilt
+        // downstream)
+        String kind = relkind(c, m.schema(), m.identifier());
+        inTransaction(c, "drop " + ("v".equals(kind) ? "view" : "table") + " " + m.relation() + " cascade;\n"
+                + "create view " + m.relation() + " as\n" + sql);
+        return null;
     }
 
     /** Builds the table aside, then swaps it in; rows written. */
     public static long table(Connection c, CompiledModel m, String sql) throws SQLException {
         String tmp = aside(m.identifier(), "__strata_tmp");
         String tmpRel = Relation.quote(m.schema()) + "." + Relation.quote(tmp);
-        long rows;
-        try (Statement s = c.createStatement()) {
-            s.execute("drop table if exists " + tmpRel);
-            rows = s.executeUpdate("create table " + tmpRel + " as\n" + sql);
-        }
+        long rows = lastUpdateCount(c, "drop table if exists " + tmpRel + ";\ncreate table " + tmpRel + " as\n"
+                + sql);
         swap(c, m, tmp);
         return rows;
     }
 
-    /** Puts the ready table {@code tmp} in the place of {@code m}, atomically for readers. */
+    /**
+     * Puts the ready table {@code tmp} in the place of {@code m}, in one transaction: by renaming (the old table is
+     * dropped), or, when views read the old table, by replacing its rows (truncate + insert) so that they stay.
+     * Readers block for the length of the transaction and then see the new rows; never a half-built table.
+     */
     static void swap(Connection c, CompiledModel m, String tmp) throws SQLException {
-        String tmpRel = Relation.quote(m.schema()) + "." + Relation.quote(tmp);
-        String old = aside(m.identifier(), "__strata_old");
+        String schema = Relation.quote(m.schema());
+        String tmpRel = schema + "." + Relation.quote(tmp);
+        String old = schema + "." + Relation.quote(aside(m.identifier(), "__strata_old"));
+        String kind;
+        boolean readByViews;
+        try (PreparedStatement ps = c.prepareStatement("select c.relkind::text, exists (select 1 from pg_depend d"
+                + " join pg_rewrite r on r.oid = d.objid where d.refobjid = c.oid and r.ev_class <> c.oid) from"
+                + " pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relname = ?")) {
+            ps.setString(1, m.schema());
+            ps.setString(2, m.identifier());
+            try (ResultSet rs = ps.executeQuery()) {
+                kind = rs.next() ? rs.getString(1) : null;
+                readByViews = kind != null && rs.getBoolean(2);
+            }
+        }
+        String rename = "alter table " + tmpRel + " rename to " + Relation.quote(m.identifier());
+        if (kind == null) {
+            try (Statement s = c.createStatement()) {
+                s.execute(rename);
+            }
+        } else if (!"r".equals(kind)) {
+            inTransaction(c, "drop view " + m.relation() + " cascade;\n" + rename);
+        } else if (!readByViews) {
+            inTransaction(c, "drop table if exists " + old + ";\nalter table " + m.relation() + " rename to "
+                    + Relation.quote(aside(m.identifier(), "__strata_old")) + ";\n" + rename + ";\ndrop table " + old);
+        } else {
+            String cols = columns(c, m.schema(), tmp).stream().map(Relation::quote).collect(Collectors.joining(", "));
+            inTransaction(c, "lock table " + m.relation() + " in access exclusive mode;\ntruncate " + m.relation()
+                    + ";\ninsert into " + m.relation() + " (" + cols + ") select " + cols + " from " + tmpRel
+                    + ";\ndrop table " + tmpRel);
+        }
+    }
+
+    /** Runs statements (one round trip) and commits them together, or none of them. */
+    static void inTransaction(Connection c, String statements) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            String kind = relkind(c, m.schema(), m.identifier());
-            if (kind == null) {
-                s.execute("alter table " + tmpRel + " rename to " + Relation.quote(m.identifier()));
-                c.commit();
-                return;
-            }
-            if ("v".equals(kind)) {
-                s.execute("drop view " + m.relation() + " cascade");
-                s.execute("alter table " + tmpRel + " rename to " + Relation.quote(m.identifier()));
-                c.commit();
-                return;
-            }
-            s.execute("drop table if exists " + Relation.quote(m.schema()) + "." + Relation.quote(old));
-            s.execute("alter table " + m.relation() + " rename to " + Relation.quote(old));
-            s.execute("alter table " + tmpRel + " rename to " + Relation.quote(m.identifier()));
-            s.execute("savepoint strata_swap");
-            try {
-                s.execute("drop table " + Relation.quote(m.schema()) + "." + Relation.quote(old));
-                c.commit();
-                return;
-            } catch (SQLException e) {
-                if (!DEPENDENT_OBJECTS_STILL_EXIST.equals(e.getSQLState())) {
-                    throw e;
-                }
-            }
-            // views read the old table: keep it (and them), replace its rows in one transaction instead
-            c.rollback();
-            s.execute("lock table " + m.relation() + " in access exclusive mode");
-            s.execute("truncate " + m.relation());
-            String cols = columns(c, m.schema(), tmp).stream().map(Relation::quote).collect(Collectors.joining(", "));
-            s.execute("insert into " + m.relation() + " (" + cols + ") select " + cols + " from " + tmpRel);
-            s.execute("drop table " + tmpRel);
+            s.execute(statements);
             c.commit();
         } catch (SQLException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /** Runs statements in one round trip; the update count of the last one. */
+    static long lastUpdateCount(Connection c, String statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            boolean resultSet = s.execute(statements);
+            long last = -1;
+            while (true) {
+                if (!resultSet) {
+                    long count = s.getLargeUpdateCount();
+                    if (count == -1) {
+                        return last;
+                    }
+                    last = count;
+                }
+                resultSet = s.getMoreResults();
+            }
         }
     }
 
