@@ -54,6 +54,8 @@ public final class SqlCompiler {
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final Map<String, CompiledModel> models = new LinkedHashMap<>();
     private final Map<String, String> rawSql = new LinkedHashMap<>();
+    private final String startedAt = Instant.now().toString();
+    private JinjavaInterpreter interpreter;
 
     private SqlCompiler(Project project, Map<String, ?> runVars, String defaultSchema) {
         this.project = project;
@@ -147,8 +149,8 @@ public final class SqlCompiler {
         }
     }
 
-    /** The model's SQL as it runs when its table already exists: {@code is_incremental()} is true. */
-    public String renderIncremental(String modelName) {
+    /** The model's SQL as it runs when its table already exists: {@code is_incremental()} is true (one at a time). */
+    public synchronized String renderIncremental(String modelName) {
         Model model = project.models().get(modelName);
         CompileContext.CURRENT.set(compileContext);
         try {
@@ -191,29 +193,36 @@ public final class SqlCompiler {
         }
         b.put("target", Map.of("name", "strata", "type", "postgres", "schema", defaultSchema, "database",
                 "warehouse", "threads", 4));
-        b.put("run_started_at", Instant.now().toString());
+        b.put("run_started_at", startedAt);
         b.put("project_name", project.name());
         return b;
     }
 
     private String render(RenderState state, String template, Map<String, Object> bindings) {
-        Context context = new Context(macroContext, bindings);
-        JinjavaInterpreter interpreter = new JinjavaInterpreter(JINJAVA, context, JINJAVA.getGlobalConfig());
+        // one interpreter per compilation, a fresh scope per template: creating interpreters is the costly part
+        if (interpreter == null) {
+            interpreter = new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+        }
         RenderState.CURRENT.set(state);
         JinjavaInterpreter.pushCurrent(interpreter);
         String out;
-        try {
+        List<TemplateError> errors;
+        try (var scope = interpreter.enterScope()) {
+            interpreter.getContext().putAll(bindings);
+            int before = interpreter.getErrorsCopy().size();
             out = interpreter.render(template);
+            List<TemplateError> all = interpreter.getErrorsCopy();
+            errors = all.subList(Math.min(before, all.size()), all.size());
         } finally {
             JinjavaInterpreter.popCurrent();
             RenderState.CURRENT.remove();
         }
-        int before = problems.size();
-        collectErrors(state.file, interpreter.getErrors());
-        if (problems.size() > before) {
+        int first = problems.size();
+        collectErrors(state.file, errors);
+        if (problems.size() > first) {
             // the template itself is broken: its function problems may be consequences, keep the syntax ones first
-            state.problems.addAll(0, problems.subList(before, problems.size()));
-            problems.subList(before, problems.size()).clear();
+            state.problems.addAll(0, problems.subList(first, problems.size()));
+            problems.subList(first, problems.size()).clear();
         }
         problems.addAll(state.problems);
         return out;
