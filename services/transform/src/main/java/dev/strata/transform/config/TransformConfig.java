@@ -1,6 +1,11 @@
 package dev.strata.transform.config;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of the transform service, under {@code strata.transform.*} (env: {@code STRATA_TRANSFORM_*}). */
 @ConfigMapping(prefix = "strata.transform")
@@ -11,4 +16,59 @@ public interface TransformConfig {
 
     /** The bucket where model project versions are stored. */
     String projectsBucket();
+
+    /** Schema of models and seeds that do not set {@code +schema}. */
+    @WithDefault("silver")
+    String defaultSchema();
+
+    /** The warehouse schemas models may write (created at start, granted to the runner role). */
+    @WithDefault("raw,bronze,silver,gold,quarantine")
+    List<String> warehouseSchemas();
+
+    /** The restricted role model SQL runs as (created at start; LOGIN, member of nothing). */
+    @WithDefault("strata_transform_runner")
+    String runnerRole();
+
+    /** Its password, when the warehouse asks for one (set from a secret); none with trust authentication. */
+    Optional<String> runnerPassword();
+
+    /** Models built at once within one build. */
+    @WithDefault("4")
+    int threads();
+
+    /** Builds run at once by this replica. */
+    @WithDefault("2")
+    int concurrentBuilds();
+
+    /** Failing rows of a test kept in the quarantine schema. */
+    @WithDefault("100")
+    int quarantineLimit();
+
+    /** How often an idle worker looks for queued builds (a new build wakes it at once). */
+    @WithDefault("2s")
+    Duration pollInterval();
+
+    /** Largest accepted project archive. */
+    @WithDefault("33554432")
+    long maxArchiveBytes();
+
+    /** Kafka consumer group of the task listener. */
+    @WithDefault("strata-transform")
+    String consumerGroup();
+
+    /** Whether this replica consumes {@code strata.tasks.transform}. */
+    @WithDefault("true")
+    boolean consumeTasks();
+
+    /** Lineage push to the registry. */
+    Lineage lineage();
+
+    interface Lineage {
+        /** Base URL of the registry, e.g. {@code http://registry:8080}; no push without it. */
+        Optional<String> registryUrl();
+
+        /** Timeout of one push. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
 }

@@ -1,0 +1,247 @@
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import dev.strata.devstack.Component;
+import dev.strata.devstack.DevStack;
+import dev.strata.transform.compile.CompiledProject;
+import dev.strata.transform.compile.SqlCompiler;
+import dev.strata.transform.demo.SalesDemoData;
+import dev.strata.transform.plan.Plan;
+import dev.strata.transform.plan.PlanNode;
+import dev.strata.transform.plan.Selector;
+import dev.strata.transform.project.ProjectFiles;
+import dev.strata.transform.project.ProjectLoader;
+import dev.strata.transform.run.BuildRunner;
+import dev.strata.transform.run.NodeResult;
+import dev.strata.transform.warehouse.WarehouseBootstrap;
+
+/**
+ * The transform engine's two benchmark figures (bench/transform/run.sh runs it):
+ *
+ * <pre>
+ * java TransformBench.java plan          parse + compile + plan a generated 1,000-model project, once, in this JVM
+ * java TransformBench.java overhead DIR  the demo project built by the engine vs its compiled SQL run over JDBC
+ * </pre>
+ *
+ * Prints {@code key=value} lines.
+ */
+public class TransformBench {
+
+    static final List<String> SCHEMAS = List.of("raw", "bronze", "silver", "gold", "quarantine");
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("plan")) {
+            plan(Integer.parseInt(args.length > 1 ? args[1] : "1000"));
+        } else {
+            overhead(Path.of(args[1]), Path.of(args.length > 2 ? args[2] : "docs/examples/sales"),
+                    Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "7")));
+        }
+    }
+
+    // --- (2) parse + compile + plan ---------------------------------------------------------------------------------
+
+    static void plan(int models) {
+        Map<String, String> files = generatedProject(models);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long proc0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        CompiledProject p = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), Map.of(), "silver");
+        Plan plan = Plan.of(p, Selector.select(p, "", null), true);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        double proc = (os.getProcessCpuTime() - proc0) / 1e9;
+        long modelNodes = plan.nodes().stream().filter(n -> !n.isTest()).count();
+        System.out.printf("plan.seconds=%.3f%nplan.thread_cpu_seconds=%.3f%nplan.process_cpu_seconds=%.3f%n"
+                + "plan.models=%d%nplan.tests=%d%nplan.files=%d%n", seconds, cpu, proc, modelNodes,
+                plan.nodes().size() - modelNodes, files.size());
+    }
+
+    /** A project of {@code n} models: staging models on 20 sources, then layers that ref 1 to 3 earlier models. */
+    static Map<String, String> generatedProject(int n) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dbt_project.yml", """
+                name: big
+                vars:
+                  cutoff: '2024-01-01'
+                models:
+                  big:
+                    staging:
+                      +materialized: view
+                      +schema: bronze
+                      +tags: [staging]
+                    core:
+                      +materialized: table
+                      +schema: silver
+                    marts:
+                      +materialized: table
+                      +schema: gold
+                """);
+        StringBuilder sources = new StringBuilder("version: 2\nsources:\n  - name: raw\n    tables:\n");
+        for (int t = 0; t < 20; t++) {
+            sources.append("      - name: t").append(t).append('\n');
+        }
+        files.put("models/sources.yml", sources.toString());
+        files.put("macros/util.sql", """
+                {% macro cents(col) -%} round({{ col }} * 100)::bigint {%- endmacro %}
+                {% macro recent(col) -%} {{ col }} >= '{{ var('cutoff') }}'::date {%- endmacro %}
+                """);
+        StringBuilder schema = new StringBuilder("version: 2\nmodels:\n");
+        int staging = Math.max(1, n / 10);
+        for (int i = 0; i < n; i++) {
+            String name = "m" + i;
+            String folder = i < staging ? "staging" : i < n * 7 / 10 ? "core" : "marts";
+            StringBuilder sql = new StringBuilder();
+            if (i < staging) {
+                sql.append("select id, {{ cents('amount') }} as amount_cents,\n");
+                sql.append("{% for c in ['a', 'b', 'c'] %}    col_{{ c }},\n{% endfor %}");
+                sql.append("    updated_at\nfrom {{ source('raw', 't").append(i % 20).append("') }}\n");
+                sql.append("where {{ recent('updated_at') }}\n");
+            } else {
+                long seed = i * 2654435761L;
+                int refs = 1 + (int) (Math.abs(seed) % 3);
+                sql.append("{{ config(tags=['layer_").append(folder).append("']) }}\n");
+                sql.append("with base as (\n    select * from {{ ref('m").append(Math.abs(seed) % i).append("') }}\n)");
+                for (int r = 1; r < refs; r++) {
+                    sql.append(",\nj").append(r).append(" as (\n    select id, amount_cents as amount_").append(r)
+                            .append(" from {{ ref('m").append(Math.abs(seed >> (8 * r)) % i).append("') }}\n)");
+                }
+                sql.append("\nselect base.id, base.amount_cents");
+                for (int r = 1; r < refs; r++) {
+                    sql.append(", j").append(r).append(".amount_").append(r);
+                }
+                sql.append(", base.updated_at\nfrom base");
+                for (int r = 1; r < refs; r++) {
+                    sql.append("\nleft join j").append(r).append(" using (id)");
+                }
+                sql.append("\n{% if is_incremental() %}where base.updated_at > (select max(updated_at) from {{ this }})"
+                        + "{% endif %}\n");
+            }
+            files.put("models/" + folder + "/" + name + ".sql", sql.toString());
+            schema.append("  - name: ").append(name).append("\n    description: model ").append(i)
+                    .append("\n    columns:\n      - name: id\n        tests: [unique, not_null]\n");
+        }
+        files.put("models/schema.yml", schema.toString());
+        return files;
+    }
+
+    // --- (1) engine overhead per model ------------------------------------------------------------------------------
+
+    static void overhead(Path stackDir, Path demo, int rounds) throws Exception {
+        try (DevStack stack = DevStack.start(stackDir, Component.parse("postgres"))) {
+            String url = stack.postgres().jdbcUrl("warehouse");
+            try (Connection admin = stack.postgres().connect("warehouse")) {
+                WarehouseBootstrap.prepare(admin, "strata_transform_runner", Optional.empty(), SCHEMAS);
+                SalesDemoData.generate(admin, demo.resolve("data/generate_raw.sql"), 1);
+            }
+            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(4);
+            List<Connection> all = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Connection c = DriverManager.getConnection(url, "strata_transform_runner", "");
+                all.add(c);
+                pool.add(c);
+            }
+            BuildRunner.Connections pooled = () -> pooled(pool);
+            CompiledProject project = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.fromDirectory(demo)), Map.of(),
+                    "silver");
+            Plan plan = Plan.of(project, Selector.select(project, "", null), false);
+            List<PlanNode> models = plan.models();
+            BuildRunner engine = new BuildRunner(project, pooled, new BuildRunner.Options(1, false, 0, Set.copyOf(
+                    SCHEMAS), false), r -> {
+                    });
+
+            // the first build creates everything; then alternate engine and baseline rounds
+            check(engine.run(plan));
+            baseline(all.get(0), models);
+            List<Double> engineMs = new ArrayList<>();
+            List<Double> jdbcMs = new ArrayList<>();
+            for (int r = 0; r < rounds + 2; r++) {
+                long t0 = System.nanoTime();
+                check(engine.run(plan));
+                double e = (System.nanoTime() - t0) / 1e6;
+                long t1 = System.nanoTime();
+                baseline(all.get(0), models);
+                double j = (System.nanoTime() - t1) / 1e6;
+                if (r >= 2) { // two warm-up rounds
+                    engineMs.add(e);
+                    jdbcMs.add(j);
+                }
+            }
+            double engineMedian = median(engineMs);
+            double jdbcMedian = median(jdbcMs);
+            System.out.printf("overhead.models=%d%noverhead.engine_ms=%.1f%noverhead.jdbc_ms=%.1f%n"
+                    + "overhead.ms_per_model=%.2f%noverhead.rounds=%d%n", models.size(), engineMedian, jdbcMedian,
+                    (engineMedian - jdbcMedian) / models.size(), rounds);
+            for (Connection c : all) {
+                c.close();
+            }
+        }
+    }
+
+    /** The same compiled SQL, straight through JDBC on one connection: views replaced, tables dropped and created. */
+    static void baseline(Connection c, List<PlanNode> models) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (PlanNode n : models) {
+                var m = n.model();
+                if (m.materialized().equals("view")) {
+                    s.execute("create or replace view " + m.relation() + " as\n" + m.sql());
+                } else {
+                    s.execute("drop table if exists " + m.relation());
+                    s.execute("create table " + m.relation() + " as\n" + m.sql());
+                }
+            }
+        }
+    }
+
+    static void check(List<NodeResult> results) {
+        for (NodeResult r : results) {
+            if (!r.ok()) {
+                throw new IllegalStateException(r.node() + ": " + r.error());
+            }
+        }
+    }
+
+    static Connection pooled(BlockingQueue<Connection> pool) {
+        Connection c;
+        try {
+            c = pool.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return (Connection) Proxy.newProxyInstance(TransformBench.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        pool.add(c);
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

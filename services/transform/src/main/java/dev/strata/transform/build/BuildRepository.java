@@ -1,0 +1,185 @@
+package dev.strata.transform.build;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agroal.api.AgroalDataSource;
+
+import dev.strata.transform.run.NodeResult;
+
+/** Builds and their steps in the service's schema. */
+@ApplicationScoped
+public class BuildRepository {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, namespace, project, version_id, selector, exclude, vars::text,"
+            + " full_refresh, status, error, task_run_id, run_id, requested_by, created_at, started_at, finished_at";
+
+    private final AgroalDataSource db;
+
+    BuildRepository(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    public void insert(Connection c, Build b, Integer attempt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into build (id, namespace, project, version_id,"
+                + " selector, exclude, vars, full_refresh, status, task_run_id, run_id, attempt, requested_by)"
+                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?, ?)")) {
+            ps.setObject(1, b.id());
+            ps.setString(2, b.namespace());
+            ps.setString(3, b.project());
+            ps.setObject(4, b.versionId());
+            ps.setString(5, b.selector());
+            ps.setString(6, b.exclude());
+            ps.setString(7, json(b.vars()));
+            ps.setBoolean(8, b.fullRefresh());
+            ps.setObject(9, b.taskRunId());
+            ps.setObject(10, b.runId());
+            ps.setObject(11, attempt);
+            ps.setString(12, b.requestedBy());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Claims the oldest queued build for this worker, or nothing. */
+    public Optional<Build> claim() {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("update build set status = 'running', started_at = now()"
+                    + " where id = (select id from build where status = 'queued' order by created_at limit 1 for"
+                    + " update skip locked) returning " + COLUMNS)) {
+                Optional<Build> b;
+                try (ResultSet rs = ps.executeQuery()) {
+                    b = rs.next() ? Optional.of(read(rs, List.of())) : Optional.empty();
+                }
+                c.commit();
+                return b;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("builds cannot be claimed: " + e.getMessage(), e);
+        }
+    }
+
+    public void addNode(UUID build, NodeResult r) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into node_run"
+                        + " (build_id, node, kind, status, relation, materialized, rows, duration_ms, compiled_sql, error,"
+                        + " started_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, build);
+            ps.setString(2, r.node());
+            ps.setString(3, r.kind());
+            ps.setString(4, r.status());
+            ps.setString(5, r.relation());
+            ps.setString(6, r.materialized());
+            ps.setObject(7, r.rows());
+            ps.setLong(8, r.durationMs());
+            ps.setString(9, r.sql());
+            ps.setString(10, r.error());
+            ps.setTimestamp(11, Timestamp.from(r.startedAt()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("a step of build " + build + " cannot be recorded: " + e.getMessage(), e);
+        }
+    }
+
+    public void finish(Connection c, UUID build, String status, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update build set status = ?, error = ?, finished_at = now()"
+                + " where id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, error);
+            ps.setObject(3, build);
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<Build> find(UUID id) {
+        try (Connection c = db.getConnection()) {
+            List<Build.NodeRun> nodes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select node, kind, status, relation, materialized, rows,"
+                    + " duration_ms, compiled_sql, error, started_at from node_run where build_id = ? order by seq")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        nodes.add(new Build.NodeRun(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), (Long) rs.getObject(6), rs.getLong(7),
+                                rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant()));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from build where id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs, nodes)) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("build " + id + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Newest first, in the namespaces given ({@code null}: all), without steps. */
+    public List<Build> list(Set<String> namespaces, int limit) {
+        String sql = "select " + COLUMNS + " from build" + (namespaces == null ? "" : " where namespace = any(?)")
+                + " order by created_at desc limit " + limit;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (namespaces != null) {
+                ps.setArray(1, c.createArrayOf("text", namespaces.toArray()));
+            }
+            List<Build> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs, null));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("builds cannot be listed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Build read(ResultSet rs, List<Build.NodeRun> nodes) throws SQLException {
+        Map<String, Object> vars;
+        try {
+            vars = JSON.readValue(rs.getString(7), new TypeReference<Map<String, Object>>() {
+            });
+        } catch (JsonProcessingException e) {
+            vars = Map.of();
+        }
+        return new Build(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
+                rs.getString(5), rs.getString(6), vars, rs.getBoolean(8), rs.getString(9), rs.getString(10),
+                rs.getObject(11, UUID.class), rs.getObject(12, UUID.class), rs.getString(13), instant(rs, 14),
+                instant(rs, 15), instant(rs, 16), nodes);
+    }
+
+    private static Instant instant(ResultSet rs, int i) throws SQLException {
+        Timestamp ts = rs.getTimestamp(i);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static String json(Map<String, Object> vars) {
+        try {
+            return JSON.writeValueAsString(vars == null ? Map.of() : vars);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("vars cannot be written as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.strata.transform.build;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+
+import dev.strata.events.DatasetColumn;
+import dev.strata.events.DatasetUpdated;
+import dev.strata.events.EventCodec;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.FreshnessBreached;
+import dev.strata.events.QualityTestFailed;
+import dev.strata.events.StrataEvent;
+import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
+import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.quarkus.Outbox;
+import dev.strata.transform.compile.CompiledModel;
+import dev.strata.transform.compile.CompiledProject;
+import dev.strata.transform.config.TransformConfig;
+import dev.strata.transform.lineage.ColumnLineage;
+import dev.strata.transform.lineage.LineageClient;
+import dev.strata.transform.plan.Plan;
+import dev.strata.transform.plan.Selector;
+import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.run.BuildRunner;
+import dev.strata.transform.run.NodeResult;
+import dev.strata.transform.version.ProjectService;
+import dev.strata.transform.version.ProjectVersion;
+import dev.strata.transform.version.ProjectVersionRepository;
+import dev.strata.transform.warehouse.WarehouseBootstrap;
+import dev.strata.transform.web.ProblemException;
+
+/**
+ * Queues builds (REST and Kafka tasks) and runs them: compile the version with the build's vars, select, plan, run
+ * with N threads as the restricted role, record every step, then in one transaction the build's outcome and its
+ * events (DatasetUpdated per built model, QualityTestFailed per failing or warning test, FreshnessBreached, and the
+ * task events when the scheduler asked).
+ */
+@ApplicationScoped
+public class BuildService {
+
+    static final String SOURCE = "/strata/transform";
+    private static final Logger LOG = Logger.getLogger(BuildService.class);
+    private static final EventCodec CODEC = new EventCodec();
+    private static final Pattern NAMED_VERSION = Pattern.compile("^(\\w+)(?:@(\\d+))?$");
+
+    @Inject
+    BuildRepository builds;
+    @Inject
+    ProjectVersionRepository versions;
+    @Inject
+    ProjectService projects;
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    @DataSource("runner")
+    AgroalDataSource runner;
+    @Inject
+    WarehouseBootstrap warehouse;
+    @Inject
+    Outbox outbox;
+    @Inject
+    TransformConfig config;
+    @Inject
+    LineageClient lineage;
+    @Inject
+    BuildWorker worker;
+
+    /** Queues a build asked for through REST; the selection is checked now (400 when it matches nothing). */
+    public Build request(String namespace, String project, BuildRequest request, String principal) {
+        ProjectVersion v = versions.find(namespace, project, request.version())
+                .orElseThrow(() -> ProblemException.notFound("Project '" + project + "' in namespace '" + namespace
+                        + "' has " + (request.version() == null ? "no version" : "no version " + request.version())
+                        + "; push one first."));
+        Map<String, Object> vars = request.vars() == null ? Map.of() : request.vars();
+        String select = request.select() == null ? "" : request.select().strip();
+        String exclude = request.exclude() == null ? "" : request.exclude().strip();
+        CompiledProject compiled = projects.compile(projects.files(v), vars);
+        try {
+            if (Selector.select(compiled, select, exclude).isEmpty()) {
+                throw ProblemException.badRequest("The selection '" + select + "' excluding '" + exclude
+                        + "' leaves no model to build.");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("The selection is not usable: " + e.getMessage() + ".");
+        }
+        Build b = new Build(UUID.randomUUID(), namespace, project, v.id(), select, exclude, vars,
+                Boolean.TRUE.equals(request.fullRefresh()), "queued", null, null, null, principal, Instant.now(), null,
+                null, null);
+        try (Connection c = db.getConnection()) {
+            builds.insert(c, b, null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the build cannot be queued: " + e.getMessage(), e);
+        }
+        worker.wakeUp();
+        return builds.find(b.id()).orElseThrow();
+    }
+
+    /** Resolves a task's project version: a version id, {@code <project>@<n>}, or {@code <project>} (newest). */
+    public ProjectVersion resolve(String namespace, String projectVersion) {
+        try {
+            UUID id = UUID.fromString(projectVersion);
+            return versions.find(id).filter(v -> v.namespace().equals(namespace)).orElse(null);
+        } catch (IllegalArgumentException notAnId) {
+            Matcher m = NAMED_VERSION.matcher(projectVersion);
+            if (!m.matches()) {
+                return null;
+            }
+            return versions.find(namespace, m.group(1), m.group(2) == null ? null : Integer.valueOf(m.group(2)))
+                    .orElse(null);
+        }
+    }
+
+    /** Runs a claimed build to its end; never throws. */
+    public void execute(Build build) {
+        long t0 = System.nanoTime();
+        List<NodeResult> results = new ArrayList<>();
+        String status;
+        String error = null;
+        CompiledProject compiled = null;
+        try {
+            if (build.taskRunId() != null) {
+                emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
+                        build.taskRunId(), build.runId(), worker.name(), 1))));
+            }
+            warehouse.ensure();
+            ProjectVersion v = versions.find(build.versionId()).orElseThrow();
+            compiled = projects.compile(projects.files(v), build.vars());
+            Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
+            Plan plan = Plan.of(compiled, selected, true);
+            BuildRunner runner = new BuildRunner(compiled, this.runner::getConnection, new BuildRunner.Options(
+                    config.threads(), build.fullRefresh(), config.quarantineLimit(),
+                    Set.copyOf(config.warehouseSchemas()), true), r -> builds.addNode(build.id(), r));
+            results.addAll(runner.run(plan));
+            List<NodeResult> bad = results.stream().filter(r -> !r.ok()).toList();
+            status = bad.isEmpty() ? "success" : "failed";
+            if (!bad.isEmpty()) {
+                long failed = bad.stream().filter(r -> !r.status().equals("skipped")).count();
+                error = failed + " step" + (failed == 1 ? "" : "s") + " failed, " + (bad.size() - failed)
+                        + " skipped; first: " + bad.stream().filter(r -> !r.status().equals("skipped")).findFirst()
+                                .map(r -> r.node() + ": " + r.error()).orElse(bad.get(0).error());
+            }
+        } catch (ProjectException e) {
+            status = "error";
+            error = "the project does not compile with this build's vars: " + e.getMessage();
+        } catch (IllegalArgumentException e) {
+            status = "error";
+            error = e.getMessage();
+        } catch (Exception e) {
+            LOG.errorf(e, "build %s could not run", build.id());
+            status = "error";
+            error = "the build could not run: " + e.getMessage();
+        }
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        finish(build, compiled, results, status, error, durationMs);
+        if (compiled != null && lineage.enabled()) {
+            pushLineage(build, compiled, results);
+        }
+    }
+
+    private void finish(Build build, CompiledProject compiled, List<NodeResult> results, String status, String error,
+            long durationMs) {
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        long rows = 0;
+        int models = 0;
+        for (NodeResult r : results) {
+            switch (r.kind()) {
+                case "model", "seed" -> {
+                    if (r.status().equals("success") && compiled != null) {
+                        models++;
+                        rows += r.rows() == null ? 0 : r.rows();
+                        CompiledModel m = compiled.model(r.node());
+                        events.add(EventEnvelope.of(SOURCE, build.namespace() + "." + m.name(), new DatasetUpdated(
+                                build.namespace(), m.name(), UUID.randomUUID(), r.rows() == null ? 0 : r.rows(), 0,
+                                build.id(), "postgresql://warehouse/" + m.schema() + "." + m.identifier(),
+                                build.runId(), columns(m))));
+                    }
+                }
+                case "test" -> {
+                    if (r.status().equals("fail") || r.status().equals("warn")) {
+                        events.add(EventEnvelope.of(SOURCE, build.namespace() + "." + r.dataset(),
+                                new QualityTestFailed(build.namespace(), r.dataset(), r.node(), r.materialized(),
+                                        r.rows() == null ? 0 : r.rows(), build.runId())));
+                    }
+                }
+                case "freshness" -> {
+                    if (r.status().equals("warn") || r.status().equals("error")) {
+                        events.add(EventEnvelope.of(SOURCE, build.namespace() + "." + r.dataset(),
+                                new FreshnessBreached(build.namespace(), r.dataset(), r.materialized() == null
+                                        ? null
+                                        : Instant.parse(r.materialized()), r.rows() == null ? 0 : r.rows(),
+                                        r.status())));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (build.taskRunId() != null) {
+            Map<String, String> outputs = new LinkedHashMap<>();
+            outputs.put("buildId", build.id().toString());
+            outputs.put("models", String.valueOf(models));
+            events.add(EventEnvelope.of(SOURCE, build.taskRunId().toString(), status.equals("success")
+                    ? new TaskSucceeded(build.taskRunId(), build.runId(), rows, 0, durationMs, outputs)
+                    : new TaskFailed(build.taskRunId(), build.runId(), error == null ? status : error,
+                            status.equals("error") && error != null && !error.contains("does not compile"),
+                            durationMs)));
+        }
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                builds.finish(c, build.id(), status, error);
+                for (EventEnvelope<?> e : events) {
+                    outbox.append(c, OutboxMessage.of(e, CODEC));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            LOG.errorf("build %s finished but its outcome could not be recorded: %s", build.id(), e.getMessage());
+            return;
+        }
+        outbox.wakeUp();
+    }
+
+    private void emit(List<EventEnvelope<? extends StrataEvent>> events) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            for (EventEnvelope<?> e : events) {
+                outbox.append(c, OutboxMessage.of(e, CODEC));
+            }
+            c.commit();
+        }
+        outbox.wakeUp();
+    }
+
+    private List<DatasetColumn> columns(CompiledModel m) {
+        List<DatasetColumn> cols = new ArrayList<>();
+        try (Connection c = runner.getConnection();
+                PreparedStatement ps = c.prepareStatement("select a.attname,"
+                        + " format_type(a.atttypid, a.atttypmod) from pg_attribute a join pg_class t on t.oid = a.attrelid"
+                        + " join pg_namespace n on n.oid = t.relnamespace where n.nspname = ? and t.relname = ? and"
+                        + " a.attnum > 0 and not a.attisdropped order by a.attnum")) {
+            ps.setString(1, m.schema());
+            ps.setString(2, m.identifier());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cols.add(new DatasetColumn(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debugf("columns of %s unknown: %s", m.relation(), e.getMessage());
+        }
+        return cols;
+    }
+
+    private void pushLineage(Build build, CompiledProject compiled, List<NodeResult> results) {
+        for (NodeResult r : results) {
+            if (r.kind().equals("model") && r.status().equals("success")) {
+                CompiledModel m = compiled.model(r.node());
+                lineage.push(build.namespace(), m.name(), ColumnLineage.of(compiled, m, build.namespace()), null);
+            }
+        }
+    }
+}

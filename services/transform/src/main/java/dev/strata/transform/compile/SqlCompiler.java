@@ -1,0 +1,441 @@
+package dev.strata.transform.compile;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+
+import dev.strata.transform.project.DataTest;
+import dev.strata.transform.project.Model;
+import dev.strata.transform.project.Project;
+import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.project.ProjectLoader;
+import dev.strata.transform.project.ProjectProblem;
+import dev.strata.transform.project.Seed;
+import dev.strata.transform.project.SourceTable;
+
+/**
+ * Compiles a project with Jinjava: macros first, then every model once (collecting its {@code ref}s, {@code source}s
+ * and {@code config()}), then the relation names are filled in, ephemeral models become CTEs, and the tests get their
+ * queries. Every problem is reported with its file and line.
+ */
+public final class SqlCompiler {
+
+    private static final Set<String> MATERIALIZATIONS = Set.of("view", "table", "incremental", "ephemeral");
+    private static final Pattern TOKEN = Pattern.compile("\u0001([SIR]):(\\w+)\u0001");
+    private static final Pattern TEST_BLOCK = Pattern.compile("\\{%(-?)\\s*test\\s+(\\w+)\\s*\\(");
+    private static final Pattern END_TEST = Pattern.compile("\\{%(-?)\\s*endtest\\s*(-?)%}");
+    private static final Pattern REF_ARG = Pattern.compile("^\\s*ref\\(\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
+    private static final Pattern SOURCE_ARG = Pattern
+            .compile("^\\s*source\\(\\s*['\"](\\w+)['\"]\\s*,\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
+    private static final String CTE_PREFIX = "__strata_cte__";
+    private static final Jinjava JINJAVA = newJinjava();
+
+    private final Project project;
+    private final Map<String, Object> vars;
+    private final String defaultSchema;
+    private final Context macroContext;
+    private final CompileContext compileContext;
+    private final List<ProjectProblem> problems = new ArrayList<>();
+    private final Map<String, CompiledModel> models = new LinkedHashMap<>();
+    private final Map<String, String> rawSql = new LinkedHashMap<>();
+    private final String startedAt = Instant.now().toString();
+    private JinjavaInterpreter interpreter;
+
+    private SqlCompiler(Project project, Map<String, ?> runVars, String defaultSchema) {
+        this.project = project;
+        Map<String, Object> merged = new LinkedHashMap<>(project.vars());
+        merged.putAll(runVars);
+        this.vars = merged;
+        this.defaultSchema = defaultSchema;
+        Set<String> nodes = new HashSet<>(project.models().keySet());
+        nodes.addAll(project.seeds().keySet());
+        this.compileContext = new CompileContext(project, vars, nodes);
+        this.macroContext = new Context(JINJAVA.getGlobalContext());
+    }
+
+    private static Jinjava newJinjava() {
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false)
+                .withNestedInterpretationEnabled(false).withMaxOutputSize(50L * 1024 * 1024)
+                .withEnableRecursiveMacroCalls(true).withMaxMacroRecursionDepth(50).build());
+        Context global = jinjava.getGlobalContext();
+        global.registerFunction(new ELFunctionDefinition("", "ref", JinjaFunctions.class, "ref", Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "source", JinjaFunctions.class, "source", Object.class,
+                Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "config", JinjaFunctions.class, "config",
+                Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "var", JinjaFunctions.class, "var", Object.class,
+                Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "is_incremental", JinjaFunctions.class,
+                "isIncremental"));
+        global.registerFunction(new ELFunctionDefinition("", "doc", JinjaFunctions.class, "doc", Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "log", JinjaFunctions.class, "log", Object[].class));
+        return jinjava;
+    }
+
+    /** Compiles every model, seed and test; throws a {@link ProjectException} listing every problem. */
+    public static CompiledProject compile(Project project, Map<String, ?> runVars, String defaultSchema) {
+        SqlCompiler compiler = new SqlCompiler(project, runVars, defaultSchema);
+        return compiler.run();
+    }
+
+    private CompiledProject run() {
+        CompileContext.CURRENT.set(compileContext);
+        try {
+            loadMacros();
+            Map<String, RenderState> rendered = new LinkedHashMap<>();
+            Map<String, String> raw = rawSql;
+            for (Seed seed : project.seeds().values()) {
+                Map<String, Object> config = seed.config();
+                models.put(seed.name(), new CompiledModel(seed.name(), seed.file(), "seed",
+                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        String.valueOf(config.getOrDefault("alias", seed.name())), "seed", List.of(),
+                        ProjectLoader.tags(config.get("tags")), Map.of(), Set.of(), null, config));
+            }
+            for (Model model : project.models().values()) {
+                RenderState state = new RenderState(model.file(), model.name(), false);
+                String sql = render(state, model.sql(), bindings(model.name()));
+                rendered.put(model.name(), state);
+                raw.put(model.name(), sql);
+                Map<String, Object> config = new LinkedHashMap<>(model.config());
+                ProjectLoader.mergeConfig(config, state.config);
+                String materialized = String.valueOf(config.getOrDefault("materialized", "view"))
+                        .toLowerCase(Locale.ROOT);
+                if (!MATERIALIZATIONS.contains(materialized)) {
+                    problems.add(new ProjectProblem(model.file(), 1, "materialized must be view, table, incremental"
+                            + " or ephemeral, got '" + materialized + "'"));
+                }
+                models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
+                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        String.valueOf(config.getOrDefault("alias", model.name())), materialized,
+                        keyColumns(config.get("unique_key")), ProjectLoader.tags(config.get("tags")), state.refs,
+                        state.sources, null, config));
+            }
+            if (!problems.isEmpty()) {
+                throw new ProjectException(problems);
+            }
+            for (Map.Entry<String, String> e : raw.entrySet()) {
+                CompiledModel m = models.get(e.getKey());
+                models.put(m.name(), withSql(m, finish(e.getValue(), m)));
+            }
+            List<CompiledTest> tests = new ArrayList<>();
+            for (DataTest test : project.tests()) {
+                CompiledTest compiled = compileTest(test);
+                if (compiled != null) {
+                    tests.add(compiled);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ProjectException(problems);
+            }
+            return new CompiledProject(project, models, tests, this);
+        } finally {
+            CompileContext.CURRENT.remove();
+        }
+    }
+
+    /** The model's SQL as it runs when its table already exists: {@code is_incremental()} is true (one at a time). */
+    public synchronized String renderIncremental(String modelName) {
+        Model model = project.models().get(modelName);
+        CompileContext.CURRENT.set(compileContext);
+        try {
+            RenderState state = new RenderState(model.file(), model.name(), true);
+            String sql = render(state, model.sql(), bindings(model.name()));
+            if (!state.problems.isEmpty()) {
+                throw new ProjectException(state.problems);
+            }
+            return finish(sql, models.get(modelName));
+        } finally {
+            CompileContext.CURRENT.remove();
+        }
+    }
+
+    private void loadMacros() {
+        for (Map.Entry<String, String> file : project.macros().entrySet()) {
+            String text = END_TEST.matcher(TEST_BLOCK.matcher(file.getValue()).replaceAll("{%$1 macro test_$2("))
+                    .replaceAll("{%$1 endmacro $2%}");
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(JINJAVA, macroContext, JINJAVA.getGlobalConfig());
+            RenderState state = new RenderState(file.getKey(), null, false);
+            RenderState.CURRENT.set(state);
+            JinjavaInterpreter.pushCurrent(interpreter);
+            try {
+                interpreter.render(text);
+            } finally {
+                JinjavaInterpreter.popCurrent();
+                RenderState.CURRENT.remove();
+            }
+            collectErrors(file.getKey(), interpreter.getErrors());
+            problems.addAll(state.problems);
+        }
+    }
+
+    private Map<String, Object> bindings(String self) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        if (self != null) {
+            b.put("this", new Relation(JinjaFunctions.modelToken(self, "S"), JinjaFunctions.modelToken(self, "I"),
+                    self));
+            b.put("model", Map.of("name", self));
+        }
+        b.put("target", Map.of("name", "strata", "type", "postgres", "schema", defaultSchema, "database",
+                "warehouse", "threads", 4));
+        b.put("run_started_at", startedAt);
+        b.put("project_name", project.name());
+        return b;
+    }
+
+    private String render(RenderState state, String template, Map<String, Object> bindings) {
+        // one interpreter per compilation, a fresh scope per template: creating interpreters is the costly part
+        if (interpreter == null) {
+            interpreter = new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+        }
+        RenderState.CURRENT.set(state);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        String out;
+        List<TemplateError> errors;
+        try (var scope = interpreter.enterScope()) {
+            interpreter.getContext().putAll(bindings);
+            int before = interpreter.getErrorsCopy().size();
+            out = interpreter.render(template);
+            List<TemplateError> all = interpreter.getErrorsCopy();
+            errors = all.subList(Math.min(before, all.size()), all.size());
+        } finally {
+            JinjavaInterpreter.popCurrent();
+            RenderState.CURRENT.remove();
+        }
+        int first = problems.size();
+        collectErrors(state.file, errors);
+        if (problems.size() > first) {
+            // the template itself is broken: its function problems may be consequences, keep the syntax ones first
+            state.problems.addAll(0, problems.subList(first, problems.size()));
+            problems.subList(first, problems.size()).clear();
+        }
+        problems.addAll(state.problems);
+        return out;
+    }
+
+    private void collectErrors(String file, List<TemplateError> errors) {
+        for (TemplateError error : errors) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                String message = error.getMessage() == null ? "template error" : error.getMessage();
+                problems.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
+            }
+        }
+    }
+
+    /** Fills in relation names and puts the ephemeral models it reads in front as CTEs. */
+    private String finish(String sql, CompiledModel model) {
+        String body = replaceTokens(sql).strip();
+        while (body.endsWith(";")) {
+            body = body.substring(0, body.length() - 1).strip();
+        }
+        List<String> ephemerals = new ArrayList<>();
+        collectEphemerals(model, ephemerals, new HashSet<>());
+        if (ephemerals.isEmpty()) {
+            return body;
+        }
+        String ctes = ephemerals.stream().map(name -> CTE_PREFIX + name + " as (\n" + ephemeralSql(name) + "\n)")
+                .collect(Collectors.joining(",\n"));
+        return "with " + ctes + "\nselect * from (\n" + body + "\n) as __strata_model";
+    }
+
+    private String ephemeralSql(String name) {
+        // its own text only: the outer query carries every ephemeral it needs once, in dependency order
+        return replaceTokens(rawSql.get(name)).strip().replaceAll(";+\\s*$", "");
+    }
+
+    private void collectEphemerals(CompiledModel model, List<String> out, Set<String> seen) {
+        for (String ref : model.refs()) {
+            CompiledModel parent = models.get(ref);
+            if (parent != null && parent.ephemeral() && seen.add(ref)) {
+                collectEphemerals(parent, out, seen);
+                out.add(ref);
+            }
+        }
+    }
+
+    private String replaceTokens(String sql) {
+        if (sql.indexOf(JinjaFunctions.MARK) < 0) {
+            return sql;
+        }
+        Matcher m = TOKEN.matcher(sql);
+        StringBuilder out = new StringBuilder(sql.length() + 64);
+        while (m.find()) {
+            CompiledModel target = models.get(m.group(2));
+            String replacement = switch (m.group(1)) {
+                case "S" -> target.schema();
+                case "I" -> target.ephemeral() ? CTE_PREFIX + target.name() : target.identifier();
+                default -> target.ephemeral() ? CTE_PREFIX + target.name() : target.relation();
+            };
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static CompiledModel withSql(CompiledModel m, String sql) {
+        return new CompiledModel(m.name(), m.file(), m.kind(), m.schema(), m.identifier(), m.materialized(),
+                m.uniqueKey(), m.tags(), m.refLines(), m.sources(), sql, m.config());
+    }
+
+    private static List<String> keyColumns(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(value).split("\\s*,\\s*"));
+    }
+
+    private CompiledTest compileTest(DataTest test) {
+        if (test.singular()) {
+            RenderState state = new RenderState(test.file(), null, false);
+            String sql = render(state, test.sql(), bindings(null));
+            Set<String> refs = new LinkedHashSet<>(state.refs.keySet());
+            String dataset = refs.isEmpty()
+                    ? state.sources.stream().findFirst().map(k -> project.sources().get(k))
+                            .map(SourceTable::identifier).orElse(test.id())
+                    : refs.iterator().next();
+            String attached = refs.size() == 1 ? refs.iterator().next() : null;
+            return new CompiledTest(test, test.id(), attached, dataset, refs, replaceTokens(sql).strip()
+                    .replaceAll(";+\\s*$", ""));
+        }
+        String relation;
+        String dataset;
+        Set<String> refs = new LinkedHashSet<>();
+        if (test.onSource()) {
+            SourceTable table = project.sources().get(test.model());
+            relation = Relation.quote(table.schema()) + "." + Relation.quote(table.identifier());
+            dataset = table.identifier();
+        } else {
+            CompiledModel model = models.get(test.model());
+            if (model.ephemeral()) {
+                problems.add(new ProjectProblem(test.file(), test.line(), "test " + test.kind() + " on '"
+                        + test.model() + "': an ephemeral model has no table to test"));
+                return null;
+            }
+            relation = model.relation();
+            dataset = model.name();
+            refs.add(model.name());
+        }
+        String col = test.column() == null ? null : Relation.quote(test.column());
+        String label = test.kind() + (test.column() == null ? "" : "(" + test.column() + ")");
+        String sql;
+        switch (test.kind()) {
+            case "unique" -> {
+                if (!needsColumn(test)) {
+                    return null;
+                }
+                sql = "select " + col + " as unique_field, count(*) as n_records from " + relation + " where " + col
+                        + " is not null group by " + col + " having count(*) > 1";
+            }
+            case "not_null" -> {
+                if (!needsColumn(test)) {
+                    return null;
+                }
+                sql = "select * from " + relation + " where " + col + " is null";
+            }
+            case "accepted_values" -> {
+                if (!needsColumn(test)) {
+                    return null;
+                }
+                Object values = test.args().get("values");
+                if (!(values instanceof List<?> list) || list.isEmpty()) {
+                    problems.add(new ProjectProblem(test.file(), test.line(), "accepted_values on " + test.model()
+                            + "." + test.column() + " needs 'values: [...]'"));
+                    return null;
+                }
+                boolean quote = !Boolean.FALSE.equals(test.args().get("quote"));
+                String in = list.stream().map(v -> quote
+                        ? "'" + String.valueOf(v).replace("'", "''") + "'"
+                        : String.valueOf(v)).collect(Collectors.joining(", "));
+                sql = "select * from " + relation + " where " + col + " is not null and " + (quote
+                        ? col + "::text"
+                        : col) + " not in (" + in + ")";
+            }
+            case "relationships" -> {
+                if (!needsColumn(test)) {
+                    return null;
+                }
+                String to = String.valueOf(test.args().get("to"));
+                String field = String.valueOf(test.args().getOrDefault("field", "id"));
+                String parent;
+                Matcher ref = REF_ARG.matcher(to);
+                Matcher src = SOURCE_ARG.matcher(to);
+                if (ref.matches() && models.containsKey(ref.group(1)) && !models.get(ref.group(1)).ephemeral()) {
+                    parent = models.get(ref.group(1)).relation();
+                    refs.add(ref.group(1));
+                } else if (src.matches() && project.sources().containsKey(src.group(1) + "." + src.group(2))) {
+                    SourceTable t = project.sources().get(src.group(1) + "." + src.group(2));
+                    parent = Relation.quote(t.schema()) + "." + Relation.quote(t.identifier());
+                } else {
+                    problems.add(new ProjectProblem(test.file(), test.line(), "relationships test on " + test.model()
+                            + "." + test.column() + ": 'to: " + to + "' is not ref('<model>') or source('<source>',"
+                            + " '<table>') of this project"));
+                    return null;
+                }
+                sql = "select child.* from " + relation + " as child left join " + parent + " as parent on child."
+                        + col + " = parent." + Relation.quote(field) + " where child." + col + " is not null and"
+                        + " parent." + Relation.quote(field) + " is null";
+            }
+            default -> {
+                if (!macroContext.isGlobalMacro("test_" + test.kind())) {
+                    problems.add(new ProjectProblem(test.file(), test.line(), "unknown test '" + test.kind() + "' on "
+                            + test.model() + ": not a built-in test (unique, not_null, accepted_values,"
+                            + " relationships) nor a {% test " + test.kind()
+                            + "(...) %} in macros/ or tests/generic/"));
+                    return null;
+                }
+                Map<String, Object> b = bindings(null);
+                StringBuilder call = new StringBuilder("{{ test_" + test.kind() + "(model=__strata_model");
+                b.put("__strata_model", test.onSource()
+                        ? relation
+                        : new Relation(models.get(test.model()).schema(),
+                                models.get(test.model()).identifier(), null));
+                if (test.column() != null) {
+                    call.append(", column_name=__strata_column");
+                    b.put("__strata_column", test.column());
+                }
+                for (Map.Entry<String, Object> arg : test.args().entrySet()) {
+                    call.append(", ").append(arg.getKey()).append("=__strata_arg_").append(arg.getKey());
+                    b.put("__strata_arg_" + arg.getKey(), arg.getValue());
+                }
+                call.append(") }}");
+                RenderState state = new RenderState(test.file(), null, false);
+                String rendered = render(state, call.toString(), b);
+                refs.addAll(state.refs.keySet());
+                sql = replaceTokens(rendered).strip().replaceAll(";+\\s*$", "");
+                if (sql.isBlank()) {
+                    problems.add(new ProjectProblem(test.file(), test.line(), "test '" + test.kind() + "' rendered"
+                            + " no SQL"));
+                    return null;
+                }
+            }
+        }
+        return new CompiledTest(test, label, test.onSource() ? null : test.model(), dataset, refs, sql);
+    }
+
+    private boolean needsColumn(DataTest test) {
+        if (test.column() == null) {
+            problems.add(new ProjectProblem(test.file(), test.line(), test.kind() + " on " + test.model()
+                    + " needs a column: declare it under 'columns:' or give 'column_name'"));
+            return false;
+        }
+        return true;
+    }
+}

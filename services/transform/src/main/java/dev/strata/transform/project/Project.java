@@ -1,0 +1,20 @@
+package dev.strata.transform.project;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded project: everything in it, parsed but not compiled.
+ *
+ * @param name    the project's name from dbt_project.yml
+ * @param vars    project variables
+ * @param models  by name
+ * @param seeds   by name
+ * @param sources by {@code source.table}
+ * @param tests   generic and singular tests
+ * @param macros  macro files (path → text), rendered before every model
+ * @param docs    {% docs %} blocks by name
+ */
+public record Project(String name, Map<String, Object> vars, Map<String, Model> models, Map<String, Seed> seeds,
+        Map<String, SourceTable> sources, List<DataTest> tests, Map<String, String> macros, Map<String, String> docs) {
+}

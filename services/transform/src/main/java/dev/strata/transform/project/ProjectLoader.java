@@ -1,0 +1,348 @@
+package dev.strata.transform.project;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads a dbt-style project: {@code dbt_project.yml}, models, schema.yml files (sources, model docs, tests), seeds,
+ * singular tests and macros. Problems are collected with their file and line and thrown together.
+ */
+public final class ProjectLoader {
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DOCS = Pattern.compile(
+            "\\{%-?\\s*docs\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*enddocs\\s*-?%}",
+            Pattern.DOTALL);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final List<ProjectProblem> problems = new ArrayList<>();
+    private final java.util.Set<String> testIds = new java.util.HashSet<>();
+
+    private ProjectLoader() {
+    }
+
+    public static Project load(ProjectFiles files) {
+        ProjectLoader loader = new ProjectLoader();
+        Project project = loader.read(files);
+        if (!loader.problems.isEmpty()) {
+            throw new ProjectException(loader.problems);
+        }
+        return project;
+    }
+
+    private Project read(ProjectFiles files) {
+        String projectYml = files.get("dbt_project.yml");
+        if (projectYml == null) {
+            throw new ProjectException(new ProjectProblem("dbt_project.yml", 0,
+                    "the project has no dbt_project.yml at its top (or in its one top folder)"));
+        }
+        JsonNode root = yaml("dbt_project.yml", projectYml);
+        if (root == null) {
+            throw new ProjectException(problems);
+        }
+        String name = root.path("name").asText("");
+        if (!NAME.matcher(name).matches()) {
+            throw new ProjectException(new ProjectProblem("dbt_project.yml", 0,
+                    "'name' must be a word of letters, digits and underscores, got '" + name + "'"));
+        }
+        List<String> modelPaths = paths(root, "model-paths", "source-paths", "models");
+        List<String> seedPaths = paths(root, "seed-paths", "data-paths", "seeds");
+        List<String> testPaths = paths(root, "test-paths", null, "tests");
+        List<String> macroPaths = paths(root, "macro-paths", null, "macros");
+        Map<String, Object> vars = toMap(root.path("vars"));
+
+        Map<String, Model> models = new LinkedHashMap<>();
+        Map<String, Seed> seeds = new LinkedHashMap<>();
+        Map<String, SourceTable> sources = new LinkedHashMap<>();
+        List<DataTest> tests = new ArrayList<>();
+        Map<String, String> macros = new LinkedHashMap<>();
+        Map<String, String> docs = new LinkedHashMap<>();
+        List<Map.Entry<String, JsonNode>> schemaFiles = new ArrayList<>();
+
+        JsonNode modelsConfig = root.path("models").path(name);
+        JsonNode seedsConfig = root.path("seeds").path(name);
+        JsonNode testsConfig = root.path("tests").isMissingNode() ? root.path("data_tests") : root.path("tests");
+
+        for (Map.Entry<String, String> file : files.all().entrySet()) {
+            String path = file.getKey();
+            String text = file.getValue();
+            String modelRoot = under(path, modelPaths);
+            String lower = path.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".md") || (modelRoot != null && lower.endsWith(".md"))) {
+                Matcher m = DOCS.matcher(text);
+                while (m.find()) {
+                    docs.put(m.group(1), m.group(2).strip());
+                }
+                continue;
+            }
+            if (modelRoot != null && lower.endsWith(".sql")) {
+                String rel = path.substring(modelRoot.length() + 1);
+                String folder = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
+                String modelName = baseName(path);
+                if (!NAME.matcher(modelName).matches()) {
+                    problems.add(new ProjectProblem(path, 0, "a model's file name must be a word of letters, digits"
+                            + " and underscores"));
+                    continue;
+                }
+                Model previous = models.get(modelName);
+                if (previous != null) {
+                    problems.add(new ProjectProblem(path, 0, "a model named '" + modelName + "' already exists in "
+                            + previous.file() + "; model names must be unique"));
+                    continue;
+                }
+                models.put(modelName, new Model(modelName, path, folder, text, folderConfig(modelsConfig, folder),
+                        null, List.of()));
+            } else if (modelRoot != null && (lower.endsWith(".yml") || lower.endsWith(".yaml"))) {
+                JsonNode schema = yaml(path, text);
+                if (schema != null) {
+                    schemaFiles.add(Map.entry(path, schema));
+                }
+            } else if (under(path, seedPaths) != null && lower.endsWith(".csv")) {
+                String seedRoot = under(path, seedPaths);
+                String rel = path.substring(seedRoot.length() + 1);
+                String folder = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
+                seeds.put(baseName(path), new Seed(baseName(path), path, text, folderConfig(seedsConfig, folder)));
+            } else if (under(path, macroPaths) != null && lower.endsWith(".sql")) {
+                macros.put(path, text);
+            } else if (under(path, testPaths) != null && lower.endsWith(".sql")) {
+                String testRoot = under(path, testPaths);
+                String rel = path.substring(testRoot.length() + 1);
+                if (rel.startsWith("generic/")) {
+                    macros.put(path, text); // {% test %} blocks: custom generic tests
+                } else {
+                    Map<String, Object> cfg = folderConfig(testsConfig.path(name), "");
+                    tests.add(new DataTest(baseName(path), "singular", null, false, null, Map.of(),
+                            String.valueOf(cfg.getOrDefault("severity", "error")).toLowerCase(Locale.ROOT), path, 1,
+                            text));
+                }
+            }
+        }
+        for (Map.Entry<String, JsonNode> schemaFile : schemaFiles) {
+            readSchemaFile(schemaFile.getKey(), schemaFile.getValue(), models, sources, tests);
+        }
+        return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+    }
+
+    private void readSchemaFile(String path, JsonNode schema, Map<String, Model> models,
+            Map<String, SourceTable> sources, List<DataTest> tests) {
+        for (JsonNode source : schema.path("sources")) {
+            String sourceName = source.path("name").asText(null);
+            if (sourceName == null) {
+                problems.add(new ProjectProblem(path, 0, "a source has no 'name'"));
+                continue;
+            }
+            String schemaName = source.path("schema").asText(sourceName);
+            String loadedAt = source.path("loaded_at_field").asText(null);
+            JsonNode freshness = source.path("freshness");
+            for (JsonNode table : source.path("tables")) {
+                String tableName = table.path("name").asText(null);
+                if (tableName == null) {
+                    problems.add(new ProjectProblem(path, 0, "a table of source '" + sourceName + "' has no 'name'"));
+                    continue;
+                }
+                JsonNode tableFreshness = table.has("freshness") ? table.path("freshness") : freshness;
+                SourceTable st = new SourceTable(sourceName, tableName, schemaName,
+                        table.path("identifier").asText(tableName), table.path("loaded_at_field").asText(loadedAt),
+                        seconds(path, tableFreshness.path("warn_after")),
+                        seconds(path, tableFreshness.path("error_after")), path);
+                sources.put(st.key(), st);
+                for (JsonNode column : table.path("columns")) {
+                    addTests(path, st.key(), true, column.path("name").asText(null), column, tests);
+                }
+                addTests(path, st.key(), true, null, table, tests);
+            }
+        }
+        for (JsonNode modelNode : schema.path("models")) {
+            String modelName = modelNode.path("name").asText(null);
+            Model model = models.get(modelName);
+            if (model == null) {
+                problems.add(new ProjectProblem(path, 0, "schema.yml describes model '" + modelName
+                        + "' but there is no models/**/" + modelName + ".sql"));
+                continue;
+            }
+            Map<String, Object> config = new LinkedHashMap<>(model.config());
+            mergeConfig(config, toMap(modelNode.path("config")));
+            List<Model.ColumnDoc> columns = new ArrayList<>();
+            for (JsonNode column : modelNode.path("columns")) {
+                String columnName = column.path("name").asText(null);
+                columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null)));
+                addTests(path, modelName, false, columnName, column, tests);
+            }
+            addTests(path, modelName, false, null, modelNode, tests);
+            models.put(modelName, new Model(model.name(), model.file(), model.folder(), model.sql(), config,
+                    modelNode.path("description").asText(null), columns));
+        }
+    }
+
+    private void addTests(String path, String target, boolean onSource, String column, JsonNode owner,
+            List<DataTest> tests) {
+        JsonNode list = owner.has("data_tests") ? owner.path("data_tests") : owner.path("tests");
+        for (JsonNode test : list) {
+            String kind;
+            Map<String, Object> args = new LinkedHashMap<>();
+            if (test.isTextual()) {
+                kind = test.asText();
+            } else if (test.isObject() && test.size() == 1) {
+                kind = test.fieldNames().next();
+                args.putAll(toMap(test.path(kind)));
+            } else {
+                problems.add(new ProjectProblem(path, 0, "a test on " + target + " is neither a name nor a map with"
+                        + " one name"));
+                continue;
+            }
+            if (kind.contains(".")) {
+                kind = kind.substring(kind.lastIndexOf('.') + 1); // dbt_utils.x → x (a macro of the project)
+            }
+            Object config = args.remove("config");
+            String severity = String.valueOf(args.containsKey("severity")
+                    ? args.remove("severity")
+                    : config instanceof Map<?, ?> m && m.get("severity") != null ? m.get("severity") : "error")
+                    .toLowerCase(Locale.ROOT);
+            if (!severity.equals("warn") && !severity.equals("error")) {
+                problems.add(new ProjectProblem(path, 0, "severity of test " + kind + " on " + target
+                        + " must be warn or error, got '" + severity + "'"));
+                continue;
+            }
+            Object columnArg = args.remove("column_name");
+            String col = column != null ? column : columnArg == null ? null : String.valueOf(columnArg);
+            String id = (kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col)).replaceAll("\\W",
+                    "_");
+            String unique = id;
+            for (int i = 2; !testIds.add(unique); i++) {
+                unique = id + "_" + i;
+            }
+            tests.add(new DataTest(unique, kind, target, onSource, col, args, severity, path, 0, null));
+        }
+    }
+
+    private long seconds(String path, JsonNode after) {
+        if (after.isMissingNode() || after.isNull()) {
+            return 0;
+        }
+        long count = after.path("count").asLong(0);
+        String period = after.path("period").asText("hour");
+        long unit = switch (period) {
+            case "minute" -> 60;
+            case "hour" -> 3600;
+            case "day" -> 86400;
+            default -> {
+                problems.add(new ProjectProblem(path, 0, "freshness period must be minute, hour or day, got '"
+                        + period + "'"));
+                yield 0;
+            }
+        };
+        return count * unit;
+    }
+
+    /** The configuration dbt_project.yml gives a folder: '+key' (or plain non-map) values, deeper ones winning. */
+    static Map<String, Object> folderConfig(JsonNode tree, String folder) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        JsonNode node = tree;
+        applyLevel(config, node);
+        if (!folder.isEmpty()) {
+            for (String part : folder.split("/")) {
+                node = node.path(part);
+                if (node.isMissingNode()) {
+                    break;
+                }
+                applyLevel(config, node);
+            }
+        }
+        return config;
+    }
+
+    private static void applyLevel(Map<String, Object> config, JsonNode level) {
+        if (!level.isObject()) {
+            return;
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        level.fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("+")) {
+                values.put(e.getKey().substring(1), JSON.convertValue(e.getValue(), Object.class));
+            } else if (!e.getValue().isObject()) {
+                values.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
+            }
+        });
+        mergeConfig(config, values);
+    }
+
+    /** Later values win, except tags, which add up. */
+    public static void mergeConfig(Map<String, Object> config, Map<String, Object> more) {
+        for (Map.Entry<String, Object> e : more.entrySet()) {
+            if (e.getKey().equals("tags")) {
+                List<String> tags = new ArrayList<>(tags(config.get("tags")));
+                for (String t : tags(e.getValue())) {
+                    if (!tags.contains(t)) {
+                        tags.add(t);
+                    }
+                }
+                config.put("tags", tags);
+            } else {
+                config.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    public static List<String> tags(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(value));
+    }
+
+    private JsonNode yaml(String path, String text) {
+        try {
+            JsonNode node = YAML.readTree(text);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            problems.add(new ProjectProblem(path, line, "this YAML cannot be read: " + e.getOriginalMessage()));
+            return null;
+        }
+    }
+
+    private static Map<String, Object> toMap(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return new LinkedHashMap<>();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = JSON.convertValue((ObjectNode) node, LinkedHashMap.class);
+        return map;
+    }
+
+    private static List<String> paths(JsonNode root, String key, String legacyKey, String fallback) {
+        JsonNode node = root.has(key) ? root.path(key) : legacyKey != null ? root.path(legacyKey) : root.path(key);
+        List<String> list = new ArrayList<>();
+        node.forEach(n -> list.add(n.asText().replaceAll("^\\./", "").replaceAll("/$", "")));
+        return list.isEmpty() ? List.of(fallback) : list;
+    }
+
+    private static String under(String path, List<String> roots) {
+        for (String root : roots) {
+            if (path.startsWith(root + "/")) {
+                return root;
+            }
+        }
+        return null;
+    }
+
+    private static String baseName(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.substring(0, file.lastIndexOf('.'));
+    }
+}

@@ -1,0 +1,273 @@
+package dev.strata.transform.run;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import dev.strata.transform.compile.CompiledModel;
+import dev.strata.transform.compile.CompiledProject;
+import dev.strata.transform.compile.CompiledTest;
+import dev.strata.transform.plan.Plan;
+import dev.strata.transform.plan.PlanNode;
+import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.project.SourceTable;
+import dev.strata.transform.quality.DataTestRunner;
+import dev.strata.transform.quality.FreshnessCheck;
+
+/**
+ * Runs a plan with N threads in topological order. A model that fails, or an error-severity test that finds rows,
+ * skips everything downstream of it; the other branches go on.
+ */
+public final class BuildRunner {
+
+    /** Where model SQL runs: connections of the restricted warehouse role. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    /** Told about each step as soon as it is done (from worker threads). */
+    @FunctionalInterface
+    public interface Listener {
+        void onResult(NodeResult result);
+    }
+
+    /**
+     * @param threads          models run at once
+     * @param fullRefresh      rebuild incremental models from scratch
+     * @param quarantineLimit  failing rows kept per test
+     * @param allowedSchemas   schemas models may write; empty: any
+     * @param checkFreshness   check the freshness of the sources the selected models read
+     */
+    public record Options(int threads, boolean fullRefresh, int quarantineLimit, Set<String> allowedSchemas,
+            boolean checkFreshness) {
+    }
+
+    private final CompiledProject project;
+    private final Connections connections;
+    private final Options options;
+    private final Listener listener;
+
+    public BuildRunner(CompiledProject project, Connections connections, Options options, Listener listener) {
+        this.project = project;
+        this.connections = connections;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public List<NodeResult> run(Plan plan) {
+        List<NodeResult> results = Collections.synchronizedList(new ArrayList<>());
+        Listener record = r -> {
+            results.add(r);
+            listener.onResult(r);
+        };
+        if (options.checkFreshness()) {
+            freshness(plan, record);
+        }
+        Map<String, PlanNode> nodes = new HashMap<>();
+        Map<String, Integer> waiting = new HashMap<>();
+        Map<String, List<String>> children = new HashMap<>();
+        for (PlanNode n : plan.nodes()) {
+            nodes.put(n.id(), n);
+            waiting.put(n.id(), n.dependsOn().size());
+            for (String dep : n.dependsOn()) {
+                children.computeIfAbsent(dep, k -> new ArrayList<>()).add(n.id());
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()), r -> {
+            Thread t = new Thread(r, "strata-transform-model");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<NodeResult> done = new ExecutorCompletionService<>(pool);
+        Map<Future<NodeResult>, String> running = new HashMap<>();
+        Set<String> finished = new LinkedHashSet<>();
+        try {
+            for (PlanNode n : plan.nodes()) {
+                if (n.dependsOn().isEmpty()) {
+                    running.put(done.submit(() -> execute(n)), n.id());
+                }
+            }
+            while (!running.isEmpty()) {
+                Future<NodeResult> f = done.take();
+                String id = running.remove(f);
+                NodeResult result;
+                try {
+                    result = f.get();
+                } catch (ExecutionException e) {
+                    PlanNode n = nodes.get(id);
+                    result = new NodeResult(n.name(), kind(n), "error", null, null, null, 0, null,
+                            "unexpected failure: " + e.getCause(), Instant.now(), null);
+                }
+                record.onResult(result);
+                finished.add(id);
+                if (result.ok()) {
+                    for (String child : children.getOrDefault(id, List.of())) {
+                        if (waiting.merge(child, -1, Integer::sum) == 0 && !finished.contains(child)) {
+                            PlanNode n = nodes.get(child);
+                            running.put(done.submit(() -> execute(n)), child);
+                        }
+                    }
+                } else {
+                    skipDescendants(id, result.node(), children, nodes, finished, record);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.copyOf(results);
+    }
+
+    private void skipDescendants(String failed, String failedName, Map<String, List<String>> children,
+            Map<String, PlanNode> nodes, Set<String> finished, Listener record) {
+        Deque<String> queue = new ArrayDeque<>(children.getOrDefault(failed, List.of()));
+        while (!queue.isEmpty()) {
+            String id = queue.poll();
+            if (!finished.add(id)) {
+                continue;
+            }
+            PlanNode n = nodes.get(id);
+            record.onResult(new NodeResult(n.name(), kind(n), "skipped", n.model() != null
+                    ? n.model().relation()
+                    : null, n.model() != null ? n.model().materialized() : n.test().test().severity(), null, 0,
+                    n.model() != null ? n.model().sql() : n.test().sql(), "skipped because " + failedName
+                            + " upstream did not succeed",
+                    Instant.now(), n.test() != null ? n.test().dataset() : null));
+            queue.addAll(children.getOrDefault(id, List.of()));
+        }
+    }
+
+    private static String kind(PlanNode n) {
+        return n.isTest() ? "test" : n.model().kind();
+    }
+
+    private NodeResult execute(PlanNode node) {
+        return node.isTest() ? test(node.test()) : model(node.model());
+    }
+
+    private NodeResult model(CompiledModel m) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String sql = m.sql();
+        if (!options.allowedSchemas().isEmpty() && !options.allowedSchemas().contains(m.schema())) {
+            return new NodeResult(m.name(), m.kind(), "error", m.relation(), m.materialized(), null, 0, sql,
+                    m.file() + ": schema '" + m.schema() + "' is not a warehouse schema; use one of "
+                            + String.join(", ", options.allowedSchemas()),
+                    started, null);
+        }
+        try (Connection c = connections.open()) {
+            Long rows;
+            switch (m.materialized()) {
+                case "seed" -> rows = SeedLoader.load(c, m, project.project().seeds().get(m.name()).csv());
+                case "view" -> rows = Materializer.view(c, m, sql);
+                case "table" -> rows = Materializer.table(c, m, sql);
+                case "incremental" -> {
+                    String kind = Materializer.relkind(c, m.schema(), m.identifier());
+                    if (options.fullRefresh() || kind == null || !kind.equals("r")) {
+                        rows = Materializer.table(c, m, sql);
+                    } else {
+                        sql = project.compiler().renderIncremental(m.name());
+                        rows = Materializer.incremental(c, m, sql);
+                    }
+                }
+                default -> throw new IllegalStateException("materialization " + m.materialized());
+            }
+            return new NodeResult(m.name(), m.kind(), "success", m.relation(), m.materialized(), rows, millis(t0), sql,
+                    null, started, null);
+        } catch (SQLException e) {
+            return new NodeResult(m.name(), m.kind(), "error", m.relation(), m.materialized(), null, millis(t0), sql,
+                    m.file() + ": " + describe(e, sql), started, null);
+        } catch (ProjectException e) {
+            return new NodeResult(m.name(), m.kind(), "error", m.relation(), m.materialized(), null, millis(t0), sql,
+                    e.getMessage(), started, null);
+        }
+    }
+
+    private NodeResult test(CompiledTest t) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String severity = t.test().severity();
+        try (Connection c = connections.open()) {
+            long failing = DataTestRunner.run(c, project.project().name(), t, options.quarantineLimit());
+            String status = failing == 0 ? "pass" : severity.equals("warn") ? "warn" : "fail";
+            String error = failing == 0
+                    ? null
+                    : failing + " failing row" + (failing == 1 ? "" : "s") + " for " + t.name() + " on " + t.dataset()
+                            + "; up to " + options.quarantineLimit() + " kept in " + DataTestRunner.QUARANTINE + "."
+                            + DataTestRunner.quarantineTable(project.project().name(), t);
+            return new NodeResult(t.test().id(), "test", status, null, severity, failing, millis(t0), t.sql(), error,
+                    started, t.dataset());
+        } catch (SQLException e) {
+            return new NodeResult(t.test().id(), "test", "error", null, severity, null, millis(t0), t.sql(),
+                    t.test().file() + ": test " + t.name() + " could not run: " + describe(e, t.sql()), started,
+                    t.dataset());
+        }
+    }
+
+    private void freshness(Plan plan, Listener record) {
+        Set<String> sources = new LinkedHashSet<>();
+        plan.models().forEach(n -> sources.addAll(n.model().sources()));
+        Instant now = Instant.now();
+        for (String key : sources) {
+            SourceTable table = project.project().sources().get(key);
+            if (table == null || !FreshnessCheck.applies(table)) {
+                continue;
+            }
+            Instant started = Instant.now();
+            long t0 = System.nanoTime();
+            try (Connection c = connections.open()) {
+                FreshnessCheck.Result r = FreshnessCheck.check(c, table, now);
+                record.onResult(new NodeResult(key, "freshness", r.status(), table.schema() + "." + table.identifier(),
+                        r.loadedAt() == null ? null : r.loadedAt().toString(), r.threshold(), millis(t0), null,
+                        r.status().equals("pass")
+                                ? null
+                                : "source " + key + " was last loaded "
+                                        + (r.loadedAt() == null ? "never" : "at " + r.loadedAt()) + ", older than "
+                                        + r.threshold() + " s (" + r.status() + ")",
+                        started, table.identifier()));
+            } catch (SQLException e) {
+                record.onResult(new NodeResult(key, "freshness", "error", table.schema() + "." + table.identifier(),
+                        null, null, millis(t0), null, table.file() + ": freshness of source " + key
+                                + " could not be checked: " + describe(e, null),
+                        started, table.identifier()));
+            }
+        }
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** The database's message, with the line of the compiled SQL it points at. */
+    static String describe(SQLException e, String sql) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            ServerErrorMessage m = p.getServerErrorMessage();
+            String text = m.getMessage();
+            if (m.getPosition() > 0) {
+                text += " (at character " + m.getPosition() + " of the statement)";
+            }
+            return text;
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.strata.transform.run;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.strata.transform.compile.CompiledModel;
+import dev.strata.transform.compile.Relation;
+
+/**
+ * Writes a model into the warehouse the way its materialization says. Tables are built aside and swapped in one short
+ * transaction, so a reader sees the old rows or the new ones, never a half-built table.
+ */
+public final class Materializer {
+
+    private static final String INVALID_TABLE_DEFINITION = "42P16";
+    private static final String WRONG_OBJECT_TYPE = "42809";
+
+    private Materializer() {
+    }
+
+    /** Creates or replaces a view; rows: {@code null}. */
+    public static Long view(Connection c, CompiledModel m, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("create or replace view " + m.relation() + " as\n" + sql);
+            return null;
+        } catch (SQLException e) {
+            if (!INVALID_TABLE_DEFINITION.equals(e.getSQLState()) && !WRONG_OBJECT_TYPE.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        // its columns changed, or a table stands there: replace it in one transaction (dependents are rebuilt
+        // downstream)
+        String kind = relkind(c, m.schema(), m.identifier());
+        inTransaction(c, "drop " + ("v".equals(kind) ? "view" : "table") + " " + m.relation() + " cascade;\n"
+                + "create view " + m.relation() + " as\n" + sql);
+        return null;
+    }
+
+    /** Builds the table aside, then swaps it in; rows written. */
+    public static long table(Connection c, CompiledModel m, String sql) throws SQLException {
+        String tmp = aside(m.identifier(), "__strata_tmp");
+        String tmpRel = Relation.quote(m.schema()) + "." + Relation.quote(tmp);
+        long rows = lastUpdateCount(c, "drop table if exists " + tmpRel + ";\ncreate table " + tmpRel + " as\n"
+                + sql);
+        swap(c, m, tmp);
+        return rows;
+    }
+
+    /**
+     * Puts the ready table {@code tmp} in the place of {@code m}, in one transaction: by renaming (the old table is
+     * dropped), or, when views read the old table, by replacing its rows (truncate + insert) so that they stay.
+     * Readers block for the length of the transaction and then see the new rows; never a half-built table.
+     */
+    static void swap(Connection c, CompiledModel m, String tmp) throws SQLException {
+        String schema = Relation.quote(m.schema());
+        String tmpRel = schema + "." + Relation.quote(tmp);
+        String old = schema + "." + Relation.quote(aside(m.identifier(), "__strata_old"));
+        String kind;
+        boolean readByViews;
+        try (PreparedStatement ps = c.prepareStatement("select c.relkind::text, exists (select 1 from pg_depend d"
+                + " join pg_rewrite r on r.oid = d.objid where d.refobjid = c.oid and r.ev_class <> c.oid) from"
+                + " pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relname = ?")) {
+            ps.setString(1, m.schema());
+            ps.setString(2, m.identifier());
+            try (ResultSet rs = ps.executeQuery()) {
+                kind = rs.next() ? rs.getString(1) : null;
+                readByViews = kind != null && rs.getBoolean(2);
+            }
+        }
+        String rename = "alter table " + tmpRel + " rename to " + Relation.quote(m.identifier());
+        if (kind == null) {
+            try (Statement s = c.createStatement()) {
+                s.execute(rename);
+            }
+        } else if (!"r".equals(kind)) {
+            inTransaction(c, "drop view " + m.relation() + " cascade;\n" + rename);
+        } else if (!readByViews) {
+            inTransaction(c, "drop table if exists " + old + ";\nalter table " + m.relation() + " rename to "
+                    + Relation.quote(aside(m.identifier(), "__strata_old")) + ";\n" + rename + ";\ndrop table " + old);
+        } else {
+            String cols = columns(c, m.schema(), tmp).stream().map(Relation::quote).collect(Collectors.joining(", "));
+            inTransaction(c, "lock table " + m.relation() + " in access exclusive mode;\ntruncate " + m.relation()
+                    + ";\ninsert into " + m.relation() + " (" + cols + ") select " + cols + " from " + tmpRel
+                    + ";\ndrop table " + tmpRel);
+        }
+    }
+
+    /** Runs statements (one round trip) and commits them together, or none of them. */
+    static void inTransaction(Connection c, String statements) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute(statements);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Runs statements in one round trip; the update count of the last one. */
+    static long lastUpdateCount(Connection c, String statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            boolean resultSet = s.execute(statements);
+            long last = -1;
+            while (true) {
+                if (!resultSet) {
+                    long count = s.getLargeUpdateCount();
+                    if (count == -1) {
+                        return last;
+                    }
+                    last = count;
+                }
+                resultSet = s.getMoreResults();
+            }
+        }
+    }
+
+    /** Adds the new rows; with a unique key, rows with the same key are replaced. Rows written. */
+    public static long incremental(Connection c, CompiledModel m, String incrementalSql) throws SQLException {
+        String tmp = aside(m.identifier(), "__strata_new");
+        try (Statement s = c.createStatement()) {
+            s.execute("drop table if exists pg_temp." + Relation.quote(tmp));
+            s.execute("create temporary table " + Relation.quote(tmp) + " as\n" + incrementalSql);
+        }
+        Set<String> target = new LinkedHashSet<>(columns(c, m.schema(), m.identifier()));
+        List<String> common = new ArrayList<>();
+        for (String col : columnsOfTemp(c, tmp)) {
+            if (target.contains(col)) {
+                common.add(col);
+            }
+        }
+        for (String key : m.uniqueKey()) {
+            if (!common.contains(key)) {
+                throw new SQLException("unique_key column '" + key + "' is not a column of both the model's query and"
+                        + " " + m.relation());
+            }
+        }
+        String cols = common.stream().map(Relation::quote).collect(Collectors.joining(", "));
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            if (!m.uniqueKey().isEmpty()) {
+                String match = m.uniqueKey().stream().map(k -> "t." + Relation.quote(k) + " = n." + Relation.quote(k))
+                        .collect(Collectors.joining(" and "));
+                s.executeUpdate("delete from " + m.relation() + " as t using " + Relation.quote(tmp) + " as n where "
+                        + match);
+            }
+            long rows = s.executeUpdate("insert into " + m.relation() + " (" + cols + ") select " + cols + " from "
+                    + Relation.quote(tmp));
+            s.execute("drop table " + Relation.quote(tmp));
+            c.commit();
+            return rows;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** 'r' table, 'v' view, ... or {@code null} when nothing has that name. */
+    public static String relkind(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select c.relkind::text from pg_class c join pg_namespace n on"
+                + " n.oid = c.relnamespace where n.nspname = ? and c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select a.attname from pg_attribute a join pg_class c on"
+                + " c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and"
+                + " c.relname = ? and a.attnum > 0 and not a.attisdropped order by a.attnum")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            List<String> cols = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cols.add(rs.getString(1));
+                }
+            }
+            return cols;
+        }
+    }
+
+    private static List<String> columnsOfTemp(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select a.attname from pg_attribute a where a.attrelid ="
+                + " ('pg_temp.' || quote_ident(?))::regclass and a.attnum > 0 and not a.attisdropped order by"
+                + " a.attnum")) {
+            ps.setString(1, table);
+            List<String> cols = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cols.add(rs.getString(1));
+                }
+            }
+            return cols;
+        }
+    }
+
+    /** A name for a side table, within PostgreSQL's 63-byte identifier limit. */
+    static String aside(String identifier, String suffix) {
+        String base = identifier.length() + suffix.length() > 63
+                ? identifier.substring(0, 63 - suffix.length() - 9) + "_" + Integer.toHexString(identifier.hashCode())
+                : identifier;
+        return base + suffix;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.strata.transform.version;
+
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.agroal.api.AgroalDataSource;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+
+import dev.strata.transform.compile.CompiledModel;
+import dev.strata.transform.compile.CompiledProject;
+import dev.strata.transform.compile.CompiledTest;
+import dev.strata.transform.compile.SqlCompiler;
+import dev.strata.transform.config.TransformConfig;
+import dev.strata.transform.plan.Plan;
+import dev.strata.transform.project.Project;
+import dev.strata.transform.project.ProjectFiles;
+import dev.strata.transform.project.ProjectLoader;
+import dev.strata.transform.web.ProblemException;
+
+/**
+ * Pushing projects: an archive is compiled first (a project that does not compile is refused with every problem's
+ * file and line), then stored in the projects bucket and recorded as the next version.
+ */
+@ApplicationScoped
+public class ProjectService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProjectVersionRepository versions;
+    private final AgroalDataSource db;
+    private final MinioClient s3;
+    private final TransformConfig config;
+    private final Map<UUID, ProjectFiles> cache = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, ProjectFiles> eldest) {
+                    return size() > 32;
+                }
+            });
+
+    ProjectService(ProjectVersionRepository versions, AgroalDataSource db, MinioClient s3, TransformConfig config) {
+        this.versions = versions;
+        this.db = db;
+        this.s3 = s3;
+        this.config = config;
+    }
+
+    /** Loads and compiles a project (load, Jinja, refs, cycles); throws ProjectException with file:line. */
+    public CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
+        Project project = ProjectLoader.load(files);
+        CompiledProject compiled = SqlCompiler.compile(project, vars, config.defaultSchema());
+        Plan.topologicalOrder(compiled);
+        return compiled;
+    }
+
+    public ProjectVersion push(String namespace, byte[] archive, String uploadedBy) {
+        if (archive.length == 0) {
+            throw ProblemException.badRequest("The request body is empty: send the project as a zip or tar.gz"
+                    + " archive.");
+        }
+        if (archive.length > config.maxArchiveBytes()) {
+            throw ProblemException.badRequest("The archive is " + archive.length + " bytes; at most "
+                    + config.maxArchiveBytes() + " are accepted.");
+        }
+        ProjectFiles files = ProjectFiles.fromArchive(archive);
+        CompiledProject compiled = compile(files, Map.of());
+        String name = compiled.project().name();
+        boolean zip = archive[0] == 'P';
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int number = versions.nextVersion(c, namespace, name);
+                String key = namespace + "/" + name + "/" + number + "-" + id + (zip ? ".zip" : ".tar.gz");
+                s3.putObject(PutObjectArgs.builder().bucket(config.projectsBucket()).object(key)
+                        .stream(new ByteArrayInputStream(archive), (long) archive.length, null)
+                        .contentType(zip ? "application/zip" : "application/gzip").build());
+                ProjectVersion v = new ProjectVersion(id, namespace, name, number, key, sha256(archive),
+                        compiled.models().size(), compiled.tests().size(), manifest(compiled), uploadedBy,
+                        Instant.now());
+                versions.insert(c, v);
+                c.commit();
+                cache.put(id, files);
+                return v;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (ProblemException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the project version could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** The files of a stored version (from S3, cached). */
+    public ProjectFiles files(ProjectVersion v) {
+        ProjectFiles files = cache.get(v.id());
+        if (files != null) {
+            return files;
+        }
+        try (var in = s3.getObject(GetObjectArgs.builder().bucket(config.projectsBucket()).object(v.s3Key())
+                .build())) {
+            files = ProjectFiles.fromArchive(in.readAllBytes());
+        } catch (Exception e) {
+            throw new IllegalStateException("the archive of " + v.project() + " version " + v.version()
+                    + " cannot be read from S3: " + e.getMessage(), e);
+        }
+        cache.put(v.id(), files);
+        return files;
+    }
+
+    static ObjectNode manifest(CompiledProject compiled) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode models = root.putArray("models");
+        for (CompiledModel m : compiled.models().values()) {
+            ObjectNode n = models.addObject();
+            n.put("name", m.name());
+            n.put("file", m.file());
+            n.put("materialized", m.materialized());
+            n.put("relation", m.schema() + "." + m.identifier());
+            m.refs().forEach(n.putArray("refs")::add);
+            m.sources().forEach(n.putArray("sources")::add);
+            m.tags().forEach(n.putArray("tags")::add);
+        }
+        ArrayNode tests = root.putArray("tests");
+        for (CompiledTest t : compiled.tests()) {
+            ObjectNode n = tests.addObject();
+            n.put("name", t.test().id());
+            n.put("test", t.name());
+            n.put("on", t.dataset());
+            n.put("severity", t.test().severity());
+        }
+        ArrayNode sources = root.putArray("sources");
+        compiled.project().sources().keySet().forEach(sources::add);
+        return root;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,184 @@
+package dev.strata.transform.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.agroal.api.AgroalDataSource;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
+import dev.strata.transform.Archives;
+import dev.strata.transform.TransformStack;
+
+/** Pushing projects and triggering builds over REST, with roles and namespaces. */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProjectApiTest {
+
+    @InjectDevStack
+    DevStack stack;
+
+    @Inject
+    @DataSource("warehouse")
+    AgroalDataSource warehouse;
+
+    @Inject
+    MinioClient s3;
+
+    String engineer;
+    String viewer;
+    String outsider;
+
+    static Map<String, String> project(String model) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dbt_project.yml", "name: apishop\nmodels:\n  apishop:\n    +materialized: table\n");
+        files.put("models/api_orders.sql", "select g as id, g * 2 as amount from generate_series(1, {{ var('n', 3) }})"
+                + " g");
+        files.put("models/api_total.sql", model);
+        files.put("models/schema.yml", """
+                version: 2
+                models:
+                  - name: api_orders
+                    columns:
+                      - name: id
+                        tests: [unique, not_null]
+                """);
+        return files;
+    }
+
+    @BeforeAll
+    void tokens() {
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        engineer = issuer.tokenFor(Map.of("apins", "engineer"));
+        viewer = issuer.tokenFor(Map.of("apins", "viewer"));
+        outsider = issuer.tokenFor(Map.of("elsewhere", "engineer"));
+    }
+
+    @Test
+    void pushCompileStoreAndBuild() throws Exception {
+        JsonPath pushed = given().auth().oauth2(engineer).contentType("application/zip")
+                .body(Archives.zip("apishop/", project("select sum(amount) as total from {{ ref('api_orders') }}")))
+                .post("/api/v1/projects/apins").then().statusCode(201).extract().jsonPath();
+        assertEquals("apishop", pushed.getString("project"));
+        assertEquals(2, pushed.getInt("models"));
+        assertEquals(2, pushed.getInt("tests"));
+        String key = pushed.getString("s3Key");
+        assertTrue(s3.statObject(StatObjectArgs.builder().bucket("strata-projects").object(key).build()).size() > 0,
+                "the archive is in the projects bucket");
+        int version = pushed.getInt("version");
+
+        given().auth().oauth2(viewer).get("/api/v1/projects/apins/apishop/versions/" + version).then()
+                .statusCode(200).body("manifest.models.name", hasItem("api_total"));
+
+        JsonPath queued = given().auth().oauth2(engineer).contentType("application/json")
+                .body(Map.of("select", "+api_total", "vars", Map.of("n", 10)))
+                .post("/api/v1/projects/apins/apishop/builds")
+                .then().statusCode(202).extract().jsonPath();
+        JsonPath build = waitFor(queued.getString("id"));
+
+        assertEquals("success", build.getString("status"), build.prettify());
+        List<Map<String, Object>> nodes = build.getList("nodes");
+        Map<String, Object> total = nodes.stream().filter(n -> n.get("node").equals("api_total")).findFirst()
+                .orElseThrow();
+        assertEquals("success", total.get("status"));
+        assertEquals(1, total.get("rows"));
+        assertTrue(String.valueOf(total.get("compiledSql")).contains("from \"silver\".\"api_orders\""));
+        assertTrue(((Number) total.get("durationMs")).longValue() >= 0);
+        assertTrue(nodes.stream().anyMatch(n -> n.get("node").equals("unique_api_orders_id") && n.get("status")
+                .equals("pass")));
+        assertEquals(110L, TransformStack.count(warehouse, "select total from silver.api_total"), "2 * (1 + ... + 10)");
+
+        given().auth().oauth2(viewer).get("/api/v1/builds").then().statusCode(200).body("id", hasItem(build
+                .getString("id")));
+        given().auth().oauth2(outsider).get("/api/v1/builds").then().statusCode(200).body("id", not(hasItem(build
+                .getString("id"))));
+        given().auth().oauth2(outsider).get("/api/v1/builds/" + build.getString("id")).then().statusCode(404);
+        given().auth().oauth2(outsider).get("/api/v1/projects").then().statusCode(200).body("project", not(hasItem(
+                "apishop")));
+        given().auth().oauth2(viewer).get("/api/v1/projects").then().statusCode(200).body("project", hasItem(
+                "apishop"));
+    }
+
+    @Test
+    void projectThatDoesNotCompileIsRefusedWithFileAndLine() {
+        given().auth().oauth2(engineer).contentType("application/gzip")
+                .body(Archives.tarGz("", project("select *\nfrom {{ ref('api_ordrs') }}")))
+                .post("/api/v1/projects/apins").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].file", equalTo("models/api_total.sql"))
+                .body("errors[0].line", equalTo(2))
+                .body("detail", containsString("models/api_total.sql:2: ref('api_ordrs') names no model"));
+
+        Map<String, String> cyclic = project("select * from {{ ref('api_total') }}");
+        given().auth().oauth2(engineer).contentType("application/zip").body(Archives.zip("", cyclic))
+                .post("/api/v1/projects/apins").then().statusCode(422)
+                .body("errors[0].file", equalTo("models/api_total.sql"))
+                .body("errors[0].line", equalTo(1))
+                .body("detail", containsString("makes a cycle"));
+
+        given().auth().oauth2(engineer).contentType("application/zip").body(new byte[]{1, 2, 3})
+                .post("/api/v1/projects/apins").then().statusCode(422)
+                .body("detail", containsString("neither a zip nor a tar.gz"));
+    }
+
+    @Test
+    void rolesAndNamespaces() {
+        byte[] archive = Archives.zip("", project("select 1 as x"));
+        given().auth().oauth2(engineer).contentType("application/zip").body(archive).post("/api/v1/projects/apins")
+                .then().statusCode(201);
+        given().contentType("application/zip").body(archive).post("/api/v1/projects/apins").then().statusCode(401);
+        given().auth().oauth2(viewer).contentType("application/zip").body(archive).post("/api/v1/projects/apins")
+                .then().statusCode(403);
+        given().auth().oauth2(outsider).contentType("application/zip").body(archive).post("/api/v1/projects/apins")
+                .then().statusCode(404);
+        given().auth().oauth2(viewer).contentType("application/json").body(Map.of())
+                .post("/api/v1/projects/apins/apishop/builds").then().statusCode(403);
+        given().auth().oauth2(engineer).contentType("application/json").body(Map.of("select", "nothing_here"))
+                .post("/api/v1/projects/apins/apishop/builds").then().statusCode(400)
+                .body("detail", containsString("matches no model"));
+    }
+
+    private JsonPath waitFor(String id) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (true) {
+            JsonPath b = given().auth().oauth2(viewer).get("/api/v1/builds/" + id).then().statusCode(200).extract()
+                    .jsonPath();
+            String status = b.getString("status");
+            if (!status.equals("queued") && !status.equals("running")) {
+                return b;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("build " + id + " still " + status);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

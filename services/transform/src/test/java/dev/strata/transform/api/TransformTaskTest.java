@@ -1,0 +1,171 @@
+package dev.strata.transform.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
+import dev.strata.events.DatasetUpdated;
+import dev.strata.events.EventCodec;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.QualityTestFailed;
+import dev.strata.events.StrataEvent;
+import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
+import dev.strata.events.Topics;
+import dev.strata.events.TransformRequested;
+import dev.strata.transform.Archives;
+
+/** Work from Kafka: a TransformRequested builds the models; task, dataset and quality events come back. */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+class TransformTaskTest {
+
+    static final EventCodec CODEC = new EventCodec();
+
+    @InjectDevStack
+    DevStack stack;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @Test
+    void taskBuildsModelsAndReportsThroughEvents() {
+        String token = new IssuerClient(stack.auth()).tokenFor(Map.of("tasks", "engineer"));
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dbt_project.yml", "name: taskshop\nmodels:\n  taskshop:\n    +materialized: table\n");
+        files.put("models/task_orders.sql", "select g as order_id, 'open' as status from generate_series(1, 5) g");
+        files.put("models/schema.yml", """
+                version: 2
+                models:
+                  - name: task_orders
+                    columns:
+                      - name: status
+                        tests:
+                          - accepted_values: {values: [paid], severity: warn}
+                """);
+        String versionId = given().auth().oauth2(token).contentType("application/zip").body(Archives.zip("", files))
+                .post("/api/v1/projects/tasks").then().statusCode(201).extract().jsonPath().getString("id");
+
+        UUID taskRunId = UUID.randomUUID();
+        UUID runId = UUID.randomUUID();
+        EventEnvelope<TransformRequested> request = EventEnvelope.of("/strata/scheduler", taskRunId.toString(),
+                new TransformRequested(taskRunId, runId, "tasks", versionId, "task_orders", Map.of(), 1));
+        send(request);
+        send(request); // a redelivery: dropped by event id
+
+        List<EventEnvelope<? extends StrataEvent>> taskEvents = read(Topics.TASK_EVENTS,
+                e -> e.subject().equals(taskRunId.toString()), e -> e.data() instanceof TaskSucceeded);
+        assertTrue(taskEvents.get(0).data() instanceof TaskStarted, taskEvents.toString());
+        TaskSucceeded done = (TaskSucceeded) taskEvents.get(taskEvents.size() - 1).data();
+        assertEquals(runId, done.runId());
+        assertEquals(5, done.rows());
+        assertEquals("1", done.outputs().get("models"));
+        assertEquals(1, given().auth().oauth2(token).get("/api/v1/builds").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.taskRunId == '" + taskRunId + "' }").size(),
+                "the redelivered task was dropped, not built twice");
+
+        DatasetUpdated updated = (DatasetUpdated) read(Topics.DATASET_EVENTS, e -> e.subject().equals(
+                "tasks.task_orders") && e.data() instanceof DatasetUpdated d && runId.equals(d.producedByRun()),
+                e -> true).get(0).data();
+        assertEquals(5, updated.rowCount());
+        assertEquals("postgresql://warehouse/silver.task_orders", updated.rawLocation());
+        assertEquals(List.of("order_id", "status"), updated.columns().stream().map(c -> c.name()).toList());
+        assertEquals("integer", updated.columns().get(0).type());
+
+        QualityTestFailed failed = (QualityTestFailed) read(Topics.QUALITY_EVENTS,
+                e -> e.data() instanceof QualityTestFailed q && runId.equals(q.runId()), e -> true).get(0).data();
+        assertEquals("task_orders", failed.dataset());
+        assertEquals("warn", failed.severity());
+        assertEquals(5, failed.failingRows());
+    }
+
+    @Test
+    void taskForAnUnknownVersionFailsWithoutRetry() {
+        UUID taskRunId = UUID.randomUUID();
+        send(EventEnvelope.of("/strata/scheduler", taskRunId.toString(), new TransformRequested(taskRunId,
+                UUID.randomUUID(), "tasks", "no_such_project@7", "", Map.of(), 1)));
+        TaskFailed failed = (TaskFailed) read(Topics.TASK_EVENTS, e -> e.subject().equals(taskRunId.toString()),
+                e -> e.data() instanceof TaskFailed).get(0).data();
+        assertFalse(failed.retryable());
+        assertTrue(failed.error().contains("'no_such_project@7' does not exist in namespace 'tasks'"),
+                failed.error());
+    }
+
+    private void send(EventEnvelope<TransformRequested> event) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TASKS_TRANSFORM, event.partitionKey(), CODEC.encode(event)));
+            producer.flush();
+        }
+    }
+
+    /** The matching events of a topic, read from its start until {@code last} matched one of them. */
+    private List<EventEnvelope<? extends StrataEvent>> read(String topic,
+            Predicate<EventEnvelope<? extends StrataEvent>> matching,
+            Predicate<EventEnvelope<? extends StrataEvent>> last) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<EventEnvelope<? extends StrataEvent>> found = new ArrayList<>();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            boolean complete = false;
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    EventEnvelope<? extends StrataEvent> e = CODEC.decode(r.value());
+                    if (matching.test(e)) {
+                        found.add(e);
+                        complete |= last.test(e);
+                    }
+                }
+                if (complete) {
+                    // a little more: anything sent after it (a duplicate) would be in the same or the next poll
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(2))) {
+                        EventEnvelope<? extends StrataEvent> e = CODEC.decode(r.value());
+                        if (matching.test(e)) {
+                            found.add(e);
+                        }
+                    }
+                    return found;
+                }
+            }
+        }
+        throw new AssertionError("no matching event on " + topic + "; saw " + found);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.strata.transform.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.strata.transform.plan.Plan;
+import dev.strata.transform.plan.Selector;
+import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.project.ProjectFiles;
+import dev.strata.transform.project.ProjectLoader;
+import dev.strata.transform.project.ProjectProblem;
+
+/** Compiling without a database: Jinja features, errors with file and line, cycles, selection. */
+class CompileTest {
+
+    static final String PROJECT = """
+            name: shop
+            vars:
+              min_amount: 10
+            models:
+              shop:
+                +materialized: view
+                staging:
+                  +schema: bronze
+                  +tags: [staging]
+                marts:
+                  +materialized: table
+                  +schema: gold
+            """;
+
+    static final String SOURCES = """
+            version: 2
+            sources:
+              - name: raw
+                tables:
+                  - name: orders
+            """;
+
+    static CompiledProject compile(Map<String, String> files, Map<String, ?> vars) {
+        return SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), vars, "silver");
+    }
+
+    static Map<String, String> files(String... pathAndText) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dbt_project.yml", PROJECT);
+        files.put("models/sources.yml", SOURCES);
+        for (int i = 0; i < pathAndText.length; i += 2) {
+            files.put(pathAndText[i], pathAndText[i + 1]);
+        }
+        return files;
+    }
+
+    static ProjectProblem onlyProblem(Map<String, String> files) {
+        ProjectException e = assertThrows(ProjectException.class, () -> {
+            CompiledProject p = compile(files, Map.of());
+            Plan.topologicalOrder(p);
+        });
+        assertEquals(1, e.problems().size(), e.getMessage());
+        return e.problems().get(0);
+    }
+
+    @Test
+    void everyJinjaFeatureCompiles() {
+        CompiledProject p = compile(files(
+                "macros/cents.sql", """
+                        {% macro to_cents(col) -%}
+                            round({{ col }} * 100)::bigint
+                        {%- endmacro %}
+                        """,
+                "models/staging/stg_orders.sql", """
+                        {{ config(materialized='table', unique_key='id', tags=['daily']) }}
+                        {% set statuses = ['paid', 'shipped'] %}
+                        select id, {{ to_cents('amount') }} as cents,
+                        {% for s in statuses %}
+                          (status = '{{ s }}') as is_{{ s }}{% if not loop.last %},{% endif %}
+                        {% endfor %}
+                        from {{ source('raw', 'orders') }}
+                        where amount >= {{ var('min_amount') }}
+                        {% if is_incremental() %} and id > (select max(id) from {{ this }}) {% endif %}
+                        """,
+                "models/marts/big_orders.sql", """
+                        -- {{ doc('orders') }}
+                        select * from {{ ref('stg_orders') }} where cents > {{ var('threshold', 500) }}
+                        """,
+                "models/orders.md", "{% docs orders %}Orders, one row each.{% enddocs %}"), Map.of("min_amount", 20));
+
+        CompiledModel stg = p.model("stg_orders");
+        assertEquals("table", stg.materialized(), "config() wins over the folder's +materialized");
+        assertEquals("bronze", stg.schema(), "folder +schema");
+        assertEquals(List.of("id"), stg.uniqueKey());
+        assertEquals(List.of("staging", "daily"), stg.tags(), "folder tags and config tags add up");
+        assertEquals(Set.of("raw.orders"), stg.sources());
+        String sql = stg.sql().replaceAll("\\s+", " ");
+        assertTrue(sql.contains("round(amount * 100)::bigint as cents"), sql);
+        assertTrue(sql.contains("(status = 'paid') as is_paid, (status = 'shipped') as is_shipped"), sql);
+        assertTrue(sql.contains("from \"raw\".\"orders\""), sql);
+        assertTrue(sql.contains("amount >= 20"), "the build's var wins over the project's: " + sql);
+        assertTrue(!sql.contains("max(id)"), "is_incremental() is false at compile time: " + sql);
+
+        String incremental = p.compiler().renderIncremental("stg_orders").replaceAll("\\s+", " ");
+        assertTrue(incremental.contains("id > (select max(id) from \"bronze\".\"stg_orders\")"), incremental);
+
+        CompiledModel big = p.model("big_orders");
+        assertEquals("gold", big.schema());
+        assertEquals(Set.of("stg_orders"), big.refs());
+        assertTrue(big.sql().contains("-- Orders, one row each."), big.sql());
+        assertTrue(big.sql().contains("from \"bronze\".\"stg_orders\" where cents > 500"), big.sql());
+    }
+
+    @Test
+    void ephemeralModelsBecomeCtes() {
+        CompiledProject p = compile(files(
+                "models/base.sql", "{{ config(materialized='ephemeral') }} select 1 as id",
+                "models/mid.sql", "{{ config(materialized='ephemeral') }} select id from {{ ref('base') }}",
+                "models/top.sql", "select * from {{ ref('mid') }}"), Map.of());
+        String sql = p.model("top").sql();
+        assertTrue(sql.startsWith("with __strata_cte__base as ("), sql);
+        assertTrue(sql.indexOf("__strata_cte__base") < sql.indexOf("__strata_cte__mid as ("), sql);
+        assertTrue(sql.contains("select * from __strata_cte__mid"), sql);
+    }
+
+    @Test
+    void unknownRefIsRefusedWithFileAndLine() {
+        ProjectProblem problem = onlyProblem(files("models/orders.sql", "select 1 as id",
+                "models/daily.sql", "select *\nfrom {{ ref('ordres') }}"));
+        assertEquals("models/daily.sql", problem.file());
+        assertEquals(2, problem.line());
+        assertTrue(problem.message().contains("ref('ordres') names no model") && problem.message().contains(
+                "did you mean 'orders'"), problem.message());
+    }
+
+    @Test
+    void cycleIsRefusedWithFileAndLine() {
+        ProjectProblem problem = onlyProblem(files(
+                "models/a.sql", "select * from {{ ref('c') }}",
+                "models/b.sql", "select * from {{ ref('a') }}",
+                "models/c.sql", "-- c\n\nselect * from {{ ref('b') }}"));
+        assertTrue(problem.message().contains("makes a cycle"), problem.message());
+        assertTrue(problem.toString().matches("models/[abc]\\.sql:[13]: ref\\('[abc]'\\) makes a cycle: .*"),
+                problem.toString());
+        assertTrue(problem.message().contains("a → b → c → a") || problem.message().contains("b → c → a → b")
+                || problem.message().contains("c → a → b → c"), problem.message());
+    }
+
+    @Test
+    void jinjaSyntaxErrorIsRefusedWithFileAndLine() {
+        ProjectException e = assertThrows(ProjectException.class, () -> compile(files(
+                "models/broken.sql", "select 1 as id\n{% if true %}\nfrom x\n"), Map.of()));
+        ProjectProblem problem = e.problems().get(0);
+        assertEquals("models/broken.sql", problem.file());
+        assertTrue(problem.line() >= 2, problem.toString());
+        assertTrue(problem.message().startsWith("Jinja: "), problem.message());
+    }
+
+    @Test
+    void missingSourceIsRefusedWithFileAndLine() {
+        ProjectProblem problem = onlyProblem(files("models/x.sql", "select 1\n\nfrom {{ source('raw', 'nope') }}"));
+        assertEquals("models/x.sql:3: source('raw', 'nope') is not declared under 'sources:' in any schema.yml",
+                problem.toString());
+    }
+
+    @Test
+    void unknownMaterializationAndMissingVarAreRefused() {
+        ProjectException e = assertThrows(ProjectException.class, () -> compile(files(
+                "models/x.sql", "{{ config(materialized='snapshotz') }} select {{ var('nope') }}"), Map.of()));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("var('nope') has no value"), e.getMessage());
+        assertTrue(e.getMessage().contains("materialized must be view, table, incremental or ephemeral"),
+                e.getMessage());
+    }
+
+    @Test
+    void selection() {
+        CompiledProject p = compile(files(
+                "models/staging/s1.sql", "select 1 as id",
+                "models/staging/s2.sql", "select 2 as id",
+                "models/m1.sql", "select * from {{ ref('s1') }}",
+                "models/marts/m2.sql", "select * from {{ ref('m1') }} join {{ ref('s2') }} using (id)",
+                "models/other.sql", "select 3 as id"), Map.of());
+        assertEquals(Set.of("m1"), Selector.select(p, "m1", null));
+        assertEquals(Set.of("m1", "s1"), Selector.select(p, "+m1", null));
+        assertEquals(Set.of("m1", "m2"), Selector.select(p, "m1+", null));
+        assertEquals(Set.of("s1", "s2"), Selector.select(p, "tag:staging", null));
+        assertEquals(Set.of("m2"), Selector.select(p, "path:models/marts", null));
+        assertEquals(Set.of("s1", "m1", "m2"), Selector.select(p, "s1+", null));
+        assertEquals(Set.of("s1", "m2"), Selector.select(p, "s1+ --exclude m1", null));
+        assertEquals(Set.of("s2", "m2", "other"), Selector.select(p, "*", "+m1"));
+        assertEquals(5, Selector.select(p, "", null).size());
+        assertThrows(IllegalArgumentException.class, () -> Selector.select(p, "nothing_like_this", null));
+
+        Plan plan = Plan.of(p, Selector.select(p, "m2 s1", null), false);
+        assertEquals(List.of("model.s1", "model.m2"), plan.nodes().stream().map(n -> n.id()).toList());
+        assertEquals(Set.of("model.s1"), plan.nodes().get(1).dependsOn(), "m2 waits for s1 through unselected m1");
+    }
+
+    @Test
+    void testsCompileToQueries() {
+        CompiledProject p = compile(files(
+                "models/customers.sql", "select 1 as id",
+                "models/orders.sql", "select 1 as id, 1 as customer_id, 'paid' as status",
+                "models/schema.yml", """
+                        version: 2
+                        models:
+                          - name: orders
+                            columns:
+                              - name: id
+                                tests: [unique, not_null]
+                              - name: status
+                                tests:
+                                  - accepted_values:
+                                      values: ['paid', 'open']
+                                      config: {severity: warn}
+                              - name: customer_id
+                                tests:
+                                  - relationships: {to: "ref('customers')", field: id}
+                                  - positive
+                        """,
+                "tests/generic/positive.sql", """
+                        {% test positive(model, column_name) %}
+                        select * from {{ model }} where {{ column_name }} <= 0
+                        {% endtest %}
+                        """,
+                "tests/no_orphans.sql", "select * from {{ ref('orders') }} where customer_id is null"), Map.of());
+        Map<String, CompiledTest> tests = new LinkedHashMap<>();
+        p.tests().forEach(t -> tests.put(t.test().id(), t));
+        assertEquals(Set.of("unique_orders_id", "not_null_orders_id", "accepted_values_orders_status",
+                "relationships_orders_customer_id", "positive_orders_customer_id", "no_orphans"), tests.keySet());
+        assertEquals("warn", tests.get("accepted_values_orders_status").test().severity());
+        assertEquals(Set.of("orders", "customers"), tests.get("relationships_orders_customer_id").refs());
+        assertTrue(tests.get("positive_orders_customer_id").sql().contains(
+                "select * from \"silver\".\"orders\" where customer_id <= 0"),
+                tests.get("positive_orders_customer_id")
+                        .sql());
+        assertEquals("orders", tests.get("no_orphans").attachedTo());
+    }
+}
