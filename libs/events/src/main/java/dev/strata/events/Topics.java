@@ -37,7 +37,9 @@ public final class Topics {
             Map.entry(RunSucceeded.class, RUN_EVENTS),
             Map.entry(RunFailed.class, RUN_EVENTS),
             Map.entry(QualityTestFailed.class, QUALITY_EVENTS),
-            Map.entry(FreshnessBreached.class, QUALITY_EVENTS));
+            Map.entry(FreshnessBreached.class, QUALITY_EVENTS),
+            Map.entry(RunTransitioned.class, RUN_EVENTS),
+            Map.entry(NotificationRequested.class, RUN_EVENTS));
 
     private Topics() {
     }
