@@ -170,7 +170,8 @@ class PipelineValidationTest extends SchedulerTestSupport {
     @Test
     void validateAnswersWithoutStoring() {
         String yaml = VALID.formatted("dry");
-        given().auth().oauth2(token()).contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines/validate")
+        given().auth().oauth2(token()).contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines/validate")
                 .then().statusCode(200).body("valid", equalTo(true)).body("tasks", equalTo(2));
         given().auth().oauth2(token()).get("/api/v1/pipelines/sales/valid_dry").then().statusCode(404);
     }
@@ -197,6 +198,20 @@ class PipelineValidationTest extends SchedulerTestSupport {
                 .body("version", equalTo(3)).body("tasks", equalTo(List.of("a", "b", "c")));
         given().auth().oauth2(token()).get("/api/v1/pipelines/sales/valid_versions/versions").then()
                 .statusCode(200).body("version", equalTo(List.of(3, 2, 1)));
+    }
+
+    @Test
+    void aWebhookTriggersOnlyPipelinesThatDeclareIt() {
+        submitOk(VALID.formatted("no_hook"));
+        given().auth().oauth2(token()).contentType("application/json").body(Map.of("day", "2026-11-24"))
+                .post("/api/v1/pipelines/sales/valid_no_hook/webhook").then().statusCode(409);
+        submitOk(VALID.formatted("hook").replace("tasks:", "triggers:\n  - type: webhook\ntasks:"));
+        String runId = given().auth().oauth2(token()).contentType("application/json")
+                .body(Map.of("day", "2026-11-24")).post("/api/v1/pipelines/sales/valid_hook/webhook").then()
+                .statusCode(202).body("trigger", equalTo("webhook")).extract().path("id");
+        JsonPath run = awaitEnded(UUID.fromString(runId));
+        assertEquals("succeeded", run.getString("state"));
+        assertEquals("2026-11-24", run.getString("params.day"));
     }
 
     @Test

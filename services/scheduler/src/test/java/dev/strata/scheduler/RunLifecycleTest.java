@@ -93,8 +93,16 @@ class RunLifecycleTest extends SchedulerTestSupport {
             List<EventEnvelope<?>> events = readUntil(runEvents, runId, RunSucceeded.class);
             assertTrue(events.stream().anyMatch(e -> e.data() instanceof NotificationRequested n
                     && n.channel().equals("data-alerts") && n.message().equals("orders are ready")));
-            long transitions = events.stream().filter(e -> e.data() instanceof RunTransitioned).count();
-            assertEquals(run.getList("transitions").size(), transitions);
+            List<String> onTopic = events.stream().filter(e -> e.data() instanceof RunTransitioned)
+                    .map(e -> (RunTransitioned) e.data()).map(t -> t.taskId() + ":" + t.from() + "→" + t.to())
+                    .toList();
+            List<String> inApi = run.getList("transitions").stream().map(t -> (Map<?, ?>) t)
+                    .map(t -> t.get("taskId") + ":" + t.get("from") + "→" + t.get("to")).toList();
+            assertEquals(inApi, onTopic);
+            assertEquals(List.of("null:null→queued", "null:queued→running", "load:waiting→queued",
+                    "load:queued→running", "load:running→succeeded", "build:waiting→queued", "build:queued→running",
+                    "build:running→succeeded", "tell:waiting→queued", "tell:queued→succeeded",
+                    "null:running→succeeded"), inApi);
         }
     }
 

@@ -43,7 +43,8 @@ public abstract class SchedulerTestSupport {
     }
 
     protected Response submit(String yaml) {
-        return given().auth().oauth2(token()).contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines");
+        return given().auth().oauth2(token()).contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines");
     }
 
     protected void submitOk(String yaml) {

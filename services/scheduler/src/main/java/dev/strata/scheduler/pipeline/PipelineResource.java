@@ -159,6 +159,35 @@ public class PipelineResource {
         return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
     }
 
+    /**
+     * The webhook trigger: for external systems (a service account's token), only for pipelines that declare
+     * {@code - type: webhook}; the JSON body's string fields become run params.
+     */
+    @POST
+    @Path("/{namespace}/{id}/webhook")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"engineer", "admin"})
+    public Response webhook(@PathParam("namespace") String namespace, @PathParam("id") String id,
+            Map<String, Object> body) {
+        access.require(namespace, Role.ENGINEER);
+        PipelineStore.Stored stored = find(namespace, id);
+        PipelineDefinition def = store.definition(namespace, id, stored.version());
+        if (def.triggers().stream().noneMatch(t -> t.type() == PipelineDefinition.TriggerType.WEBHOOK)) {
+            throw new ProblemException(Response.Status.CONFLICT, "no-webhook-trigger", "pipeline " + namespace + "."
+                    + id + " does not declare a webhook trigger; add '- type: webhook' to its triggers");
+        }
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        if (body != null) {
+            body.forEach((k, v) -> {
+                if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                    params.put(k, v.toString());
+                }
+            });
+        }
+        var run = engine.trigger(namespace, id, "webhook", params, null, null);
+        return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+    }
+
     @POST
     @Path("/{namespace}/{id}/backfills")
     @Consumes(MediaType.APPLICATION_JSON)

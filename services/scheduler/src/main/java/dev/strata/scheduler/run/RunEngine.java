@@ -414,6 +414,9 @@ public class RunEngine {
             return Optional.empty();
         }
         RunRow current = lockRun(run.id());
+        if (!RunState.RUNNING.equals(current.state())) {
+            return Optional.empty(); // finished already, e.g. by a notify task dispatched in this transaction
+        }
         return Optional.of(finish(current, def, c.notOk() == 0 ? RunState.SUCCEEDED : RunState.FAILED,
                 current.error()));
     }
