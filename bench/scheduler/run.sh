@@ -10,7 +10,7 @@
 #                              hand-offs of the chain runs; baseline: Kafka's own produce → consume latency (one hop)
 #                              measured in the same run with the same client settings
 # scheduler.dispatch_per_min   task dispatches per minute while runs of a 20-task fan-out pipeline are started at a
-#                              fixed rate (default 5 runs/s = 6,000 dispatches/min offered, for 30 s), with the p99 of
+#                              fixed rate (default 3 runs/s = 3,600 dispatches/min offered, for 30 s), with the p99 of
 #                              ready → received by the worker
 #
 # The scheduler runs in the benchmark JVM (services/scheduler SchedulerBench, a @QuarkusTest skipped unless
@@ -19,15 +19,15 @@
 # Kestra ~6 s, Prefect ~5 s (figures from the issue).
 #
 # Prints the rows and adds them to docs/benchmarks.md (replacing rows with the same key). BENCH_DOC writes elsewhere;
-# BENCH_SECONDS (30), BENCH_RUNS_PER_SECOND (5) and BENCH_ROUNDS (7) change the load.
+# BENCH_SECONDS (30), BENCH_RUNS_PER_SECOND (3) and BENCH_ROUNDS (7) change the load.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 DOC="${BENCH_DOC:-$REPO/docs/benchmarks.md}"
 SECONDS_LOAD="${BENCH_SECONDS:-30}"
-RATE="${BENCH_RUNS_PER_SECOND:-5}"
+RATE="${BENCH_RUNS_PER_SECOND:-3}"
 ROUNDS="${BENCH_ROUNDS:-7}"
-DATE="$(date -u +%Y-%m-%d)"
+DATE="${BENCH_DATE:-$(date -u +%Y-%m-%d)}"
 
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

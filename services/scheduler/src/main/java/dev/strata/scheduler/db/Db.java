@@ -67,6 +67,23 @@ public class Db {
         }
     }
 
+    /** Runs one statement for each row of parameters, as one JDBC batch. */
+    public void batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, rows.get(0))) {
+            s.addBatch();
+            for (int i = 1; i < rows.size(); i++) {
+                bind(c, s, rows.get(i));
+                s.addBatch();
+            }
+            s.executeBatch();
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
@@ -75,22 +92,26 @@ public class Db {
     private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
         try {
-            for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p == null) {
-                    s.setNull(i + 1, Types.NULL);
-                } else if (p instanceof Instant instant) {
-                    s.setObject(i + 1, instant.atOffset(ZoneOffset.UTC));
-                } else if (p instanceof String[] array) {
-                    s.setArray(i + 1, c.createArrayOf("text", array));
-                } else {
-                    s.setObject(i + 1, p);
-                }
-            }
+            bind(c, s, params);
             return s;
         } catch (SQLException | RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    private static void bind(Connection c, PreparedStatement s, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p == null) {
+                s.setNull(i + 1, Types.NULL);
+            } else if (p instanceof Instant instant) {
+                s.setObject(i + 1, instant.atOffset(ZoneOffset.UTC));
+            } else if (p instanceof String[] array) {
+                s.setArray(i + 1, c.createArrayOf("text", array));
+            } else {
+                s.setObject(i + 1, p);
+            }
         }
     }
 }

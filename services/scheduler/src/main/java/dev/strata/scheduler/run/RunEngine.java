@@ -102,7 +102,7 @@ public class RunEngine {
     @Transactional(dontRollbackOn = RefusedException.class)
     public RunRow trigger(String namespace, String pipelineId, String trigger, Map<String, String> params,
             Instant logicalDate, UUID backfillId) {
-        return createRun(namespace, pipelineId, trigger, params, logicalDate, backfillId);
+        return flush(createRun(namespace, pipelineId, trigger, params, logicalDate, backfillId));
     }
 
     /** As {@link #trigger} but in the caller's transaction, which must hold no run lock. */
@@ -166,6 +166,7 @@ public class RunEngine {
             return;
         }
         promoteLocked(key.namespace(), key.id(), pipelines.definition(key.namespace(), key.id(), version.get()));
+        flush(null);
     }
 
     private void promoteLocked(String namespace, String pipelineId, PipelineDefinition current) {
@@ -305,6 +306,7 @@ public class RunEngine {
                 + "due_at = LEAST(timeout_at, ?) WHERE id = ?", now, now, worker,
                 now.plus(config.heartbeatTimeout()), tr.id());
         transition(locked.get().run(), tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
+        flush(null);
     }
 
     /** A worker is alive: pushes the lost-task deadline out. No state change, no transition. */
@@ -327,7 +329,7 @@ public class RunEngine {
             return Optional.empty();
         }
         RunRow run = locked.get().run();
-        return succeed(run, definition(run), tr, rows, bytes, outputs);
+        return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
     }
 
     /** An attempt failed: retried with backoff while attempts are left, otherwise the task fails. */
@@ -342,7 +344,7 @@ public class RunEngine {
             return Optional.empty();
         }
         RunRow run = locked.get().run();
-        return fail(run, definition(run), tr, RunState.FAILED, error, retryable);
+        return flush(fail(run, definition(run), tr, RunState.FAILED, error, retryable));
     }
 
     private Optional<PipelineKey> succeed(RunRow run, PipelineDefinition def, TaskRunRow tr, long rows, long bytes,
@@ -467,7 +469,7 @@ public class RunEngine {
         if (!RunState.RUN_ACTIVE.contains(run.state())) {
             throw new RefusedException("run " + runId + " is already " + run.state() + " and cannot be cancelled");
         }
-        return Optional.of(cancelLocked(run, reason));
+        return flush(Optional.of(cancelLocked(run, reason)));
     }
 
     private PipelineKey cancelLocked(RunRow run, String reason) {
@@ -494,7 +496,7 @@ public class RunEngine {
                 + "ORDER BY id", rs -> rs.getObject(1, UUID.class), backfillId)) {
             keys.add(cancelLocked(lockRun(id), "the backfill was cancelled"));
         }
-        return keys;
+        return flush(keys);
     }
 
     /**
@@ -516,18 +518,18 @@ public class RunEngine {
         switch (tr.state()) {
             case RunState.RETRYING -> {
                 dispatch(run, def, tr);
-                return Optional.empty();
+                return flush(Optional.empty());
             }
             case RunState.QUEUED, RunState.RUNNING -> {
                 Task task = def.task(tr.taskId()).orElseThrow();
                 if (!tr.timeoutAt().isAfter(now)) {
-                    return fail(run, def, tr, RunState.TIMED_OUT, "attempt " + tr.attempt() + " timed out after "
-                            + human(task.timeout()), true);
+                    return flush(fail(run, def, tr, RunState.TIMED_OUT, "attempt " + tr.attempt()
+                            + " timed out after " + human(task.timeout()), true));
                 }
-                return fail(run, def, tr, RunState.FAILED,
+                return flush(fail(run, def, tr, RunState.FAILED,
                         "the worker " + (tr.worker() == null ? "" : tr.worker() + " ")
                                 + "sent no heartbeat for " + human(config.heartbeatTimeout()) + "; it is presumed dead",
-                        true);
+                        true));
             }
             default -> {
                 db.update("UPDATE task_run SET due_at = NULL WHERE id = ?", tr.id());
@@ -547,7 +549,7 @@ public class RunEngine {
         String reason = "the run exceeded its " + (def.sla().isPresent() ? "SLA" : "longest allowed duration") + " of "
                 + human(def.sla().orElse(config.maxRunDuration()));
         endActiveTasks(run, RunState.CANCELLED, reason);
-        return Optional.of(finish(run, def, RunState.TIMED_OUT, reason));
+        return flush(Optional.of(finish(run, def, RunState.TIMED_OUT, reason)));
     }
 
     static String human(Duration d) {
@@ -569,13 +571,13 @@ public class RunEngine {
     }
 
     private Optional<Locked> lockTask(UUID taskRunId) {
-        Optional<UUID> runId = db.one("SELECT run_id FROM task_run WHERE id = ?", rs -> rs.getObject(1, UUID.class),
-                taskRunId);
-        if (runId.isEmpty()) {
+        Optional<RunRow> locked = db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
+                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE", RunRecords::run, taskRunId);
+        if (locked.isEmpty()) {
             LOG.debugf("event about unknown task run %s ignored", taskRunId);
             return Optional.empty();
         }
-        RunRow run = lockRun(runId.get());
+        RunRow run = locked.get();
         if (!RunState.RUNNING.equals(run.state())) {
             return Optional.empty();
         }
@@ -605,15 +607,49 @@ public class RunEngine {
         return pipelines.definition(run.namespace(), run.pipelineId(), run.version());
     }
 
+    /** Transitions and events of the current transaction, written in two batches by {@link #flush()}. */
+    private static final class Pending {
+        final List<Object[]> transitions = new ArrayList<>();
+        final List<OutboxMessage> messages = new ArrayList<>();
+    }
+
+    private static final Object PENDING = new Object();
+
+    private Pending pending() {
+        Pending p = (Pending) transactions.getResource(PENDING);
+        if (p == null) {
+            p = new Pending();
+            transactions.putResource(PENDING, p);
+        }
+        return p;
+    }
+
     private void transition(RunRow run, TaskRunRow tr, String from, String to, int attempt, String reason) {
-        db.update("INSERT INTO transition (run_id, task_run_id, from_state, to_state, attempt, reason) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", run.id(), tr == null ? null : tr.id(), from, to, attempt, reason);
+        pending().transitions.add(new Object[]{run.id(), tr == null ? null : tr.id(), from, to, attempt, reason});
         emit(run.id(), new RunTransitioned(run.id(), tr == null ? null : tr.id(), tr == null ? null : tr.taskId(),
                 run.namespace(), run.pipelineId(), from, to, attempt, reason));
     }
 
     private void emit(UUID subject, StrataEvent event) {
-        outbox.append(OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec));
+        pending().messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec));
+    }
+
+    /**
+     * Writes the transaction's pending transitions and events (in their order). Every public method that changes state
+     * ends with it, so nothing stays buffered when the transaction commits.
+     */
+    private <T> T flush(T result) {
+        Pending p = (Pending) transactions.getResource(PENDING);
+        if (p != null && (!p.transitions.isEmpty() || !p.messages.isEmpty())) {
+            db.batch("INSERT INTO transition (run_id, task_run_id, from_state, to_state, attempt, reason) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", p.transitions);
+            if (!p.messages.isEmpty()) {
+                outbox.appendAll(p.messages);
+            }
+            p.transitions.clear();
+            p.messages.clear();
+        }
+        return result;
     }
 
     /** For tests and the API: the transitions of a run, in order. */
