@@ -74,7 +74,7 @@ class CronFiringTest extends SchedulerTestSupport {
         submitOk(everyMinute("race", "all"));
         Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.DAYS);
         setNextFire("race", base);
-        int minutes = 150;
+        int minutes = 80;
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         List<Future<Integer>> results = new ArrayList<>();
         for (String replica : List.of("replica-a", "replica-b")) {
