@@ -53,6 +53,10 @@ public interface SchedulerConfig {
     @WithDefault("strata-scheduler")
     String consumerGroup();
 
+    /** Threads handling consumed events: one partition per thread at a time. */
+    @WithDefault("3")
+    int listenerThreads();
+
     /** Extra Kafka consumer properties of the listeners (e.g. {@code fetch.max.wait.ms}). */
     Map<String, String> consumer();
 

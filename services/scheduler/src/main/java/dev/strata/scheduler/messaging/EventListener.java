@@ -5,6 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,6 +52,7 @@ public class EventListener {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
+    private ExecutorService workers;
 
     EventListener(SchedulerConfig config, EventHandler handler, RunEngine engine,
             @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapServers) {
@@ -75,6 +80,11 @@ public class EventListener {
         consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(Topics.TASK_EVENTS, Topics.DATASET_EVENTS));
         running = true;
+        workers = Executors.newFixedThreadPool(config.listenerThreads(), r -> {
+            Thread t = new Thread(r, "scheduler-event-handler");
+            t.setDaemon(true);
+            return t;
+        });
         thread = new Thread(this::loop, "scheduler-event-listener");
         thread.setDaemon(true);
         thread.start();
@@ -103,12 +113,17 @@ public class EventListener {
                 if (records.isEmpty()) {
                     continue;
                 }
+                // partitions in parallel (events of one task run share a partition, so their order holds; runs are
+                // serialized by their row lock), records of one partition in order
+                Map<TopicPartition, Future<Long>> results = new HashMap<>();
                 for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                        if (!handle(record)) {
-                            c.seek(partition, record.offset());
-                            break;
-                        }
+                    List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
+                    results.put(partition, workers.submit(() -> handleInOrder(batch)));
+                }
+                for (Map.Entry<TopicPartition, Future<Long>> result : results.entrySet()) {
+                    long retryFrom = waitFor(result.getValue());
+                    if (retryFrom >= 0) {
+                        c.seek(result.getKey(), retryFrom);
                     }
                 }
                 c.commitAsync();
@@ -124,6 +139,28 @@ public class EventListener {
                 // best effort: uncommitted events are handled again, once (processed_event)
             }
             c.close(Duration.ofSeconds(2));
+            workers.shutdownNow();
+        }
+    }
+
+    /** Handles the records in order; answers the offset to retry from, or -1 when all were handled. */
+    private long handleInOrder(List<ConsumerRecord<String, byte[]>> batch) {
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            if (!handle(record)) {
+                return record.offset();
+            }
+        }
+        return -1;
+    }
+
+    private static long waitFor(Future<Long> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 
