@@ -38,7 +38,9 @@ public final class Topics {
             Map.entry(RunFailed.class, RUN_EVENTS),
             Map.entry(QualityTestFailed.class, QUALITY_EVENTS),
             Map.entry(FreshnessBreached.class, QUALITY_EVENTS),
-            Map.entry(RunSlaMissed.class, RUN_EVENTS));
+            Map.entry(RunSlaMissed.class, RUN_EVENTS),
+            Map.entry(RunTransitioned.class, RUN_EVENTS),
+            Map.entry(NotificationRequested.class, RUN_EVENTS));
 
     private Topics() {
     }

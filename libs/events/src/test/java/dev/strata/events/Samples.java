@@ -51,7 +51,13 @@ final class Samples {
                     new FreshnessBreached("sales", "orders", Instant.parse("2025-03-13T06:00:12Z"), 86_400L,
                             "warn")),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000d", "/strata/scheduler", RUN_ID.toString(),
-                    new RunSlaMissed(RUN_ID, "sales", "orders-daily", 3_600_000L, 3_600_412L)))
+                    new RunSlaMissed(RUN_ID, "sales", "orders-daily", 3_600_000L, 3_600_412L)),
+            envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000e", "/strata/scheduler", RUN_ID.toString(),
+                    new RunTransitioned(RUN_ID, TASK_RUN_ID, "load_orders", "sales", "orders-daily", "running",
+                            "retrying", 1, "connection reset by the source")),
+            envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000f", "/strata/scheduler", RUN_ID.toString(),
+                    new NotificationRequested(RUN_ID, TASK_RUN_ID, "sales", "orders-daily", "data-alerts", "task",
+                            "running", "orders loaded for 2025-03-13")))
             .stream()
             .collect(Collectors.toUnmodifiableMap(envelope -> envelope.data().getClass(), Function.identity()));
 

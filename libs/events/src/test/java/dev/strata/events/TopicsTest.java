@@ -42,7 +42,9 @@ class TopicsTest {
                 Map.entry(RunFailed.class, "strata.events.run"),
                 Map.entry(QualityTestFailed.class, "strata.events.quality"),
                 Map.entry(FreshnessBreached.class, "strata.events.quality"),
-                Map.entry(RunSlaMissed.class, "strata.events.run"));
+                Map.entry(RunSlaMissed.class, "strata.events.run"),
+                Map.entry(RunTransitioned.class, "strata.events.run"),
+                Map.entry(NotificationRequested.class, "strata.events.run"));
 
         expected.forEach((eventClass, topic) -> assertEquals(topic,
                 Topics.forEvent(Samples.of(eventClass).orElseThrow().data()), eventClass.getSimpleName()));

@@ -1,6 +1,11 @@
 package dev.strata.scheduler.config;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of the scheduler service, under {@code strata.scheduler.*} (env: {@code STRATA_SCHEDULER_*}). */
 @ConfigMapping(prefix = "strata.scheduler")
@@ -8,4 +13,63 @@ public interface SchedulerConfig {
 
     /** The service's own schema in the metadata database. */
     String schema();
+
+    /** A name for this replica in fire rows and logs; defaults to the host name. */
+    Optional<String> instance();
+
+    /** How often this replica looks for due cron fires. */
+    @WithDefault("1s")
+    Duration fireInterval();
+
+    /** Whether this replica fires cron schedules (tests drive firing themselves). */
+    @WithDefault("true")
+    boolean firingEnabled();
+
+    /** A fire this late is "missed" and handled by the pipeline's catch-up policy; earlier ones just run. */
+    @WithDefault("60s")
+    Duration misfireGrace();
+
+    /** The most missed fires one catch-up runs (policy {@code all}); older ones are recorded as skipped. */
+    @WithDefault("100")
+    int maxCatchUp();
+
+    /** How often the watchdog looks for due retries, timeouts, lost heartbeats and overdue runs. */
+    @WithDefault("200ms")
+    Duration watchdogInterval();
+
+    /** A running task without a heartbeat (or start) for this long is lost: its attempt fails and is retried. */
+    @WithDefault("60s")
+    Duration heartbeatTimeout();
+
+    /** A task attempt's timeout when the pipeline sets none. */
+    @WithDefault("1h")
+    Duration defaultTaskTimeout();
+
+    /** The longest a run may stay running when its pipeline sets no SLA: the watchdog then times it out. */
+    @WithDefault("24h")
+    Duration maxRunDuration();
+
+    /** Kafka consumer group of the task and dataset listeners. */
+    @WithDefault("strata-scheduler")
+    String consumerGroup();
+
+    /** Threads handling consumed events: one partition per thread at a time. */
+    @WithDefault("3")
+    int listenerThreads();
+
+    /** Extra Kafka consumer properties of the listeners (e.g. {@code fetch.max.wait.ms}). */
+    Map<String, String> consumer();
+
+    /** Tasks run inside the scheduler (sql, http). */
+    Local local();
+
+    interface Local {
+        /** Threads running sql and http tasks. */
+        @WithDefault("4")
+        int threads();
+
+        /** Let http tasks call loopback and private addresses (off: SSRF protection). */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+    }
 }

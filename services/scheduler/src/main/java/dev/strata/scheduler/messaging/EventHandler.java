@@ -1,0 +1,75 @@
+package dev.strata.scheduler.messaging;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.agroal.api.AgroalDataSource;
+
+import dev.strata.events.DatasetUpdated;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskHeartbeated;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
+import dev.strata.outbox.IdempotentConsumer;
+import dev.strata.scheduler.db.DataAccessException;
+import dev.strata.scheduler.run.RunEngine;
+import dev.strata.scheduler.run.RunEngine.PipelineKey;
+import dev.strata.scheduler.trigger.DatasetTriggers;
+
+/**
+ * Handles one consumed event in one transaction, once per event id (the mark in {@code processed_event} commits with
+ * the state change). Answers the pipelines whose queued runs may start now.
+ */
+@ApplicationScoped
+public class EventHandler {
+
+    static final String CONSUMER = "scheduler.events";
+
+    private final IdempotentConsumer idempotent = new IdempotentConsumer();
+    private final AgroalDataSource dataSource;
+    private final RunEngine engine;
+    private final DatasetTriggers datasetTriggers;
+
+    EventHandler(AgroalDataSource dataSource, RunEngine engine, DatasetTriggers datasetTriggers) {
+        this.dataSource = dataSource;
+        this.engine = engine;
+        this.datasetTriggers = datasetTriggers;
+    }
+
+    @Transactional
+    public List<PipelineKey> handle(EventEnvelope<?> event) {
+        List<PipelineKey> promote = new ArrayList<>();
+        if (event.data() instanceof TaskHeartbeated hb) {
+            engine.onHeartbeat(hb.taskRunId(), hb.worker()); // idempotent by nature, and frequent: no mark
+            return promote;
+        }
+        try (Connection tx = dataSource.getConnection()) {
+            idempotent.processOnce(tx, CONSUMER, event.id(), work -> {
+                Object data = event.data();
+                if (data instanceof TaskStarted s) {
+                    engine.onStarted(s.taskRunId(), s.attempt(), s.worker());
+                } else if (data instanceof TaskSucceeded s) {
+                    add(promote, engine.onSucceeded(s.taskRunId(), s.rows(), s.bytes(), s.outputs()));
+                } else if (data instanceof TaskFailed f) {
+                    add(promote, engine.onFailed(f.taskRunId(), f.error(), f.retryable()));
+                } else if (data instanceof DatasetUpdated d) {
+                    datasetTriggers.onDatasetUpdated(d);
+                }
+            });
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+        return promote;
+    }
+
+    private static void add(List<PipelineKey> keys, Optional<PipelineKey> key) {
+        key.ifPresent(keys::add);
+    }
+}

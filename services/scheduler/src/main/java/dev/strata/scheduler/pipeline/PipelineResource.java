@@ -1,0 +1,240 @@
+package dev.strata.scheduler.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.strata.scheduler.backfill.Backfills;
+import dev.strata.scheduler.run.RunEngine;
+import dev.strata.scheduler.run.RunView;
+import dev.strata.scheduler.web.ProblemException;
+import dev.strata.security.NamespaceAccess;
+import dev.strata.security.Role;
+
+/** Pipelines as YAML: submit (a new version when it changed), validate, read, delete, trigger, backfill. */
+@Path("/api/v1/pipelines")
+@Produces(MediaType.APPLICATION_JSON)
+public class PipelineResource {
+
+    static final String YAML_TYPES_1 = "application/yaml";
+
+    public record SavedView(String namespace, String id, int version, boolean created, Instant nextFireAt) {
+    }
+
+    public record ValidView(boolean valid, String namespace, String id, int tasks) {
+    }
+
+    public record PipelineView(String namespace, String id, int version, String description, String schedule,
+            String timezone, Instant nextFireAt, List<String> tasks, Instant createdAt, Instant updatedAt,
+            String yaml) {
+    }
+
+    public record TriggerRequest(Map<String, String> params) {
+    }
+
+    public record BackfillRequest(Instant start, Instant end, Integer concurrency, Boolean onlyMissing,
+            Map<String, String> params) {
+    }
+
+    private final PipelineStore store;
+    private final NamespaceAccess access;
+    private final RunEngine engine;
+    private final Backfills backfills;
+
+    PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills) {
+        this.store = store;
+        this.access = access;
+        this.engine = engine;
+        this.backfills = backfills;
+    }
+
+    @POST
+    @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    @RolesAllowed({"engineer", "admin"})
+    public Response submit(String yaml) {
+        PipelineParser.Parsed parsed = store.parser().parse(yaml);
+        access.require(parsed.definition().namespace(), Role.ENGINEER);
+        PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
+        return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
+    }
+
+    @PUT
+    @Path("/{namespace}/{id}")
+    @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    @RolesAllowed({"engineer", "admin"})
+    public Response update(@PathParam("namespace") String namespace, @PathParam("id") String id, String yaml) {
+        access.require(namespace, Role.ENGINEER);
+        PipelineParser.Parsed parsed = store.parser().parse(yaml);
+        if (!namespace.equals(parsed.definition().namespace()) || !id.equals(parsed.definition().id())) {
+            throw ProblemException.badRequest("the YAML declares " + parsed.definition().namespace() + "."
+                    + parsed.definition().id() + " but the path names " + namespace + "." + id);
+        }
+        PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
+        return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
+    }
+
+    @POST
+    @Path("/validate")
+    @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
+    public ValidView validate(String yaml) {
+        PipelineDefinition def = store.parser().parse(yaml).definition();
+        return new ValidView(true, def.namespace(), def.id(), def.tasks().size());
+    }
+
+    @GET
+    @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
+    public List<PipelineView> list(@QueryParam("namespace") String namespace, @QueryParam("limit") Integer limit) {
+        NamespaceAccess.Scope scope = access.readable();
+        if (scope.isEmpty()) {
+            return List.of();
+        }
+        return store.list(scope, namespace, limit == null ? 200 : Math.min(Math.max(limit, 1), 1000)).stream()
+                .map(s -> view(s, false)).toList();
+    }
+
+    @GET
+    @Path("/{namespace}/{id}")
+    @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
+    public PipelineView get(@PathParam("namespace") String namespace, @PathParam("id") String id) {
+        access.require(namespace, Role.VIEWER);
+        return view(find(namespace, id), true);
+    }
+
+    @GET
+    @Path("/{namespace}/{id}/versions")
+    @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
+    public List<PipelineStore.VersionInfo> versions(@PathParam("namespace") String namespace,
+            @PathParam("id") String id) {
+        access.require(namespace, Role.VIEWER);
+        find(namespace, id);
+        return store.versions(namespace, id);
+    }
+
+    @GET
+    @Path("/{namespace}/{id}/versions/{version}")
+    @Produces("application/yaml")
+    @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
+    public String version(@PathParam("namespace") String namespace, @PathParam("id") String id,
+            @PathParam("version") int version) {
+        access.require(namespace, Role.VIEWER);
+        return store.yaml(namespace, id, version).orElseThrow(
+                () -> ProblemException.notFound("pipeline " + namespace + "." + id + " has no version " + version));
+    }
+
+    @DELETE
+    @Path("/{namespace}/{id}")
+    @RolesAllowed({"engineer", "admin"})
+    public Response delete(@PathParam("namespace") String namespace, @PathParam("id") String id) {
+        access.require(namespace, Role.ENGINEER);
+        if (!store.delete(namespace, id)) {
+            throw ProblemException.notFound("there is no pipeline " + namespace + "." + id);
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{namespace}/{id}/runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"engineer", "admin"})
+    public Response trigger(@PathParam("namespace") String namespace, @PathParam("id") String id,
+            TriggerRequest request) {
+        access.require(namespace, Role.ENGINEER);
+        find(namespace, id);
+        var run = engine.trigger(namespace, id, "manual", request == null ? Map.of() : request.params(), null, null);
+        return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+    }
+
+    /**
+     * The webhook trigger: for external systems (a service account's token), only for pipelines that declare
+     * {@code - type: webhook}; the JSON body's string fields become run params.
+     */
+    @POST
+    @Path("/{namespace}/{id}/webhook")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"engineer", "admin"})
+    public Response webhook(@PathParam("namespace") String namespace, @PathParam("id") String id,
+            Map<String, Object> body) {
+        access.require(namespace, Role.ENGINEER);
+        PipelineStore.Stored stored = find(namespace, id);
+        PipelineDefinition def = store.definition(namespace, id, stored.version());
+        if (def.triggers().stream().noneMatch(t -> t.type() == PipelineDefinition.TriggerType.WEBHOOK)) {
+            throw new ProblemException(Response.Status.CONFLICT, "no-webhook-trigger", "pipeline " + namespace + "."
+                    + id + " does not declare a webhook trigger; add '- type: webhook' to its triggers");
+        }
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        if (body != null) {
+            body.forEach((k, v) -> {
+                if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                    params.put(k, v.toString());
+                }
+            });
+        }
+        var run = engine.trigger(namespace, id, "webhook", params, null, null);
+        return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+    }
+
+    @POST
+    @Path("/{namespace}/{id}/backfills")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"engineer", "admin"})
+    public Response backfill(@PathParam("namespace") String namespace, @PathParam("id") String id,
+            BackfillRequest request) {
+        access.require(namespace, Role.ENGINEER);
+        find(namespace, id);
+        if (request == null || request.start() == null || request.end() == null) {
+            throw ProblemException.badRequest("a backfill needs start and end (ISO-8601 instants, e.g. "
+                    + "2026-11-01T00:00:00Z)");
+        }
+        if (request.end().isBefore(request.start())) {
+            throw ProblemException.badRequest("end " + request.end() + " is before start " + request.start());
+        }
+        int concurrency = request.concurrency() == null ? 1 : request.concurrency();
+        if (concurrency < 1 || concurrency > 100) {
+            throw ProblemException.badRequest("concurrency must be between 1 and 100, not " + concurrency);
+        }
+        var created = backfills.create(namespace, id, request.start(), request.end(), concurrency,
+                Boolean.TRUE.equals(request.onlyMissing()), request.params());
+        return Response.status(202).entity(created).build();
+    }
+
+    private PipelineStore.Stored find(String namespace, String id) {
+        return store.find(namespace, id)
+                .orElseThrow(() -> ProblemException.notFound("there is no pipeline " + namespace + "." + id));
+    }
+
+    private static SavedView view(PipelineStore.Saved s) {
+        return new SavedView(s.namespace(), s.id(), s.version(), s.created(), s.nextFireAt());
+    }
+
+    private PipelineView view(PipelineStore.Stored s, boolean withYaml) {
+        PipelineDefinition def = store.definition(s.namespace(), s.id(), s.version());
+        return new PipelineView(s.namespace(), s.id(), s.version(), def.description(),
+                def.schedule().map(PipelineDefinition.Schedule::cron).orElse(null),
+                def.schedule().map(sc -> sc.timezone().getId()).orElse(null), s.nextFireAt(),
+                def.tasks().stream().map(PipelineDefinition.Task::id).toList(), s.createdAt(), s.updatedAt(),
+                withYaml ? s.yaml() : null);
+    }
+
+    static UUID uuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("'" + value + "' is not an id");
+        }
+    }
+}

@@ -1,0 +1,670 @@
+package dev.strata.scheduler.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.strata.events.EventCodec;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.IngestRequested;
+import dev.strata.events.NotificationRequested;
+import dev.strata.events.RunFailed;
+import dev.strata.events.RunStarted;
+import dev.strata.events.RunSucceeded;
+import dev.strata.events.RunTransitioned;
+import dev.strata.events.StrataEvent;
+import dev.strata.events.TransformRequested;
+import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.quarkus.Outbox;
+import dev.strata.scheduler.config.SchedulerConfig;
+import dev.strata.scheduler.db.Db;
+import dev.strata.scheduler.pipeline.PipelineDefinition;
+import dev.strata.scheduler.pipeline.PipelineDefinition.ConcurrencyPolicy;
+import dev.strata.scheduler.pipeline.PipelineDefinition.NotifyOn;
+import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
+import dev.strata.scheduler.pipeline.PipelineStore;
+import dev.strata.scheduler.run.RunRecords.RunRow;
+import dev.strata.scheduler.run.RunRecords.TaskRunRow;
+
+/**
+ * The state machine of runs and task runs. Every change happens in one transaction that locks the run's row first,
+ * records the transition in {@code transition} and emits it through the outbox; work for workers leaves through the
+ * outbox in the same transaction. Readiness is event-driven: a task's success decrements its downstream tasks'
+ * {@code upstream_remaining}, and those that reach zero are dispatched at once.
+ */
+@ApplicationScoped
+public class RunEngine {
+
+    public static final String SOURCE = "/strata/scheduler";
+    private static final Logger LOG = Logger.getLogger(RunEngine.class);
+
+    /** Thrown when a trigger is refused (concurrency policy skip, deleted pipeline). */
+    public static class RefusedException extends RuntimeException {
+        public RefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A pipeline whose queued runs may start now that a run ended. */
+    public record PipelineKey(String namespace, String id) {
+    }
+
+    private final Db db;
+    private final PipelineStore pipelines;
+    private final Outbox outbox;
+    private final EventCodec codec = new EventCodec();
+    private final SchedulerConfig config;
+    private final TransactionSynchronizationRegistry transactions;
+    private final LocalTasks local;
+    private final Counter dispatched;
+
+    RunEngine(Db db, PipelineStore pipelines, Outbox outbox, SchedulerConfig config,
+            TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters) {
+        this.db = db;
+        this.pipelines = pipelines;
+        this.outbox = outbox;
+        this.config = config;
+        this.transactions = transactions;
+        this.local = local;
+        this.dispatched = Counter.builder("strata_scheduler_task_dispatches_total")
+                .description("task attempts dispatched").register(meters);
+    }
+
+    // ------------------------------------------------------------------ creating and starting runs
+
+    /**
+     * Creates a run of the pipeline's current version and starts it when its concurrency allows.
+     *
+     * @param logicalDate the schedule fire or backfill date it stands for; null for manual and data triggers
+     * @param backfillId  the backfill it belongs to, or null
+     */
+    @Transactional(dontRollbackOn = RefusedException.class)
+    public RunRow trigger(String namespace, String pipelineId, String trigger, Map<String, String> params,
+            Instant logicalDate, UUID backfillId) {
+        return flush(createRun(namespace, pipelineId, trigger, params, logicalDate, backfillId));
+    }
+
+    /** As {@link #trigger} but in the caller's transaction, which must hold no run lock. */
+    RunRow createRun(String namespace, String pipelineId, String trigger, Map<String, String> params,
+            Instant logicalDate, UUID backfillId) {
+        int version = db.one("SELECT current_version FROM pipeline WHERE namespace = ? AND pipeline_id = ? "
+                + "AND NOT deleted FOR UPDATE", rs -> rs.getInt(1), namespace, pipelineId)
+                .orElseThrow(
+                        () -> new RefusedException("pipeline " + namespace + "." + pipelineId + " does not exist"));
+        PipelineDefinition def = pipelines.definition(namespace, pipelineId, version);
+        if (backfillId == null) {
+            long running = countActive(namespace, pipelineId, RunState.RUNNING);
+            long queued = countActive(namespace, pipelineId, RunState.QUEUED);
+            int limit = def.concurrency().limit();
+            if (def.concurrency().policy() == ConcurrencyPolicy.SKIP && running + queued >= limit) {
+                throw new RefusedException(running + " run(s) of " + namespace + "." + pipelineId
+                        + " are active and its concurrency is " + limit + " with policy skip; this run was skipped");
+            }
+            if (def.concurrency().policy() == ConcurrencyPolicy.CANCEL_OLDEST && running >= limit) {
+                List<UUID> oldest = db.list("SELECT id FROM run WHERE namespace = ? AND pipeline_id = ? "
+                        + "AND state = 'running' AND backfill_id IS NULL ORDER BY created_at LIMIT ?",
+                        rs -> rs.getObject(1, UUID.class), namespace, pipelineId, running - limit + 1);
+                for (UUID id : oldest) {
+                    RunRow old = lockRun(id);
+                    cancelLocked(old, "cancelled to make room for a newer run (concurrency policy cancel_oldest)");
+                }
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>(def.params());
+        if (params != null) {
+            merged.putAll(params);
+        }
+        UUID runId = UUID.randomUUID();
+        db.update("INSERT INTO run (id, namespace, pipeline_id, version, trigger, params, logical_date, backfill_id, "
+                + "state) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'queued')", runId, namespace, pipelineId, version,
+                trigger, RunRecords.json(merged), logicalDate, backfillId);
+        RunRow run = lockRun(runId);
+        transition(run, null, null, RunState.QUEUED, 0, "trigger: " + trigger);
+        for (Task task : def.tasks()) {
+            UUID taskRunId = UUID.randomUUID();
+            db.update("INSERT INTO task_run (id, run_id, task_id, type, state, max_attempts, depends_on, "
+                    + "upstream_remaining) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)", taskRunId, runId, task.id(),
+                    task.type().id(), task.maxAttempts(), task.dependsOn().toArray(String[]::new),
+                    task.dependsOn().size());
+        }
+        promoteLocked(namespace, pipelineId, def);
+        return run(runId).orElseThrow();
+    }
+
+    private long countActive(String namespace, String pipelineId, String state) {
+        return db.count("SELECT count(*) FROM run WHERE namespace = ? AND pipeline_id = ? AND state = ? "
+                + "AND backfill_id IS NULL", namespace, pipelineId, state);
+    }
+
+    /** Starts queued runs of the pipeline as far as its concurrency and its backfills' caps allow. */
+    @Transactional
+    public void promote(PipelineKey key) {
+        Optional<Integer> version = db.one("SELECT current_version FROM pipeline WHERE namespace = ? "
+                + "AND pipeline_id = ? FOR UPDATE", rs -> rs.getInt(1), key.namespace(), key.id());
+        if (version.isEmpty()) {
+            return;
+        }
+        promoteLocked(key.namespace(), key.id(), pipelines.definition(key.namespace(), key.id(), version.get()));
+        flush(null);
+    }
+
+    private void promoteLocked(String namespace, String pipelineId, PipelineDefinition current) {
+        long running = countActive(namespace, pipelineId, RunState.RUNNING);
+        int free = (int) Math.max(0, current.concurrency().limit() - running);
+        if (free > 0) {
+            List<UUID> queued = db.list("SELECT id FROM run WHERE namespace = ? AND pipeline_id = ? "
+                    + "AND state = 'queued' AND backfill_id IS NULL ORDER BY created_at LIMIT ?",
+                    rs -> rs.getObject(1, UUID.class), namespace, pipelineId, free);
+            for (UUID id : queued) {
+                startLocked(lockRun(id));
+            }
+        }
+        record Backfill(UUID id, int concurrency, long running, long queued, long failed) {
+        }
+        List<Backfill> backfills = new ArrayList<>();
+        for (UUID id : db.list("SELECT id FROM backfill WHERE namespace = ? AND pipeline_id = ? AND state = 'running' "
+                + "ORDER BY created_at FOR UPDATE", rs -> rs.getObject(1, UUID.class), namespace, pipelineId)) {
+            backfills.add(db.one("SELECT b.concurrency, count(r.id) FILTER (WHERE r.state = 'running'), "
+                    + "count(r.id) FILTER (WHERE r.state = 'queued'), "
+                    + "count(r.id) FILTER (WHERE r.state IN ('failed', 'timed_out')) FROM backfill b "
+                    + "LEFT JOIN run r ON r.backfill_id = b.id WHERE b.id = ? GROUP BY b.concurrency",
+                    rs -> new Backfill(id, rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), id)
+                    .orElseThrow());
+        }
+        for (Backfill b : backfills) {
+            if (b.running() == 0 && b.queued() == 0) {
+                db.update("UPDATE backfill SET state = ?, finished_at = now() WHERE id = ?",
+                        b.failed() > 0 ? RunState.FAILED : RunState.SUCCEEDED, b.id());
+                continue;
+            }
+            int slots = (int) Math.max(0, b.concurrency() - b.running());
+            if (slots > 0 && b.queued() > 0) {
+                List<UUID> queued = db.list("SELECT id FROM run WHERE backfill_id = ? AND state = 'queued' "
+                        + "ORDER BY logical_date, created_at LIMIT ?", rs -> rs.getObject(1, UUID.class), b.id(),
+                        slots);
+                for (UUID id : queued) {
+                    startLocked(lockRun(id));
+                }
+            }
+        }
+    }
+
+    private void startLocked(RunRow run) {
+        if (!RunState.QUEUED.equals(run.state())) {
+            return;
+        }
+        PipelineDefinition def = definition(run);
+        Instant now = Instant.now();
+        Duration limit = def.sla().orElse(config.maxRunDuration());
+        db.update("UPDATE run SET state = 'running', started_at = ?, deadline_at = ? WHERE id = ?", now,
+                now.plus(limit), run.id());
+        transition(run, null, RunState.QUEUED, RunState.RUNNING, 0, null);
+        emit(run.id(), new RunStarted(run.id(), run.namespace(), run.pipelineId(), run.version(), run.trigger()));
+        RunRow started = lockRun(run.id());
+        for (TaskRunRow ready : db.list("SELECT " + RunRecords.TASK_COLUMNS + " FROM task_run WHERE run_id = ? "
+                + "AND state = 'waiting' AND upstream_remaining = 0", RunRecords::task, run.id())) {
+            dispatch(started, def, ready);
+        }
+        maybeFinish(started, def);
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void dispatch(RunRow run, PipelineDefinition def, TaskRunRow tr) {
+        Task task = def.task(tr.taskId()).orElseThrow();
+        int attempt = tr.attempt() + 1;
+        Instant now = Instant.now();
+        Instant timeoutAt = now.plus(task.timeout());
+        db.update("UPDATE task_run SET state = 'queued', attempt = ?, queued_at = ?, started_at = NULL, "
+                + "heartbeat_at = NULL, finished_at = NULL, worker = NULL, timeout_at = ?, due_at = ? WHERE id = ?",
+                attempt, now, timeoutAt, timeoutAt, tr.id());
+        transition(run, tr, tr.state(), RunState.QUEUED, attempt, attempt > 1 ? "attempt " + attempt : null);
+        dispatched.increment();
+        Map<String, String> params = new LinkedHashMap<>(run.params());
+        if (run.logicalDate() != null) {
+            params.put("logical_date", run.logicalDate().toString());
+        }
+        JsonNode inputs = task.inputs();
+        switch (task.type()) {
+            case INGEST -> {
+                JsonNode spec = inputs.get("spec");
+                params.put("spec", RunRecords.json(spec));
+                emit(tr.id(), new IngestRequested(tr.id(), run.id(), spec.path("namespace").asText(),
+                        spec.path("name").asText(), attempt, params));
+            }
+            case TRANSFORM -> {
+                JsonNode vars = inputs.get("vars");
+                if (vars != null && vars.isObject()) {
+                    vars.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                }
+                emit(tr.id(), new TransformRequested(tr.id(), run.id(), run.namespace(),
+                        inputs.path("project_version").asText(), inputs.path("selector").asText(), params, attempt));
+            }
+            case NOTIFY -> {
+                emit(run.id(), new NotificationRequested(run.id(), tr.id(), run.namespace(), run.pipelineId(),
+                        inputs.path("channel").asText(), "task", run.state(), inputs.path("message").asText()));
+                TaskRunRow queued = taskRun(tr.id()).orElseThrow();
+                succeed(run, def, queued, 0, 0, Map.of("channel", inputs.path("channel").asText()));
+            }
+            case SQL, HTTP -> afterCommit(() -> local.submit(tr.id(), run.id(), attempt, task));
+            default -> throw new IllegalStateException("unknown task type " + task.type());
+        }
+    }
+
+    private void afterCommit(Runnable action) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing before the commit
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ what workers report
+
+    /** A worker started an attempt (a duplicate or stale start is ignored). */
+    @Transactional
+    public void onStarted(UUID taskRunId, int attempt, String worker) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty()) {
+            return;
+        }
+        TaskRunRow tr = locked.get().task();
+        if (!RunState.QUEUED.equals(tr.state()) || (attempt > 0 && attempt != tr.attempt())) {
+            return; // a duplicate, a stale attempt, or a task that was cancelled or timed out meanwhile
+        }
+        Instant now = Instant.now();
+        db.update("UPDATE task_run SET state = 'running', started_at = ?, heartbeat_at = ?, worker = ?, "
+                + "due_at = LEAST(timeout_at, ?) WHERE id = ?", now, now, worker,
+                now.plus(config.heartbeatTimeout()), tr.id());
+        transition(locked.get().run(), tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
+        flush(null);
+    }
+
+    /** A worker is alive: pushes the lost-task deadline out. No state change, no transition. */
+    @Transactional
+    public void onHeartbeat(UUID taskRunId, String worker) {
+        Instant now = Instant.now();
+        db.update("UPDATE task_run SET heartbeat_at = ?, due_at = LEAST(timeout_at, ?) WHERE id = ? "
+                + "AND state = 'running'", now, now.plus(config.heartbeatTimeout()), taskRunId);
+    }
+
+    /** An attempt succeeded: downstream tasks whose upstreams are all done are dispatched in this transaction. */
+    @Transactional
+    public Optional<PipelineKey> onSucceeded(UUID taskRunId, long rows, long bytes, Map<String, String> outputs) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRunRow tr = locked.get().task();
+        if (!List.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING).contains(tr.state())) {
+            return Optional.empty();
+        }
+        RunRow run = locked.get().run();
+        return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
+    }
+
+    /** An attempt failed: retried with backoff while attempts are left, otherwise the task fails. */
+    @Transactional
+    public Optional<PipelineKey> onFailed(UUID taskRunId, String error, boolean retryable) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRunRow tr = locked.get().task();
+        if (!List.of(RunState.QUEUED, RunState.RUNNING).contains(tr.state())) {
+            return Optional.empty();
+        }
+        RunRow run = locked.get().run();
+        return flush(fail(run, definition(run), tr, RunState.FAILED, error, retryable));
+    }
+
+    private Optional<PipelineKey> succeed(RunRow run, PipelineDefinition def, TaskRunRow tr, long rows, long bytes,
+            Map<String, String> outputs) {
+        db.update("UPDATE task_run SET state = 'succeeded', finished_at = ?, due_at = NULL, rows_written = ?, "
+                + "bytes_written = ?, outputs = ?::jsonb, error = NULL WHERE id = ?", Instant.now(), rows, bytes,
+                RunRecords.json(outputs == null ? Map.of() : outputs), tr.id());
+        transition(run, tr, tr.state(), RunState.SUCCEEDED, tr.attempt(), null);
+        List<String> downstream = def.downstreamOf(tr.taskId()).stream().map(Task::id).toList();
+        if (!downstream.isEmpty()) {
+            List<TaskRunRow> ready = db.list("UPDATE task_run SET upstream_remaining = upstream_remaining - 1 "
+                    + "WHERE run_id = ? AND task_id = ANY(?) RETURNING " + RunRecords.TASK_COLUMNS, RunRecords::task,
+                    run.id(), downstream.toArray(String[]::new));
+            for (TaskRunRow next : ready) {
+                if (next.upstreamRemaining() == 0 && RunState.WAITING.equals(next.state())) {
+                    dispatch(run, def, next);
+                }
+            }
+        }
+        return maybeFinish(run, def);
+    }
+
+    private Optional<PipelineKey> fail(RunRow run, PipelineDefinition def, TaskRunRow tr, String terminal,
+            String error, boolean retryable) {
+        Instant now = Instant.now();
+        if (retryable && tr.attempt() < tr.maxAttempts()) {
+            Task task = def.task(tr.taskId()).orElseThrow();
+            Instant retryAt = now.plus(task.backoffBefore(tr.attempt() + 1));
+            db.update("UPDATE task_run SET state = 'retrying', error = ?, due_at = ?, finished_at = ? WHERE id = ?",
+                    error, retryAt, now, tr.id());
+            transition(run, tr, tr.state(), RunState.RETRYING, tr.attempt(), error);
+            return Optional.empty();
+        }
+        db.update("UPDATE task_run SET state = ?, error = ?, due_at = NULL, finished_at = ? WHERE id = ?", terminal,
+                error, now, tr.id());
+        transition(run, tr, tr.state(), terminal, tr.attempt(), error);
+        if (run.failedTask() == null) {
+            db.update("UPDATE run SET failed_task = ?, error = ? WHERE id = ?", tr.taskId(), error, run.id());
+        }
+        skipDownstream(run, def, tr.taskId());
+        return maybeFinish(lockRun(run.id()), def);
+    }
+
+    private void skipDownstream(RunRow run, PipelineDefinition def, String failedTask) {
+        Deque<String> todo = new ArrayDeque<>(List.of(failedTask));
+        while (!todo.isEmpty()) {
+            for (Task d : def.downstreamOf(todo.pop())) {
+                List<TaskRunRow> skipped = db.list("UPDATE task_run SET state = 'skipped', finished_at = now(), "
+                        + "due_at = NULL WHERE run_id = ? AND task_id = ? AND state = 'waiting' RETURNING "
+                        + RunRecords.TASK_COLUMNS, RunRecords::task, run.id(), d.id());
+                for (TaskRunRow s : skipped) {
+                    transition(run, s, RunState.WAITING, RunState.SKIPPED, 0, "upstream '" + failedTask + "' failed");
+                    todo.push(s.taskId());
+                }
+            }
+        }
+    }
+
+    private Optional<PipelineKey> maybeFinish(RunRow run, PipelineDefinition def) {
+        if (!RunState.RUNNING.equals(run.state())) {
+            return Optional.empty();
+        }
+        record Counts(long active, long notOk) {
+        }
+        Counts c = db.one("SELECT count(*) FILTER (WHERE state IN ('waiting', 'queued', 'running', 'retrying')), "
+                + "count(*) FILTER (WHERE state <> 'succeeded') FROM task_run WHERE run_id = ?",
+                rs -> new Counts(rs.getLong(1), rs.getLong(2)), run.id()).orElseThrow();
+        if (c.active() > 0) {
+            return Optional.empty();
+        }
+        RunRow current = lockRun(run.id());
+        if (!RunState.RUNNING.equals(current.state())) {
+            return Optional.empty(); // finished already, e.g. by a notify task dispatched in this transaction
+        }
+        return Optional.of(finish(current, def, c.notOk() == 0 ? RunState.SUCCEEDED : RunState.FAILED,
+                current.error()));
+    }
+
+    private PipelineKey finish(RunRow run, PipelineDefinition def, String state, String error) {
+        Instant now = Instant.now();
+        db.update("UPDATE run SET state = ?, finished_at = ?, error = COALESCE(error, ?) WHERE id = ?", state, now,
+                error, run.id());
+        transition(run, null, run.state(), state, 0, error);
+        long durationMs = run.startedAt() == null ? 0 : Duration.between(run.startedAt(), now).toMillis();
+        String message = switch (state) {
+            case RunState.SUCCEEDED -> "run of " + run.namespace() + "." + run.pipelineId() + " succeeded";
+            case RunState.CANCELLED -> "run of " + run.namespace() + "." + run.pipelineId() + " was cancelled";
+            default -> "run of " + run.namespace() + "." + run.pipelineId() + " " + state.replace('_', ' ')
+                    + (run.failedTask() == null ? "" : " at task " + run.failedTask())
+                    + (error == null ? "" : ": " + error);
+        };
+        if (RunState.SUCCEEDED.equals(state)) {
+            emit(run.id(), new RunSucceeded(run.id(), run.namespace(), run.pipelineId(), durationMs));
+        } else if (RunState.FAILED.equals(state) || RunState.TIMED_OUT.equals(state)) {
+            emit(run.id(), new RunFailed(run.id(), run.namespace(), run.pipelineId(),
+                    run.failedTask() == null ? "-" : run.failedTask(), error == null ? state : error, durationMs));
+        }
+        for (PipelineDefinition.Notification n : def.notifications()) {
+            String event = null;
+            if (RunState.SUCCEEDED.equals(state) && n.on().contains(NotifyOn.SUCCESS)) {
+                event = "run_succeeded";
+            } else if (RunState.TIMED_OUT.equals(state) && n.on().contains(NotifyOn.SLA_MISS)) {
+                event = "sla_missed";
+            } else if ((RunState.FAILED.equals(state) || RunState.TIMED_OUT.equals(state))
+                    && n.on().contains(NotifyOn.FAILURE)) {
+                event = "run_failed";
+            }
+            if (event != null) {
+                emit(run.id(), new NotificationRequested(run.id(), null, run.namespace(), run.pipelineId(),
+                        n.channel(), event, state, message));
+            }
+        }
+        return new PipelineKey(run.namespace(), run.pipelineId());
+    }
+
+    // ------------------------------------------------------------------ cancel, watchdog
+
+    /** Cancels an active run and its active task runs. */
+    @Transactional
+    public Optional<PipelineKey> cancel(UUID runId, String reason) {
+        RunRow run = lockRun(runId);
+        if (!RunState.RUN_ACTIVE.contains(run.state())) {
+            throw new RefusedException("run " + runId + " is already " + run.state() + " and cannot be cancelled");
+        }
+        return flush(Optional.of(cancelLocked(run, reason)));
+    }
+
+    private PipelineKey cancelLocked(RunRow run, String reason) {
+        endActiveTasks(run, RunState.CANCELLED, reason);
+        return finish(run, definition(run), RunState.CANCELLED, reason);
+    }
+
+    private void endActiveTasks(RunRow run, String state, String reason) {
+        List<TaskRunRow> active = db.list("SELECT " + RunRecords.TASK_COLUMNS + " FROM task_run WHERE run_id = ? "
+                + "AND state IN ('waiting', 'queued', 'running', 'retrying')", RunRecords::task, run.id());
+        for (TaskRunRow tr : active) {
+            db.update("UPDATE task_run SET state = ?, finished_at = now(), due_at = NULL WHERE id = ?", state, tr.id());
+            transition(run, tr, tr.state(), state, tr.attempt(), reason);
+        }
+    }
+
+    /** Cancels the active runs of a backfill and the backfill itself. */
+    @Transactional
+    public List<PipelineKey> cancelBackfill(UUID backfillId) {
+        db.update("UPDATE backfill SET state = 'cancelled', finished_at = now() WHERE id = ? AND state = 'running'",
+                backfillId);
+        List<PipelineKey> keys = new ArrayList<>();
+        for (UUID id : db.list("SELECT id FROM run WHERE backfill_id = ? AND state IN ('queued', 'running') "
+                + "ORDER BY id", rs -> rs.getObject(1, UUID.class), backfillId)) {
+            keys.add(cancelLocked(lockRun(id), "the backfill was cancelled"));
+        }
+        return flush(keys);
+    }
+
+    /**
+     * A task run whose {@code due_at} passed: a retry to dispatch, a timed-out attempt, or a lost worker (no heartbeat
+     * within the heartbeat timeout).
+     */
+    @Transactional
+    public Optional<PipelineKey> onDue(UUID taskRunId, Instant now) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRunRow tr = locked.get().task();
+        RunRow run = locked.get().run();
+        if (tr.dueAt() == null || tr.dueAt().isAfter(now)) {
+            return Optional.empty();
+        }
+        PipelineDefinition def = definition(run);
+        switch (tr.state()) {
+            case RunState.RETRYING -> {
+                dispatch(run, def, tr);
+                return flush(Optional.empty());
+            }
+            case RunState.QUEUED, RunState.RUNNING -> {
+                Task task = def.task(tr.taskId()).orElseThrow();
+                if (!tr.timeoutAt().isAfter(now)) {
+                    return flush(fail(run, def, tr, RunState.TIMED_OUT, "attempt " + tr.attempt()
+                            + " timed out after " + human(task.timeout()), true));
+                }
+                return flush(fail(run, def, tr, RunState.FAILED,
+                        "the worker " + (tr.worker() == null ? "" : tr.worker() + " ")
+                                + "sent no heartbeat for " + human(config.heartbeatTimeout()) + "; it is presumed dead",
+                        true));
+            }
+            default -> {
+                db.update("UPDATE task_run SET due_at = NULL WHERE id = ?", tr.id());
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A running run past its deadline (SLA or the watchdog's limit): times it out. */
+    @Transactional
+    public Optional<PipelineKey> onOverdue(UUID runId, Instant now) {
+        RunRow run = lockRun(runId);
+        if (!RunState.RUNNING.equals(run.state()) || run.deadlineAt() == null || run.deadlineAt().isAfter(now)) {
+            return Optional.empty();
+        }
+        PipelineDefinition def = definition(run);
+        String reason = "the run exceeded its " + (def.sla().isPresent() ? "SLA" : "longest allowed duration") + " of "
+                + human(def.sla().orElse(config.maxRunDuration()));
+        endActiveTasks(run, RunState.CANCELLED, reason);
+        return flush(Optional.of(finish(run, def, RunState.TIMED_OUT, reason)));
+    }
+
+    static String human(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + " ms";
+        }
+        if (d.toSeconds() < 120) {
+            return d.toSeconds() + " s";
+        }
+        if (d.toMinutes() < 120) {
+            return d.toMinutes() + " min";
+        }
+        return d.toHours() + " h";
+    }
+
+    // ------------------------------------------------------------------ rows, events
+
+    private record Locked(RunRow run, TaskRunRow task) {
+    }
+
+    private Optional<Locked> lockTask(UUID taskRunId) {
+        Optional<RunRow> locked = db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
+                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE", RunRecords::run, taskRunId);
+        if (locked.isEmpty()) {
+            LOG.debugf("event about unknown task run %s ignored", taskRunId);
+            return Optional.empty();
+        }
+        RunRow run = locked.get();
+        if (!RunState.RUNNING.equals(run.state())) {
+            return Optional.empty();
+        }
+        return taskRun(taskRunId).map(t -> new Locked(run, t));
+    }
+
+    private RunRow lockRun(UUID runId) {
+        return db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = ? FOR UPDATE", RunRecords::run, runId)
+                .orElseThrow(() -> new RefusedException("run " + runId + " does not exist"));
+    }
+
+    public Optional<RunRow> run(UUID runId) {
+        return db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = ?", RunRecords::run, runId);
+    }
+
+    public Optional<TaskRunRow> taskRun(UUID taskRunId) {
+        return db.one("SELECT " + RunRecords.TASK_COLUMNS + " FROM task_run WHERE id = ?", RunRecords::task,
+                taskRunId);
+    }
+
+    public List<TaskRunRow> taskRuns(UUID runId) {
+        return db.list("SELECT " + RunRecords.TASK_COLUMNS + " FROM task_run WHERE run_id = ? ORDER BY queued_at "
+                + "NULLS LAST, task_id", RunRecords::task, runId);
+    }
+
+    private PipelineDefinition definition(RunRow run) {
+        return pipelines.definition(run.namespace(), run.pipelineId(), run.version());
+    }
+
+    /** Transitions and events of the current transaction, written in two batches by {@link #flush()}. */
+    private static final class Pending {
+        final List<Object[]> transitions = new ArrayList<>();
+        final List<OutboxMessage> messages = new ArrayList<>();
+    }
+
+    private static final Object PENDING = new Object();
+
+    private Pending pending() {
+        Pending p = (Pending) transactions.getResource(PENDING);
+        if (p == null) {
+            p = new Pending();
+            transactions.putResource(PENDING, p);
+        }
+        return p;
+    }
+
+    private void transition(RunRow run, TaskRunRow tr, String from, String to, int attempt, String reason) {
+        pending().transitions.add(new Object[]{run.id(), tr == null ? null : tr.id(), from, to, attempt, reason});
+        emit(run.id(), new RunTransitioned(run.id(), tr == null ? null : tr.id(), tr == null ? null : tr.taskId(),
+                run.namespace(), run.pipelineId(), from, to, attempt, reason));
+    }
+
+    private void emit(UUID subject, StrataEvent event) {
+        pending().messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec));
+    }
+
+    /**
+     * Writes the transaction's pending transitions and events (in their order). Every public method that changes state
+     * ends with it, so nothing stays buffered when the transaction commits.
+     */
+    private <T> T flush(T result) {
+        Pending p = (Pending) transactions.getResource(PENDING);
+        if (p != null && (!p.transitions.isEmpty() || !p.messages.isEmpty())) {
+            db.batch("INSERT INTO transition (run_id, task_run_id, from_state, to_state, attempt, reason) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", p.transitions);
+            if (!p.messages.isEmpty()) {
+                outbox.appendAll(p.messages);
+            }
+            p.transitions.clear();
+            p.messages.clear();
+        }
+        return result;
+    }
+
+    /** For tests and the API: the transitions of a run, in order. */
+    public List<Map<String, Object>> transitions(UUID runId) {
+        return db.list("SELECT t.task_run_id, tr.task_id, t.from_state, t.to_state, t.attempt, t.reason, t.at "
+                + "FROM transition t LEFT JOIN task_run tr ON tr.id = t.task_run_id WHERE t.run_id = ? ORDER BY t.id",
+                rs -> {
+                    Map<String, Object> m = new HashMap<>();
+                    m.put("taskId", rs.getString(2));
+                    m.put("from", rs.getString(3));
+                    m.put("to", rs.getString(4));
+                    m.put("attempt", rs.getInt(5));
+                    m.put("reason", rs.getString(6));
+                    m.put("at", Db.instant(rs, "at"));
+                    return m;
+                }, runId);
+    }
+}

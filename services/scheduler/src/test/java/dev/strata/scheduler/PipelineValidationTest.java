@@ -1,0 +1,233 @@
+package dev.strata.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
+
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,auth")})
+class PipelineValidationTest extends SchedulerTestSupport {
+
+    @InjectDevStack
+    DevStack stack;
+
+    @Override
+    protected DevStack stack() {
+        return stack;
+    }
+
+    private static final String VALID = """
+            namespace: sales
+            id: valid_%s
+            schedule:
+              cron: "0 5 * * *"
+              timezone: Europe/Paris
+            tasks:
+              - id: a
+                type: notify
+                inputs: {channel: data-alerts, message: hello}
+              - id: b
+                type: notify
+                depends_on: [a]
+                inputs: {channel: data-alerts, message: done}
+            """;
+
+    /** Submits the YAML and answers the problem body, asserting a 400. */
+    private JsonPath refused(String yaml) {
+        return submit(yaml).then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:strata:problem:invalid-pipeline")).extract().jsonPath();
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedWithItsPathAndLine() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: typo
+                tasks:
+                  - id: a
+                    type: notify
+                    retrys: 3
+                    inputs: {channel: c, message: m}
+                """);
+        assertEquals("tasks[0].retrys", p.getString("errors[0].path"));
+        assertEquals(6, p.getInt("errors[0].line"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("detail"), containsString("unknown field 'retrys'"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"), containsString("retries"));
+    }
+
+    @Test
+    void anUnknownTaskTypeIsRefused() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: bad_type
+                tasks:
+                  - id: a
+                    type: spark
+                """);
+        assertEquals("tasks[0].type", p.getString("errors[0].path"));
+        assertEquals(5, p.getInt("errors[0].line"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"),
+                containsString("unknown task type 'spark'"));
+    }
+
+    @Test
+    void aCycleIsRefusedNamingItsTasks() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: cyclic
+                tasks:
+                  - id: a
+                    type: notify
+                    depends_on: [c]
+                    inputs: {channel: x, message: m}
+                  - id: b
+                    type: notify
+                    depends_on: [a]
+                    inputs: {channel: x, message: m}
+                  - id: c
+                    type: notify
+                    depends_on: [b]
+                    inputs: {channel: x, message: m}
+                """);
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].path"), containsString("].depends_on"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"), containsString("cycle"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"), containsString("a → c → b → a"));
+    }
+
+    @Test
+    void anUnknownDependencyIsRefused() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: dangling
+                tasks:
+                  - id: a
+                    type: notify
+                    depends_on: [nope]
+                    inputs: {channel: x, message: m}
+                """);
+        assertEquals("tasks[0].depends_on[0]", p.getString("errors[0].path"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"), containsString("'nope'"));
+    }
+
+    @Test
+    void anInvalidCronAndTimezoneAreRefused() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: bad_schedule
+                schedule:
+                  cron: "61 * * * *"
+                  timezone: Mars/Olympus
+                tasks:
+                  - id: a
+                    type: notify
+                    inputs: {channel: x, message: m}
+                """);
+        List<String> paths = p.getList("errors.path");
+        assertEquals(List.of("schedule.cron", "schedule.timezone"), paths);
+        assertEquals(4, p.getInt("errors[0].line"));
+        assertEquals(5, p.getInt("errors[1].line"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[1].message"), containsString("Mars/Olympus"));
+    }
+
+    @Test
+    void brokenYamlAndMissingInputsAreRefused() {
+        JsonPath syntax = refused("namespace: sales\nid: x\ntasks: [\n  - id: a\n");
+        assertEquals("", syntax.getString("errors[0].path"));
+        org.hamcrest.MatcherAssert.assertThat(syntax.getString("errors[0].message"),
+                containsString("cannot be read"));
+        JsonPath inputs = refused("""
+                namespace: sales
+                id: no_spec
+                tasks:
+                  - id: load
+                    type: ingest
+                    timeout: soon
+                """);
+        assertEquals(List.of("tasks[0].timeout", "tasks[0].inputs.spec"), inputs.getList("errors.path"));
+    }
+
+    @Test
+    void validateAnswersWithoutStoring() {
+        String yaml = VALID.formatted("dry");
+        given().auth().oauth2(token()).contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines/validate")
+                .then().statusCode(200).body("valid", equalTo(true)).body("tasks", equalTo(2));
+        given().auth().oauth2(token()).get("/api/v1/pipelines/sales/valid_dry").then().statusCode(404);
+    }
+
+    @Test
+    void aChangedPipelineGetsANewVersionAndARunKeepsItsOwn() {
+        String v1 = VALID.formatted("versions");
+        submit(v1).then().statusCode(201).body("version", equalTo(1)).body("nextFireAt", notNullValue());
+        submit(v1).then().statusCode(200).body("version", equalTo(1)).body("created", equalTo(false));
+        String v2 = v1.replace("message: done", "message: done twice");
+        submit(v2).then().statusCode(201).body("version", equalTo(2));
+        UUID runId = trigger("sales", "valid_versions", Map.of());
+        String v3 = v2 + """
+                  - id: c
+                    type: notify
+                    depends_on: [b]
+                    inputs: {channel: data-alerts, message: third}
+                """;
+        submit(v3).then().statusCode(201).body("version", equalTo(3));
+        JsonPath run = awaitEnded(runId);
+        assertEquals(2, run.getInt("pipelineVersion"));
+        assertEquals(List.of("a", "b"), run.getList("tasks.taskId"));
+        given().auth().oauth2(token()).get("/api/v1/pipelines/sales/valid_versions").then().statusCode(200)
+                .body("version", equalTo(3)).body("tasks", equalTo(List.of("a", "b", "c")));
+        given().auth().oauth2(token()).get("/api/v1/pipelines/sales/valid_versions/versions").then()
+                .statusCode(200).body("version", equalTo(List.of(3, 2, 1)));
+    }
+
+    @Test
+    void aWebhookTriggersOnlyPipelinesThatDeclareIt() {
+        submitOk(VALID.formatted("no_hook"));
+        given().auth().oauth2(token()).contentType("application/json").body(Map.of("day", "2026-11-24"))
+                .post("/api/v1/pipelines/sales/valid_no_hook/webhook").then().statusCode(409);
+        submitOk(VALID.formatted("hook").replace("tasks:", "triggers:\n  - type: webhook\ntasks:"));
+        String runId = given().auth().oauth2(token()).contentType("application/json")
+                .body(Map.of("day", "2026-11-24")).post("/api/v1/pipelines/sales/valid_hook/webhook").then()
+                .statusCode(202).body("trigger", equalTo("webhook")).extract().path("id");
+        JsonPath run = awaitEnded(UUID.fromString(runId));
+        assertEquals("succeeded", run.getString("state"));
+        assertEquals("2026-11-24", run.getString("params.day"));
+    }
+
+    @Test
+    void listsAreScopedToTheCallersNamespaces() {
+        submitOk(VALID.formatted("scoped"));
+        submitOk(VALID.replace("namespace: sales", "namespace: hr").formatted("scoped"));
+        String salesViewer = new IssuerClient(stack.auth()).tokenFor(Map.of("sales", "viewer"));
+        List<String> namespaces = given().auth().oauth2(salesViewer).get("/api/v1/pipelines").then().statusCode(200)
+                .extract().path("namespace");
+        org.hamcrest.MatcherAssert.assertThat(namespaces, hasItem("sales"));
+        org.hamcrest.MatcherAssert.assertThat(namespaces, not(hasItem("hr")));
+        given().auth().oauth2(salesViewer).get("/api/v1/pipelines/hr/valid_scoped").then().statusCode(404);
+        given().auth().oauth2(salesViewer).contentType("application/json").body("{}")
+                .post("/api/v1/pipelines/sales/valid_scoped/runs").then().statusCode(403);
+        List<String> runNamespaces = given().auth().oauth2(salesViewer).get("/api/v1/runs").then().statusCode(200)
+                .extract().path("namespace");
+        org.hamcrest.MatcherAssert.assertThat(runNamespaces, not(hasItem("hr")));
+    }
+}

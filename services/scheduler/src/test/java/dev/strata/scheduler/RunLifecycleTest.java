@@ -1,0 +1,326 @@
+package dev.strata.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.events.DatasetUpdated;
+import dev.strata.events.EventCodec;
+import dev.strata.events.EventEnvelope;
+import dev.strata.events.NotificationRequested;
+import dev.strata.events.RunFailed;
+import dev.strata.events.RunSucceeded;
+import dev.strata.events.RunTransitioned;
+import dev.strata.events.Topics;
+
+/**
+ * Runs through the real Kafka: the scheduler dispatches on the task topics, the {@link TestWorker} peer answers with
+ * task events, the scheduler's listener advances the DAG.
+ */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,auth")})
+class RunLifecycleTest extends SchedulerTestSupport {
+
+    @InjectDevStack
+    DevStack stack;
+
+    @Override
+    protected DevStack stack() {
+        return stack;
+    }
+
+    @Test
+    void aThreeTaskChainRunsThroughKafkaAndEveryTransitionIsAnEvent() throws Exception {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: chain3
+                tasks:
+                """ + ingest("load", "ok_orders", "") + """
+                  - id: build
+                    type: transform
+                    depends_on: [load]
+                    inputs: {project_version: "2026.11.25-1", selector: ok_orders_daily, vars: {region: eu}}
+                  - id: tell
+                    type: notify
+                    depends_on: [build]
+                    inputs: {channel: data-alerts, message: orders are ready}
+                """);
+        try (KafkaConsumer<String, byte[]> runEvents = consumer(Topics.RUN_EVENTS)) {
+            UUID runId = trigger("sales", "chain3", Map.of("day", "2026-11-24"));
+            JsonPath run = awaitEnded(runId);
+            assertEquals("succeeded", run.getString("state"));
+            assertEquals(List.of("succeeded", "succeeded", "succeeded"), run.getList("tasks.state"));
+            assertEquals("test-worker", task(run, "load", "worker"));
+            assertTrue(Instant.parse(task(run, "build", "queuedAt"))
+                    .isAfter(Instant.parse(task(run, "load", "finishedAt")).minusMillis(1)));
+
+            List<TestWorker.Request> requests = worker().requestsOf(runId);
+            assertEquals(List.of("ok_orders", "ok_orders_daily"), requests.stream().map(TestWorker.Request::behaviour)
+                    .toList());
+            assertThat(requests.get(0).params().get("spec"), containsString("\"name\":\"ok_orders\""));
+            assertEquals("2026-11-24", requests.get(0).params().get("day"));
+            assertEquals("eu", requests.get(1).params().get("region"));
+
+            List<EventEnvelope<?>> events = readUntil(runEvents, runId, RunSucceeded.class);
+            assertTrue(events.stream().anyMatch(e -> e.data() instanceof NotificationRequested n
+                    && n.channel().equals("data-alerts") && n.message().equals("orders are ready")));
+            List<String> onTopic = events.stream().filter(e -> e.data() instanceof RunTransitioned)
+                    .map(e -> (RunTransitioned) e.data()).map(t -> t.taskId() + ":" + t.from() + "→" + t.to())
+                    .toList();
+            List<String> inApi = run.getList("transitions").stream().map(t -> (Map<?, ?>) t)
+                    .map(t -> t.get("taskId") + ":" + t.get("from") + "→" + t.get("to")).toList();
+            assertEquals(inApi, onTopic);
+            assertEquals(List.of("null:null→queued", "null:queued→running", "load:waiting→queued",
+                    "load:queued→running", "load:running→succeeded", "build:waiting→queued", "build:queued→running",
+                    "build:running→succeeded", "tell:waiting→queued", "tell:queued→succeeded",
+                    "null:running→succeeded"), inApi);
+        }
+    }
+
+    @Test
+    void aFailingTaskIsRetriedThenFailsAndItsDownstreamIsSkipped() throws Exception {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: failing
+                tasks:
+                """ + ingest("load", "fail_orders", "    retries: {count: 2, backoff: 100ms}\n") + """
+                  - id: build
+                    type: transform
+                    depends_on: [load]
+                    inputs: {project_version: "1", selector: ok_daily}
+                  - id: tell
+                    type: notify
+                    depends_on: [build]
+                    inputs: {channel: data-alerts, message: never}
+                """);
+        try (KafkaConsumer<String, byte[]> runEvents = consumer(Topics.RUN_EVENTS)) {
+            UUID runId = trigger("sales", "failing", Map.of());
+            JsonPath run = awaitEnded(runId);
+            assertEquals("failed", run.getString("state"));
+            assertEquals("load", run.getString("failedTask"));
+            assertEquals("failed", task(run, "load", "state"));
+            assertEquals("3", task(run, "load", "attempt"));
+            assertEquals("skipped", task(run, "build", "state"));
+            assertEquals("skipped", task(run, "tell", "state"));
+            assertEquals(List.of(1, 2, 3), worker().requestsOf(runId).stream().map(TestWorker.Request::attempt)
+                    .toList());
+            List<String> loadStates = run.getList("transitions.findAll { it.taskId == 'load' }.to");
+            assertEquals(List.of("queued", "running", "retrying", "queued", "running", "retrying", "queued",
+                    "running", "failed"), loadStates);
+            List<EventEnvelope<?>> events = readUntil(runEvents, runId, RunFailed.class);
+            RunFailed failed = (RunFailed) events.get(events.size() - 1).data();
+            assertEquals("load", failed.failedTask());
+            assertThat(failed.error(), containsString("test failure of attempt 3"));
+        }
+    }
+
+    @Test
+    void anAttemptPastItsTimeoutIsTimedOut() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: slow
+                tasks:
+                """ + ingest("load", "busy_orders", "    timeout: 1s\n"));
+        UUID runId = trigger("sales", "slow", Map.of());
+        JsonPath run = awaitEnded(runId);
+        assertEquals("failed", run.getString("state"));
+        assertEquals("timed_out", task(run, "load", "state"));
+        assertThat(task(run, "load", "error"), containsString("timed out after 1 s"));
+    }
+
+    @Test
+    void aDeadWorkersTaskIsRetriedAfterTheHeartbeatTimeout() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: lost
+                tasks:
+                """ + ingest("load", "dieonce_orders", "    retries: {count: 1, backoff: 100ms}\n"));
+        UUID runId = trigger("sales", "lost", Map.of());
+        JsonPath run = awaitEnded(runId);
+        assertEquals("succeeded", run.getString("state"));
+        assertEquals("2", task(run, "load", "attempt"));
+        List<String> reasons = run.getList("transitions.findAll { it.to == 'retrying' }.reason");
+        assertEquals(1, reasons.size());
+        assertThat(reasons.get(0), containsString("sent no heartbeat"));
+    }
+
+    @Test
+    void aCancelledRunStopsAndDispatchesNothingMore() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: cancel_me
+                tasks:
+                """ + ingest("load", "busy_orders", "") + """
+                  - id: build
+                    type: transform
+                    depends_on: [load]
+                    inputs: {project_version: "1", selector: ok_daily}
+                """);
+        UUID runId = trigger("sales", "cancel_me", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(task(run(runId), "load", "state")));
+        given().auth().oauth2(token()).post("/api/v1/runs/" + runId + "/cancel").then().statusCode(200)
+                .body("state", equalTo("cancelled"));
+        JsonPath run = run(runId);
+        assertEquals(List.of("cancelled", "cancelled"), run.getList("tasks.state"));
+        given().auth().oauth2(token()).post("/api/v1/runs/" + runId + "/cancel").then().statusCode(409);
+        assertEquals(1, worker().requestsOf(runId).size());
+    }
+
+    @Test
+    void aDatasetUpdateTriggersTheDeclaringPipelineOnce() throws Exception {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: on_orders
+                triggers:
+                  - type: dataset_updated
+                    dataset: sales.orders_feed
+                tasks:
+                  - id: tell
+                    type: notify
+                    inputs: {channel: data-alerts, message: orders_feed changed}
+                """);
+        var event = EventEnvelope.of("/strata/ingest", "sales.orders_feed", new DatasetUpdated("sales",
+                "orders_feed", UUID.randomUUID(), 10, 100, UUID.randomUUID(), "s3://x", null, List.of()));
+        worker().publish(event);
+        worker().publish(event); // a redelivery: same event id
+        await().atMost(Duration.ofSeconds(30)).until(() -> runsOf("on_orders").size() == 1
+                && "succeeded".equals(runsOf("on_orders").get(0).get("state")));
+        assertEquals("dataset:sales.orders_feed", runsOf("on_orders").get(0).get("trigger"));
+    }
+
+    @Test
+    void aBackfillRunsEachDateWithinItsCapOnlyMissingAndCancellable() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: daily
+                schedule: {cron: "0 3 * * *", timezone: UTC}
+                concurrency: {limit: 5}
+                tasks:
+                """ + ingest("load", "ok_daily", ""));
+        String first = given().auth().oauth2(token()).contentType("application/json")
+                .body(Map.of("start", "2026-10-01T00:00:00Z", "end", "2026-10-05T23:59:59Z", "concurrency", 2))
+                .post("/api/v1/pipelines/sales/daily/backfills").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(backfill(first).getString("state")));
+        List<Map<String, Object>> runs = runsOf("daily");
+        assertEquals(5, runs.size());
+        assertTrue(runs.stream().allMatch(r -> "succeeded".equals(r.get("state"))));
+        assertTrue(maxOverlap(runs) <= 2, "at most 2 runs of the backfill ran at once");
+
+        String second = given().auth().oauth2(token()).contentType("application/json")
+                .body(Map.of("start", "2026-10-01T00:00:00Z", "end", "2026-10-07T23:59:59Z", "concurrency", 3,
+                        "onlyMissing", true))
+                .post("/api/v1/pipelines/sales/daily/backfills").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(backfill(second).getString("state")));
+        assertEquals(2L, backfill(second).getLong("runs.succeeded"));
+        assertEquals(7, runsOf("daily").size());
+
+        submitOk("""
+                namespace: sales
+                id: daily_busy
+                schedule: {cron: "0 3 * * *", timezone: UTC}
+                tasks:
+                """ + ingest("load", "busy_daily", ""));
+        String third = given().auth().oauth2(token()).contentType("application/json")
+                .body(Map.of("start", "2026-10-01T00:00:00Z", "end", "2026-10-03T23:59:59Z", "concurrency", 1))
+                .post("/api/v1/pipelines/sales/daily_busy/backfills").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> backfill(third).getLong("runs.running") == 1);
+        assertEquals(2L, backfill(third).getLong("runs.queued"));
+        given().auth().oauth2(token()).post("/api/v1/backfills/" + third + "/cancel").then().statusCode(200)
+                .body("state", equalTo("cancelled")).body("runs.cancelled", equalTo(3));
+    }
+
+    private JsonPath backfill(String id) {
+        return given().auth().oauth2(token()).get("/api/v1/backfills/" + id).then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    private List<Map<String, Object>> runsOf(String pipeline) {
+        return given().auth().oauth2(token()).queryParam("pipeline", pipeline).get("/api/v1/runs").then()
+                .statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    private static int maxOverlap(List<Map<String, Object>> runs) {
+        int max = 0;
+        for (Map<String, Object> r : runs) {
+            Instant at = Instant.parse((String) r.get("startedAt"));
+            int n = 0;
+            for (Map<String, Object> o : runs) {
+                Instant s = Instant.parse((String) o.get("startedAt"));
+                Instant f = Instant.parse((String) o.get("finishedAt"));
+                if (!s.isAfter(at) && f.isAfter(at)) {
+                    n++;
+                }
+            }
+            max = Math.max(max, n);
+        }
+        return max;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String topic) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** The run's events on the topic, up to and including the first of type {@code last}. */
+    private static List<EventEnvelope<?>> readUntil(KafkaConsumer<String, byte[]> consumer, UUID runId,
+            Class<?> last) {
+        EventCodec codec = new EventCodec();
+        List<EventEnvelope<?>> out = new ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < until) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (!runId.toString().equals(r.key())) {
+                    continue;
+                }
+                EventEnvelope<?> e = codec.decode(r.value());
+                out.add(e);
+                if (last.isInstance(e.data())) {
+                    return out;
+                }
+            }
+        }
+        throw new AssertionError("no " + last.getSimpleName() + " for run " + runId + " on the topic; saw " + out);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.strata.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
+
+/** What the scheduler's tests share: one token, one peer worker on the real Kafka, REST helpers. */
+public abstract class SchedulerTestSupport {
+
+    static {
+        org.awaitility.Awaitility.ignoreExceptionsByDefault();
+    }
+
+    private static String token;
+    private static TestWorker worker;
+
+    protected abstract DevStack stack();
+
+    protected synchronized String token() {
+        if (token == null) {
+            token = new IssuerClient(stack().auth()).adminToken();
+        }
+        return token;
+    }
+
+    protected synchronized TestWorker worker() {
+        if (worker == null) {
+            worker = new TestWorker(stack().kafka().bootstrapServers());
+            Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
+        }
+        return worker;
+    }
+
+    protected Response submit(String yaml) {
+        return given().auth().oauth2(token()).contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines");
+    }
+
+    protected void submitOk(String yaml) {
+        submit(yaml).then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201),
+                org.hamcrest.Matchers.is(200)));
+    }
+
+    protected UUID trigger(String namespace, String id, Map<String, String> params) {
+        String runId = given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("params", params)).post("/api/v1/pipelines/" + namespace + "/" + id + "/runs")
+                .then().statusCode(202).extract().path("id");
+        return UUID.fromString(runId);
+    }
+
+    protected JsonPath run(UUID runId) {
+        return given().auth().oauth2(token()).get("/api/v1/runs/" + runId).then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    /** Waits until the run ended and answers it. */
+    protected JsonPath awaitEnded(UUID runId) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> List
+                .of("succeeded", "failed", "cancelled", "timed_out").contains(run(runId).getString("state")));
+        return run(runId);
+    }
+
+    protected static String task(JsonPath run, String taskId, String field) {
+        return run.getString("tasks.find { it.taskId == '" + taskId + "' }." + field);
+    }
+
+    /** An ingest task whose dataset name tells the test worker what to do. */
+    protected static String ingest(String id, String behaviour, String extra) {
+        return """
+                  - id: %s
+                    type: ingest
+                %s    inputs:
+                      spec:
+                        namespace: sales
+                        name: %s
+                        source: {kind: http, url: "https://example.com/orders.csv"}
+                        format: {type: csv}
+                        loadMode: append
+                """.formatted(id, extra, behaviour);
+    }
+}
