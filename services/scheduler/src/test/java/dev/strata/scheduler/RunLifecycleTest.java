@@ -36,6 +36,7 @@ import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.NotificationRequested;
 import dev.strata.events.RunFailed;
+import dev.strata.events.RunSlaMissed;
 import dev.strata.events.RunSucceeded;
 import dev.strata.events.RunTransitioned;
 import dev.strata.events.Topics;
@@ -157,6 +158,28 @@ class RunLifecycleTest extends SchedulerTestSupport {
         assertEquals("failed", run.getString("state"));
         assertEquals("timed_out", task(run, "load", "state"));
         assertThat(task(run, "load", "error"), containsString("timed out after 1 s"));
+    }
+
+    @Test
+    void aRunPastItsSlaIsTimedOutAndReportedAsSlaMissed() {
+        worker();
+        try (KafkaConsumer<String, byte[]> runEvents = consumer(Topics.RUN_EVENTS)) {
+            submitOk("""
+                    namespace: sales
+                    id: late
+                    sla: {max_duration: 1s}
+                    tasks:
+                    """ + ingest("load", "busy_orders", ""));
+            UUID runId = trigger("sales", "late", Map.of());
+            JsonPath run = awaitEnded(runId);
+            assertEquals("timed_out", run.getString("state"));
+            assertEquals("cancelled", task(run, "load", "state"));
+            List<EventEnvelope<?>> events = readUntil(runEvents, runId, RunSlaMissed.class);
+            RunSlaMissed missed = (RunSlaMissed) events.get(events.size() - 1).data();
+            assertEquals("late", missed.pipelineId());
+            assertEquals(1_000L, missed.slaMs());
+            assertTrue(missed.elapsedMs() >= 1_000L, "elapsed " + missed.elapsedMs() + " ms");
+        }
     }
 
     @Test

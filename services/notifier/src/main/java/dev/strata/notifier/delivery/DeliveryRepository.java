@@ -64,6 +64,15 @@ public class DeliveryRepository {
                 channelId, namespace, eventType, new Db.Json(notification), maxAttempts) == 1;
     }
 
+    /** A delivery a pipeline asked for by channel name: no subscription, once per (event, channel). */
+    public static boolean enqueueDirect(Connection tx, UUID eventId, UUID channelId, String namespace,
+            String eventType, String notification, int maxAttempts) throws SQLException {
+        return Db.update(tx, "INSERT INTO delivery (id, event_id, subscription_id, channel_id, namespace, event_type, "
+                + "notification, max_attempts, next_attempt_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, now()) "
+                + "ON CONFLICT (event_id, channel_id) WHERE subscription_id IS NULL DO NOTHING", UUID.randomUUID(),
+                eventId, channelId, namespace, eventType, new Db.Json(notification), maxAttempts) == 1;
+    }
+
     public List<Claimed> claim(int limit, Duration lease) {
         return db.inTransaction(tx -> Db.list(tx, CLAIM, rs -> new Claimed(Db.uuid(rs, "id"),
                 Db.uuid(rs, "event_id"), rs.getInt("attempts"), rs.getInt("max_attempts"),

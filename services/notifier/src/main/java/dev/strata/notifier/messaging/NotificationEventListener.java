@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -33,6 +34,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
+import dev.strata.events.NotificationRequested;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.Topics;
 import dev.strata.notifier.config.NotifierConfig;
@@ -191,6 +193,23 @@ public class NotificationEventListener {
         return db.inTransaction(tx -> {
             boolean[] any = {false};
             idempotent.processOnce(tx, CONSUMER, envelope.id(), work -> {
+                if (envelope.data() instanceof NotificationRequested requested) {
+                    // a pipeline names its channel: no subscription needed, the channel must be in its namespace
+                    List<UUID[]> channel = Db.list(work, "SELECT id FROM channel WHERE namespace = ? AND name = ?",
+                            rs -> new UUID[]{Db.uuid(rs, "id")}, requested.namespace(), requested.channel());
+                    if (channel.isEmpty()) {
+                        LOG.warnf("pipeline %s/%s asked for channel '%s', which does not exist in its namespace; "
+                                + "nothing sent", requested.namespace(), requested.pipelineId(),
+                                requested.channel());
+                        return;
+                    }
+                    UUID channelId = channel.get(0)[0];
+                    int max = Db.list(work, "SELECT coalesce(max_attempts, ?) FROM channel WHERE id = ?",
+                            rs -> rs.getInt(1), config.delivery().maxAttempts(), channelId).get(0);
+                    any[0] |= DeliveryRepository.enqueueDirect(work, envelope.id(), channelId, n.namespace(),
+                            n.eventType(), body, max);
+                    return;
+                }
                 List<Subscription> matching = SubscriptionRepository.matching(work, n.namespace(), n.eventType(),
                         n.pipelineId(), n.dataset());
                 for (Subscription s : matching) {

@@ -11,6 +11,8 @@ public enum EventKind {
     SLA_MISSED("sla_missed"),
     DATA_TEST_FAILED("data_test_failed"),
     FRESHNESS_BREACHED("freshness_breached"),
+    /** A message a pipeline sends to a channel it names (NotificationRequested); no subscription can ask for it. */
+    PIPELINE_MESSAGE("pipeline_message"),
     /** A test-send from the API; no subscription can ask for it. */
     TEST("test");
 
@@ -25,11 +27,12 @@ public enum EventKind {
     }
 
     public static Optional<EventKind> parse(String id) {
-        return Arrays.stream(values()).filter(k -> k != TEST && k.id.equals(id)).findFirst();
+        return Arrays.stream(values()).filter(k -> k != TEST && k != PIPELINE_MESSAGE && k.id.equals(id)).findFirst();
     }
 
     /** The ids a subscription may use, for error messages. */
     public static String subscribable() {
-        return Arrays.stream(values()).filter(k -> k != TEST).map(EventKind::id).collect(Collectors.joining(", "));
+        return Arrays.stream(values()).filter(k -> k != TEST && k != PIPELINE_MESSAGE).map(EventKind::id)
+                .collect(Collectors.joining(", "));
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.FreshnessBreached;
+import dev.strata.events.NotificationRequested;
 import dev.strata.events.QualityTestFailed;
 import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
@@ -39,12 +40,13 @@ import dev.strata.events.StrataEvent;
  * @param thresholdSeconds the freshness threshold
  * @param runUrl      a link to the run in the console
  * @param occurredAt  when the event happened
+ * @param message     the text a pipeline asked to send (a notify task, a notification rule)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Notification(UUID eventId, String eventType, String namespace, String pipelineId, UUID runId,
         String status, Long durationMs, String failedTask, String error, Long slaMs, String dataset, String test,
         String severity, Long failingRows, Instant loadedAt, Long thresholdSeconds, String runUrl,
-        Instant occurredAt) {
+        Instant occurredAt, String message) {
 
     /** The notification of an event, or empty for events nobody subscribes to (e.g. a run started). */
     public static Optional<Notification> of(EventEnvelope<? extends StrataEvent> envelope, String consoleUrl) {
@@ -54,27 +56,32 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
         if (data instanceof RunFailed e) {
             return Optional.of(new Notification(id, EventKind.RUN_FAILED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "failed", e.durationMs(), e.failedTask(), e.error(), null, null, null, null, null,
-                    null, null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at));
+                    null, null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
         }
         if (data instanceof RunSucceeded e) {
             return Optional.of(new Notification(id, EventKind.RUN_SUCCEEDED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "succeeded", e.durationMs(), null, null, null, null, null, null, null, null, null,
-                    runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at));
+                    runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
         }
         if (data instanceof RunSlaMissed e) {
             return Optional.of(new Notification(id, EventKind.SLA_MISSED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "sla_missed", e.elapsedMs(), null, null, e.slaMs(), null, null, null, null, null,
-                    null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at));
+                    null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
         }
         if (data instanceof QualityTestFailed e) {
             return Optional.of(new Notification(id, EventKind.DATA_TEST_FAILED.id(), e.namespace(), null, e.runId(),
                     "test_failed", null, null, null, null, e.dataset(), e.test(), e.severity(), e.failingRows(), null,
-                    null, null, at));
+                    null, null, at, null));
         }
         if (data instanceof FreshnessBreached e) {
             return Optional.of(new Notification(id, EventKind.FRESHNESS_BREACHED.id(), e.namespace(), null, null,
                     "freshness_breached", null, null, null, null, e.dataset(), null, e.severity(), null,
-                    e.loadedAt(), e.thresholdSeconds(), null, at));
+                    e.loadedAt(), e.thresholdSeconds(), null, at, null));
+        }
+        if (data instanceof NotificationRequested e) {
+            return Optional.of(new Notification(id, EventKind.PIPELINE_MESSAGE.id(), e.namespace(), e.pipelineId(),
+                    e.runId(), e.status(), null, null, null, null, null, null, null, null, null, null,
+                    runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, e.message()));
         }
         return Optional.empty();
     }
@@ -83,7 +90,7 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
     public static Notification test(String namespace, String channelName) {
         return new Notification(UUID.randomUUID(), EventKind.TEST.id(), namespace, null, null, "test", null, null,
                 "This is a test notification for channel '" + channelName + "'.", null, null, null, null, null,
-                null, null, null, Instant.now());
+                null, null, null, Instant.now(), null);
     }
 
     /** One line saying what happened, e.g. {@code Run failed: sales/orders-daily}. */
@@ -95,6 +102,7 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
             case "sla_missed" -> "SLA missed: " + namespace + "/" + pipelineId;
             case "data_test_failed" -> "Data test failed: " + namespace + "." + dataset;
             case "freshness_breached" -> "Freshness breached: " + namespace + "." + dataset;
+            case "pipeline_message" -> "Pipeline " + namespace + "/" + pipelineId;
             default -> "Strata test notification (" + namespace + ")";
         };
     }
@@ -103,6 +111,7 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
     @JsonIgnore
     public String text() {
         StringBuilder out = new StringBuilder(title()).append("\n\n");
+        line(out, "Message", message);
         line(out, "Namespace", namespace);
         line(out, "Pipeline", pipelineId);
         line(out, "Dataset", dataset);

@@ -68,7 +68,7 @@ class SlackChannelTest extends ChannelConformanceTest {
     void slackControlCharactersInAnErrorAreEscaped() {
         UUID runId = UUID.randomUUID();
         Notification n = new Notification(UUID.randomUUID(), "run_failed", "sales", "p", runId, "failed", 5L, "t",
-                "<!channel> a & b > c", null, null, null, null, null, null, null, null, java.time.Instant.now());
+                "<!channel> a & b > c", null, null, null, null, null, null, null, null, java.time.Instant.now(), null);
         assertEquals("*Error*\n```&lt;!channel&gt; a &amp; b &gt; c```",
                 slack.message(n).path("blocks").path(2).path("text").path("text").asText());
     }

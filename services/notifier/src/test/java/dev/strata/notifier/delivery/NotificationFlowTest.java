@@ -40,6 +40,7 @@ import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
 import dev.strata.devstack.quarkus.IssuerClient;
 import dev.strata.events.EventEnvelope;
+import dev.strata.events.NotificationRequested;
 import dev.strata.events.QualityTestFailed;
 import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
@@ -142,6 +143,32 @@ class NotificationFlowTest {
                 .filter(d -> slack.toString().equals(d.get("channelId"))).toList());
         assertEquals(List.of(), api.deliveriesOf(succeeded.id()).stream()
                 .filter(d -> slack.toString().equals(d.get("channelId"))).toList());
+    }
+
+    @Test
+    void aPipelinesNotifyTaskIsSentToTheChannelItNamesWithoutASubscription() throws Exception {
+        api.createChannel(namespace, "pipeline-slack", "slack", "{\"webhookUrlRef\":\"slack-url\"}", null);
+        UUID runId = UUID.randomUUID();
+        // as the scheduler publishes them for a notify task; one key, so the unknown channel's request comes first
+        var unknown = EventEnvelope.of("/strata/scheduler", runId.toString(), new NotificationRequested(runId, null,
+                namespace, "orders-daily", "no-such-channel", "run_failed", "failed", "never sent"));
+        var request = EventEnvelope.of("/strata/scheduler", runId.toString(), new NotificationRequested(runId,
+                UUID.randomUUID(), namespace, "orders-daily", "pipeline-slack", "task", "running",
+                "orders loaded for 2025-03-13"));
+        events.publish(unknown);
+        events.publish(request);
+
+        Map<String, Object> delivery = awaitFinalDelivery(request.id());
+        assertEquals("delivered", delivery.get("status"));
+        assertEquals(List.of(), api.deliveriesOf(unknown.id()), "a channel the namespace does not have gets nothing");
+        List<Receivers.Received> posts = receivers.received(Receivers.SLACK_PATH).stream()
+                .filter(r -> r.text().contains(request.id().toString())).toList();
+        assertEquals(1, posts.size(), "one POST to Slack for the request");
+        JsonNode message = JSON.readTree(posts.get(0).body());
+        assertEquals("Pipeline " + namespace + "/orders-daily", message.path("text").asText());
+        List<String> sections = new ArrayList<>();
+        message.path("blocks").forEach(b -> sections.add(b.path("text").path("text").asText()));
+        assertTrue(sections.contains("orders loaded for 2025-03-13"), sections.toString());
     }
 
     @Test

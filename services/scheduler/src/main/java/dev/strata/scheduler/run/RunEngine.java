@@ -30,6 +30,7 @@ import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
 import dev.strata.events.NotificationRequested;
 import dev.strata.events.RunFailed;
+import dev.strata.events.RunSlaMissed;
 import dev.strata.events.RunStarted;
 import dev.strata.events.RunSucceeded;
 import dev.strata.events.RunTransitioned;
@@ -549,6 +550,12 @@ public class RunEngine {
         String reason = "the run exceeded its " + (def.sla().isPresent() ? "SLA" : "longest allowed duration") + " of "
                 + human(def.sla().orElse(config.maxRunDuration()));
         endActiveTasks(run, RunState.CANCELLED, reason);
+        if (def.sla().isPresent()) {
+            // the notifier's sla_missed subscriptions listen for this, whether or not the pipeline names a channel
+            long elapsedMs = run.startedAt() == null ? 0 : Duration.between(run.startedAt(), now).toMillis();
+            emit(run.id(), new RunSlaMissed(run.id(), run.namespace(), run.pipelineId(), def.sla().get().toMillis(),
+                    elapsedMs));
+        }
         return flush(Optional.of(finish(run, def, RunState.TIMED_OUT, reason)));
     }
 

@@ -118,6 +118,11 @@ public class SlackChannel implements NotificationChannel {
             field(fields, "Threshold", Notification.human(n.thresholdSeconds() * 1000));
         }
 
+        if (n.message() != null) {
+            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+                    .put("text", cut(escape(n.message()), SECTION_MAX));
+        }
+
         if (n.error() != null) {
             ObjectNode error = blocks.addObject().put("type", "section");
             String prefix = "*Error*\n```";
