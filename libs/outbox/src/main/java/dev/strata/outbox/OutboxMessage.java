@@ -65,10 +65,16 @@ public record OutboxMessage(UUID eventId, String topic, String key, String type,
         return of(Topics.forEvent(envelope.data()), envelope, codec);
     }
 
-    /** A Strata event as structured-mode CloudEvents JSON, keyed by its subject, to the given topic. */
+    /**
+     * A Strata event as structured-mode CloudEvents JSON, keyed by its subject, to the given topic; it carries the
+     * current trace context ({@link Tracing}) when there is one.
+     */
     public static OutboxMessage of(String topic, EventEnvelope<?> envelope, EventCodec codec) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(CONTENT_TYPE_HEADER, CLOUDEVENTS_JSON);
+        headers.putAll(Tracing.currentHeaders());
         return new OutboxMessage(envelope.id(), topic, envelope.partitionKey(), envelope.type(),
-                codec.encode(envelope), Map.of(CONTENT_TYPE_HEADER, CLOUDEVENTS_JSON));
+                codec.encode(envelope), headers);
     }
 
     private static void requireText(String value, String name) {

@@ -215,6 +215,34 @@ class ProxyTest {
     }
 
     @Test
+    void aRequestWithoutTraceContextStartsATraceNamedByItsRequestId() {
+        var response = given().get("/api/registry/v1/datasets").then().statusCode(200).extract();
+        String requestId = response.header("X-Request-Id");
+        String forwarded = response.path("headers.traceparent");
+        assertTrue(forwarded != null && forwarded.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"),
+                "the service gets a W3C traceparent: " + forwarded);
+        assertEquals(requestId, forwarded.substring(3, 35), "the trace id is the request id the caller sees");
+        assertEquals(forwarded, response.header("traceresponse"), "the response names the trace");
+    }
+
+    @Test
+    void aCallersTraceContextIsContinuedAndAnInvalidOneReplaced() {
+        String callers = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        given().header("traceparent", callers).header("tracestate", "vendor=1")
+                .get("/api/registry/v1/datasets").then().statusCode(200)
+                .header("traceresponse", callers)
+                .body("headers.traceparent", is(callers))
+                .body("headers.tracestate", is("vendor=1"));
+        String replaced = given().header("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01")
+                .header("tracestate", "vendor=1")
+                .get("/api/registry/v1/datasets").then().statusCode(200)
+                .body("headers.tracestate", nullValue())
+                .extract().path("headers.traceparent");
+        assertTrue(replaced.matches("00-(?!0{32})[0-9a-f]{32}-[0-9a-f]{16}-01"), "an all-zero trace id is replaced: "
+                + replaced);
+    }
+
+    @Test
     void hopByHopHeadersAndTheGatewaysCookiesStayAtTheGateway() {
         given().header("Proxy-Authorization", "Basic c2VjcmV0").header("Keep-Alive", "timeout=5")
                 .header("Cookie", "q_session=abc; theme=dark; strata-csrf=xyz")

@@ -1,5 +1,6 @@
 package dev.strata.outbox.quarkus;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,6 +42,7 @@ import dev.strata.events.EventEnvelope;
 import dev.strata.events.Topics;
 import dev.strata.outbox.OutboxMessage;
 import dev.strata.outbox.OutboxRelay;
+import dev.strata.outbox.Tracing;
 
 /** The outbox as a Quarkus service uses it: Flyway runs db/outbox, a @Transactional method appends, the relay runs. */
 @QuarkusTest
@@ -92,6 +94,28 @@ class OutboxQuarkusTest {
         assertEquals(OutboxMessage.CLOUDEVENTS_JSON, header(record, OutboxMessage.CONTENT_TYPE_HEADER));
         assertEquals(envelope, codec.decode(record.value()));
         assertEquals(1, thing("sales.orders"));
+    }
+
+    @Test
+    void anEventWrittenForATracedRequestCarriesTheRequestsTraceToKafka() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String[] answer = given().header("traceparent", traceparent).post("/things/traced")
+                .then().statusCode(200).extract().asString().split(" ");
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", answer[1], "the request's log lines name its trace");
+
+        ConsumerRecord<String, byte[]> record = awaitRecord(Topics.DATASET_EVENTS, UUID.fromString(answer[0]),
+                Duration.ofSeconds(20));
+        assertEquals(traceparent, header(record, Tracing.TRACEPARENT));
+        try (Tracing.Resumed resumed = Tracing.resume(record.headers())) {
+            assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", Tracing.currentTraceId(), "a consumer resumes it");
+        }
+        assertEquals(null, Tracing.currentTraceId(), "and leaves it when done");
+
+        String[] untraced = given().post("/things/untraced").then().statusCode(200).extract().asString().split(" ");
+        assertEquals("null", untraced[1], "a request without trace context does not inherit an earlier one");
+        ConsumerRecord<String, byte[]> plain = awaitRecord(Topics.DATASET_EVENTS, UUID.fromString(untraced[0]),
+                Duration.ofSeconds(20));
+        assertEquals(null, plain.headers().lastHeader(Tracing.TRACEPARENT));
     }
 
     @Test

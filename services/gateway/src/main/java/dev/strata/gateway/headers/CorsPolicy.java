@@ -29,7 +29,7 @@ public class CorsPolicy {
 
     static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
     static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token, X-Request-Id, traceparent, tracestate";
-    static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Location";
+    static final String EXPOSED_HEADERS = "X-Request-Id, traceresponse, Retry-After, Location";
 
     private final Set<String> origins;
     private final ClientAddress client;

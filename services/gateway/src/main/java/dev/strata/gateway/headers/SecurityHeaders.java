@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.strata.gateway.config.GatewayConfig;
 
 /**
- * The first thing every request meets: it gets its request id, and every response (the gateway's own, a service's, an
+ * The first thing every request meets: it gets its request id and its trace context ({@link TraceContext}), and every response (the gateway's own, a service's, an
  * error) leaves with the security headers. They replace whatever a service set: the gateway is the edge.
  * {@code Strict-Transport-Security} only on requests that came over TLS.
  */
@@ -31,6 +31,7 @@ public class SecurityHeaders {
     private static final CharSequence HSTS_NAME = HttpHeaders.createOptimized("Strict-Transport-Security");
     private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000; includeSubDomains");
     private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestId.HEADER);
+    private static final CharSequence TRACERESPONSE = HttpHeaders.createOptimized(TraceContext.TRACERESPONSE);
 
     private final CharSequence contentSecurityPolicy;
     private final ClientAddress client;
@@ -46,6 +47,7 @@ public class SecurityHeaders {
 
     void handle(RoutingContext ctx) {
         String requestId = RequestId.assign(ctx);
+        String traceparent = TraceContext.assign(ctx, requestId);
         boolean tls = client.isTls(ctx.request());
         ctx.addHeadersEndHandler(v -> {
             MultiMap headers = ctx.response().headers();
@@ -57,6 +59,7 @@ public class SecurityHeaders {
                 headers.set(HSTS_NAME, HSTS);
             }
             headers.set(REQUEST_ID, requestId);
+            headers.set(TRACERESPONSE, traceparent);
         });
         ctx.next();
     }

@@ -37,6 +37,7 @@ import dev.strata.ingest.run.LoadRunRepository;
 import dev.strata.ingest.run.LoadWorker;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.outbox.IdempotentConsumer;
+import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Outbox;
 
 /**
@@ -140,7 +141,7 @@ public class IngestRequestListener {
             return;
         }
         UUID eventId = envelope.id();
-        try (Connection c = metadata.getConnection()) {
+        try (Tracing.Resumed trace = Tracing.resume(record.headers()); Connection c = metadata.getConnection()) {
             c.setAutoCommit(false);
             idempotent.processOnce(c, CONSUMER, eventId, tx -> queue(tx, request));
             c.commit();

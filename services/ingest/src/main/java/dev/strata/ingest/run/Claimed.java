@@ -2,7 +2,10 @@ package dev.strata.ingest.run;
 
 import java.util.UUID;
 
-/** A load a worker has claimed: what it needs to run it and report. */
+/**
+ * A load a worker has claimed: what it needs to run it and report, and the W3C trace context of the request that
+ * queued it (null when it came without one).
+ */
 public record Claimed(UUID id, String namespace, String dataset, String spec, UUID taskRunId, UUID runId, int attempt,
-        int tries) {
+        int tries, String traceparent) {
 }

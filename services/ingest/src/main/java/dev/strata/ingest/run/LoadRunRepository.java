@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.outbox.Tracing;
 
 /** The {@code load_run} table of the metadata database; each method works in the caller's connection. */
 @ApplicationScoped
@@ -39,7 +40,8 @@ public class LoadRunRepository {
     /** Inserts a queued load; false if the id exists already (a repeated request). */
     public boolean insert(Connection c, UUID id, LoadSpec spec, String requestedBy) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO load_run (id, namespace, dataset, spec, requested_by) VALUES (?, ?, ?, ?::jsonb, ?)
+                INSERT INTO load_run (id, namespace, dataset, spec, requested_by, traceparent)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """)) {
             insert.setObject(1, id);
@@ -47,6 +49,7 @@ public class LoadRunRepository {
             insert.setString(3, spec.name());
             insert.setString(4, write(spec));
             insert.setString(5, requestedBy);
+            insert.setString(6, Tracing.currentTraceparent());
             return insert.executeUpdate() == 1;
         }
     }
@@ -58,9 +61,11 @@ public class LoadRunRepository {
     public boolean insertTask(Connection c, UUID taskRunId, UUID runId, int attempt, String namespace, String dataset,
             String spec) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO load_run (id, namespace, dataset, spec, task_run_id, run_id, attempt, requested_by)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'scheduler')
+                INSERT INTO load_run (id, namespace, dataset, spec, task_run_id, run_id, attempt, requested_by,
+                    traceparent)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'scheduler', ?)
                 ON CONFLICT (id) DO UPDATE SET status = 'queued', attempt = EXCLUDED.attempt, spec = EXCLUDED.spec,
+                    traceparent = EXCLUDED.traceparent,
                     error = NULL, retryable = NULL, tries = 0, worker = NULL, lease_until = NULL, finished_at = NULL
                 WHERE load_run.status = 'failed' AND load_run.attempt < EXCLUDED.attempt
                 """)) {
@@ -71,6 +76,7 @@ public class LoadRunRepository {
             insert.setObject(5, taskRunId);
             insert.setObject(6, runId);
             insert.setInt(7, attempt);
+            insert.setString(8, Tracing.currentTraceparent());
             return insert.executeUpdate() == 1;
         }
     }
@@ -103,7 +109,7 @@ public class LoadRunRepository {
                 WHERE id = (SELECT id FROM load_run
                             WHERE status = 'queued' OR (status = 'running' AND lease_until < now())
                             ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-                RETURNING id, namespace, dataset, spec::text, task_run_id, run_id, attempt, tries
+                RETURNING id, namespace, dataset, spec::text, task_run_id, run_id, attempt, tries, traceparent
                 """)) {
             claim.setString(1, worker);
             claim.setLong(2, lease.toMillis());
@@ -113,7 +119,7 @@ public class LoadRunRepository {
                 }
                 return Optional.of(new Claimed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getInt(7),
-                        rs.getInt(8)));
+                        rs.getInt(8), rs.getString(9)));
             }
         }
     }

@@ -34,6 +34,7 @@ import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.Loader;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Outbox;
 
 /**
@@ -132,20 +133,29 @@ public class LoadWorker {
     /** Claims and runs one load; false when none was waiting. */
     boolean runOne() throws SQLException {
         Optional<Claimed> claimed;
-        try (Connection c = metadata.getConnection()) {
-            c.setAutoCommit(false);
-            claimed = runs.claim(c, worker, config.lease());
-            if (claimed.isPresent()) {
-                events.started(c, claimed.get(), worker);
+        Tracing.Resumed trace = null;
+        try {
+            try (Connection c = metadata.getConnection()) {
+                c.setAutoCommit(false);
+                claimed = runs.claim(c, worker, config.lease());
+                if (claimed.isPresent()) {
+                    // the load runs in the trace of the request that queued it: its events and log lines name it
+                    trace = Tracing.resume(claimed.get().traceparent(), null);
+                    events.started(c, claimed.get(), worker);
+                }
+                c.commit();
             }
-            c.commit();
+            if (claimed.isEmpty()) {
+                return false;
+            }
+            outbox.wakeUp();
+            run(claimed.get());
+            return true;
+        } finally {
+            if (trace != null) {
+                trace.close();
+            }
         }
-        if (claimed.isEmpty()) {
-            return false;
-        }
-        outbox.wakeUp();
-        run(claimed.get());
-        return true;
     }
 
     private void run(Claimed load) throws SQLException {

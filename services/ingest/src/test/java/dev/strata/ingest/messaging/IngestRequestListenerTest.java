@@ -2,6 +2,7 @@ package dev.strata.ingest.messaging;
 
 import static dev.strata.ingest.IngestTestSupport.serve;
 import static dev.strata.ingest.IngestTestSupport.unique;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,28 +82,9 @@ class IngestRequestListenerTest {
 
     /** Every event on {@code topic} whose subject is one of {@code subjects}, read from the start. */
     private List<StrataEvent> events(String topic, List<String> subjects, int atLeast) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<StrataEvent> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            Instant end = Instant.now().plusSeconds(60);
-            while (Instant.now().isBefore(end) && found.size() < atLeast) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (subjects.contains(record.key())) {
-                        found.add(codec.decode(record.value()).data());
-                    }
-                }
-            }
-            // anything else already there
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(2))) {
-                if (subjects.contains(record.key())) {
-                    found.add(codec.decode(record.value()).data());
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : records(topic, subjects, atLeast, Duration.ofSeconds(2))) {
+            found.add(codec.decode(record.value()).data());
         }
         return found;
     }
@@ -116,12 +98,17 @@ class IngestRequestListenerTest {
         return it.await(id.toString());
     }
 
+    /** A load spec that appends {@code csv}, served over HTTP on loopback, to sales.{@code name}. */
+    private static String appendFromHttp(String name, String csv) {
+        String url = serve("/" + name + "/t.csv", csv);
+        return "{\"namespace\":\"sales\",\"name\":\"" + name + "\",\"source\":{\"kind\":\"http\",\"url\":\"" + url
+                + "\"},\"loadMode\":\"append\"}";
+    }
+
     @Test
     void aRequestDeliveredTwiceLoadsOnceAndReportsThroughTheOutbox() throws Exception {
         String name = unique("task");
-        String url = serve("/" + name + "/t.csv", "id,v\n1,a\n2,b\n3,c\n");
-        String spec = "{\"namespace\":\"sales\",\"name\":\"" + name + "\",\"source\":{\"kind\":\"http\",\"url\":\""
-                + url + "\"},\"loadMode\":\"append\"}";
+        String spec = appendFromHttp(name, "id,v\n1,a\n2,b\n3,c\n");
         UUID taskRunId = UUID.randomUUID();
         UUID runId = UUID.randomUUID();
         EventEnvelope<IngestRequested> request = request(taskRunId, runId, 1, name, spec);
@@ -149,6 +136,66 @@ class IngestRequestListenerTest {
         assertEquals("s3://strata-lake/raw/sales/" + name + "/" + taskRunId + "/", updated.rawLocation());
         assertEquals("id", updated.columns().get(0).name());
         assertEquals("integer", updated.columns().get(0).type());
+    }
+
+    @Test
+    void aLoadReportsInTheTraceOfTheRequestThatAskedForIt() throws Exception {
+        String name = unique("traced");
+        String spec = appendFromHttp(name, "id\n1\n2\n");
+        UUID taskRunId = UUID.randomUUID();
+        EventEnvelope<IngestRequested> request = request(taskRunId, UUID.randomUUID(), 1, name, spec);
+        String traceId = "5af7183fb1d4cf5f" + Long.toHexString(System.nanoTime() | (1L << 60));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.TASKS_INGEST, request.subject(),
+                codec.encode(request));
+        record.headers().add("traceparent", ("00-" + traceId + "-b7ad6b7169203331-01").getBytes(UTF_8));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(record).get();
+        }
+        assertEquals("succeeded", awaitRun(taskRunId).getString("status"));
+
+        List<ConsumerRecord<String, byte[]>> reports = records(Topics.TASK_EVENTS, List.of(taskRunId.toString()), 2,
+                Duration.ZERO);
+        reports.addAll(records(Topics.DATASET_EVENTS, List.of("sales." + name), 1, Duration.ZERO));
+        assertEquals(3, reports.size(), "started, succeeded and the dataset's new version");
+        for (ConsumerRecord<String, byte[]> report : reports) {
+            var header = report.headers().lastHeader("traceparent");
+            assertTrue(header != null, codec.decode(report.value()).type() + " carries no trace context");
+            assertEquals(traceId, new String(header.value(), UTF_8).substring(3, 35),
+                    codec.decode(report.value()).type() + " is in the request's trace");
+        }
+    }
+
+    /**
+     * The records on {@code topic} whose key is one of {@code subjects}, read from the start: waits (up to a minute)
+     * for {@code atLeast}, then takes what else arrives within {@code more}.
+     */
+    private List<ConsumerRecord<String, byte[]>> records(String topic, List<String> subjects, int atLeast,
+            Duration more) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            Instant end = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(end) && found.size() < atLeast) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (subjects.contains(r.key())) {
+                        found.add(r);
+                    }
+                }
+            }
+            if (!more.isZero()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(more)) {
+                    if (subjects.contains(r.key())) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     @Test

@@ -30,6 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.Topics;
+import dev.strata.outbox.Tracing;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.run.RunEngine;
 import dev.strata.scheduler.run.RunEngine.PipelineKey;
@@ -174,7 +175,8 @@ public class EventListener {
                     record.offset(), e.getMessage());
             return true;
         }
-        try {
+        // what the event leads to (the next tasks' requests) continues the trace of the work that sent it
+        try (Tracing.Resumed trace = Tracing.resume(record.headers())) {
             for (PipelineKey key : handler.handle(event)) {
                 engine.promote(key);
             }
