@@ -141,7 +141,10 @@ public class IngestBench {
                 long bigRows = countLines(big) - 1;
                 List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString()));
-                String opts = System.getenv().getOrDefault("INGEST_JAVA_OPTS", "-Xmx128m -XX:MaxDirectMemorySize=64m");
+                // the JVM flags `./strata up` runs every service with (cli ServiceProcess.DEFAULT_JAVA_OPTS)
+                String opts = System.getenv().getOrDefault("INGEST_JAVA_OPTS", "-XX:+UseSerialGC -Xms16m -Xmx128m "
+                        + "-XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:TieredStopAtLevel=1 -Xss512k "
+                        + "-XX:MaxDirectMemorySize=64m");
                 command.addAll(List.of(opts.split(" ")));
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), System.getProperty(
                         "bench.source"), "--child", warehouseUrl, stack.s3().endpoint(), stack.s3().accessKey(),

@@ -11,7 +11,8 @@
 #                               warm-up load each.
 # ingest.ndjson.vs_csv          rows/s of Strata loading the same rows as NDJSON ÷ its CSV rows/s (medians).
 # ingest.rss_mb.2gb_file        peak RSS (sampled every 100 ms from /proc) of a JVM running the load path on a 2 GB
-#                               CSV (the 1M-row file repeated), with INGEST_JAVA_OPTS (-Xmx128m).
+#                               CSV (the 1M-row file repeated), with INGEST_JAVA_OPTS (default: the flags `./strata up`
+#                               runs every service with: serial GC, -Xmx128m, capped metaspace/code cache/direct memory).
 #
 # Postgres and S3 come from libs/devstack (bench/ingest/IngestBench.java, run with the ingest module's classpath).
 # psql comes from the Debian package postgresql-client, installed with apt-get when missing. Prints the Markdown rows
@@ -70,7 +71,7 @@ rows=()
 rows+=("| ingest.csv_http.vs_psql_copy | $strata rows/s | $psql_rate rows/s | $(ratio "$strata" "$psql_rate") | ≥ 0.9 | bench/ingest/run.sh (1M rows × 10 columns over HTTP loopback, raw copy to S3 included; median of $ROUNDS; 2 shared cores) | $today |")
 rows+=("| ingest.ndjson.vs_csv | $ndjson rows/s | $strata rows/s | $(ratio "$ndjson" "$strata") | ≥ 0.5 | bench/ingest/run.sh (same rows as NDJSON; median of $ROUNDS) | $today |")
 if [[ -n "$rss" ]]; then
-    rows+=("| ingest.rss_mb.2gb_file | $rss | — | — | ≤ 256 | bench/ingest/run.sh (peak RSS of the load-path JVM, ${INGEST_JAVA_OPTS:--Xmx128m -XX:MaxDirectMemorySize=64m}, $(value rss_file_gb) GB CSV) | $today |")
+    rows+=("| ingest.rss_mb.2gb_file | $rss | — | — | ≤ 256 | bench/ingest/run.sh (peak RSS of the load-path JVM with ${INGEST_JAVA_OPTS:-the flags ./strata up gives every service (serial GC, -Xmx128m)}, $(value rss_file_gb) GB CSV) | $today |")
 fi
 printf '%s\n' "${rows[@]}"
 for row in "${rows[@]}"; do

@@ -45,9 +45,9 @@ import dev.strata.ingest.spec.LoadMode;
 import dev.strata.ingest.spec.LoadSpec;
 
 /**
- * The load path, plain Java (no CDI) so that a bare JVM can run it too: source → local spool → raw copy in the lake
- * (in parallel) → types → COPY → one warehouse transaction that makes the rows, the quarantine, the incremental cursor
- * and the load's ledger entry visible together, or nothing at all.
+ * The load path, plain Java (no CDI) so that a bare JVM can run it too: source → local spool (an HTTP body is read
+ * while it downloads) → raw copy in the lake (in parallel) → types → COPY → one warehouse transaction that makes the
+ * rows, the quarantine, the incremental cursor and the load's ledger entry visible together, or nothing at all.
  * <p>
  * The ledger ({@code strata_ingest.load_ledger} in the warehouse) makes a load id load once: a load id that is in it
  * returns the committed result without reading the source again.
@@ -120,7 +120,7 @@ public final class Loader implements AutoCloseable {
                 try {
                     LoadResult result = write(c, loadId, spec, fetched, previousCursor, deadline, rawCopies);
                     c.commit();
-                    LOG.debugf("load %s: spooled in %d ms, loaded and committed in %d ms", loadId,
+                    LOG.debugf("load %s: source answered in %d ms, loaded and committed %d ms later", loadId,
                             TimeUnit.NANOSECONDS.toMillis(spooled - fetchStarted),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spooled));
                     return result;
@@ -132,6 +132,7 @@ public final class Loader implements AutoCloseable {
                 throw fromSql(e);
             } finally {
                 rawCopies.forEach(f -> f.cancel(true));
+                fetched.files().forEach(SpooledFile::release);
             }
         } finally {
             deleteRecursively(dir);
@@ -168,8 +169,7 @@ public final class Loader implements AutoCloseable {
         long discarded = 0;
         List<Quarantined> quarantine = new ArrayList<>();
         for (SpooledFile file : fetched.files()) {
-            bytes += file.bytes();
-            if (file.bytes() == 0) {
+            if (file.isEmpty()) {
                 throw LoadException.input(file.name() + " is empty (0 bytes): nothing to load");
             }
             FilePlan plan = plan(spec, format, file, fetched.sourceTypes(), existing);
@@ -185,6 +185,7 @@ public final class Loader implements AutoCloseable {
             }
             List<ColumnType> checks = plan.columns().stream().map(existing::get).toList();
             Counts counts = copy(c, spec, format, file, plan, checks, copyTarget, quarantine, deadline);
+            bytes += file.bytes(); // read to its end: a download has ended
             rows += counts.rows;
             discarded += counts.discarded;
             if (spec.mode() == LoadMode.MERGE) {

@@ -9,11 +9,15 @@ import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Opens a spooled file as text: gunzipped when needed, decoded strictly (bad bytes are errors), BOM skipped. */
+import dev.strata.ingest.source.Download;
+
+/**
+ * Opens a spooled file as text: gunzipped when needed, decoded strictly (bad bytes are errors), BOM skipped; a file
+ * still being downloaded is followed as it grows.
+ */
 public final class TextInput {
 
     private static final int BUFFER = 1 << 16;
@@ -23,13 +27,13 @@ public final class TextInput {
 
     /** Whether the file starts with the gzip magic bytes. */
     public static boolean isGzip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Download.open(file)) {
             return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 
     public static InputStream bytes(Path file, String compression) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        InputStream in = new BufferedInputStream(Download.open(file), BUFFER);
         boolean gzip = switch (compression) {
             case "gzip" -> true;
             case "none" -> false;

@@ -127,7 +127,14 @@ public final class SourceFetcher {
                         + maxBytes + " (strata.ingest.max-bytes)");
             }
             String name = fileName(uri.getPath(), "data");
-            return spool(response.body(), dir, name, safe(uri));
+            Path path = dir.resolve(name);
+            try {
+                // the load reads the body while it arrives
+                return new SpooledFile(path, name, -1, Download.start(response.body(), path, maxBytes, safe(uri)));
+            } catch (IOException e) {
+                close(response.body());
+                throw LoadException.unavailable("cannot spool " + safe(uri) + ": " + e.getMessage(), e);
+            }
         }
         throw LoadException.input("source " + safe(uri) + " redirected more than " + MAX_REDIRECTS + " times");
     }

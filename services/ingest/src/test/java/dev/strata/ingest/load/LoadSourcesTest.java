@@ -4,7 +4,13 @@ import static dev.strata.ingest.IngestTestSupport.gzip;
 import static dev.strata.ingest.IngestTestSupport.serve;
 import static dev.strata.ingest.IngestTestSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -73,6 +79,42 @@ class LoadSourcesTest {
         assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length,
                 it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/orders.csv"));
         assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length, run.getLong("bytes"));
+    }
+
+    @Test
+    void aSourceThatBreaksOffMidBodyFailsTheLoadAndLeavesTheTableAsItWas() throws Exception {
+        String name = unique("cut");
+        assertLoaded(load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/first.csv", CSV) + "\"}",
+                "{\"type\":\"csv\"}"), name, 3);
+        // the load reads the body while it arrives: rows of the first half reach COPY before the source breaks off
+        StringBuilder big = new StringBuilder("id,amount,day,at,name\n");
+        for (int i = 0; i < 50_000; i++) {
+            big.append(i).append(",1.5,2026-11-01,2026-11-01 10:00:00,row ").append(i).append('\n');
+        }
+        byte[] body = big.toString().getBytes(StandardCharsets.UTF_8);
+        try (ServerSocket source = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread sender = new Thread(() -> {
+                try (Socket client = source.accept()) {
+                    client.getInputStream().read(new byte[8192]); // the request
+                    OutputStream out = client.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, 0, body.length / 2);
+                    out.flush();
+                    client.setSoLinger(true, 0); // a reset, not a clean end
+                } catch (IOException e) {
+                    // the test fails on the load's outcome
+                }
+            });
+            sender.start();
+            String url = "http://127.0.0.1:" + source.getLocalPort() + "/" + name + "/second.csv";
+            JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
+            sender.join(10_000);
+            assertEquals("failed", run.getString("status"), run::prettify);
+            assertTrue(run.getString("error").contains("http://127.0.0.1:" + source.getLocalPort() + "/" + name
+                    + "/second.csv"), run::prettify);
+        }
+        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the broken load is visible");
     }
 
     @Test
