@@ -99,6 +99,11 @@ final class CsvRecords implements RecordReader {
             lastLine = current.getStartingLineNumber();
             return true;
         } catch (CsvParseException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof LoadException source) {
+                    throw source; // the download broke off: its own message, not a parse error
+                }
+            }
             String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
             if (TextInput.isDecodingError(e)) {
                 throw invalidBytes();

@@ -111,8 +111,8 @@ class LoadSourcesTest {
             JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
             sender.join(10_000);
             assertEquals("failed", run.getString("status"), run::prettify);
-            assertTrue(run.getString("error").contains("http://127.0.0.1:" + source.getLocalPort() + "/" + name
-                    + "/second.csv"), run::prettify);
+            assertTrue(run.getString("error").startsWith("reading http://127.0.0.1:" + source.getLocalPort() + "/"
+                    + name + "/second.csv failed"), run::prettify);
         }
         assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the broken load is visible");
     }
