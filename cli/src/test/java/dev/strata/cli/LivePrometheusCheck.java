@@ -13,13 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.strata.cli.PlatformState.Entry;
+import dev.strata.observability.PromQl;
 import dev.strata.observability.Promtool;
 
 /**
@@ -62,11 +59,6 @@ final class LivePrometheusCheck implements AutoCloseable {
                     "the panel shows datasets with quarantined rows (> 0); the load had none"),
             Map.entry("strata_transform_test_failures_total",
                     "the panel shows failing data tests (> 0); every test passed"));
-
-    private static final Pattern METRIC = Pattern.compile("(?<![\\w.])[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> KEYWORDS = Set.of("sum", "min", "max", "avg", "count", "rate", "increase",
-            "changes", "histogram_quantile", "or", "and", "unless", "vector", "offset", "by", "on", "bool",
-            "without", "ignoring", "group_left", "group_right");
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -123,6 +115,13 @@ final class LivePrometheusCheck implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The value of an expression that yields one number, e.g. {@code count(up == 1)}; NaN when it yields nothing. */
+    double value(String expr) throws IOException, InterruptedException {
+        JsonNode result = get("/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).path("data")
+                .path("result");
+        return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
     }
 
     /** One line of the report: what was queried and what came back. */
@@ -204,7 +203,7 @@ final class LivePrometheusCheck implements AutoCloseable {
                 return new Line(label, "empty: " + panel.getValue(), false);
             }
         }
-        for (String metric : metricNames(expr)) {
+        for (String metric : PromQl.metricNames(expr)) {
             if (MAY_BE_EMPTY.containsKey(metric)) {
                 return new Line(label, "empty: " + MAY_BE_EMPTY.get(metric), false);
             }
@@ -227,21 +226,6 @@ final class LivePrometheusCheck implements AutoCloseable {
             lines.add(new Line("alert rules", "none loaded", true));
         }
         return lines;
-    }
-
-    static Set<String> metricNames(String expr) {
-        String rest = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", " ").replaceAll("\\{[^}]*\\}", " ")
-                .replaceAll("\\[[^]]*\\]", " ")
-                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
-        Set<String> names = new LinkedHashSet<>();
-        Matcher matcher = METRIC.matcher(rest);
-        while (matcher.find()) {
-            String word = matcher.group();
-            if (!KEYWORDS.contains(word) && !word.matches("\\d+[smhdwy]")) {
-                names.add(word);
-            }
-        }
-        return names;
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
