@@ -272,9 +272,25 @@ class EndToEndIT {
         LivePrometheusCheck.Report report = prometheus.evaluate(Duration.ofSeconds(60));
         System.out.println(report);
         assertTrue(report.failures().isEmpty(), report.toString());
+        // and the numbers an SRE would read for this run: its rows, its outcome, its notification
+        awaitValue("sum(strata_ingest_loaded_rows_total{dataset=\"e2e.orders\"})", 5);
+        awaitValue("sum(strata_scheduler_runs_total{pipeline=\"e2e.orders_daily\",status=\"succeeded\"})", 1);
+        awaitValue("count(strata_scheduler_task_duration_seconds_count{status=\"succeeded\"})", 3);
+        awaitValue("sum(strata_notifier_deliveries_total{channel=\"webhook\",status=\"delivered\"})", 1);
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Waits for the next scrapes to carry what the services counted. */
+    private void awaitValue(String expr, double expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        double value = prometheus.value(expr);
+        while (value != expected && System.nanoTime() - deadline < 0) {
+            Thread.sleep(500);
+            value = prometheus.value(expr);
+        }
+        assertEquals(expected, value, expr);
+    }
 
     private int port(String service) {
         return state.services().stream().filter(s -> s.name().equals(service)).mapToInt(Entry::port).findFirst()
