@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -25,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.strata.cli.Launcher.Output;
+import dev.strata.cli.Launcher.Result;
 import dev.strata.cli.PlatformState.Entry;
 
 /**
@@ -35,7 +30,6 @@ import dev.strata.cli.PlatformState.Entry;
 class PlatformIT {
 
     private static final Duration READY_WITHIN = Duration.ofMinutes(6);
-    private static final Path JAR = Path.of(System.getProperty("strata.cli.jar", "target/strata-cli.jar"));
 
     @TempDir
     Path tmp;
@@ -45,7 +39,8 @@ class PlatformIT {
     void upStatusKillAServiceAndDown() throws Exception {
         Path dataDir = tmp.resolve("data");
         List<String> expected = Services.select(System.getenv("STRATA_SERVICES"));
-        Process launcher = cli("up", "--data-dir", dataDir.toString(), "--timeout", READY_WITHIN.toSeconds() + "s")
+        Process launcher = Launcher
+                .cli("up", "--data-dir", dataDir.toString(), "--timeout", READY_WITHIN.toSeconds() + "s")
                 .redirectErrorStream(true)
                 .start();
         Output output = new Output(launcher, Path.of("target", "platform-it-launcher.log"));
@@ -70,7 +65,7 @@ class PlatformIT {
             }
 
             // status: every process up, each service ready
-            Result status = run(Duration.ofSeconds(60), "status", "--data-dir", dataDir.toString());
+            Result status = Launcher.run(Duration.ofSeconds(60), "status", "--data-dir", dataDir.toString());
             assertEquals(0, status.exitCode(), status.output());
             for (Entry service : state.services()) {
                 assertTrue(Pattern.compile("(?m)^" + service.name() + "\\s+" + service.pid() + "\\s+"
@@ -91,13 +86,13 @@ class PlatformIT {
                     + ". The others keep running; ./strata down stops everything.";
             assertTrue(output.await(sentence, Duration.ofSeconds(15)), output.toString());
             assertTrue(launcher.isAlive());
-            Result afterKill = run(Duration.ofSeconds(60), "status", "--data-dir", dataDir.toString());
+            Result afterKill = Launcher.run(Duration.ofSeconds(60), "status", "--data-dir", dataDir.toString());
             assertEquals(3, afterKill.exitCode(), afterKill.output());
             assertTrue(Pattern.compile("(?m)^" + victim.name() + "\\s+" + victim.pid() + "\\s+\\d+\\s+dead")
                     .matcher(afterKill.output()).find(), afterKill.output());
 
             // down: the launcher stops everything and exits; nothing is left, the data stays
-            Result down = run(Duration.ofSeconds(150), "down", "--data-dir", dataDir.toString());
+            Result down = Launcher.run(Duration.ofSeconds(150), "down", "--data-dir", dataDir.toString());
             assertEquals(0, down.exitCode(), down.output());
             assertTrue(down.output().contains("Stopped launcher (pid " + launcher.pid() + ")"), down.output());
             assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "the launcher exited");
@@ -108,10 +103,10 @@ class PlatformIT {
             assertTrue(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION")), "the data stays");
             assertFalse(Files.exists(dataDir.resolve("run").resolve(PlatformState.FILE_NAME)));
             assertEquals("Strata is not running.",
-                    run(Duration.ofSeconds(30), "down", "--data-dir", dataDir.toString()).output());
+                    Launcher.run(Duration.ofSeconds(30), "down", "--data-dir", dataDir.toString()).output());
         } finally {
             if (launcher.isAlive()) {
-                run(Duration.ofSeconds(150), "down", "--data-dir", dataDir.toString());
+                Launcher.run(Duration.ofSeconds(150), "down", "--data-dir", dataDir.toString());
             }
             launcher.destroyForcibly();
             seen.values().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
@@ -159,97 +154,5 @@ class PlatformIT {
         }
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), name + " (pid " + pid
                 + ") is still alive after strata down");
-    }
-
-    private static ProcessBuilder cli(String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-Xmx128m", "-jar",
-                JAR.toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    record Result(int exitCode, String output) {
-    }
-
-    private static Result run(Duration timeout, String... args) throws Exception {
-        Process process = cli(args).redirectErrorStream(true).start();
-        Output output = new Output(process, null);
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            fail("strata " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + " s:\n"
-                    + output);
-        }
-        output.join();
-        return new Result(process.exitValue(), output.toString());
-    }
-
-    /** Collects a process's output lines as they come, and copies them to a file for a failed build. */
-    private static final class Output {
-
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Process process;
-        private final Thread reader;
-        private final PrintWriter copy;
-
-        Output(Process process, Path copyTo) throws IOException {
-            this.process = process;
-            this.copy = copyTo == null ? null : new PrintWriter(Files.newBufferedWriter(copyTo), true);
-            this.reader = new Thread(this::read, "output-of-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                    if (copy != null) {
-                        copy.println(line);
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        }
-
-        /** Whether a line containing {@code text} appears in time; false at once if the process ends without it. */
-        boolean await(String text, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (contains(text)) {
-                    return true;
-                }
-                if (!process.isAlive()) {
-                    reader.join(2000);
-                    return contains(text);
-                }
-                Thread.sleep(100);
-            }
-            return false;
-        }
-
-        private boolean contains(String text) {
-            return lines.stream().anyMatch(line -> line.contains(text));
-        }
-
-        void join() throws InterruptedException {
-            reader.join(5000);
-        }
-
-        void close() {
-            if (copy != null) {
-                copy.close();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return String.join("\n", lines);
-        }
     }
 }

@@ -150,7 +150,8 @@ class DashboardsTest {
         });
         assertEquals(Map.of(), unknown, "metrics not in observability/README.md's catalogue");
         assertTrue(used.containsAll(Set.of("up", "http_server_requests_seconds", "jvm_memory_used_bytes",
-                "strata_scheduler_runs_total", "strata_ingest_rows_total", "strata_transform_test_failures_total",
+                "strata_scheduler_runs_total", "strata_ingest_loaded_rows_total",
+                "strata_transform_test_failures_total",
                 "kafka_consumer_fetch_manager_records_lag_max")), "dashboards read " + used);
     }
 

@@ -5,8 +5,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The metric names a PromQL expression reads (promtool has parsed it; this only needs to find the selectors). */
-final class PromQl {
+/**
+ * The metric names a PromQL expression reads (promtool has parsed it; this only needs to find the selectors). Also used
+ * by the cli module's end-to-end test (through this module's test jar).
+ */
+public final class PromQl {
 
     private static final Set<String> WORDS = Set.of(
             // aggregations and keywords
@@ -31,7 +34,7 @@ final class PromQl {
     private PromQl() {
     }
 
-    static Set<String> metricNames(String expr) {
+    public static Set<String> metricNames(String expr) {
         String rest = STRING.matcher(expr).replaceAll(" ");
         rest = MATCHERS.matcher(rest).replaceAll(" ");
         rest = RANGE.matcher(rest).replaceAll(" ");

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Prometheus' {@code promtool}, found on the machine or installed from Debian's {@code prometheus} package (the build
  * fetches what it needs: {@code apt-get install} when running as root and promtool is missing). The Prometheus server
- * of the same package is {@link #prometheus()}.
+ * of the same package is {@link #prometheus()}; the cli module's end-to-end test runs it (through this module's
+ * test jar).
  */
-final class Promtool {
+public final class Promtool {
 
     /** What one promtool run printed, and how it ended. */
     record Result(List<String> command, int exitCode, String output) {
@@ -54,7 +55,7 @@ final class Promtool {
     }
 
     /** The Prometheus server that comes with promtool (Debian's package ships both). */
-    static Path prometheus() {
+    public static Path prometheus() {
         binary();
         return find("prometheus").orElseThrow(() -> new IllegalStateException("no prometheus next to promtool"));
     }

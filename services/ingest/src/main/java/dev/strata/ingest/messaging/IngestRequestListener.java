@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -66,6 +68,8 @@ public class IngestRequestListener {
     @Inject
     Outbox outbox;
     @Inject
+    MeterRegistry meters;
+    @Inject
     ObjectMapper json;
 
     private final EventCodec codec = new EventCodec();
@@ -100,7 +104,8 @@ public class IngestRequestListener {
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
+                    new ByteArrayDeserializer()); KafkaClientMetrics lag = new KafkaClientMetrics(c)) {
+                lag.bindTo(meters); // consumer lag for the pipelines dashboard
                 consumer = c;
                 c.subscribe(List.of(Topics.TASKS_INGEST));
                 while (!stopping) {

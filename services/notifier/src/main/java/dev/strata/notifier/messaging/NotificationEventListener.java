@@ -29,6 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -70,9 +72,11 @@ public class NotificationEventListener {
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread loop;
+    private final MeterRegistry meters;
 
     NotificationEventListener(Db db, DeliverySender sender, NotifierConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry meters) {
+        this.meters = meters;
         this.db = db;
         this.sender = sender;
         this.config = config;
@@ -113,7 +117,8 @@ public class NotificationEventListener {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "strata-notifier");
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+                new ByteArrayDeserializer()); KafkaClientMetrics lag = new KafkaClientMetrics(c)) {
+            lag.bindTo(meters); // consumer lag for the pipelines dashboard
             consumer = c;
             c.subscribe(List.of(Topics.RUN_EVENTS, Topics.QUALITY_EVENTS));
             Duration backoff = Duration.ofMillis(100);

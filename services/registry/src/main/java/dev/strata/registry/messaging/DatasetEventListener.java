@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -87,6 +88,7 @@ public class DatasetEventListener {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "registry-dataset-events-" + UUID.randomUUID().toString()
                 .substring(0, 8));
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        new KafkaClientMetrics(consumer).bindTo(meters); // consumer lag for the pipelines dashboard
         running.set(true);
         thread = new Thread(this::run, "registry-dataset-events");
         thread.setDaemon(true);

@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -54,9 +56,11 @@ public class EventListener {
     private volatile boolean running;
     private Thread thread;
     private ExecutorService workers;
+    private final MeterRegistry meters;
 
     EventListener(SchedulerConfig config, EventHandler handler, RunEngine engine,
-            @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapServers, MeterRegistry meters) {
+        this.meters = meters;
         this.config = config;
         this.handler = handler;
         this.engine = engine;
@@ -79,6 +83,7 @@ public class EventListener {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.putAll(config.consumer());
         consumer = new KafkaConsumer<>(props);
+        new KafkaClientMetrics(consumer).bindTo(meters); // consumer lag for the pipelines dashboard
         consumer.subscribe(List.of(Topics.TASK_EVENTS, Topics.DATASET_EVENTS));
         running = true;
         workers = Executors.newFixedThreadPool(config.listenerThreads(), r -> {

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -79,9 +80,11 @@ public class RunEngine {
     private final TransactionSynchronizationRegistry transactions;
     private final LocalTasks local;
     private final Counter dispatched;
+    private final RunMetrics metrics;
 
     RunEngine(Db db, PipelineStore pipelines, Outbox outbox, SchedulerConfig config,
-            TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters) {
+            TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters,
+            RunMetrics metrics) {
         this.db = db;
         this.pipelines = pipelines;
         this.outbox = outbox;
@@ -90,6 +93,7 @@ public class RunEngine {
         this.local = local;
         this.dispatched = Counter.builder("strata_scheduler_task_dispatches_total")
                 .description("task attempts dispatched").register(meters);
+        this.metrics = metrics;
     }
 
     // ------------------------------------------------------------------ creating and starting runs
@@ -223,6 +227,8 @@ public class RunEngine {
         transition(run, null, RunState.QUEUED, RunState.RUNNING, 0, null);
         emit(run.id(), new RunStarted(run.id(), run.namespace(), run.pipelineId(), run.version(), run.trigger()));
         RunRow started = lockRun(run.id());
+        Duration handoff = Duration.between(run.createdAt(), Instant.now());
+        afterCommit(() -> metrics.handedOff(handoff.isNegative() ? Duration.ZERO : handoff));
         for (TaskRunRow ready : db.list("SELECT " + RunRecords.TASK_COLUMNS + " FROM task_run WHERE run_id = ? "
                 + "AND state = 'waiting' AND upstream_remaining = 0", RunRecords::task, run.id())) {
             dispatch(started, def, ready);
@@ -271,6 +277,14 @@ public class RunEngine {
             case SQL, HTTP -> afterCommit(() -> local.submit(tr.id(), run.id(), attempt, task));
             default -> throw new IllegalStateException("unknown task type " + task.type());
         }
+    }
+
+    /** An attempt's duration, from its worker's start (or its dispatch, for tasks without a start) to now. */
+    private void recordTask(TaskRunRow tr, String status) {
+        Instant from = tr.startedAt() != null ? tr.startedAt() : tr.queuedAt();
+        Duration duration = from == null ? Duration.ZERO : Duration.between(from, Instant.now());
+        String kind = tr.type().toLowerCase(Locale.ROOT);
+        afterCommit(() -> metrics.taskFinished(kind, status, duration.isNegative() ? Duration.ZERO : duration));
     }
 
     private void afterCommit(Runnable action) {
@@ -354,6 +368,7 @@ public class RunEngine {
                 + "bytes_written = ?, outputs = ?::jsonb, error = NULL WHERE id = ?", Instant.now(), rows, bytes,
                 RunRecords.json(outputs == null ? Map.of() : outputs), tr.id());
         transition(run, tr, tr.state(), RunState.SUCCEEDED, tr.attempt(), null);
+        recordTask(tr, RunState.SUCCEEDED);
         List<String> downstream = def.downstreamOf(tr.taskId()).stream().map(Task::id).toList();
         if (!downstream.isEmpty()) {
             List<TaskRunRow> ready = db.list("UPDATE task_run SET upstream_remaining = upstream_remaining - 1 "
@@ -377,11 +392,13 @@ public class RunEngine {
             db.update("UPDATE task_run SET state = 'retrying', error = ?, due_at = ?, finished_at = ? WHERE id = ?",
                     error, retryAt, now, tr.id());
             transition(run, tr, tr.state(), RunState.RETRYING, tr.attempt(), error);
+            recordTask(tr, RunState.FAILED);
             return Optional.empty();
         }
         db.update("UPDATE task_run SET state = ?, error = ?, due_at = NULL, finished_at = ? WHERE id = ?", terminal,
                 error, now, tr.id());
         transition(run, tr, tr.state(), terminal, tr.attempt(), error);
+        recordTask(tr, terminal);
         if (run.failedTask() == null) {
             db.update("UPDATE run SET failed_task = ?, error = ? WHERE id = ?", tr.taskId(), error, run.id());
         }
@@ -430,6 +447,8 @@ public class RunEngine {
                 error, run.id());
         transition(run, null, run.state(), state, 0, error);
         long durationMs = run.startedAt() == null ? 0 : Duration.between(run.startedAt(), now).toMillis();
+        String pipeline = run.namespace() + "." + run.pipelineId();
+        afterCommit(() -> metrics.runFinished(pipeline, state, Duration.ofMillis(durationMs)));
         String message = switch (state) {
             case RunState.SUCCEEDED -> "run of " + run.namespace() + "." + run.pipelineId() + " succeeded";
             case RunState.CANCELLED -> "run of " + run.namespace() + "." + run.pipelineId() + " was cancelled";
@@ -553,6 +572,7 @@ public class RunEngine {
         if (def.sla().isPresent()) {
             // the notifier's sla_missed subscriptions listen for this, whether or not the pipeline names a channel
             long elapsedMs = run.startedAt() == null ? 0 : Duration.between(run.startedAt(), now).toMillis();
+            afterCommit(() -> metrics.slaMissed(run.namespace() + "." + run.pipelineId()));
             emit(run.id(), new RunSlaMissed(run.id(), run.namespace(), run.pipelineId(), def.sla().get().toMillis(),
                     elapsedMs));
         }

@@ -42,6 +42,8 @@ import dev.strata.transform.lineage.LineageClient;
 import dev.strata.transform.plan.Plan;
 import dev.strata.transform.plan.Selector;
 import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.project.SourceTable;
+import dev.strata.transform.quality.QualityMetrics;
 import dev.strata.transform.run.BuildRunner;
 import dev.strata.transform.run.NodeResult;
 import dev.strata.transform.version.ProjectService;
@@ -85,6 +87,8 @@ public class BuildService {
     LineageClient lineage;
     @Inject
     BuildWorker worker;
+    @Inject
+    QualityMetrics metrics;
 
     /** Queues a build asked for through REST; the selection is checked now (400 when it matches nothing). */
     public Build request(String namespace, String project, BuildRequest request, String principal) {
@@ -198,12 +202,19 @@ public class BuildService {
                 }
                 case "test" -> {
                     if (r.status().equals("fail") || r.status().equals("warn")) {
+                        metrics.testFailed(build.namespace() + "." + r.dataset(), r.node());
                         events.add(EventEnvelope.of(SOURCE, build.namespace() + "." + r.dataset(),
                                 new QualityTestFailed(build.namespace(), r.dataset(), r.node(), r.materialized(),
                                         r.rows() == null ? 0 : r.rows(), build.runId())));
                     }
                 }
                 case "freshness" -> {
+                    SourceTable source = compiled == null ? null : compiled.project().sources().get(r.node());
+                    if (source != null) {
+                        metrics.freshnessChecked(build.namespace() + "." + r.dataset(),
+                                r.materialized() == null ? null : Instant.parse(r.materialized()),
+                                source.errorAfterSecs());
+                    }
                     if (r.status().equals("warn") || r.status().equals("error")) {
                         events.add(EventEnvelope.of(SOURCE, build.namespace() + "." + r.dataset(),
                                 new FreshnessBreached(build.namespace(), r.dataset(), r.materialized() == null

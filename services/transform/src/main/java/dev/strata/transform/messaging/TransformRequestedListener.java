@@ -24,6 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -67,6 +69,8 @@ public class TransformRequestedListener {
     BuildWorker worker;
     @Inject
     Outbox outbox;
+    @Inject
+    MeterRegistry meters;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -102,7 +106,8 @@ public class TransformRequestedListener {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
         while (running) {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
+                    new ByteArrayDeserializer()); KafkaClientMetrics lag = new KafkaClientMetrics(c)) {
+                lag.bindTo(meters); // consumer lag for the pipelines dashboard
                 consumer = c;
                 c.subscribe(List.of(Topics.TASKS_TRANSFORM));
                 while (running) {
