@@ -64,7 +64,7 @@ strata="$(value strata_csv_rows_per_s)"
 psql_rate="$(value psql_copy_rows_per_s)"
 ndjson="$(value strata_ndjson_rows_per_s)"
 rss="$(value rss_mb)"
-today="2026-11-25"
+today="$(date +%F)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 rows=()
