@@ -207,6 +207,9 @@ class EndToEndIT {
                 "application/json", "{\"params\":{}}");
         assertEquals(202, trigger.statusCode(), trigger.body());
         String runId = json.readTree(trigger.body()).path("id").asText();
+        // the gateway started a trace for the trigger: its id is the request id the caller got back
+        String traceId = trigger.headers().firstValue("X-Request-Id").orElseThrow();
+        assertEquals("00-" + traceId, trigger.headers().firstValue("traceresponse").orElseThrow().substring(0, 35));
 
         // the run, as the user follows it
         JsonNode run = awaitRunEnd(runId, Duration.ofMinutes(5));
@@ -259,6 +262,14 @@ class EndToEndIT {
         assertEquals("orders_daily", notification.path("pipelineId").asText());
         assertEquals(runId, notification.path("runId").asText());
         assertEquals("customer totals are ready", notification.path("message").asText());
+
+        // one trace id from the gateway, through the scheduler's request on Kafka, to the ingest worker's load
+        String loadLine = "of " + NAMESPACE + ".orders: 5 rows";
+        List<String> workerLines = Files.readAllLines(dataDir.resolve("logs").resolve("ingest.log")).stream()
+                .filter(line -> line.contains(loadLine)).toList();
+        assertEquals(1, workerLines.size(), "the ingest worker logged the load once: " + workerLines);
+        assertTrue(workerLines.get(0).contains("traceId=" + traceId + " "),
+                "the worker's load is in the trigger's trace " + traceId + ": " + workerLines.get(0));
         pipelineRan = true;
     }
 
