@@ -602,17 +602,20 @@ public class RunEngine {
     }
 
     private Optional<Locked> lockTask(UUID taskRunId) {
-        Optional<RunRow> locked = db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
-                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE", RunRecords::run, taskRunId);
-        if (locked.isEmpty()) {
+        // one round trip: lock the task's run, then read the task in a statement of its own, which runs once the lock is
+        // granted and so sees the task as the previous lock holder left it
+        Db.Two<RunRow, TaskRunRow> locked = db.two("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
+                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE; SELECT " + RunRecords.TASK_COLUMNS
+                + " FROM task_run WHERE id = ?", RunRecords::run, RunRecords::task, taskRunId, taskRunId);
+        RunRow run = locked.first();
+        if (run == null || locked.second() == null) {
             LOG.debugf("event about unknown task run %s ignored", taskRunId);
             return Optional.empty();
         }
-        RunRow run = locked.get();
         if (!RunState.RUNNING.equals(run.state())) {
             return Optional.empty();
         }
-        return taskRun(taskRunId).map(t -> new Locked(run, t));
+        return Optional.of(new Locked(run, locked.second()));
     }
 
     private RunRow lockRun(UUID runId) {
