@@ -54,8 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * follows the id order of its key. This assumes writes of the same key are serialized by the service (they are when the
  * key is an entity whose row the transaction updates), so that id order is commit order for a key.</li>
  * </ul>
- * Idle rounds wait {@link Settings#pollInterval()}; {@link #wakeUp()} ends the wait, so call it after committing a
- * transaction that wrote to the outbox. Published rows older than {@link Settings#retention()} and processed-event
+ * A round that found fewer rows than a batch waits {@link Settings#pollInterval()}; {@link #wakeUp()} ends the wait (or
+ * skips it when it came during the round), so call it after committing a transaction that wrote to the outbox. Published rows older than {@link Settings#retention()} and processed-event
  * marks older than {@link Settings#dedupeRetention()} are deleted every {@link Settings#cleanupInterval()}.
  * <p>
  * Plain Java: give it a {@link DataSource} whose connections see the service's schema (its {@code search_path}) and the
@@ -427,10 +427,13 @@ public final class OutboxRelay implements AutoCloseable {
                 backoff = Duration.ZERO;
                 if (round.isEmpty()) {
                     pause(settings.pollInterval(), false); // another relay is publishing
-                } else if (round.getAsInt() == 0) {
+                } else if (round.getAsInt() < settings.batchSize()) {
+                    // drained as far as this round could see: rows committed since then came with a wake-up (which
+                    // ends this pause at once), others are found within the poll interval. No empty round after each
+                    // publishing one, which would only hold the lock and the CPU while the next commit waits.
                     pause(settings.pollInterval(), true);
                 }
-                // a round that published something is followed by another at once: more rows may be waiting
+                // a full round is followed by another at once: more rows are waiting
             } catch (RuntimeException e) {
                 if (!running) {
                     break;

@@ -119,6 +119,33 @@ class IdempotentConsumerTest {
         assertEquals(0, count("SELECT count(*) FROM processed_event"));
     }
 
+    @Test
+    void markProcessedSkipsARedeliveryAndARolledBackMarkLetsTheRetryThrough() throws Exception {
+        UUID event = UUID.randomUUID();
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            assertTrue(consumer.markProcessed(tx, "scheduler.events", event));
+            insertEffect(tx, event, "first");
+            tx.rollback(); // the work failed: the caller rolls back mark and effect together
+        }
+        assertEquals(0, count("SELECT count(*) FROM processed_event"));
+
+        for (String attempt : new String[]{"retry", "redelivery"}) {
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                if (consumer.markProcessed(tx, "scheduler.events", event)) {
+                    insertEffect(tx, event, attempt);
+                }
+                tx.commit();
+            }
+        }
+        assertEquals(1, count("SELECT count(*) FROM effect WHERE handler = 'retry'"));
+        assertEquals(1, count("SELECT count(*) FROM effect"), "the redelivery was skipped");
+        try (Connection c = dataSource.getConnection()) {
+            assertThrows(IllegalStateException.class, () -> consumer.markProcessed(c, "scheduler.events", event));
+        }
+    }
+
     private boolean handleAndCommit(String handler, UUID event) throws SQLException {
         try (Connection tx = dataSource.getConnection()) {
             tx.setAutoCommit(false);

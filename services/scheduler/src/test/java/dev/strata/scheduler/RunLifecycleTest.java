@@ -39,6 +39,8 @@ import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
 import dev.strata.events.RunSucceeded;
 import dev.strata.events.RunTransitioned;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
 
 /**
@@ -220,6 +222,32 @@ class RunLifecycleTest extends SchedulerTestSupport {
         assertEquals(List.of("cancelled", "cancelled"), run.getList("tasks.state"));
         given().auth().oauth2(token()).post("/api/v1/runs/" + runId + "/cancel").then().statusCode(409);
         assertEquals(1, worker().requestsOf(runId).size());
+    }
+
+    @Test
+    void aTasksStartAndSuccessInOneBurstAndRedeliveredAreAppliedOnce() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: burst
+                tasks:
+                """ + ingest("load", "silent_orders", "") + ingest("next", "ok_next", "    depends_on: [load]\n"));
+        UUID runId = trigger("sales", "burst", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 1);
+        UUID load = worker().requestsOf(runId).get(0).taskRunId();
+        var started = EventEnvelope.of("/strata/ingest", load.toString(),
+                new TaskStarted(load, runId, "ingest-1", 1));
+        var succeeded = EventEnvelope.of("/strata/ingest", load.toString(),
+                new TaskSucceeded(load, runId, 5, 50, 3, Map.of("versionId", "v1")));
+        // start and success back to back (mostly read in one poll, handled in one transaction), each delivered twice
+        worker().publishAll(List.of(started, succeeded, started, succeeded));
+        JsonPath run = awaitEnded(runId);
+        assertEquals("succeeded", run.getString("state"));
+        assertEquals(List.of("queued", "running", "succeeded"),
+                run.getList("transitions.findAll { it.taskId == 'load' }.to"));
+        assertEquals("ingest-1", task(run, "load", "worker"));
+        assertEquals("5", task(run, "load", "rows"));
+        assertEquals(2, worker().requestsOf(runId).size(), "the downstream task was dispatched once");
     }
 
     @Test

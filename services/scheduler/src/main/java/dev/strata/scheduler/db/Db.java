@@ -54,6 +54,34 @@ public class Db {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /**
+     * Runs two statements in one round trip ({@code "SELECT ...; SELECT ..."}, parameters numbered across both) and maps
+     * the first row of each; a field is null when its statement found no row. The second statement runs after the first
+     * finished (after its locks were granted) and reads with a snapshot of its own.
+     */
+    public <A, B> Two<A, B> two(String sql, Row<A> first, Row<B> second, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, params)) {
+            s.execute();
+            A a = firstRow(s.getResultSet(), first);
+            if (!s.getMoreResults()) {
+                throw new IllegalArgumentException("expected two statements: " + sql);
+            }
+            return new Two<>(a, firstRow(s.getResultSet(), second));
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** The first rows of the two statements of {@link #two}; null when a statement found none. */
+    public record Two<A, B>(A first, B second) {
+    }
+
+    private static <T> T firstRow(ResultSet rs, Row<T> row) throws SQLException {
+        try (rs) {
+            return rs.next() ? row.map(rs) : null;
+        }
+    }
+
     public long count(String sql, Object... params) {
         return one(sql, rs -> rs.getLong(1), params).orElse(0L);
     }

@@ -45,24 +45,34 @@ public class EventHandler {
 
     @Transactional
     public List<PipelineKey> handle(EventEnvelope<?> event) {
+        return handleAll(List.of(event));
+    }
+
+    /**
+     * Handles the events in this order in one transaction (one commit for, say, a task's start and success that
+     * arrived together). Each event is marked in {@code processed_event}; a redelivered one is skipped. If any event
+     * fails, the whole transaction rolls back, marks included, and the caller retries.
+     */
+    @Transactional
+    public List<PipelineKey> handleAll(List<EventEnvelope<?>> events) {
         List<PipelineKey> promote = new ArrayList<>();
-        if (event.data() instanceof TaskHeartbeated hb) {
-            engine.onHeartbeat(hb.taskRunId(), hb.worker()); // idempotent by nature, and frequent: no mark
-            return promote;
-        }
         try (Connection tx = dataSource.getConnection()) {
-            idempotent.processOnce(tx, CONSUMER, event.id(), work -> {
-                Object data = event.data();
-                if (data instanceof TaskStarted s) {
-                    engine.onStarted(s.taskRunId(), s.attempt(), s.worker());
-                } else if (data instanceof TaskSucceeded s) {
-                    add(promote, engine.onSucceeded(s.taskRunId(), s.rows(), s.bytes(), s.outputs()));
-                } else if (data instanceof TaskFailed f) {
-                    add(promote, engine.onFailed(f.taskRunId(), f.error(), f.retryable()));
-                } else if (data instanceof DatasetUpdated d) {
-                    datasetTriggers.onDatasetUpdated(d);
+            for (EventEnvelope<?> event : events) {
+                if (event.data() instanceof TaskHeartbeated hb) {
+                    engine.onHeartbeat(hb.taskRunId(), hb.worker()); // idempotent by nature, and frequent: no mark
+                } else if (idempotent.markProcessed(tx, CONSUMER, event.id())) {
+                    Object data = event.data();
+                    if (data instanceof TaskStarted s) {
+                        engine.onStarted(s.taskRunId(), s.attempt(), s.worker());
+                    } else if (data instanceof TaskSucceeded s) {
+                        add(promote, engine.onSucceeded(s.taskRunId(), s.rows(), s.bytes(), s.outputs()));
+                    } else if (data instanceof TaskFailed f) {
+                        add(promote, engine.onFailed(f.taskRunId(), f.error(), f.retryable()));
+                    } else if (data instanceof DatasetUpdated d) {
+                        datasetTriggers.onDatasetUpdated(d);
+                    }
                 }
-            });
+            }
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }

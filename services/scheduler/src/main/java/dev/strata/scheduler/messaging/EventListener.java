@@ -1,10 +1,13 @@
 package dev.strata.scheduler.messaging;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +34,10 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
+import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskHeartbeated;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
 import dev.strata.outbox.Tracing;
 import dev.strata.scheduler.config.SchedulerConfig;
@@ -120,14 +127,20 @@ public class EventListener {
                     continue;
                 }
                 // partitions in parallel (events of one task run share a partition, so their order holds; runs are
-                // serialized by their row lock), records of one partition in order
+                // serialized by their row lock), records of one partition in order. The first partition is handled
+                // on this thread: with one busy partition, no hand-off to another thread delays the event.
+                List<TopicPartition> partitions = new ArrayList<>(records.partitions());
                 Map<TopicPartition, Future<Long>> results = new HashMap<>();
-                for (TopicPartition partition : records.partitions()) {
+                for (TopicPartition partition : partitions.subList(1, partitions.size())) {
                     List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
                     results.put(partition, workers.submit(() -> handleInOrder(batch)));
                 }
+                long retryFrom = handleInOrder(records.records(partitions.get(0)));
+                if (retryFrom >= 0) {
+                    c.seek(partitions.get(0), retryFrom);
+                }
                 for (Map.Entry<TopicPartition, Future<Long>> result : results.entrySet()) {
-                    long retryFrom = waitFor(result.getValue());
+                    retryFrom = waitFor(result.getValue());
                     if (retryFrom >= 0) {
                         c.seek(result.getKey(), retryFrom);
                     }
@@ -149,14 +162,62 @@ public class EventListener {
         }
     }
 
-    /** Handles the records in order; answers the offset to retry from, or -1 when all were handled. */
+    /** A decoded event and the record it came in. */
+    private record Item(ConsumerRecord<String, byte[]> record, EventEnvelope<?> event) {
+    }
+
+    /**
+     * Handles the records of one partition: the events of one run in one transaction (a task's start and success that
+     * came in one poll commit once), runs in the order they first appear, the events of a run in offset order. Answers
+     * the offset to retry from, or -1 when all were handled. A retry re-reads events already handled after that
+     * offset; their marks in {@code processed_event} skip them.
+     */
     private long handleInOrder(List<ConsumerRecord<String, byte[]>> batch) {
+        Map<Object, List<Item>> groups = new LinkedHashMap<>();
+        Map<UUID, UUID> runOfTask = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
-            if (!handle(record)) {
-                return record.offset();
+            EventEnvelope<?> event = decode(record);
+            if (event != null) {
+                groups.computeIfAbsent(groupOf(event, runOfTask), k -> new ArrayList<>())
+                        .add(new Item(record, event));
+            }
+        }
+        List<List<Item>> ordered = new ArrayList<>(groups.values());
+        for (int i = 0; i < ordered.size(); i++) {
+            if (!handle(ordered.get(i))) {
+                return ordered.subList(i, ordered.size()).stream().flatMap(List::stream)
+                        .mapToLong(item -> item.record().offset()).min().orElseThrow();
             }
         }
         return -1;
+    }
+
+    /** The run a task event is about (its transaction locks that run), or the event itself. */
+    private static Object groupOf(EventEnvelope<?> event, Map<UUID, UUID> runOfTask) {
+        Object data = event.data();
+        if (data instanceof TaskStarted s) {
+            runOfTask.put(s.taskRunId(), s.runId());
+            return s.runId();
+        } else if (data instanceof TaskSucceeded s) {
+            runOfTask.put(s.taskRunId(), s.runId());
+            return s.runId();
+        } else if (data instanceof TaskFailed f) {
+            runOfTask.put(f.taskRunId(), f.runId());
+            return f.runId();
+        } else if (data instanceof TaskHeartbeated h) {
+            return runOfTask.getOrDefault(h.taskRunId(), h.taskRunId());
+        }
+        return event.id(); // a dataset event: a transaction of its own
+    }
+
+    private EventEnvelope<?> decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return codec.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping an unreadable event at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return null;
+        }
     }
 
     private static long waitFor(Future<Long> result) {
@@ -170,24 +231,23 @@ public class EventListener {
         }
     }
 
-    /** Handles one record; false when it must be retried (the database failed). */
-    private boolean handle(ConsumerRecord<String, byte[]> record) {
-        EventEnvelope<?> event;
+    /** Handles the events of one group in one transaction; false when they must be retried (the database failed). */
+    private boolean handle(List<Item> group) {
+        List<EventEnvelope<?>> events = group.stream().<EventEnvelope<?>>map(Item::event).toList();
         try {
-            event = codec.decode(record.value());
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("skipping an unreadable event at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return true;
-        }
-        // what the event leads to (the next tasks' requests) continues the trace of the work that sent it
-        try (Tracing.Resumed trace = Tracing.resume(record.headers())) {
-            for (PipelineKey key : handler.handle(event)) {
+            List<PipelineKey> keys;
+            // what the events lead to (the next tasks' requests) continues the trace of the latest work that sent one
+            try (Tracing.Resumed trace = Tracing.resume(group.get(group.size() - 1).record().headers())) {
+                keys = handler.handleAll(events);
+            }
+            for (PipelineKey key : keys) {
                 engine.promote(key);
             }
             return true;
         } catch (RuntimeException e) {
-            LOG.warnf("handling event %s (%s) failed, retrying: %s", event.id(), event.type(), e.getMessage());
+            EventEnvelope<?> first = events.get(0);
+            LOG.warnf("handling %d event(s) from %s (%s) failed, retrying: %s", events.size(), first.id(),
+                    first.type(), e.getMessage());
             try {
                 Thread.sleep(200);
             } catch (InterruptedException ie) {

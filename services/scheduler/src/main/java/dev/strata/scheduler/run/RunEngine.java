@@ -1,5 +1,7 @@
 package dev.strata.scheduler.run;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -38,13 +41,16 @@ import dev.strata.events.RunTransitioned;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TransformRequested;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.OutboxWriter;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.scheduler.config.SchedulerConfig;
+import dev.strata.scheduler.db.DataAccessException;
 import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
 import dev.strata.scheduler.pipeline.PipelineDefinition.ConcurrencyPolicy;
 import dev.strata.scheduler.pipeline.PipelineDefinition.NotifyOn;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
+import dev.strata.scheduler.pipeline.PipelineDefinition.TaskType;
 import dev.strata.scheduler.pipeline.PipelineStore;
 import dev.strata.scheduler.run.RunRecords.RunRow;
 import dev.strata.scheduler.run.RunRecords.TaskRunRow;
@@ -75,6 +81,8 @@ public class RunEngine {
     private final Db db;
     private final PipelineStore pipelines;
     private final Outbox outbox;
+    private final OutboxWriter outboxWriter = new OutboxWriter();
+    private final AgroalDataSource dataSource;
     private final EventCodec codec = new EventCodec();
     private final SchedulerConfig config;
     private final TransactionSynchronizationRegistry transactions;
@@ -84,8 +92,9 @@ public class RunEngine {
 
     RunEngine(Db db, PipelineStore pipelines, Outbox outbox, SchedulerConfig config,
             TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters,
-            RunMetrics metrics) {
+            RunMetrics metrics, AgroalDataSource dataSource) {
         this.db = db;
+        this.dataSource = dataSource;
         this.pipelines = pipelines;
         this.outbox = outbox;
         this.config = config;
@@ -146,13 +155,13 @@ public class RunEngine {
                 trigger, RunRecords.json(merged), logicalDate, backfillId);
         RunRow run = lockRun(runId);
         transition(run, null, null, RunState.QUEUED, 0, "trigger: " + trigger);
+        List<Object[]> taskRows = new ArrayList<>();
         for (Task task : def.tasks()) {
-            UUID taskRunId = UUID.randomUUID();
-            db.update("INSERT INTO task_run (id, run_id, task_id, type, state, max_attempts, depends_on, "
-                    + "upstream_remaining) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)", taskRunId, runId, task.id(),
-                    task.type().id(), task.maxAttempts(), task.dependsOn().toArray(String[]::new),
-                    task.dependsOn().size());
+            taskRows.add(new Object[]{UUID.randomUUID(), runId, task.id(), task.type().id(), task.maxAttempts(),
+                    task.dependsOn().toArray(String[]::new), task.dependsOn().size()});
         }
+        db.batch("INSERT INTO task_run (id, run_id, task_id, type, state, max_attempts, depends_on, "
+                + "upstream_remaining) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)", taskRows);
         promoteLocked(namespace, pipelineId, def);
         return run(runId).orElseThrow();
     }
@@ -321,7 +330,10 @@ public class RunEngine {
                 + "due_at = LEAST(timeout_at, ?) WHERE id = ?", now, now, worker,
                 now.plus(config.heartbeatTimeout()), tr.id());
         transition(locked.get().run(), tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
-        flush(null);
+        // nothing waits for this event: it leaves with the next round of the relay (woken by the next dispatch, e.g.
+        // when the task's success follows at once) or within the relay's poll interval, instead of starting a round
+        // of its own that the dispatch after the task's success would have to wait for
+        flush(null, false);
     }
 
     /** A worker is alive: pushes the lost-task deadline out. No state change, no transition. */
@@ -364,23 +376,34 @@ public class RunEngine {
 
     private Optional<PipelineKey> succeed(RunRow run, PipelineDefinition def, TaskRunRow tr, long rows, long bytes,
             Map<String, String> outputs) {
-        db.update("UPDATE task_run SET state = 'succeeded', finished_at = ?, due_at = NULL, rows_written = ?, "
-                + "bytes_written = ?, outputs = ?::jsonb, error = NULL WHERE id = ?", Instant.now(), rows, bytes,
-                RunRecords.json(outputs == null ? Map.of() : outputs), tr.id());
+        String done = "UPDATE task_run SET state = 'succeeded', finished_at = ?, due_at = NULL, rows_written = ?, "
+                + "bytes_written = ?, outputs = ?::jsonb, error = NULL WHERE id = ?";
+        Object[] doneParams = {Instant.now(), rows, bytes, RunRecords.json(outputs == null ? Map.of() : outputs),
+                tr.id()};
         transition(run, tr, tr.state(), RunState.SUCCEEDED, tr.attempt(), null);
         recordTask(tr, RunState.SUCCEEDED);
         List<String> downstream = def.downstreamOf(tr.taskId()).stream().map(Task::id).toList();
-        if (!downstream.isEmpty()) {
-            List<TaskRunRow> ready = db.list("UPDATE task_run SET upstream_remaining = upstream_remaining - 1 "
-                    + "WHERE run_id = ? AND task_id = ANY(?) RETURNING " + RunRecords.TASK_COLUMNS, RunRecords::task,
-                    run.id(), downstream.toArray(String[]::new));
-            for (TaskRunRow next : ready) {
-                if (next.upstreamRemaining() == 0 && RunState.WAITING.equals(next.state())) {
-                    dispatch(run, def, next);
-                }
+        if (downstream.isEmpty()) {
+            db.update(done, doneParams);
+            return maybeFinish(run, def);
+        }
+        // one round trip: this task succeeded, and its downstream tasks have one upstream less to wait for
+        Object[] params = new Object[doneParams.length + 2];
+        System.arraycopy(doneParams, 0, params, 0, doneParams.length);
+        params[doneParams.length] = run.id();
+        params[doneParams.length + 1] = downstream.toArray(String[]::new);
+        List<TaskRunRow> ready = db.list("WITH done AS (" + done + ") UPDATE task_run SET upstream_remaining = "
+                + "upstream_remaining - 1 WHERE run_id = ? AND task_id = ANY(?) RETURNING " + RunRecords.TASK_COLUMNS,
+                RunRecords::task, params);
+        boolean waitingForWorkers = false;
+        for (TaskRunRow next : ready) {
+            if (next.upstreamRemaining() == 0 && RunState.WAITING.equals(next.state())) {
+                dispatch(run, def, next);
+                waitingForWorkers |= def.task(next.taskId()).orElseThrow().type() != TaskType.NOTIFY;
             }
         }
-        return maybeFinish(run, def);
+        // a task was just handed to a worker: the run cannot be finished, no need to count its tasks
+        return waitingForWorkers ? Optional.empty() : maybeFinish(run, def);
     }
 
     private Optional<PipelineKey> fail(RunRow run, PipelineDefinition def, TaskRunRow tr, String terminal,
@@ -598,17 +621,20 @@ public class RunEngine {
     }
 
     private Optional<Locked> lockTask(UUID taskRunId) {
-        Optional<RunRow> locked = db.one("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
-                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE", RunRecords::run, taskRunId);
-        if (locked.isEmpty()) {
+        // one round trip: lock the task's run, then read the task in a statement of its own, which runs once the lock is
+        // granted and so sees the task as the previous lock holder left it
+        Db.Two<RunRow, TaskRunRow> locked = db.two("SELECT " + RunRecords.RUN_COLUMNS + " FROM run WHERE id = "
+                + "(SELECT run_id FROM task_run WHERE id = ?) FOR UPDATE; SELECT " + RunRecords.TASK_COLUMNS
+                + " FROM task_run WHERE id = ?", RunRecords::run, RunRecords::task, taskRunId, taskRunId);
+        RunRow run = locked.first();
+        if (run == null || locked.second() == null) {
             LOG.debugf("event about unknown task run %s ignored", taskRunId);
             return Optional.empty();
         }
-        RunRow run = locked.get();
         if (!RunState.RUNNING.equals(run.state())) {
             return Optional.empty();
         }
-        return taskRun(taskRunId).map(t -> new Locked(run, t));
+        return Optional.of(new Locked(run, locked.second()));
     }
 
     private RunRow lockRun(UUID runId) {
@@ -666,12 +692,23 @@ public class RunEngine {
      * ends with it, so nothing stays buffered when the transaction commits.
      */
     private <T> T flush(T result) {
+        return flush(result, true);
+    }
+
+    /** As {@link #flush(Object)}; {@code wakeRelay} false leaves the events to the relay's next round. */
+    private <T> T flush(T result, boolean wakeRelay) {
         Pending p = (Pending) transactions.getResource(PENDING);
         if (p != null && (!p.transitions.isEmpty() || !p.messages.isEmpty())) {
             db.batch("INSERT INTO transition (run_id, task_run_id, from_state, to_state, attempt, reason) "
                     + "VALUES (?, ?, ?, ?, ?, ?)", p.transitions);
-            if (!p.messages.isEmpty()) {
+            if (wakeRelay) {
                 outbox.appendAll(p.messages);
+            } else if (!p.messages.isEmpty()) {
+                try (Connection tx = dataSource.getConnection()) {
+                    outboxWriter.appendAll(tx, p.messages);
+                } catch (SQLException e) {
+                    throw new DataAccessException(e);
+                }
             }
             p.transitions.clear();
             p.messages.clear();
