@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -70,6 +69,7 @@ public final class ProjectLoader {
         Map<String, String> macros = new LinkedHashMap<>();
         Map<String, String> docs = new LinkedHashMap<>();
         List<Map.Entry<String, JsonNode>> schemaFiles = new ArrayList<>();
+        Map<String, Map<String, Object>> folderConfigs = new java.util.HashMap<>();
 
         JsonNode modelsConfig = root.path("models").path(name);
         JsonNode seedsConfig = root.path("seeds").path(name);
@@ -102,8 +102,8 @@ public final class ProjectLoader {
                             + previous.file() + "; model names must be unique"));
                     continue;
                 }
-                models.put(modelName, new Model(modelName, path, folder, text, folderConfig(modelsConfig, folder),
-                        null, List.of()));
+                models.put(modelName, new Model(modelName, path, folder, text, new LinkedHashMap<>(folderConfigs
+                        .computeIfAbsent(folder, f -> folderConfig(modelsConfig, f))), null, List.of()));
             } else if (modelRoot != null && (lower.endsWith(".yml") || lower.endsWith(".yaml"))) {
                 JsonNode schema = yaml(path, text);
                 if (schema != null) {
@@ -270,9 +270,9 @@ public final class ProjectLoader {
         Map<String, Object> values = new LinkedHashMap<>();
         level.fields().forEachRemaining(e -> {
             if (e.getKey().startsWith("+")) {
-                values.put(e.getKey().substring(1), JSON.convertValue(e.getValue(), Object.class));
+                values.put(e.getKey().substring(1), plain(e.getValue()));
             } else if (!e.getValue().isObject()) {
-                values.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
+                values.put(e.getKey(), plain(e.getValue()));
             }
         });
         mergeConfig(config, values);
@@ -321,8 +321,35 @@ public final class ProjectLoader {
             return new LinkedHashMap<>();
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> map = JSON.convertValue((ObjectNode) node, LinkedHashMap.class);
+        Map<String, Object> map = (Map<String, Object>) plain(node);
         return map;
+    }
+
+    /** A YAML value as plain Java (maps, lists, strings, numbers, booleans, null), as Jinja and configs use it. */
+    static Object plain(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(plain(n)));
+            return list;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBinary()) {
+            return node.asText();
+        }
+        return node.isPojo() ? ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo() : node.asText();
     }
 
     private static List<String> paths(JsonNode root, String key, String legacyKey, String fallback) {
