@@ -36,7 +36,8 @@ import dev.strata.transform.project.SourceTable;
  */
 public final class SqlCompiler {
 
-    private static final Set<String> MATERIALIZATIONS = Set.of("view", "table", "incremental", "ephemeral");
+    private static final Set<String> MATERIALIZATIONS = Set.of("view", "table", "incremental", "ephemeral",
+            "snapshot");
     private static final Pattern TOKEN = Pattern.compile("\u0001([SIR]):(\\w+)\u0001");
     private static final Pattern TEST_BLOCK = Pattern.compile("\\{%(-?)\\s*test\\s+(\\w+)\\s*\\(");
     private static final Pattern END_TEST = Pattern.compile("\\{%(-?)\\s*endtest\\s*(-?)%}");
@@ -142,6 +143,11 @@ public final class SqlCompiler {
                 if (!MATERIALIZATIONS.contains(materialized)) {
                     problems.add(new ProjectProblem(model.file(), 1, "materialized must be view, table, incremental"
                             + " or ephemeral, got '" + materialized + "'"));
+                } else if (materialized.equals("snapshot")) {
+                    snapshotProblems(model, config);
+                    if (config.get("target_schema") != null) {
+                        config.put("schema", config.get("target_schema"));
+                    }
                 }
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
                         String.valueOf(config.getOrDefault("schema", defaultSchema)),
@@ -169,6 +175,31 @@ public final class SqlCompiler {
             return new CompiledProject(project, models, tests, this);
         } finally {
             CompileContext.CURRENT.remove();
+        }
+    }
+
+    /** dbt's snapshot settings: unique_key, and strategy timestamp with updated_at or check with check_cols. */
+    private void snapshotProblems(Model model, Map<String, Object> config) {
+        // the first line of the snapshot's body (usually its config() call)
+        int line = (int) model.sql().chars().takeWhile(Character::isWhitespace).filter(ch -> ch == '\n').count() + 1;
+        String strategy = String.valueOf(config.getOrDefault("strategy", "")).toLowerCase(Locale.ROOT);
+        if (config.get("unique_key") == null) {
+            problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + " needs a unique_key"));
+        }
+        if (strategy.equals("timestamp")) {
+            if (config.get("updated_at") == null) {
+                problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy"
+                        + " 'timestamp' needs updated_at='<column>'"));
+            }
+        } else if (strategy.equals("check")) {
+            Object cols = config.get("check_cols");
+            if (!(cols instanceof List<?> list && !list.isEmpty()) && !"all".equals(cols)) {
+                problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy 'check'"
+                        + " needs check_cols=['<column>', ...] or check_cols='all'"));
+            }
+        } else {
+            problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy must be"
+                    + " timestamp or check, got '" + strategy + "'"));
         }
     }
 

@@ -25,6 +25,8 @@ public final class ProjectLoader {
             "\\{%-?\\s*docs\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*enddocs\\s*-?%}",
             Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern SNAPSHOT = Pattern.compile(
+            "\\{%-?\\s*snapshot\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*endsnapshot\\s*-?%}", Pattern.DOTALL);
 
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final java.util.Set<String> testIds = new java.util.HashSet<>();
@@ -60,6 +62,7 @@ public final class ProjectLoader {
         List<String> seedPaths = paths(root, "seed-paths", "data-paths", "seeds");
         List<String> testPaths = paths(root, "test-paths", null, "tests");
         List<String> macroPaths = paths(root, "macro-paths", null, "macros");
+        List<String> snapshotPaths = paths(root, "snapshot-paths", null, "snapshots");
         Map<String, Object> vars = toMap(root.path("vars"));
 
         Map<String, Model> models = new LinkedHashMap<>();
@@ -73,6 +76,7 @@ public final class ProjectLoader {
 
         JsonNode modelsConfig = root.path("models").path(name);
         JsonNode seedsConfig = root.path("seeds").path(name);
+        JsonNode snapshotsConfig = root.path("snapshots").path(name);
         JsonNode testsConfig = root.path("tests").isMissingNode() ? root.path("data_tests") : root.path("tests");
 
         for (Map.Entry<String, String> file : files.all().entrySet()) {
@@ -114,6 +118,11 @@ public final class ProjectLoader {
                 String rel = path.substring(seedRoot.length() + 1);
                 String folder = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
                 seeds.put(baseName(path), new Seed(baseName(path), path, text, folderConfig(seedsConfig, folder)));
+            } else if (under(path, snapshotPaths) != null && lower.endsWith(".sql")) {
+                String rel = path.substring(under(path, snapshotPaths).length() + 1);
+                readSnapshots(path, text, folderConfig(snapshotsConfig, rel.contains("/")
+                        ? rel.substring(0, rel.lastIndexOf('/'))
+                        : ""), models);
             } else if (under(path, macroPaths) != null && lower.endsWith(".sql")) {
                 macros.put(path, text);
             } else if (under(path, testPaths) != null && lower.endsWith(".sql")) {
@@ -133,6 +142,34 @@ public final class ProjectLoader {
             readSchemaFile(schemaFile.getKey(), schemaFile.getValue(), models, sources, tests);
         }
         return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+    }
+
+    /**
+     * The {@code {% snapshot name %} ... {% endsnapshot %}} blocks of a file: each one becomes a node materialized as
+     * {@code snapshot} (SCD type 2), its body padded so that Jinja reports lines of the file.
+     */
+    private void readSnapshots(String path, String text, Map<String, Object> folderConfig, Map<String, Model> models) {
+        Matcher m = SNAPSHOT.matcher(text);
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            String name = m.group(1);
+            int line = 1 + (int) text.substring(0, m.start(2)).chars().filter(ch -> ch == '\n').count();
+            Model previous = models.get(name);
+            if (previous != null) {
+                problems.add(new ProjectProblem(path, line, "a model or snapshot named '" + name + "' already exists"
+                        + " in " + previous.file() + "; names must be unique"));
+                continue;
+            }
+            Map<String, Object> config = new LinkedHashMap<>(folderConfig);
+            config.put("materialized", "snapshot");
+            models.put(name, new Model(name, path, "", "\n".repeat(line - 1) + m.group(2), config, null,
+                    List.of()));
+        }
+        if (!any) {
+            problems.add(new ProjectProblem(path, 1, "a file under the snapshot paths holds no {% snapshot <name> %}"
+                    + " ... {% endsnapshot %} block"));
+        }
     }
 
     private void readSchemaFile(String path, JsonNode schema, Map<String, Model> models,

@@ -274,4 +274,28 @@ class CompileTest {
         assertEquals(400, Plan.topologicalOrder(p).size());
         assertEquals("m399", Plan.topologicalOrder(p).get(399));
     }
+
+    @Test
+    void aSnapshotWithoutItsSettingsIsRefusedWithFileAndLine() {
+        ProjectProblem problem = onlyProblem(files("snapshots/customers.sql", """
+                -- customers over time
+                {% snapshot customers_history %}
+                {{ config(target_schema='gold', strategy='timestamp', updated_at='updated_at') }}
+                select * from {{ source('raw', 'orders') }}
+                {% endsnapshot %}
+                """));
+        assertEquals("snapshots/customers.sql", problem.file());
+        assertEquals(3, problem.line(), "the line of its config()");
+        assertEquals("snapshot customers_history needs a unique_key", problem.message());
+
+        CompiledProject p = compile(files("snapshots/customers.sql", """
+                {% snapshot customers_history %}
+                {{ config(target_schema='gold', unique_key='id', strategy='check', check_cols='all') }}
+                select * from {{ source('raw', 'orders') }}
+                {% endsnapshot %}
+                """), Map.of());
+        assertEquals("snapshot", p.model("customers_history").materialized());
+        assertEquals("\"gold\".\"customers_history\"", p.model("customers_history").relation());
+        assertEquals(List.of("id"), p.model("customers_history").uniqueKey());
+    }
 }
