@@ -44,6 +44,7 @@ public final class SqlCompiler {
     private static final Pattern REF_ARG = Pattern.compile("^\\s*ref\\(\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
     private static final Pattern SOURCE_ARG = Pattern
             .compile("^\\s*source\\(\\s*['\"](\\w+)['\"]\\s*,\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
+    private static final Pattern TRAILING_SEMICOLONS = Pattern.compile(";+\\s*$");
     private static final String CTE_PREFIX = "__strata_cte__";
     private static final Jinjava JINJAVA = newJinjava();
     private static final int MODELS_PER_THREAD = 100;
@@ -378,7 +379,7 @@ public final class SqlCompiler {
 
     private String ephemeralSql(String name) {
         // its own text only: the outer query carries every ephemeral it needs once, in dependency order
-        return replaceTokens(rawSql.get(name)).strip().replaceAll(";+\\s*$", "");
+        return TRAILING_SEMICOLONS.matcher(replaceTokens(rawSql.get(name)).strip()).replaceAll("");
     }
 
     private void collectEphemerals(CompiledModel model, List<String> out, Set<String> seen) {
@@ -435,8 +436,8 @@ public final class SqlCompiler {
                             .map(SourceTable::identifier).orElse(test.id())
                     : refs.iterator().next();
             String attached = refs.size() == 1 ? refs.iterator().next() : null;
-            return new CompiledTest(test, test.id(), attached, dataset, refs, replaceTokens(sql).strip()
-                    .replaceAll(";+\\s*$", ""));
+            return new CompiledTest(test, test.id(), attached, dataset, refs, TRAILING_SEMICOLONS.matcher(
+                    replaceTokens(sql).strip()).replaceAll(""));
         }
         String relation;
         String dataset;
@@ -542,7 +543,7 @@ public final class SqlCompiler {
                 RenderState state = new RenderState(test.file(), null, false);
                 String rendered = render(state, call.toString(), b);
                 refs.addAll(state.refs.keySet());
-                sql = replaceTokens(rendered).strip().replaceAll(";+\\s*$", "");
+                sql = TRAILING_SEMICOLONS.matcher(replaceTokens(rendered).strip()).replaceAll("");
                 if (sql.isBlank()) {
                     problems.add(new ProjectProblem(test.file(), test.line(), "test '" + test.kind() + "' rendered"
                             + " no SQL"));

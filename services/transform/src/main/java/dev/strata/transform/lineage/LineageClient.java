@@ -120,7 +120,9 @@ public class LineageClient {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            throw new IOException("the registry is not reachable (" + e.getMessage() + ")", e);
+            throw new IOException("the registry is not reachable (" + (e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage()) + ")", e);
         }
     }
 }

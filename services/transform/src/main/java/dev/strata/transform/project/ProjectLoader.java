@@ -25,6 +25,7 @@ public final class ProjectLoader {
             "\\{%-?\\s*docs\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*enddocs\\s*-?%}",
             Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NON_WORD = Pattern.compile("\\W");
     private static final Pattern SNAPSHOT = Pattern.compile(
             "\\{%-?\\s*snapshot\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*endsnapshot\\s*-?%}", Pattern.DOTALL);
 
@@ -254,8 +255,8 @@ public final class ProjectLoader {
             }
             Object columnArg = args.remove("column_name");
             String col = column != null ? column : columnArg == null ? null : String.valueOf(columnArg);
-            String id = (kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col)).replaceAll("\\W",
-                    "_");
+            String id = NON_WORD.matcher(kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col))
+                    .replaceAll("_");
             String unique = id;
             for (int i = 2; !testIds.add(unique); i++) {
                 unique = id + "_" + i;
