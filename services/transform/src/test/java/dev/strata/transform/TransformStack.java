@@ -1,13 +1,19 @@
 package dev.strata.transform;
 
+import static io.restassured.RestAssured.given;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import io.restassured.path.json.JsonPath;
 
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.SqlCompiler;
@@ -67,6 +73,23 @@ public final class TransformStack {
         return new BuildRunner(project, runner::getConnection, new BuildRunner.Options(4, fullRefresh, 10, SCHEMAS,
                 true), r -> {
                 }).run(plan);
+    }
+
+    /** Polls {@code GET /api/v1/builds/{id}} until the build is neither queued nor running (at most 3 minutes). */
+    public static JsonPath waitForBuild(String token, Object id) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (true) {
+            JsonPath b = given().auth().oauth2(token)
+                    .get("/api/v1/builds/" + id).then().statusCode(200).extract().jsonPath();
+            String status = b.getString("status");
+            if (!status.equals("queued") && !status.equals("running")) {
+                return b;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("build " + id + " still " + status);
+            }
+            Thread.sleep(250);
+        }
     }
 
     public static NodeResult result(List<NodeResult> results, String node) {

@@ -5,8 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,9 @@ public class BuildRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, namespace, project, version_id, selector, exclude, vars::text,"
             + " full_refresh, status, error, task_run_id, run_id, requested_by, created_at, started_at, finished_at";
+    /** A running build's lease ran out (rows from before leases count from their start). */
+    private static final String LEASE_EXPIRED = "coalesce(heartbeat_at, started_at, created_at) < now() -"
+            + " make_interval(secs => ?)";
 
     private final AgroalDataSource db;
 
@@ -57,25 +62,87 @@ public class BuildRepository {
         }
     }
 
-    /** Claims the oldest queued build for this worker, or nothing. */
-    public Optional<Build> claim() {
+    /** Running builds whose lease ran out {@code maxClaims} times: ended in error (in the caller's transaction). */
+    public List<Build> giveUpLost(Connection c, Duration lease, int maxClaims) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update build set status = 'error', error = 'its worker"
+                + " stopped ' || claims || ' times without finishing it (last: ' || coalesce(claimed_by, 'unknown')"
+                + " || '); given up', finished_at = now() where status = 'running' and " + LEASE_EXPIRED
+                + " and claims >= ? returning " + COLUMNS)) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setInt(2, maxClaims);
+            List<Build> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs, List.of()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Claims the oldest build that is queued, or running with an expired lease (its worker stopped heartbeating), for
+     * {@code worker}; or nothing. A re-claimed build starts over: the steps of the lost attempt are removed.
+     */
+    public Optional<Build> claim(String worker, Duration lease) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("update build set status = 'running', started_at = now()"
-                    + " where id = (select id from build where status = 'queued' order by created_at limit 1 for"
-                    + " update skip locked) returning " + COLUMNS)) {
-                Optional<Build> b;
-                try (ResultSet rs = ps.executeQuery()) {
-                    b = rs.next() ? Optional.of(read(rs, List.of())) : Optional.empty();
+            try {
+                UUID id;
+                try (PreparedStatement ps = c.prepareStatement("select id, status from build where status = 'queued'"
+                        + " or (status = 'running' and " + LEASE_EXPIRED + ") order by created_at limit 1 for update"
+                        + " skip locked")) {
+                    ps.setDouble(1, lease.toMillis() / 1000.0);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.commit();
+                            return Optional.empty();
+                        }
+                        id = rs.getObject(1, UUID.class);
+                        if (rs.getString(2).equals("running")) {
+                            try (PreparedStatement del = c.prepareStatement("delete from node_run where build_id"
+                                    + " = ?")) {
+                                del.setObject(1, id);
+                                del.executeUpdate();
+                            }
+                        }
+                    }
+                }
+                Build b;
+                try (PreparedStatement ps = c.prepareStatement("update build set status = 'running', started_at ="
+                        + " now(), heartbeat_at = now(), claimed_by = ?, claims = claims + 1 where id = ? returning "
+                        + COLUMNS)) {
+                    ps.setString(1, worker);
+                    ps.setObject(2, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        b = read(rs, List.of());
+                    }
                 }
                 c.commit();
-                return b;
+                return Optional.of(b);
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("builds cannot be claimed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Renews the leases of the builds this worker runs. */
+    public void heartbeat(String worker, Collection<UUID> running) {
+        if (running.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("update build set heartbeat_at = now() where id = any(?)"
+                        + " and status = 'running' and claimed_by = ?")) {
+            ps.setArray(1, c.createArrayOf("uuid", running.toArray()));
+            ps.setString(2, worker);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("build leases cannot be renewed: " + e.getMessage(), e);
         }
     }
 
@@ -102,8 +169,9 @@ public class BuildRepository {
     }
 
     public void finish(Connection c, UUID build, String status, String error) throws SQLException {
+        // only a running build: one whose lease ran out and that was given up keeps its error
         try (PreparedStatement ps = c.prepareStatement("update build set status = ?, error = ?, finished_at = now()"
-                + " where id = ?")) {
+                + " where id = ? and status = 'running'")) {
             ps.setString(1, status);
             ps.setString(2, error);
             ps.setObject(3, build);

@@ -135,6 +135,36 @@ public class BuildService {
         }
     }
 
+    /**
+     * Ends in error the builds whose worker died {@code max-claims} times, with a TaskFailed for the scheduler's ones
+     * (in the same transaction).
+     */
+    public void giveUpLostBuilds() {
+        List<Build> lost;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                lost = builds.giveUpLost(c, config.lease(), config.maxClaims());
+                for (Build b : lost) {
+                    LOG.warnf("build %s given up: %s", b.id(), b.error());
+                    if (b.taskRunId() != null && b.runId() != null) {
+                        outbox.append(c, OutboxMessage.of(EventEnvelope.of(SOURCE, b.taskRunId().toString(),
+                                new TaskFailed(b.taskRunId(), b.runId(), b.error(), false, 0)), CODEC));
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("lost builds cannot be given up: " + e.getMessage(), e);
+        }
+        if (!lost.isEmpty()) {
+            outbox.wakeUp();
+        }
+    }
+
     /** Runs a claimed build to its end; never throws. */
     public void execute(Build build) {
         long t0 = System.nanoTime();
@@ -291,7 +321,7 @@ public class BuildService {
         for (NodeResult r : results) {
             if (r.kind().equals("model") && r.status().equals("success")) {
                 CompiledModel m = compiled.model(r.node());
-                lineage.push(build.namespace(), m.name(), ColumnLineage.of(compiled, m, build.namespace()), null);
+                lineage.push(build.namespace(), m.name(), ColumnLineage.of(compiled, m, build.namespace()));
             }
         }
     }

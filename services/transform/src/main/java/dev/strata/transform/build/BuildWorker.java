@@ -4,6 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +26,8 @@ import dev.strata.transform.config.TransformConfig;
 
 /**
  * Runs queued builds: {@code concurrent-builds} threads claim them with {@code FOR UPDATE SKIP LOCKED}, so replicas
- * share the queue without running a build twice. An idle thread waits for a wake-up (a build queued by this replica)
+ * share the queue without running a build twice. A claimed build is leased: this worker renews its heartbeat every
+ * third of {@code lease}; a build whose worker died (no heartbeat for a whole lease) is claimed again by any replica. An idle thread waits for a wake-up (a build queued by this replica)
  * or the poll interval.
  */
 @ApplicationScoped
@@ -37,23 +43,42 @@ public class BuildWorker {
     Instance<BuildService> service;
 
     private final Semaphore wakeUps = new Semaphore(0);
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService heartbeats;
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private volatile boolean stopped;
     private final String name = ManagementFactory.getRuntimeMXBean().getName();
 
     void onStart(@Observes StartupEvent event) {
-        running = true;
         for (int i = 0; i < Math.max(1, config.concurrentBuilds()); i++) {
             Thread t = new Thread(this::loop, "strata-transform-build-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
         }
+        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "strata-transform-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, config.lease().toMillis() / 3);
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        try {
+            builds.heartbeat(name, Set.copyOf(running));
+        } catch (RuntimeException e) {
+            LOG.warnf("build worker: %s", e.getMessage());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
+        stopped = true;
         threads.forEach(Thread::interrupt);
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
     }
 
     public String name() {
@@ -65,11 +90,22 @@ public class BuildWorker {
     }
 
     private void loop() {
-        while (running) {
+        while (!stopped) {
             try {
-                Optional<Build> claimed = builds.claim();
+                try {
+                    service.get().giveUpLostBuilds();
+                } catch (RuntimeException e) {
+                    // never in the way of claiming work
+                    LOG.warnf("build worker: %s", e.getMessage());
+                }
+                Optional<Build> claimed = builds.claim(name, config.lease());
                 if (claimed.isPresent()) {
-                    service.get().execute(claimed.get());
+                    running.add(claimed.get().id());
+                    try {
+                        service.get().execute(claimed.get());
+                    } finally {
+                        running.remove(claimed.get().id());
+                    }
                     continue;
                 }
             } catch (RuntimeException e) {

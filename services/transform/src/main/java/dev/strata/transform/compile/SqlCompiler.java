@@ -36,15 +36,26 @@ import dev.strata.transform.project.SourceTable;
  */
 public final class SqlCompiler {
 
-    private static final Set<String> MATERIALIZATIONS = Set.of("view", "table", "incremental", "ephemeral");
+    private static final Set<String> MATERIALIZATIONS = Set.of("view", "table", "incremental", "ephemeral",
+            "snapshot");
     private static final Pattern TOKEN = Pattern.compile("\u0001([SIR]):(\\w+)\u0001");
     private static final Pattern TEST_BLOCK = Pattern.compile("\\{%(-?)\\s*test\\s+(\\w+)\\s*\\(");
     private static final Pattern END_TEST = Pattern.compile("\\{%(-?)\\s*endtest\\s*(-?)%}");
     private static final Pattern REF_ARG = Pattern.compile("^\\s*ref\\(\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
     private static final Pattern SOURCE_ARG = Pattern
             .compile("^\\s*source\\(\\s*['\"](\\w+)['\"]\\s*,\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
+    private static final Pattern TRAILING_SEMICOLONS = Pattern.compile(";+\\s*$");
     private static final String CTE_PREFIX = "__strata_cte__";
     private static final Jinjava JINJAVA = newJinjava();
+    private static final int MODELS_PER_THREAD = 100;
+    private static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Helpers that render models of large projects next to the compiling thread (daemon, shared by compilations). */
+    private static final java.util.concurrent.ExecutorService RENDERERS = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "strata-transform-compile");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Project project;
     private final Map<String, Object> vars;
@@ -88,6 +99,17 @@ public final class SqlCompiler {
         return jinjava;
     }
 
+    /**
+     * What a push does with its files: load the project, compile it and order its DAG (a cycle is refused); throws a
+     * {@link ProjectException} listing every problem with its file and line.
+     */
+    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files,
+            Map<String, ?> runVars, String defaultSchema) {
+        CompiledProject compiled = compile(ProjectLoader.load(files), runVars, defaultSchema);
+        dev.strata.transform.plan.Plan.topologicalOrder(compiled);
+        return compiled;
+    }
+
     /** Compiles every model, seed and test; throws a {@link ProjectException} listing every problem. */
     public static CompiledProject compile(Project project, Map<String, ?> runVars, String defaultSchema) {
         SqlCompiler compiler = new SqlCompiler(project, runVars, defaultSchema);
@@ -107,11 +129,14 @@ public final class SqlCompiler {
                         String.valueOf(config.getOrDefault("alias", seed.name())), "seed", List.of(),
                         ProjectLoader.tags(config.get("tags")), Map.of(), Set.of(), null, config));
             }
-            for (Model model : project.models().values()) {
-                RenderState state = new RenderState(model.file(), model.name(), false);
-                String sql = render(state, model.sql(), bindings(model.name()));
+            List<Model> all = List.copyOf(project.models().values());
+            List<RenderedModel> renders = renderAll(all);
+            for (int i = 0; i < all.size(); i++) {
+                Model model = all.get(i);
+                RenderState state = renders.get(i).state();
+                problems.addAll(state.problems);
                 rendered.put(model.name(), state);
-                raw.put(model.name(), sql);
+                raw.put(model.name(), renders.get(i).sql());
                 Map<String, Object> config = new LinkedHashMap<>(model.config());
                 ProjectLoader.mergeConfig(config, state.config);
                 String materialized = String.valueOf(config.getOrDefault("materialized", "view"))
@@ -119,6 +144,11 @@ public final class SqlCompiler {
                 if (!MATERIALIZATIONS.contains(materialized)) {
                     problems.add(new ProjectProblem(model.file(), 1, "materialized must be view, table, incremental"
                             + " or ephemeral, got '" + materialized + "'"));
+                } else if (materialized.equals("snapshot")) {
+                    snapshotProblems(model, config);
+                    if (config.get("target_schema") != null) {
+                        config.put("schema", config.get("target_schema"));
+                    }
                 }
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
                         String.valueOf(config.getOrDefault("schema", defaultSchema)),
@@ -146,6 +176,31 @@ public final class SqlCompiler {
             return new CompiledProject(project, models, tests, this);
         } finally {
             CompileContext.CURRENT.remove();
+        }
+    }
+
+    /** dbt's snapshot settings: unique_key, and strategy timestamp with updated_at or check with check_cols. */
+    private void snapshotProblems(Model model, Map<String, Object> config) {
+        // the first line of the snapshot's body (usually its config() call)
+        int line = (int) model.sql().chars().takeWhile(Character::isWhitespace).filter(ch -> ch == '\n').count() + 1;
+        String strategy = String.valueOf(config.getOrDefault("strategy", "")).toLowerCase(Locale.ROOT);
+        if (config.get("unique_key") == null) {
+            problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + " needs a unique_key"));
+        }
+        if (strategy.equals("timestamp")) {
+            if (config.get("updated_at") == null) {
+                problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy"
+                        + " 'timestamp' needs updated_at='<column>'"));
+            }
+        } else if (strategy.equals("check")) {
+            Object cols = config.get("check_cols");
+            if (!(cols instanceof List<?> list && !list.isEmpty()) && !"all".equals(cols)) {
+                problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy 'check'"
+                        + " needs check_cols=['<column>', ...] or check_cols='all'"));
+            }
+        } else {
+            problems.add(new ProjectProblem(model.file(), line, "snapshot " + model.name() + ": strategy must be"
+                    + " timestamp or check, got '" + strategy + "'"));
         }
     }
 
@@ -198,11 +253,73 @@ public final class SqlCompiler {
         return b;
     }
 
-    private String render(RenderState state, String template, Map<String, Object> bindings) {
-        // one interpreter per compilation, a fresh scope per template: creating interpreters is the costly part
-        if (interpreter == null) {
-            interpreter = new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+    /** Renders every model; on a large project in parallel, one interpreter per thread, results in model order. */
+    private List<RenderedModel> renderAll(List<Model> all) {
+        int threads = Math.min(PARALLELISM, all.size() / MODELS_PER_THREAD);
+        if (threads < 2) {
+            return all.stream().map(this::renderModel).toList();
         }
+        RenderedModel[] out = new RenderedModel[all.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            CompileContext previous = CompileContext.CURRENT.get();
+            CompileContext.CURRENT.set(compileContext);
+            JinjavaInterpreter own = newInterpreter();
+            try {
+                for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
+                    Model model = all.get(i);
+                    RenderState state = new RenderState(model.file(), model.name(), false);
+                    out[i] = new RenderedModel(state, render(own, state, model.sql(), bindings(model.name())));
+                }
+            } finally {
+                if (previous == null) {
+                    CompileContext.CURRENT.remove();
+                } else {
+                    CompileContext.CURRENT.set(previous);
+                }
+            }
+        };
+        List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            helpers.add(RENDERERS.submit(worker));
+        }
+        worker.run(); // this thread renders too
+        for (java.util.concurrent.Future<?> f : helpers) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("compilation interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+        return List.of(out);
+    }
+
+    private RenderedModel renderModel(Model model) {
+        RenderState state = new RenderState(model.file(), model.name(), false);
+        return new RenderedModel(state, render(interpreter(), state, model.sql(), bindings(model.name())));
+    }
+
+    private record RenderedModel(RenderState state, String sql) {
+    }
+
+    private JinjavaInterpreter newInterpreter() {
+        return new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+    }
+
+    private JinjavaInterpreter interpreter() {
+        // one interpreter per compilation (and thread), a fresh scope per template: creating them is the costly part
+        if (interpreter == null) {
+            interpreter = newInterpreter();
+        }
+        return interpreter;
+    }
+
+    /** Renders one template; its problems (template errors first) end up in {@code state.problems}. */
+    private String render(JinjavaInterpreter interpreter, RenderState state, String template,
+            Map<String, Object> bindings) {
         RenderState.CURRENT.set(state);
         JinjavaInterpreter.pushCurrent(interpreter);
         String out;
@@ -217,24 +334,31 @@ public final class SqlCompiler {
             JinjavaInterpreter.popCurrent();
             RenderState.CURRENT.remove();
         }
-        int first = problems.size();
-        collectErrors(state.file, errors);
-        if (problems.size() > first) {
-            // the template itself is broken: its function problems may be consequences, keep the syntax ones first
-            state.problems.addAll(0, problems.subList(first, problems.size()));
-            problems.subList(first, problems.size()).clear();
-        }
+        // the template itself is broken: its function problems may be consequences, keep the syntax ones first
+        state.problems.addAll(0, templateProblems(state.file, errors));
+        return out;
+    }
+
+    /** Renders a test or an incremental variant on the compiling thread; its problems join the project's. */
+    private String render(RenderState state, String template, Map<String, Object> bindings) {
+        String out = render(interpreter(), state, template, bindings);
         problems.addAll(state.problems);
         return out;
     }
 
     private void collectErrors(String file, List<TemplateError> errors) {
+        problems.addAll(templateProblems(file, errors));
+    }
+
+    private static List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
+        List<ProjectProblem> out = new ArrayList<>();
         for (TemplateError error : errors) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 String message = error.getMessage() == null ? "template error" : error.getMessage();
-                problems.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
+                out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
             }
         }
+        return out;
     }
 
     /** Fills in relation names and puts the ephemeral models it reads in front as CTEs. */
@@ -255,7 +379,7 @@ public final class SqlCompiler {
 
     private String ephemeralSql(String name) {
         // its own text only: the outer query carries every ephemeral it needs once, in dependency order
-        return replaceTokens(rawSql.get(name)).strip().replaceAll(";+\\s*$", "");
+        return TRAILING_SEMICOLONS.matcher(replaceTokens(rawSql.get(name)).strip()).replaceAll("");
     }
 
     private void collectEphemerals(CompiledModel model, List<String> out, Set<String> seen) {
@@ -312,8 +436,8 @@ public final class SqlCompiler {
                             .map(SourceTable::identifier).orElse(test.id())
                     : refs.iterator().next();
             String attached = refs.size() == 1 ? refs.iterator().next() : null;
-            return new CompiledTest(test, test.id(), attached, dataset, refs, replaceTokens(sql).strip()
-                    .replaceAll(";+\\s*$", ""));
+            return new CompiledTest(test, test.id(), attached, dataset, refs, TRAILING_SEMICOLONS.matcher(
+                    replaceTokens(sql).strip()).replaceAll(""));
         }
         String relation;
         String dataset;
@@ -419,7 +543,7 @@ public final class SqlCompiler {
                 RenderState state = new RenderState(test.file(), null, false);
                 String rendered = render(state, call.toString(), b);
                 refs.addAll(state.refs.keySet());
-                sql = replaceTokens(rendered).strip().replaceAll(";+\\s*$", "");
+                sql = TRAILING_SEMICOLONS.matcher(replaceTokens(rendered).strip()).replaceAll("");
                 if (sql.isBlank()) {
                     problems.add(new ProjectProblem(test.file(), test.line(), "test '" + test.kind() + "' rendered"
                             + " no SQL"));

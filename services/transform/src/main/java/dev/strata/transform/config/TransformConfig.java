@@ -48,6 +48,17 @@ public interface TransformConfig {
     @WithDefault("2s")
     Duration pollInterval();
 
+    /**
+     * How long a running build's lease lasts: its worker renews it every third of this; a build without a heartbeat
+     * for this long (its worker crashed) is claimed again.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** Claims of one build at most: a build whose worker died this many times ends in error instead. */
+    @WithDefault("3")
+    int maxClaims();
+
     /** Largest accepted project archive. */
     @WithDefault("33554432")
     long maxArchiveBytes();
@@ -62,6 +73,22 @@ public interface TransformConfig {
 
     /** Lineage push to the registry. */
     Lineage lineage();
+
+    /** The service account transform calls other services as (client_credentials at the auth service). */
+    ServiceAccount serviceAccount();
+
+    interface ServiceAccount {
+        /** Its client id, e.g. {@code sa-transform}; no token (and no Authorization header) without it. */
+        Optional<String> clientId();
+
+        /** Its secret ({@code strata_sas_…}), from a Secret; never logged. */
+        Optional<String> clientSecret();
+
+        /**
+         * The token endpoint; default {@code <strata.services.auth.url or strata.auth.issuer>/oauth2/token}.
+         */
+        Optional<String> tokenUrl();
+    }
 
     interface Lineage {
         /** Base URL of the registry, e.g. {@code http://registry:8080}; no push without it. */

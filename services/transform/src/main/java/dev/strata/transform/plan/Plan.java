@@ -153,7 +153,11 @@ public final class Plan {
                 Set<String> deps = new LinkedHashSet<>(node.dependsOn());
                 for (String parent : node.dependsOn()) {
                     for (String testId : testsOf.getOrDefault(parent, List.of())) {
-                        if (!reaches(nodes, testId, node.id())) {
+                        // a test that reads only the parent cannot read its child (models come in topological
+                        // order); one that reads more models is walked
+                        Set<String> reads = nodes.get(testId).dependsOn();
+                        boolean onlyParent = reads.size() == 1 && reads.contains(parent);
+                        if (onlyParent || !reaches(nodes, testId, node.id())) {
                             deps.add(testId);
                         }
                     }

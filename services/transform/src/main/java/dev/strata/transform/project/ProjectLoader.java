@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -26,6 +25,9 @@ public final class ProjectLoader {
             "\\{%-?\\s*docs\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*enddocs\\s*-?%}",
             Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NON_WORD = Pattern.compile("\\W");
+    private static final Pattern SNAPSHOT = Pattern.compile(
+            "\\{%-?\\s*snapshot\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*endsnapshot\\s*-?%}", Pattern.DOTALL);
 
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final java.util.Set<String> testIds = new java.util.HashSet<>();
@@ -61,6 +63,7 @@ public final class ProjectLoader {
         List<String> seedPaths = paths(root, "seed-paths", "data-paths", "seeds");
         List<String> testPaths = paths(root, "test-paths", null, "tests");
         List<String> macroPaths = paths(root, "macro-paths", null, "macros");
+        List<String> snapshotPaths = paths(root, "snapshot-paths", null, "snapshots");
         Map<String, Object> vars = toMap(root.path("vars"));
 
         Map<String, Model> models = new LinkedHashMap<>();
@@ -70,9 +73,11 @@ public final class ProjectLoader {
         Map<String, String> macros = new LinkedHashMap<>();
         Map<String, String> docs = new LinkedHashMap<>();
         List<Map.Entry<String, JsonNode>> schemaFiles = new ArrayList<>();
+        Map<String, Map<String, Object>> folderConfigs = new java.util.HashMap<>();
 
         JsonNode modelsConfig = root.path("models").path(name);
         JsonNode seedsConfig = root.path("seeds").path(name);
+        JsonNode snapshotsConfig = root.path("snapshots").path(name);
         JsonNode testsConfig = root.path("tests").isMissingNode() ? root.path("data_tests") : root.path("tests");
 
         for (Map.Entry<String, String> file : files.all().entrySet()) {
@@ -102,8 +107,8 @@ public final class ProjectLoader {
                             + previous.file() + "; model names must be unique"));
                     continue;
                 }
-                models.put(modelName, new Model(modelName, path, folder, text, folderConfig(modelsConfig, folder),
-                        null, List.of()));
+                models.put(modelName, new Model(modelName, path, folder, text, new LinkedHashMap<>(folderConfigs
+                        .computeIfAbsent(folder, f -> folderConfig(modelsConfig, f))), null, List.of()));
             } else if (modelRoot != null && (lower.endsWith(".yml") || lower.endsWith(".yaml"))) {
                 JsonNode schema = yaml(path, text);
                 if (schema != null) {
@@ -114,6 +119,11 @@ public final class ProjectLoader {
                 String rel = path.substring(seedRoot.length() + 1);
                 String folder = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
                 seeds.put(baseName(path), new Seed(baseName(path), path, text, folderConfig(seedsConfig, folder)));
+            } else if (under(path, snapshotPaths) != null && lower.endsWith(".sql")) {
+                String rel = path.substring(under(path, snapshotPaths).length() + 1);
+                readSnapshots(path, text, folderConfig(snapshotsConfig, rel.contains("/")
+                        ? rel.substring(0, rel.lastIndexOf('/'))
+                        : ""), models);
             } else if (under(path, macroPaths) != null && lower.endsWith(".sql")) {
                 macros.put(path, text);
             } else if (under(path, testPaths) != null && lower.endsWith(".sql")) {
@@ -133,6 +143,34 @@ public final class ProjectLoader {
             readSchemaFile(schemaFile.getKey(), schemaFile.getValue(), models, sources, tests);
         }
         return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+    }
+
+    /**
+     * The {@code {% snapshot name %} ... {% endsnapshot %}} blocks of a file: each one becomes a node materialized as
+     * {@code snapshot} (SCD type 2), its body padded so that Jinja reports lines of the file.
+     */
+    private void readSnapshots(String path, String text, Map<String, Object> folderConfig, Map<String, Model> models) {
+        Matcher m = SNAPSHOT.matcher(text);
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            String name = m.group(1);
+            int line = 1 + (int) text.substring(0, m.start(2)).chars().filter(ch -> ch == '\n').count();
+            Model previous = models.get(name);
+            if (previous != null) {
+                problems.add(new ProjectProblem(path, line, "a model or snapshot named '" + name + "' already exists"
+                        + " in " + previous.file() + "; names must be unique"));
+                continue;
+            }
+            Map<String, Object> config = new LinkedHashMap<>(folderConfig);
+            config.put("materialized", "snapshot");
+            models.put(name, new Model(name, path, "", "\n".repeat(line - 1) + m.group(2), config, null,
+                    List.of()));
+        }
+        if (!any) {
+            problems.add(new ProjectProblem(path, 1, "a file under the snapshot paths holds no {% snapshot <name> %}"
+                    + " ... {% endsnapshot %} block"));
+        }
     }
 
     private void readSchemaFile(String path, JsonNode schema, Map<String, Model> models,
@@ -217,8 +255,8 @@ public final class ProjectLoader {
             }
             Object columnArg = args.remove("column_name");
             String col = column != null ? column : columnArg == null ? null : String.valueOf(columnArg);
-            String id = (kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col)).replaceAll("\\W",
-                    "_");
+            String id = NON_WORD.matcher(kind + "_" + target.replace('.', '_') + (col == null ? "" : "_" + col))
+                    .replaceAll("_");
             String unique = id;
             for (int i = 2; !testIds.add(unique); i++) {
                 unique = id + "_" + i;
@@ -270,9 +308,9 @@ public final class ProjectLoader {
         Map<String, Object> values = new LinkedHashMap<>();
         level.fields().forEachRemaining(e -> {
             if (e.getKey().startsWith("+")) {
-                values.put(e.getKey().substring(1), JSON.convertValue(e.getValue(), Object.class));
+                values.put(e.getKey().substring(1), plain(e.getValue()));
             } else if (!e.getValue().isObject()) {
-                values.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
+                values.put(e.getKey(), plain(e.getValue()));
             }
         });
         mergeConfig(config, values);
@@ -321,8 +359,35 @@ public final class ProjectLoader {
             return new LinkedHashMap<>();
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> map = JSON.convertValue((ObjectNode) node, LinkedHashMap.class);
+        Map<String, Object> map = (Map<String, Object>) plain(node);
         return map;
+    }
+
+    /** A YAML value as plain Java (maps, lists, strings, numbers, booleans, null), as Jinja and configs use it. */
+    static Object plain(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(plain(n)));
+            return list;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBinary()) {
+            return node.asText();
+        }
+        return node.isPojo() ? ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo() : node.asText();
     }
 
     private static List<String> paths(JsonNode root, String key, String legacyKey, String fallback) {

@@ -181,6 +181,7 @@ public final class BuildRunner {
                 case "seed" -> rows = SeedLoader.load(c, m, project.project().seeds().get(m.name()).csv());
                 case "view" -> rows = Materializer.view(c, m, sql);
                 case "table" -> rows = Materializer.table(c, m, sql);
+                case "snapshot" -> rows = Materializer.snapshot(c, m, sql);
                 case "incremental" -> {
                     String kind = Materializer.relkind(c, m.schema(), m.identifier());
                     if (options.fullRefresh() || kind == null || !kind.equals("r")) {

@@ -128,23 +128,7 @@ public final class Materializer {
     /** Adds the new rows; with a unique key, rows with the same key are replaced. Rows written. */
     public static long incremental(Connection c, CompiledModel m, String incrementalSql) throws SQLException {
         String tmp = aside(m.identifier(), "__strata_new");
-        try (Statement s = c.createStatement()) {
-            s.execute("drop table if exists pg_temp." + Relation.quote(tmp));
-            s.execute("create temporary table " + Relation.quote(tmp) + " as\n" + incrementalSql);
-        }
-        Set<String> target = new LinkedHashSet<>(columns(c, m.schema(), m.identifier()));
-        List<String> common = new ArrayList<>();
-        for (String col : columnsOfTemp(c, tmp)) {
-            if (target.contains(col)) {
-                common.add(col);
-            }
-        }
-        for (String key : m.uniqueKey()) {
-            if (!common.contains(key)) {
-                throw new SQLException("unique_key column '" + key + "' is not a column of both the model's query and"
-                        + " " + m.relation());
-            }
-        }
+        List<String> common = intoTemp(c, m, tmp, incrementalSql, "model");
         String cols = common.stream().map(Relation::quote).collect(Collectors.joining(", "));
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -165,6 +149,102 @@ public final class Materializer {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /**
+     * A snapshot (dbt's SCD type 2): every version of each {@code unique_key} row, with {@code dbt_scd_id},
+     * {@code dbt_updated_at}, {@code dbt_valid_from} and {@code dbt_valid_to} (null: the current version). A row has
+     * changed when its {@code updated_at} is newer than the current version's (strategy timestamp) or one of
+     * {@code check_cols} differs (strategy check, versions stamped with the run's time). The current version of a
+     * changed row is closed and the new one inserted in one transaction; with {@code invalidate_hard_deletes} a row
+     * gone from the query is closed too. Rows written: new versions.
+     */
+    public static long snapshot(Connection c, CompiledModel m, String sql) throws SQLException {
+        boolean timestamp = "timestamp".equalsIgnoreCase(String.valueOf(m.config().get("strategy")));
+        String updated = timestamp ? "s." + Relation.quote(String.valueOf(m.config().get("updated_at"))) : "now()";
+        String scdId = "md5(" + m.uniqueKey().stream().map(k -> "coalesce(s." + Relation.quote(k) + "::text, '')")
+                .collect(Collectors.joining(" || '|' || ")) + " || '|' || " + updated + "::text)";
+        String stamps = scdId + " as dbt_scd_id, " + updated + " as dbt_updated_at, " + updated + " as dbt_valid_from,"
+                + " (case when false then " + updated + " end) as dbt_valid_to";
+        if (relkind(c, m.schema(), m.identifier()) == null) {
+            String tmp = aside(m.identifier(), "__strata_tmp");
+            long rows = lastUpdateCount(c, "drop table if exists " + Relation.quote(m.schema()) + "."
+                    + Relation.quote(tmp) + ";\ncreate table " + Relation.quote(m.schema()) + "." + Relation.quote(tmp)
+                    + " as\nselect s.*, " + stamps + " from (\n" + sql + "\n) as s");
+            swap(c, m, tmp);
+            return rows;
+        }
+        String src = aside(m.identifier(), "__strata_snap");
+        List<String> cols = intoTemp(c, m, src, sql, "snapshot");
+        String match = m.uniqueKey().stream().map(k -> "t." + Relation.quote(k) + " = s." + Relation.quote(k))
+                .collect(Collectors.joining(" and "));
+        String changed;
+        if (timestamp) {
+            changed = updated + " > t.dbt_valid_from";
+        } else {
+            Object check = m.config().get("check_cols");
+            List<String> checked = check instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : cols.stream().filter(col -> !m.uniqueKey().contains(col)).toList();
+            for (String col : checked) {
+                if (!cols.contains(col)) {
+                    throw new SQLException("check_cols column '" + col + "' is not a column of both the snapshot's"
+                            + " query and " + m.relation());
+                }
+            }
+            changed = "(" + checked.stream().map(col -> "s." + Relation.quote(col) + " is distinct from t."
+                    + Relation.quote(col)).collect(Collectors.joining(" or ")) + ")";
+        }
+        String list = cols.stream().map(Relation::quote).collect(Collectors.joining(", "));
+        String srcRel = Relation.quote(src);
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("update " + m.relation() + " as t set dbt_valid_to = " + updated + " from " + srcRel
+                    + " as s where " + match + " and t.dbt_valid_to is null and " + changed);
+            if (Boolean.parseBoolean(String.valueOf(m.config().get("invalidate_hard_deletes")))) {
+                s.executeUpdate("update " + m.relation() + " as t set dbt_valid_to = now() where t.dbt_valid_to is"
+                        + " null and not exists (select 1 from " + srcRel + " as s where " + match + ")");
+            }
+            long rows = s.executeUpdate("insert into " + m.relation() + " (" + list + ", dbt_scd_id, dbt_updated_at,"
+                    + " dbt_valid_from, dbt_valid_to) select " + cols.stream().map(col -> "s." + Relation.quote(col))
+                            .collect(Collectors.joining(", "))
+                    + ", " + stamps + " from " + srcRel + " as s where not exists (select 1 from " + m.relation()
+                    + " as t where " + match + " and t.dbt_valid_to is null)");
+            s.execute("drop table " + srcRel);
+            c.commit();
+            return rows;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Runs the query into temporary table {@code tmp}; its columns that the model's table has too, which must hold
+     * every {@code unique_key} column.
+     */
+    private static List<String> intoTemp(Connection c, CompiledModel m, String tmp, String sql, String what)
+            throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("drop table if exists pg_temp." + Relation.quote(tmp));
+            s.execute("create temporary table " + Relation.quote(tmp) + " as\n" + sql);
+        }
+        Set<String> target = new LinkedHashSet<>(columns(c, m.schema(), m.identifier()));
+        List<String> common = new ArrayList<>();
+        for (String col : columnsOfTemp(c, tmp)) {
+            if (target.contains(col)) {
+                common.add(col);
+            }
+        }
+        for (String key : m.uniqueKey()) {
+            if (!common.contains(key)) {
+                throw new SQLException("unique_key column '" + key + "' is not a column of both the " + what
+                        + "'s query and " + m.relation());
+            }
+        }
+        return common;
     }
 
     /** 'r' table, 'v' view, ... or {@code null} when nothing has that name. */

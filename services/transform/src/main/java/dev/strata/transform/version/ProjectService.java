@@ -25,10 +25,7 @@ import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.CompiledTest;
 import dev.strata.transform.compile.SqlCompiler;
 import dev.strata.transform.config.TransformConfig;
-import dev.strata.transform.plan.Plan;
-import dev.strata.transform.project.Project;
 import dev.strata.transform.project.ProjectFiles;
-import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.web.ProblemException;
 
 /**
@@ -61,10 +58,7 @@ public class ProjectService {
 
     /** Loads and compiles a project (load, Jinja, refs, cycles); throws ProjectException with file:line. */
     public CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
-        Project project = ProjectLoader.load(files);
-        CompiledProject compiled = SqlCompiler.compile(project, vars, config.defaultSchema());
-        Plan.topologicalOrder(compiled);
-        return compiled;
+        return SqlCompiler.compileFiles(files, vars, config.defaultSchema());
     }
 
     public ProjectVersion push(String namespace, byte[] archive, String uploadedBy) {

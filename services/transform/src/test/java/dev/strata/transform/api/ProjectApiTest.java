@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +100,7 @@ class ProjectApiTest {
                 .body(Map.of("select", "+api_total", "vars", Map.of("n", 10)))
                 .post("/api/v1/projects/apins/apishop/builds")
                 .then().statusCode(202).extract().jsonPath();
-        JsonPath build = waitFor(queued.getString("id"));
+        JsonPath build = TransformStack.waitForBuild(viewer, queued.getString("id"));
 
         assertEquals("success", build.getString("status"), build.prettify());
         List<Map<String, Object>> nodes = build.getList("nodes");
@@ -164,21 +162,5 @@ class ProjectApiTest {
         given().auth().oauth2(engineer).contentType("application/json").body(Map.of("select", "nothing_here"))
                 .post("/api/v1/projects/apins/apishop/builds").then().statusCode(400)
                 .body("detail", containsString("matches no model"));
-    }
-
-    private JsonPath waitFor(String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (true) {
-            JsonPath b = given().auth().oauth2(viewer).get("/api/v1/builds/" + id).then().statusCode(200).extract()
-                    .jsonPath();
-            String status = b.getString("status");
-            if (!status.equals("queued") && !status.equals("running")) {
-                return b;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("build " + id + " still " + status);
-            }
-            Thread.sleep(200);
-        }
     }
 }

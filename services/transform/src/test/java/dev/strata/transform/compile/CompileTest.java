@@ -241,4 +241,61 @@ class CompileTest {
                         .sql());
         assertEquals("orders", tests.get("no_orphans").attachedTo());
     }
+
+    @Test
+    void aLargeProjectCompilesOnSeveralThreadsWithItsProblemsInFileOrder() {
+        // 400 models are rendered by several threads at once; each uses a macro, a var, ref and is_incremental()
+        String[] files = new String[2 * 400 + 2];
+        files[0] = "macros/cents.sql";
+        files[1] = "{% macro to_cents(col) -%} round({{ col }} * 100)::bigint {%- endmacro %}";
+        for (int i = 0; i < 400; i++) {
+            String sql = i == 0
+                    ? "select 1 as id, 2.5 as amount"
+                    : "select id, {{ to_cents('amount') }} as cents_" + i + ", {{ var('min_amount') }} as floor\n"
+                            + "from {{ ref('m" + (i - 1) + "') }}{% if is_incremental() %} where false{% endif %}";
+            if (i == 150 || i == 320) {
+                sql = "select *\nfrom {{ ref('nowhere_" + i + "') }}";
+            }
+            files[2 + 2 * i] = "models/m" + i + ".sql";
+            files[3 + 2 * i] = sql;
+        }
+        ProjectException e = assertThrows(ProjectException.class, () -> compile(files(files), Map.of()));
+        assertEquals(List.of("models/m150.sql:2", "models/m320.sql:2"), e.problems().stream()
+                .map(p -> p.file() + ":" + p.line()).toList(), e.getMessage());
+
+        files[303] = "select id, {{ to_cents('amount') }} as cents_150, {{ var('min_amount') }} as floor\n"
+                + "from {{ ref('m149') }}";
+        files[643] = "select id from {{ ref('m319') }}";
+        CompiledProject p = compile(files(files), Map.of());
+        assertEquals(400, p.models().size());
+        assertEquals("select id, round(amount * 100)::bigint as cents_399, 10 as floor\nfrom \"silver\".\"m398\"",
+                p.model("m399").sql());
+        assertEquals(Set.of("m149"), p.model("m150").refs());
+        assertEquals(400, Plan.topologicalOrder(p).size());
+        assertEquals("m399", Plan.topologicalOrder(p).get(399));
+    }
+
+    @Test
+    void aSnapshotWithoutItsSettingsIsRefusedWithFileAndLine() {
+        ProjectProblem problem = onlyProblem(files("snapshots/customers.sql", """
+                -- customers over time
+                {% snapshot customers_history %}
+                {{ config(target_schema='gold', strategy='timestamp', updated_at='updated_at') }}
+                select * from {{ source('raw', 'orders') }}
+                {% endsnapshot %}
+                """));
+        assertEquals("snapshots/customers.sql", problem.file());
+        assertEquals(3, problem.line(), "the line of its config()");
+        assertEquals("snapshot customers_history needs a unique_key", problem.message());
+
+        CompiledProject p = compile(files("snapshots/customers.sql", """
+                {% snapshot customers_history %}
+                {{ config(target_schema='gold', unique_key='id', strategy='check', check_cols='all') }}
+                select * from {{ source('raw', 'orders') }}
+                {% endsnapshot %}
+                """), Map.of());
+        assertEquals("snapshot", p.model("customers_history").materialized());
+        assertEquals("\"gold\".\"customers_history\"", p.model("customers_history").relation());
+        assertEquals(List.of("id"), p.model("customers_history").uniqueKey());
+    }
 }

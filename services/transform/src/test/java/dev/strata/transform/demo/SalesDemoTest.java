@@ -2,6 +2,7 @@ package dev.strata.transform.demo;
 
 import static dev.strata.transform.TransformStack.count;
 import static dev.strata.transform.TransformStack.rows;
+import static dev.strata.transform.TransformStack.waitForBuild;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -61,7 +60,7 @@ class SalesDemoTest {
         String id = given().auth().oauth2(token).contentType("application/json").body(Map.of())
                 .post("/api/v1/projects/sales/sales/builds").then().statusCode(202).extract().jsonPath()
                 .getString("id");
-        JsonPath build = waitFor(token, id);
+        JsonPath build = waitForBuild(token, id);
 
         List<Map<String, Object>> nodes = build.getList("nodes");
         String notOk = nodes.stream().filter(n -> !List.of("success", "pass").contains(n.get("status")))
@@ -106,21 +105,5 @@ class SalesDemoTest {
     private String relkind(String schema, String name) {
         return (String) rows(warehouse, "select c.relkind::text from pg_class c join pg_namespace n on n.oid ="
                 + " c.relnamespace where n.nspname = '" + schema + "' and c.relname = '" + name + "'").get(0).get(0);
-    }
-
-    private static JsonPath waitFor(String token, String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
-            JsonPath b = given().auth().oauth2(token).get("/api/v1/builds/" + id).then().statusCode(200).extract()
-                    .jsonPath();
-            String status = b.getString("status");
-            if (!status.equals("queued") && !status.equals("running")) {
-                return b;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("build " + id + " still " + status);
-            }
-            Thread.sleep(250);
-        }
     }
 }

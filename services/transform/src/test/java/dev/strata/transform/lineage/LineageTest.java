@@ -79,9 +79,9 @@ class LineageTest {
         registry.start();
         try {
             String url = "http://127.0.0.1:" + registry.getAddress().getPort();
-            LineageClient client = new LineageClient(config(Optional.of(url)));
+            LineageClient client = new LineageClient(config(Optional.of(url)), null);
             int status = client.push("sales", "enriched", List.of(new Upstream("sales.orders", List.of(
-                    new Upstream.ColumnMapping("amount", "double_amount")))), null);
+                    new Upstream.ColumnMapping("amount", "double_amount")))));
             assertEquals(204, status);
             assertEquals(List.of("PUT /api/v1/lineage/sales/enriched {\"upstream\":[{\"dataset\":\"sales.orders\","
                     + "\"columns\":[{\"from\":\"amount\",\"to\":\"double_amount\"}]}]}"), received);
@@ -89,9 +89,9 @@ class LineageTest {
             registry.stop(0);
         }
         // a registry that is not there: no exception, the build goes on
-        assertEquals(-1, new LineageClient(config(Optional.of("http://127.0.0.1:1"))).push("sales", "x", List.of(),
-                null));
-        assertEquals(-1, new LineageClient(config(Optional.empty())).push("sales", "x", List.of(), null));
+        assertEquals(-1, new LineageClient(config(Optional.of("http://127.0.0.1:1")), null).push("sales", "x",
+                List.of()));
+        assertEquals(-1, new LineageClient(config(Optional.empty()), null).push("sales", "x", List.of()));
     }
 
     static TransformConfig config(Optional<String> registryUrl) {
@@ -136,6 +136,14 @@ class LineageTest {
                 return Duration.ofSeconds(1);
             }
 
+            public Duration lease() {
+                return Duration.ofSeconds(60);
+            }
+
+            public int maxClaims() {
+                return 3;
+            }
+
             public long maxArchiveBytes() {
                 return 1;
             }
@@ -146,6 +154,22 @@ class LineageTest {
 
             public boolean consumeTasks() {
                 return false;
+            }
+
+            public ServiceAccount serviceAccount() {
+                return new ServiceAccount() {
+                    public Optional<String> clientId() {
+                        return Optional.empty();
+                    }
+
+                    public Optional<String> clientSecret() {
+                        return Optional.empty();
+                    }
+
+                    public Optional<String> tokenUrl() {
+                        return Optional.empty();
+                    }
+                };
             }
 
             public Lineage lineage() {

@@ -156,6 +156,66 @@ class EngineTest {
     }
 
     @Test
+    void snapshotsKeepEveryVersionWithTimestampAndCheckStrategies() {
+        sql(warehouse, "drop table if exists raw.snap_customers cascade", "drop table if exists gold.snap_ts cascade",
+                "drop table if exists gold.snap_check cascade",
+                "create table raw.snap_customers (id int, tier text, updated_at timestamp)",
+                "insert into raw.snap_customers values (1, 'bronze', '2026-01-01'), (2, 'silver', '2026-01-01'),"
+                        + " (3, 'gold', '2026-01-01')");
+        CompiledProject p = compile(project("models/sources.yml", """
+                version: 2
+                sources:
+                  - name: raw
+                    tables:
+                      - name: snap_customers
+                """, "snapshots/customers.sql", """
+                {% snapshot snap_ts %}
+                {{ config(target_schema='gold', unique_key='id', strategy='timestamp', updated_at='updated_at') }}
+                select * from {{ source('raw', 'snap_customers') }}
+                {% endsnapshot %}
+
+                {% snapshot snap_check %}
+                {{ config(target_schema='gold', unique_key='id', strategy='check', check_cols=['tier'],
+                          invalidate_hard_deletes=True) }}
+                select id, tier from {{ source('raw', 'snap_customers') }}
+                {% endsnapshot %}
+                """, "models/silver/snap_current.sql",
+                "select id, tier from {{ ref('snap_ts') }} where dbt_valid_to is null"), Map.of());
+
+        List<NodeResult> first = build(runner, p, "", false);
+        assertTrue(first.stream().allMatch(NodeResult::ok), first.toString());
+        assertEquals(3L, result(first, "snap_ts").rows());
+
+        // 2 changes tier, 3 is deleted at the source, 4 is new, 1 stays as it was
+        sql(warehouse, "update raw.snap_customers set tier = 'gold', updated_at = '2026-02-01' where id = 2",
+                "delete from raw.snap_customers where id = 3",
+                "insert into raw.snap_customers values (4, 'bronze', '2026-02-02')");
+        List<NodeResult> second = build(runner, p, "", false);
+        assertTrue(second.stream().allMatch(NodeResult::ok), second.toString());
+        assertEquals(2L, result(second, "snap_ts").rows(), "new versions of 2 and 4");
+        assertEquals(List.of(List.of(1, "bronze", "2026-01-01", "current"), List.of(2, "silver", "2026-01-01",
+                "2026-02-01"), List.of(2, "gold", "2026-02-01", "current"),
+                List.of(3, "gold", "2026-01-01",
+                        "current"),
+                List.of(4, "bronze", "2026-02-02", "current")),
+                rows(warehouse, "select id, tier, dbt_valid_from::date::text, coalesce(dbt_valid_to::date::text,"
+                        + " 'current') from gold.snap_ts order by id, dbt_valid_from"));
+        assertEquals(List.of(List.of(1, "bronze", true), List.of(2, "silver", false), List.of(2, "gold", true),
+                List.of(3, "gold", false), List.of(4, "bronze", true)),
+                rows(warehouse, "select id, tier,"
+                        + " dbt_valid_to is null from gold.snap_check order by id, dbt_valid_from"),
+                "check strategy: the tier change makes a version, the deleted row is closed");
+        assertEquals(List.of(List.of(1, "bronze"), List.of(2, "gold"), List.of(3, "gold"), List.of(4, "bronze")),
+                rows(warehouse, "select id, tier from silver.snap_current order by id"), "models read snapshots");
+
+        List<NodeResult> third = build(runner, p, "", false);
+        assertEquals(0L, result(third, "snap_ts").rows(), "nothing changed: no new version");
+        assertEquals(0L, result(third, "snap_check").rows());
+        assertEquals(5L, count(warehouse, "select count(*) from gold.snap_ts"));
+        assertEquals(5L, count(warehouse, "select count(distinct dbt_scd_id) from gold.snap_ts"));
+    }
+
+    @Test
     void tableRebuildIsNeverSeenHalfDone() throws Exception {
         String model = "select g as id, {{ var('batch') }} as batch from generate_series(1, {{ var('n') }}) g";
         CompiledProject first = compile(project("models/silver/swap_big.sql", model,
