@@ -49,8 +49,6 @@ final class LivePrometheusCheck implements AutoCloseable {
             Map.entry("strata-pipelines / Failed runs by pipeline",
                     "the panel shows pipelines with failed runs (> 0); the run succeeded"),
             Map.entry("strata_scheduler_sla_misses_total", "no run missed its SLA"),
-            Map.entry("http_server_requests_seconds_bucket",
-                    "the services publish no percentile histograms for http.server.requests yet"),
             Map.entry("strata_gateway_upstream_failures_total", "every request was answered"),
             Map.entry("strata_gateway_rate_limited_requests_total", "no request was rate-limited"),
             Map.entry("strata_gateway_api_token_exchanges_total", "no personal API token was used"),

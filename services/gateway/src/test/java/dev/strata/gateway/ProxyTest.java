@@ -259,6 +259,9 @@ class ProxyTest {
         String metrics = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("uri=\"/api/registry/*\""), "one series for the registry's paths");
         assertFalse(metrics.contains("uri=\"/api/registry/v1/datasets/d-"), "no series per dataset id");
+        assertTrue(
+                metrics.contains("http_server_requests_seconds_bucket{") && metrics.contains("uri=\"/api/registry/*\""),
+                "latency is published as a histogram, for the percentile panels");
     }
 
     /** Sends a raw request (and {@code chunkedBytes} of chunked body, if given) and returns what came back. */
