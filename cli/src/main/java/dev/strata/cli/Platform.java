@@ -93,10 +93,17 @@ final class Platform {
 
     static final String ADMIN_USERNAME = "admin";
     static final String ADMIN_PASSWORD_KEY = "auth.admin-password";
+    /** The transform service's own account (lineage pushed to the registry), its secret generated like the admin's. */
+    static final String TRANSFORM_ACCOUNT = "transform";
+    static final String TRANSFORM_ACCOUNT_SECRET_KEY = "auth.service-account.transform";
 
     private static int authPort(List<ServiceProcess> services) {
         return services.stream().filter(s -> s.name().equals("auth")).mapToInt(ServiceProcess::port).findFirst()
                 .orElse(0);
+    }
+
+    private String transformAccountSecret() {
+        return "strata_sas_" + stack.secret(TRANSFORM_ACCOUNT_SECRET_KEY);
     }
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
@@ -119,6 +126,12 @@ final class Platform {
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-username"), ADMIN_USERNAME);
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
                 env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
+                env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"),
+                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+            }
+            if (service.name().equals("transform")) {
+                env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);
+                env.put(DevStack.envName("strata.transform.service-account.client-secret"), transformAccountSecret());
             }
             synchronized (this) {
                 if (stopping) {

@@ -250,6 +250,11 @@ class EndToEndIT {
         assertEquals(runId, orderVersions.get(0).path("producedByRun").asText(), orderVersions.toPrettyString());
         assertEquals(runId, modelVersions.get(0).path("producedByRun").asText(), modelVersions.toPrettyString());
 
+        // lineage: transform pushed the model's upstream to the registry, with the service account the launcher made
+        JsonNode lineage = awaitUpstream("customer_totals");
+        assertTrue(lineage.toString().contains("orders"), "the model's upstream names the orders: "
+                + lineage.toPrettyString());
+
         // the webhook: one signed notification from the notify task, verifiable with the channel's secret
         Received hook = awaitWebhook(Duration.ofMinutes(1));
         String timestamp = hook.headers().get("x-strata-timestamp");
@@ -340,6 +345,28 @@ class EndToEndIT {
     }
 
     /** The registry records a version when it consumes the producer's DatasetUpdated: shortly after the run. */
+    /** The dataset's upstream lineage edges, once the registry has some. */
+    private JsonNode awaitUpstream(String dataset) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> response = http.send(request("/api/registry/v1/lineage/" + NAMESPACE + "/"
+                    + dataset + "?direction=up").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode edges = json.readTree(response.body()).path("edges");
+                if (edges.size() > 0) {
+                    return edges;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                List<String> transformSaid = Files.readAllLines(dataDir.resolve("logs").resolve("transform.log"))
+                        .stream().filter(line -> line.contains("lineage")).toList();
+                fail("no upstream lineage of " + NAMESPACE + "." + dataset + " in the registry: "
+                        + response.statusCode() + " " + response.body() + "; transform logged: " + transformSaid);
+            }
+            Thread.sleep(250);
+        }
+    }
+
     private JsonNode awaitVersions(String dataset) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {

@@ -67,6 +67,12 @@ public interface AuthConfig {
 
         /** The first admin's password ({@code STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD}); no default, ever. */
         Optional<String> adminPassword();
+
+        /**
+         * The platform's own service accounts as {@code name=secret} entries ({@code
+         * STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS}, comma-separated), each kept with engineer on '*'.
+         */
+        Optional<List<String>> serviceAccounts();
     }
 
     interface ApiTokens {

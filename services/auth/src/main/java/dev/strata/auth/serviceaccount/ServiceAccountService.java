@@ -32,7 +32,7 @@ public class ServiceAccountService {
 
     public static final String CLIENT_ID_PREFIX = "sa-";
     public static final String SECRET_PREFIX = "strata_sas_";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
 
     private final ServiceAccountRepository accounts;
     private final RoleBindingRepository bindings;

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
@@ -76,6 +77,26 @@ class ServiceAccountTest {
         // client_secret_post works too
         Oidc.form().formParam("grant_type", "client_credentials").formParam("client_id", clientId)
                 .formParam("client_secret", secret).post("/oauth2/token").then().statusCode(200);
+    }
+
+    @Test
+    void aPlatformServiceAccountFromTheConfigurationWorksWithEngineerOnEveryNamespace() {
+        String configured = ConfigProvider.getConfig().getValue(AuthTestStack.PLATFORM_ACCOUNTS_KEY, String.class);
+        String secret = UsedSecrets.add(configured.substring(configured.indexOf('=') + 1));
+        String clientId = "sa-" + AuthTestStack.PLATFORM_ACCOUNT;
+
+        Response token = Oidc.form().header("Authorization", basic(clientId, secret))
+                .formParam("grant_type", "client_credentials").post("/oauth2/token");
+        token.then().statusCode(200);
+        JsonPath claims = Jwts.payload(UsedSecrets.add(token.jsonPath().getString("access_token")));
+        assertEquals("sa:" + AuthTestStack.PLATFORM_ACCOUNT, claims.getString("sub"));
+        assertEquals(Map.of("*", "engineer"), claims.getMap("strata_ns"));
+        Oidc.bearer(Admin.token()).queryParam("action", "service_account.created")
+                .get("/api/v1/audit-events").then().statusCode(200)
+                .body("target", hasItem("sa:" + AuthTestStack.PLATFORM_ACCOUNT));
+        // another secret does not open it
+        Oidc.form().header("Authorization", basic(clientId, UsedSecrets.add("strata_sas_" + OpaqueTokens.random())))
+                .formParam("grant_type", "client_credentials").post("/oauth2/token").then().statusCode(401);
     }
 
     @Test

@@ -20,6 +20,9 @@ public class AuthTestStack extends DevStackResource {
     public static final String CONFIDENTIAL_CLIENT = "confidential-app";
     public static final String CONFIDENTIAL_SECRET_KEY = "strata.auth.clients." + CONFIDENTIAL_CLIENT + ".secret";
     public static final String CONFIDENTIAL_REDIRECT = "https://app.example.com/callback";
+    /** A platform service account, as the launcher or the chart configures one. */
+    public static final String PLATFORM_ACCOUNT = "platform-transform";
+    public static final String PLATFORM_ACCOUNTS_KEY = "strata.auth.bootstrap.service-accounts";
 
     @Override
     public Map<String, String> start() {
@@ -36,6 +39,10 @@ public class AuthTestStack extends DevStackResource {
         random.nextBytes(clientSecret);
         config.put("strata.auth.clients." + CONFIDENTIAL_CLIENT + ".redirect-uris", CONFIDENTIAL_REDIRECT);
         config.put(CONFIDENTIAL_SECRET_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(clientSecret));
+        byte[] accountSecret = new byte[24];
+        random.nextBytes(accountSecret);
+        config.put(PLATFORM_ACCOUNTS_KEY, PLATFORM_ACCOUNT + "="
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(accountSecret));
         return config;
     }
 }

@@ -34,6 +34,19 @@ public final class ColumnLineage {
     private ColumnLineage() {
     }
 
+    /**
+     * The dataset a source table is: a loaded table is {@code <layer>.<namespace>__<name>} in the warehouse (the
+     * registry's mapping), so {@code raw.sales__orders} is {@code sales.orders}; any other table is
+     * {@code <namespace>.<table>}.
+     */
+    static String sourceDataset(String namespace, String identifier) {
+        int sep = identifier.indexOf("__");
+        if (sep > 0 && sep + 2 < identifier.length()) {
+            return identifier.substring(0, sep) + "." + identifier.substring(sep + 2);
+        }
+        return namespace + "." + identifier;
+    }
+
     public static List<Upstream> of(CompiledProject project, CompiledModel model, String namespace) {
         // relation "schema.table" → dataset name
         Map<String, String> datasets = new LinkedHashMap<>();
@@ -46,7 +59,7 @@ public final class ColumnLineage {
         for (String source : model.sources()) {
             SourceTable t = project.project().sources().get(source);
             if (t != null) {
-                datasets.put(key(t.schema(), t.identifier()), namespace + "." + t.identifier());
+                datasets.put(key(t.schema(), t.identifier()), sourceDataset(namespace, t.identifier()));
             }
         }
         Map<String, Set<Upstream.ColumnMapping>> columns = new LinkedHashMap<>();

@@ -49,6 +49,14 @@ class LineageTest {
     }
 
     @Test
+    void aLoadedSourceTableIsTheDatasetTheRegistryKnows() {
+        // ingest loads sales.orders into raw.sales__orders; a source naming that table is that dataset
+        assertEquals("sales.orders", ColumnLineage.sourceDataset("shop", "sales__orders"));
+        assertEquals("shop.orders", ColumnLineage.sourceDataset("shop", "orders"));
+        assertEquals("shop.__x", ColumnLineage.sourceDataset("shop", "__x"));
+    }
+
+    @Test
     void columnsResolvedThroughAliases() {
         CompiledProject p = project();
         List<Upstream> upstream = ColumnLineage.of(p, p.model("enriched"), "sales");
