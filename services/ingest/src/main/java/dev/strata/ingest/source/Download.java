@@ -61,18 +61,14 @@ public final class Download {
 
     private void copy(OutputStream file, long maxBytes, String where) {
         RuntimeException failed = null;
-        try (InputStream in = body; OutputStream out = file) {
+        try (InputStream in = body;
+                SourceFetcher.CountingOutputStream out = new SourceFetcher.CountingOutputStream(file, maxBytes,
+                        where)) {
             byte[] buffer = new byte[CHUNK];
-            long total = 0;
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                total += n;
-                if (total > maxBytes) {
-                    throw LoadException.input(where + ": the source is over the limit of " + maxBytes
-                            + " bytes (strata.ingest.max-bytes)");
-                }
                 out.write(buffer, 0, n); // unbuffered: in the file for readers when this returns
-                advance(total);
+                advance(out.count);
             }
         } catch (LoadException e) {
             failed = e;

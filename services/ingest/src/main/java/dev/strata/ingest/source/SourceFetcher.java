@@ -309,8 +309,8 @@ public final class SourceFetcher {
         }
     }
 
-    /** Counts what passes and stops at the byte limit. */
-    private static final class CountingOutputStream extends OutputStream {
+    /** Counts what passes and stops at the byte limit (strata.ingest.max-bytes); closing it closes the file. */
+    static final class CountingOutputStream extends OutputStream {
         private final OutputStream out;
         private final long limit;
         private final String where;
@@ -332,6 +332,11 @@ public final class SourceFetcher {
         public void write(byte[] b, int off, int len) throws IOException {
             check(len);
             out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
         }
 
         private void check(int len) {
