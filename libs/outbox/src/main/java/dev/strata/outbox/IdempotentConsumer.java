@@ -2,9 +2,13 @@ package dev.strata.outbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,6 +31,12 @@ public final class IdempotentConsumer {
     static final String MARK = """
             INSERT INTO processed_event (consumer, event_id) VALUES (?, ?)
             ON CONFLICT (consumer, event_id) DO NOTHING
+            """;
+
+    static final String MARK_ALL = """
+            INSERT INTO processed_event (consumer, event_id) SELECT ?, id FROM unnest(?::uuid[]) AS ids(id)
+            ON CONFLICT (consumer, event_id) DO NOTHING
+            RETURNING event_id
             """;
 
     /**
@@ -76,6 +86,34 @@ public final class IdempotentConsumer {
     public boolean markProcessed(Connection tx, String consumer, UUID eventId) throws SQLException {
         check(tx, consumer, eventId, "markProcessed");
         return mark(tx, consumer, eventId);
+    }
+
+    /**
+     * As {@link #markProcessed} for several events in one statement (one round trip): marks those that {@code consumer}
+     * has not processed yet and answers them. The same rule applies: the caller rolls back its whole transaction if the
+     * work of any of them fails.
+     *
+     * @return the ids of {@code eventIds} that are new for this consumer, whose work must run now
+     * @throws IllegalStateException if {@code tx} is in auto-commit mode
+     */
+    public Set<UUID> markAllProcessed(Connection tx, String consumer, Collection<UUID> eventIds) throws SQLException {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        for (UUID id : eventIds) {
+            check(tx, consumer, id, "markAllProcessed");
+        }
+        Set<UUID> marked = new HashSet<>();
+        try (PreparedStatement mark = tx.prepareStatement(MARK_ALL)) {
+            mark.setString(1, consumer);
+            mark.setArray(2, tx.createArrayOf("uuid", eventIds.toArray()));
+            try (ResultSet rs = mark.executeQuery()) {
+                while (rs.next()) {
+                    marked.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return marked;
     }
 
     private static void check(Connection tx, String consumer, UUID eventId, String method) throws SQLException {

@@ -81,6 +81,9 @@ public final class OutboxRelay implements AutoCloseable {
             LIMIT ?
             FOR UPDATE OF o SKIP LOCKED
             """;
+    static final String LOCK_AND_SELECT_BATCH = TRY_LOCK + ";\n"
+            + SELECT_BATCH.replace("WHERE o.published_at IS NULL",
+                    "WHERE (" + TRY_LOCK + ") AND o.published_at IS NULL");
     static final String MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY(?)";
     static final String COUNT_PENDING = "SELECT count(*) FROM outbox WHERE published_at IS NULL";
     private static final int CLEANUP_CHUNK = 10_000;
@@ -283,10 +286,10 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private OptionalInt publishBatch(Connection c) throws SQLException {
-        if (!tryLock(c)) {
+        List<Row> rows = lockAndSelectBatch(c);
+        if (rows == null) {
             return OptionalInt.empty();
         }
-        List<Row> rows = selectBatch(c);
         if (rows.isEmpty()) {
             return OptionalInt.of(0);
         }
@@ -305,18 +308,30 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private List<Row> selectBatch(Connection c) throws SQLException {
+    /**
+     * Takes the lock and reads a batch in one round trip; answers null if another relay holds the lock. The batch's
+     * query takes the lock again (it is re-entrant), and reads nothing without it: a relay must never lock rows while
+     * another one publishes, or that one would skip them and break the per-key order.
+     */
+    private List<Row> lockAndSelectBatch(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement(SELECT_BATCH)) {
+        try (PreparedStatement select = c.prepareStatement(LOCK_AND_SELECT_BATCH)) {
             select.setInt(1, settings.batchSize());
-            try (ResultSet rs = select.executeQuery()) {
+            select.execute();
+            boolean locked;
+            try (ResultSet rs = select.getResultSet()) {
+                rs.next();
+                locked = rs.getBoolean(1);
+            }
+            select.getMoreResults();
+            try (ResultSet rs = select.getResultSet()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getBytes(6), headers(rs.getArray(7), rs.getArray(8))));
                 }
             }
+            return locked ? rows : null;
         }
-        return rows;
     }
 
     private static Map<String, String> headers(Array names, Array values) throws SQLException {

@@ -13,10 +13,11 @@ import java.util.List;
  */
 public final class OutboxWriter {
 
-    static final String INSERT = """
-            INSERT INTO outbox (event_id, topic, event_key, event_type, payload, headers)
-            VALUES (?, ?, ?, ?, ?, NULLIF(jsonb_object(?::text[], ?::text[]), '{}'::jsonb))
-            """;
+    private static final String INSERT_HEAD = "INSERT INTO outbox (event_id, topic, event_key, event_type, payload, "
+            + "headers) VALUES ";
+    private static final String INSERT_VALUES = "(?, ?, ?, ?, ?, NULLIF(jsonb_object(?::text[], ?::text[]), "
+            + "'{}'::jsonb))";
+    static final String INSERT = INSERT_HEAD + INSERT_VALUES;
 
     /**
      * Inserts the message in the transaction of {@code tx}.
@@ -30,26 +31,64 @@ public final class OutboxWriter {
 
     /** Inserts the messages, in this order, in the transaction of {@code tx}; see {@link #append}. */
     public void appendAll(Connection tx, Collection<OutboxMessage> messages) throws SQLException {
-        if (tx.getAutoCommit()) {
-            throw new IllegalStateException("the outbox needs the caller's transaction, but the connection is in "
-                    + "auto-commit mode: call setAutoCommit(false) (or use @Transactional) and commit after the "
-                    + "state change");
-        }
+        requireTransaction(tx);
         if (messages.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = tx.prepareStatement(INSERT)) {
             for (OutboxMessage message : messages) {
-                insert.setObject(1, message.eventId());
-                insert.setString(2, message.topic());
-                insert.setString(3, message.key());
-                insert.setString(4, message.type());
-                insert.setBytes(5, message.payload());
-                insert.setArray(6, tx.createArrayOf("text", message.headers().keySet().toArray()));
-                insert.setArray(7, tx.createArrayOf("text", message.headers().values().toArray()));
+                bind(tx, insert, 1, message);
                 insert.addBatch();
             }
             insert.executeBatch();
         }
+    }
+
+    /**
+     * Runs the caller's statement {@code before} (with its parameters {@code beforeParams}), then inserts the messages,
+     * in one round trip to the database, in the transaction of {@code tx}: say, the state change the events describe.
+     * {@code before} is one SQL statement without a trailing semicolon; see {@link #append} for the rest.
+     */
+    public void appendAll(Connection tx, String before, List<Object> beforeParams,
+            Collection<OutboxMessage> messages) throws SQLException {
+        requireTransaction(tx);
+        StringBuilder sql = new StringBuilder(before);
+        if (!messages.isEmpty()) {
+            sql.append(";\n").append(INSERT_HEAD);
+            for (int i = 0; i < messages.size(); i++) {
+                sql.append(i == 0 ? "" : ",\n").append(INSERT_VALUES);
+            }
+        }
+        try (PreparedStatement statement = tx.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (Object param : beforeParams) {
+                statement.setObject(index++, param);
+            }
+            for (OutboxMessage message : messages) {
+                index = bind(tx, statement, index, message);
+            }
+            statement.execute();
+        }
+    }
+
+    private static void requireTransaction(Connection tx) throws SQLException {
+        if (tx.getAutoCommit()) {
+            throw new IllegalStateException("the outbox needs the caller's transaction, but the connection is in "
+                    + "auto-commit mode: call setAutoCommit(false) (or use @Transactional) and commit after the "
+                    + "state change");
+        }
+    }
+
+    /** Binds the message's seven parameters from {@code index} on; answers the next index. */
+    private static int bind(Connection tx, PreparedStatement insert, int index, OutboxMessage message)
+            throws SQLException {
+        insert.setObject(index, message.eventId());
+        insert.setString(index + 1, message.topic());
+        insert.setString(index + 2, message.key());
+        insert.setString(index + 3, message.type());
+        insert.setBytes(index + 4, message.payload());
+        insert.setArray(index + 5, tx.createArrayOf("text", message.headers().keySet().toArray()));
+        insert.setArray(index + 6, tx.createArrayOf("text", message.headers().values().toArray()));
+        return index + 7;
     }
 }

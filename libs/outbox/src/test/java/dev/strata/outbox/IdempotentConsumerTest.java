@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +145,42 @@ class IdempotentConsumerTest {
         assertEquals(1, count("SELECT count(*) FROM effect"), "the redelivery was skipped");
         try (Connection c = dataSource.getConnection()) {
             assertThrows(IllegalStateException.class, () -> consumer.markProcessed(c, "scheduler.events", event));
+        }
+    }
+
+    @Test
+    void markAllProcessedAnswersOnlyTheEventsNotSeenBeforeOnceEach() throws Exception {
+        UUID seen = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            assertTrue(consumer.markProcessed(tx, "scheduler.events", seen));
+            tx.commit();
+        }
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            // a redelivered event, a new one delivered twice in the same poll, and another new one
+            assertEquals(Set.of(fresh, other),
+                    consumer.markAllProcessed(tx, "scheduler.events", List.of(seen, fresh, fresh, other)));
+            tx.rollback(); // the work failed: nothing is marked
+        }
+        assertEquals(1, count("SELECT count(*) FROM processed_event"));
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            assertEquals(Set.of(fresh), consumer.markAllProcessed(tx, "scheduler.events", List.of(seen, fresh)));
+            tx.commit();
+        }
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            assertEquals(Set.of(), consumer.markAllProcessed(tx, "scheduler.events", List.of(seen, fresh)));
+            assertEquals(Set.of(other), consumer.markAllProcessed(tx, "registry.tasks", List.of(other)),
+                    "marks are per consumer");
+            tx.commit();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            assertThrows(IllegalStateException.class,
+                    () -> consumer.markAllProcessed(c, "scheduler.events", List.of(UUID.randomUUID())));
         }
     }
 

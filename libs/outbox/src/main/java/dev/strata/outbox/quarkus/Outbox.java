@@ -72,6 +72,25 @@ public class Outbox {
     }
 
     /**
+     * Runs the statement {@code before} and appends the messages in one round trip, in the current JTA transaction; see
+     * {@link OutboxWriter#appendAll(Connection, String, List, Collection)}. The relay is woken after the commit.
+     */
+    public void appendAll(String before, List<Object> beforeParams, Collection<OutboxMessage> messages) {
+        if (!inTransaction()) {
+            throw new IllegalStateException("Outbox.append needs a transaction: call it from a @Transactional method, "
+                    + "the one that changes the state the event describes");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            writer.appendAll(connection, before, beforeParams, messages);
+        } catch (SQLException e) {
+            throw new OutboxException("cannot write to the outbox: " + e.getMessage(), e);
+        }
+        if (!messages.isEmpty()) {
+            wakeUpAfterCommit();
+        }
+    }
+
+    /**
      * Appends the message with the caller's connection, in its transaction. Inside a JTA transaction the relay is woken
      * after the commit; with a connection whose transaction the caller commits itself, call {@link #wakeUp()} after
      * the commit (otherwise the relay finds the row within its poll interval).

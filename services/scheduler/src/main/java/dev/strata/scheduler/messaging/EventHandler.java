@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -50,18 +52,23 @@ public class EventHandler {
 
     /**
      * Handles the events in this order in one transaction (one commit for, say, a task's start and success that
-     * arrived together). Each event is marked in {@code processed_event}; a redelivered one is skipped. If any event
-     * fails, the whole transaction rolls back, marks included, and the caller retries.
+     * arrived together): the marks of all events in {@code processed_event} in one statement, the state changes, then
+     * their transitions and outbox events in one more. A redelivered event is skipped. If any event fails, the whole
+     * transaction rolls back, marks included, and the caller retries.
      */
     @Transactional
     public List<PipelineKey> handleAll(List<EventEnvelope<?>> events) {
         List<PipelineKey> promote = new ArrayList<>();
         try (Connection tx = dataSource.getConnection()) {
+            // heartbeats are idempotent by nature, and frequent: no mark
+            Set<UUID> fresh = idempotent.markAllProcessed(tx, CONSUMER, events.stream()
+                    .filter(event -> !(event.data() instanceof TaskHeartbeated)).map(EventEnvelope::id).toList());
+            engine.holdWrites();
             for (EventEnvelope<?> event : events) {
-                if (event.data() instanceof TaskHeartbeated hb) {
-                    engine.onHeartbeat(hb.taskRunId(), hb.worker()); // idempotent by nature, and frequent: no mark
-                } else if (idempotent.markProcessed(tx, CONSUMER, event.id())) {
-                    Object data = event.data();
+                Object data = event.data();
+                if (data instanceof TaskHeartbeated hb) {
+                    engine.onHeartbeat(hb.taskRunId(), hb.worker());
+                } else if (fresh.remove(event.id())) { // once, even if the poll brought it twice
                     if (data instanceof TaskStarted s) {
                         engine.onStarted(s.taskRunId(), s.attempt(), s.worker());
                     } else if (data instanceof TaskSucceeded s) {
@@ -73,6 +80,7 @@ public class EventHandler {
                     }
                 }
             }
+            engine.writeHeld();
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }

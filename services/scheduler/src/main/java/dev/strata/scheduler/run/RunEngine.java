@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -660,13 +661,21 @@ public class RunEngine {
         return pipelines.definition(run.namespace(), run.pipelineId(), run.version());
     }
 
-    /** Transitions and events of the current transaction, written in two batches by {@link #flush()}. */
+    /**
+     * Transitions and events of the current transaction, written in one round trip by {@link #flush()}; while
+     * {@code held}, only at the end of a group of events (see {@link #holdWrites()}).
+     */
     private static final class Pending {
         final List<Object[]> transitions = new ArrayList<>();
         final List<OutboxMessage> messages = new ArrayList<>();
+        boolean held;
+        /** Something a worker, the notifier or a user waits for: more than a {@link RunTransitioned}. */
+        boolean urgent;
     }
 
     private static final Object PENDING = new Object();
+    private static final String INSERT_TRANSITIONS = "INSERT INTO transition (run_id, task_run_id, from_state, "
+            + "to_state, attempt, reason) VALUES ";
 
     private Pending pending() {
         Pending p = (Pending) transactions.getResource(PENDING);
@@ -677,6 +686,26 @@ public class RunEngine {
         return p;
     }
 
+    /**
+     * Keeps the current transaction's transitions and events in memory until {@link #writeHeld()}, so that a group of
+     * events handled in one transaction (a task's start and success) writes them in one round trip at its end.
+     */
+    public void holdWrites() {
+        pending().held = true;
+    }
+
+    /**
+     * Writes what {@link #holdWrites()} kept; call it before the transaction commits. The relay is woken after the
+     * commit only for urgent events (work for a worker, a run's end): a worker's report that only moves a task to
+     * running leaves its {@link RunTransitioned} to the relay's next round, instead of a round of its own that would
+     * compete with the next report's transaction.
+     */
+    public void writeHeld() {
+        Pending p = pending();
+        p.held = false;
+        write(p, p.urgent);
+    }
+
     private void transition(RunRow run, TaskRunRow tr, String from, String to, int attempt, String reason) {
         pending().transitions.add(new Object[]{run.id(), tr == null ? null : tr.id(), from, to, attempt, reason});
         emit(run.id(), new RunTransitioned(run.id(), tr == null ? null : tr.id(), tr == null ? null : tr.taskId(),
@@ -684,12 +713,13 @@ public class RunEngine {
     }
 
     private void emit(UUID subject, StrataEvent event) {
+        pending().urgent |= !(event instanceof RunTransitioned);
         pending().messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec));
     }
 
     /**
      * Writes the transaction's pending transitions and events (in their order). Every public method that changes state
-     * ends with it, so nothing stays buffered when the transaction commits.
+     * ends with it, so nothing stays buffered when the transaction commits (unless held for a group of events).
      */
     private <T> T flush(T result) {
         return flush(result, true);
@@ -698,22 +728,45 @@ public class RunEngine {
     /** As {@link #flush(Object)}; {@code wakeRelay} false leaves the events to the relay's next round. */
     private <T> T flush(T result, boolean wakeRelay) {
         Pending p = (Pending) transactions.getResource(PENDING);
-        if (p != null && (!p.transitions.isEmpty() || !p.messages.isEmpty())) {
-            db.batch("INSERT INTO transition (run_id, task_run_id, from_state, to_state, attempt, reason) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", p.transitions);
-            if (wakeRelay) {
-                outbox.appendAll(p.messages);
-            } else if (!p.messages.isEmpty()) {
-                try (Connection tx = dataSource.getConnection()) {
-                    outboxWriter.appendAll(tx, p.messages);
-                } catch (SQLException e) {
-                    throw new DataAccessException(e);
-                }
-            }
-            p.transitions.clear();
-            p.messages.clear();
+        if (p != null && !p.held) {
+            write(p, wakeRelay);
         }
         return result;
+    }
+
+    /** The transitions and the outbox rows in one round trip. */
+    private void write(Pending p, boolean wakeRelay) {
+        if (p.transitions.isEmpty() && p.messages.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder(INSERT_TRANSITIONS);
+        List<Object> params = new ArrayList<>(p.transitions.size() * 6);
+        for (Object[] row : p.transitions) {
+            sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+            params.addAll(Arrays.asList(row));
+        }
+        try {
+            if (p.transitions.isEmpty()) {
+                if (wakeRelay) {
+                    outbox.appendAll(p.messages);
+                } else {
+                    try (Connection tx = dataSource.getConnection()) {
+                        outboxWriter.appendAll(tx, p.messages);
+                    }
+                }
+            } else if (wakeRelay) {
+                outbox.appendAll(sql.toString(), params, p.messages);
+            } else {
+                try (Connection tx = dataSource.getConnection()) {
+                    outboxWriter.appendAll(tx, sql.toString(), params, p.messages);
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+        p.transitions.clear();
+        p.messages.clear();
+        p.urgent = false;
     }
 
     /** For tests and the API: the transitions of a run, in order. */
