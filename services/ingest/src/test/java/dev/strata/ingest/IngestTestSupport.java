@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
@@ -44,6 +45,7 @@ public final class IngestTestSupport {
     private static HttpServer server;
     private static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
     private static final Map<String, String> REQUIRED_AUTH = new ConcurrentHashMap<>();
+    private static final Set<String> STREAMED = ConcurrentHashMap.newKeySet();
     private static String adminToken;
 
     private final DevStack stack;
@@ -80,7 +82,8 @@ public final class IngestTestSupport {
                     exchange.close();
                     return;
                 }
-                exchange.sendResponseHeaders(200, bytes.length);
+                // a streamed file goes out chunked: its size is known only at its end
+                exchange.sendResponseHeaders(200, STREAMED.contains(p) ? 0 : bytes.length);
                 exchange.getResponseBody().write(bytes);
                 exchange.close();
             });
@@ -92,6 +95,12 @@ public final class IngestTestSupport {
 
     public static String serve(String path, String body) {
         return serve(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Serves {@code body} at {@code path} without a Content-Length (chunked); returns its URL. */
+    public static String serveStreamed(String path, String body) {
+        STREAMED.add(path);
+        return serve(path, body);
     }
 
     public static void requireAuthorization(String path, String header) {

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * The authenticated principal of a request, from its access token: who it is and its role per namespace

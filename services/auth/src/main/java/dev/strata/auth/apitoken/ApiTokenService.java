@@ -14,7 +14,7 @@ import dev.strata.auth.access.Caller;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.config.AuthConfig;
 import dev.strata.auth.token.OpaqueTokens;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Personal API tokens ({@code strata_pat_...}): created by a user for itself, with a required expiry, shown once,

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strata.auth.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class AuditRepository {

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.strata.auth.access.CallerContext;
 import dev.strata.auth.access.Roles;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 @Path("/api/v1/audit-events")
 @Tag(name = "Audit")

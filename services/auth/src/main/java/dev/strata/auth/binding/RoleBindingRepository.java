@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.strata.auth.access.Caller;
 import dev.strata.auth.access.PrincipalKind;
 import dev.strata.auth.access.Role;
-import dev.strata.auth.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class RoleBindingRepository {

@@ -15,7 +15,7 @@ import dev.strata.auth.access.Role;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.Principals.PrincipalRef;
 import dev.strata.auth.namespace.NamespaceRepository;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Role bindings: read by anyone who can read their namespace, granted and revoked by an admin of their namespace

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.strata.auth.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class NamespaceRepository {

@@ -10,7 +10,7 @@ import jakarta.transaction.Transactional;
 import dev.strata.auth.access.Caller;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.RoleBindingRepository;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /** Namespaces: everyone sees only the ones they hold a role in (all of them with a binding on {@code *}). */
 @ApplicationScoped

@@ -20,6 +20,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.strata.web.ProblemMappers;
+
 /**
  * Reads {@code Authorization: Bearer <jwt>} and hands the token to {@link AccessTokenIdentityProvider}. Other
  * schemes (the token endpoint's client Basic authentication) are left alone.
@@ -27,7 +29,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
-    static final String REASON = "strata.token-refused";
     private static final String BEARER = "Bearer ";
 
     @Override
@@ -56,13 +57,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.AUTHORIZATION, "bearer"));
     }
 
-    /** A failure that says why the token was refused. */
+    /** A failure that says why the token was refused (the problem detail's sentence, see {@link ProblemMappers}). */
     static AuthenticationFailedException refused(String reason) {
-        return new AuthenticationFailedException(reason, Map.of(REASON, reason));
-    }
-
-    /** Why a token was refused, if this mechanism refused it. */
-    public static Optional<String> failureReason(AuthenticationFailedException e) {
-        return Optional.ofNullable(e.getAttribute(REASON));
+        return new AuthenticationFailedException(reason, Map.of(ProblemMappers.REFUSAL_REASON, reason));
     }
 }

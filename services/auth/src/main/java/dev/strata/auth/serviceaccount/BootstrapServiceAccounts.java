@@ -19,8 +19,8 @@ import dev.strata.auth.access.Role;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.RoleBindingRepository;
 import dev.strata.auth.config.AuthConfig;
-import dev.strata.auth.db.Db;
 import dev.strata.auth.token.OpaqueTokens;
+import dev.strata.web.db.Db;
 
 /**
  * The platform's own service accounts, from {@code STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS} ({@code name=secret}

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.strata.auth.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class ServiceAccountRepository {

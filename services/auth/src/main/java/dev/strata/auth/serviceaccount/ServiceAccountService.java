@@ -21,7 +21,7 @@ import dev.strata.auth.binding.RoleBinding;
 import dev.strata.auth.binding.RoleBindingRepository;
 import dev.strata.auth.namespace.NamespaceRepository;
 import dev.strata.auth.token.OpaqueTokens;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Service accounts. A caller sees the ones bound in a namespace it can read (all with a role on {@code *}); it

@@ -18,8 +18,8 @@ import dev.strata.auth.access.Role;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.RoleBindingRepository;
 import dev.strata.auth.config.AuthConfig;
-import dev.strata.auth.db.Db;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
+import dev.strata.web.db.Db;
 
 /**
  * Creates the first admin from {@code STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code ..._PASSWORD} (a Kubernetes

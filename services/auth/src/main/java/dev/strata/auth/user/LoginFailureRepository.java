@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.strata.auth.db.Db;
+import dev.strata.web.db.Db;
 
 /**
  * Failed sign-ins for usernames that do not exist, counted and locked exactly like real accounts: the page then

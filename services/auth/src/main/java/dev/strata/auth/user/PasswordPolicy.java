@@ -2,7 +2,7 @@ package dev.strata.auth.user;
 
 import java.util.Locale;
 
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /** What a password must be: at least 12 characters, at most 256, not the username. */
 public final class PasswordPolicy {

@@ -14,7 +14,7 @@ import dev.strata.auth.access.PrincipalKind;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.RoleBindingRepository;
 import dev.strata.auth.token.RefreshTokenRepository;
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /** Users: managed by admins of every namespace; each user changes their own password. */
 @ApplicationScoped

@@ -3,7 +3,7 @@ package dev.strata.auth.user;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import dev.strata.auth.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /** Usernames are lower-case: letters, digits, '.', '_', '-'; 2 to 64 characters; sign-in ignores case. */
 public final class Usernames {

@@ -24,9 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.agroal.api.AgroalDataSource;
 
 import dev.strata.ingest.spec.LoadSpec;
-import dev.strata.ingest.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /** Manual loads: submit a load spec, follow the run. */
 @Path("/api/v1/loads")
@@ -71,8 +71,7 @@ public class LoadResource {
             run = runs.find(c, id).orElseThrow();
         }
         if (!run.namespace().equals(spec.namespace()) || !run.dataset().equals(spec.name())) {
-            throw new ProblemException(new dev.strata.ingest.web.Problem("urn:strata:problem:conflict", "Conflict",
-                    409, "This Idempotency-Key was used for another dataset.", null));
+            throw ProblemException.conflict("This Idempotency-Key was used for another dataset.");
         }
         if (created) {
             worker.wakeUp();

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strata.notifier.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class ChannelRepository {

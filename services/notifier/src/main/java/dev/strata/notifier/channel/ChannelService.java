@@ -10,8 +10,8 @@ import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.secret.Secrets;
 import dev.strata.notifier.web.Access;
-import dev.strata.notifier.web.ProblemException;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 @ApplicationScoped
 public class ChannelService {

@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.strata.notifier.channel.ChannelRepository;
-import dev.strata.notifier.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class DeliveryRepository {

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.strata.notifier.channel.ChannelService;
 import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.notifier.web.Access;
-import dev.strata.notifier.web.ProblemException;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 @ApplicationScoped
 public class DeliveryService {

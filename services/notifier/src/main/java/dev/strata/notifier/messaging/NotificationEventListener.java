@@ -40,13 +40,13 @@ import dev.strata.events.NotificationRequested;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.Topics;
 import dev.strata.notifier.config.NotifierConfig;
-import dev.strata.notifier.db.Db;
 import dev.strata.notifier.delivery.DeliveryRepository;
 import dev.strata.notifier.delivery.DeliverySender;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.subscription.Subscription;
 import dev.strata.notifier.subscription.SubscriptionRepository;
 import dev.strata.outbox.IdempotentConsumer;
+import dev.strata.web.db.Db;
 
 /**
  * Consumes run events ({@code strata.events.run}) and quality events ({@code strata.events.quality}) and turns each

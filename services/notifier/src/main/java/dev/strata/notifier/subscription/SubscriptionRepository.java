@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.strata.notifier.db.Db;
+import dev.strata.web.db.Db;
 
 @ApplicationScoped
 public class SubscriptionRepository {

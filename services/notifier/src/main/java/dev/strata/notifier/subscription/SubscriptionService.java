@@ -11,8 +11,8 @@ import dev.strata.notifier.channel.Channel;
 import dev.strata.notifier.channel.ChannelRepository;
 import dev.strata.notifier.notification.EventKind;
 import dev.strata.notifier.web.Access;
-import dev.strata.notifier.web.ProblemException;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 @ApplicationScoped
 public class SubscriptionService {

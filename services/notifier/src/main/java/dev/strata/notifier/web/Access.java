@@ -5,6 +5,7 @@ import jakarta.ws.rs.NotFoundException;
 
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /** Namespace checks of the notifier's API, answering problem details that say what was not found. */
 @RequestScoped

@@ -3,7 +3,7 @@ package dev.strata.registry.dataset;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.strata.registry.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * The identity rules of datasets and where their data lives in the warehouse.

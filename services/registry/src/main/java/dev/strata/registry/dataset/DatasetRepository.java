@@ -15,8 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strata.registry.db.Db;
 import dev.strata.security.NamespaceAccess;
+import dev.strata.web.db.Db;
 
 /** Datasets and their declared columns, in the registry schema. */
 @ApplicationScoped

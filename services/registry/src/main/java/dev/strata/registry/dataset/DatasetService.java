@@ -6,9 +6,9 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import dev.strata.registry.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /**
  * Registering, changing, finding and deleting datasets. Reads are scoped to the namespaces the caller can read

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.strata.registry.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Checks what a caller sends about a dataset and fills in the defaults; every refusal names the field and what would

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strata.registry.db.Db;
+import dev.strata.web.db.Db;
 
 /** Lineage edges between datasets, by identity. */
 @ApplicationScoped

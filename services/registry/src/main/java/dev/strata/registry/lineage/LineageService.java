@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.strata.registry.dataset.DatasetNames;
-import dev.strata.registry.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /**
  * Model- and column-level lineage, pushed by the transform engine one dataset at a time (its upstream edges replace

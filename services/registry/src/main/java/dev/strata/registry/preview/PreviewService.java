@@ -20,9 +20,9 @@ import dev.strata.events.DatasetColumn;
 import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.dataset.Dataset;
 import dev.strata.registry.dataset.DatasetService;
-import dev.strata.registry.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /**
  * Reads the first rows of a dataset's table from the warehouse: read-only, with a limit and a statement timeout, the

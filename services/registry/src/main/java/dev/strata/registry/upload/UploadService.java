@@ -24,9 +24,9 @@ import dev.strata.registry.RegistryMetrics;
 import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.dataset.DatasetNames;
 import dev.strata.registry.dataset.Source;
-import dev.strata.registry.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /**
  * Streams an uploaded file to {@code s3://<lake>/uploads/<namespace>/<dataset>/<uploadId>/<filename>} in multipart

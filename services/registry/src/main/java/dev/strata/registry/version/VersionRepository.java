@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.events.DatasetColumn;
-import dev.strata.registry.db.Db;
+import dev.strata.web.db.Db;
 
 /** The versions of datasets, in the registry schema. */
 @ApplicationScoped

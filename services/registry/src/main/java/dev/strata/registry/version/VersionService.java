@@ -20,7 +20,7 @@ import dev.strata.registry.dataset.DatasetNames;
 import dev.strata.registry.dataset.DatasetRepository;
 import dev.strata.registry.dataset.DatasetRequest;
 import dev.strata.registry.dataset.DatasetService;
-import dev.strata.registry.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Versions of datasets: recorded from {@code DatasetUpdated} events, listed, and compared.

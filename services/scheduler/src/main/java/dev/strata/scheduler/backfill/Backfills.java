@@ -12,13 +12,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.pipeline.Cron;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
 import dev.strata.scheduler.pipeline.PipelineStore;
 import dev.strata.scheduler.run.RunEngine;
 import dev.strata.scheduler.run.RunEngine.PipelineKey;
 import dev.strata.scheduler.run.RunEngine.RefusedException;
+import dev.strata.web.db.Db;
 
 /**
  * Backfills: one run per schedule fire in a date range (the run's {@code logical_date}), at most {@code concurrency}

@@ -20,10 +20,10 @@ import dev.strata.events.TaskHeartbeated;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.IdempotentConsumer;
-import dev.strata.scheduler.db.DataAccessException;
 import dev.strata.scheduler.run.RunEngine;
 import dev.strata.scheduler.run.RunEngine.PipelineKey;
 import dev.strata.scheduler.trigger.DatasetTriggers;
+import dev.strata.web.db.DataAccessException;
 
 /**
  * Handles one consumed event in one transaction, once per event id (the mark in {@code processed_event} commits with

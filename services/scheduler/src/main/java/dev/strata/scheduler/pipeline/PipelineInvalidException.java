@@ -2,8 +2,6 @@ package dev.strata.scheduler.pipeline;
 
 import java.util.List;
 
-import dev.strata.scheduler.web.Problem.FieldError;
-
 /** A submitted pipeline is not valid: every finding, each with its YAML path and a sentence. */
 public class PipelineInvalidException extends RuntimeException {
 

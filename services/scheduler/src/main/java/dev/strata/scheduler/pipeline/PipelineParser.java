@@ -38,7 +38,6 @@ import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
 import dev.strata.scheduler.pipeline.PipelineDefinition.TaskType;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Trigger;
 import dev.strata.scheduler.pipeline.PipelineDefinition.TriggerType;
-import dev.strata.scheduler.web.Problem.FieldError;
 
 /**
  * Reads a pipeline's YAML and checks it: unknown fields, unknown task types, dependencies on unknown tasks, cycles,

@@ -21,9 +21,9 @@ import jakarta.ws.rs.core.Response;
 import dev.strata.scheduler.backfill.Backfills;
 import dev.strata.scheduler.run.RunEngine;
 import dev.strata.scheduler.run.RunView;
-import dev.strata.scheduler.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
 
 /** Pipelines as YAML: submit (a new version when it changed), validate, read, delete, trigger, backfill. */
 @Path("/api/v1/pipelines")

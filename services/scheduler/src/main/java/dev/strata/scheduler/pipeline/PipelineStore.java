@@ -11,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.strata.scheduler.config.SchedulerConfig;
-import dev.strata.scheduler.db.Db;
 import dev.strata.security.NamespaceAccess;
+import dev.strata.web.db.Db;
 
 /** Pipelines and their versions in Postgres; parsed versions are cached (a version never changes). */
 @ApplicationScoped

@@ -45,8 +45,6 @@ import dev.strata.outbox.OutboxMessage;
 import dev.strata.outbox.OutboxWriter;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.scheduler.config.SchedulerConfig;
-import dev.strata.scheduler.db.DataAccessException;
-import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
 import dev.strata.scheduler.pipeline.PipelineDefinition.ConcurrencyPolicy;
 import dev.strata.scheduler.pipeline.PipelineDefinition.NotifyOn;
@@ -55,6 +53,8 @@ import dev.strata.scheduler.pipeline.PipelineDefinition.TaskType;
 import dev.strata.scheduler.pipeline.PipelineStore;
 import dev.strata.scheduler.run.RunRecords.RunRow;
 import dev.strata.scheduler.run.RunRecords.TaskRunRow;
+import dev.strata.web.db.DataAccessException;
+import dev.strata.web.db.Db;
 
 /**
  * The state machine of runs and task runs. Every change happens in one transaction that locks the run's row first,

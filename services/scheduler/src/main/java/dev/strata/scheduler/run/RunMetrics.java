@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.strata.scheduler.config.SchedulerConfig;
-import dev.strata.scheduler.db.Db;
+import dev.strata.web.db.Db;
 
 /**
  * What the pipelines dashboard and alert rules read ({@code observability/README.md}): runs finished and their

@@ -11,7 +11,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strata.scheduler.db.Db;
+import dev.strata.web.db.Db;
 
 /** Rows of {@code run} and {@code task_run}. */
 public final class RunRecords {

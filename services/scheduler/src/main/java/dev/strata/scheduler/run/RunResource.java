@@ -13,10 +13,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.strata.scheduler.backfill.Backfills;
-import dev.strata.scheduler.db.Db;
-import dev.strata.scheduler.web.ProblemException;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.web.ProblemException;
+import dev.strata.web.db.Db;
 
 /** Runs: list and filter, get with task runs and timings, cancel; backfills: get and cancel. */
 @Path("/api/v1")

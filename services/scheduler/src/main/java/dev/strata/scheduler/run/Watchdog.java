@@ -16,8 +16,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.scheduler.config.SchedulerConfig;
-import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.run.RunEngine.PipelineKey;
+import dev.strata.web.db.Db;
 
 /**
  * Looks after what no event will announce: retries whose backoff ended, attempts past their timeout, workers whose

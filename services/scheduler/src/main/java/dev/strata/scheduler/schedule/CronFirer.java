@@ -21,12 +21,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.scheduler.config.SchedulerConfig;
-import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.pipeline.Cron;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
 import dev.strata.scheduler.pipeline.PipelineDefinition.CatchUp;
 import dev.strata.scheduler.pipeline.PipelineStore;
 import dev.strata.scheduler.run.RunEngine;
+import dev.strata.web.db.Db;
 
 /**
  * Fires cron schedules. Each round claims the pipelines whose {@code next_fire_at} has passed with

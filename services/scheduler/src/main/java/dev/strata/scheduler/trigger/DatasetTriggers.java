@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.strata.events.DatasetUpdated;
-import dev.strata.scheduler.db.Db;
 import dev.strata.scheduler.run.RunEngine;
+import dev.strata.web.db.Db;
 
 /**
  * Starts the pipelines whose current version declares {@code triggers: - type: dataset_updated, dataset: ns.name}

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
 
+import dev.strata.outbox.Tracing;
 import dev.strata.transform.run.NodeResult;
 
 /** Builds and their steps in the service's schema. */
@@ -44,8 +45,8 @@ public class BuildRepository {
 
     public void insert(Connection c, Build b, Integer attempt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into build (id, namespace, project, version_id,"
-                + " selector, exclude, vars, full_refresh, status, task_run_id, run_id, attempt, requested_by)"
-                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?, ?)")) {
+                + " selector, exclude, vars, full_refresh, status, task_run_id, run_id, attempt, requested_by,"
+                + " traceparent) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?, ?, ?)")) {
             ps.setObject(1, b.id());
             ps.setString(2, b.namespace());
             ps.setString(3, b.project());
@@ -58,6 +59,7 @@ public class BuildRepository {
             ps.setObject(10, b.runId());
             ps.setObject(11, attempt);
             ps.setString(12, b.requestedBy());
+            ps.setString(13, Tracing.currentTraceparent());
             ps.executeUpdate();
         }
     }
@@ -80,11 +82,15 @@ public class BuildRepository {
         }
     }
 
+    /** A claimed build and the trace context of the request that queued it (null: none). */
+    public record Claimed(Build build, String traceparent) {
+    }
+
     /**
      * Claims the oldest build that is queued, or running with an expired lease (its worker stopped heartbeating), for
      * {@code worker}; or nothing. A re-claimed build starts over: the steps of the lost attempt are removed.
      */
-    public Optional<Build> claim(String worker, Duration lease) {
+    public Optional<Claimed> claim(String worker, Duration lease) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -108,19 +114,19 @@ public class BuildRepository {
                         }
                     }
                 }
-                Build b;
+                Claimed claimed;
                 try (PreparedStatement ps = c.prepareStatement("update build set status = 'running', started_at ="
                         + " now(), heartbeat_at = now(), claimed_by = ?, claims = claims + 1 where id = ? returning "
-                        + COLUMNS)) {
+                        + COLUMNS + ", traceparent")) {
                     ps.setString(1, worker);
                     ps.setObject(2, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
-                        b = read(rs, List.of());
+                        claimed = new Claimed(read(rs, List.of()), rs.getString("traceparent"));
                     }
                 }
                 c.commit();
-                return Optional.of(b);
+                return Optional.of(claimed);
             } catch (SQLException e) {
                 c.rollback();
                 throw e;

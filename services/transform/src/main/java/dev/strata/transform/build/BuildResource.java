@@ -17,7 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
-import dev.strata.transform.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 @Path("/api/v1/builds")
 @Tag(name = "Builds")

@@ -50,7 +50,7 @@ import dev.strata.transform.version.ProjectService;
 import dev.strata.transform.version.ProjectVersion;
 import dev.strata.transform.version.ProjectVersionRepository;
 import dev.strata.transform.warehouse.WarehouseBootstrap;
-import dev.strata.transform.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Queues builds (REST and Kafka tasks) and runs them: compile the version with the build's vars, select, plan, run

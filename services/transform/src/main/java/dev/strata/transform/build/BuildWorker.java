@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.strata.outbox.Tracing;
 import dev.strata.transform.config.TransformConfig;
 
 /**
@@ -98,13 +99,15 @@ public class BuildWorker {
                     // never in the way of claiming work
                     LOG.warnf("build worker: %s", e.getMessage());
                 }
-                Optional<Build> claimed = builds.claim(name, config.lease());
+                Optional<BuildRepository.Claimed> claimed = builds.claim(name, config.lease());
                 if (claimed.isPresent()) {
-                    running.add(claimed.get().id());
-                    try {
-                        service.get().execute(claimed.get());
+                    Build build = claimed.get().build();
+                    running.add(build.id());
+                    // the build runs in the trace of the request that queued it: its events and log lines name it
+                    try (Tracing.Resumed trace = Tracing.resume(claimed.get().traceparent(), null)) {
+                        service.get().execute(build);
                     } finally {
-                        running.remove(claimed.get().id());
+                        running.remove(build.id());
                     }
                     continue;
                 }

@@ -36,6 +36,7 @@ import dev.strata.events.Topics;
 import dev.strata.events.TransformRequested;
 import dev.strata.outbox.IdempotentConsumer;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.transform.build.Build;
 import dev.strata.transform.build.BuildRepository;
@@ -113,7 +114,10 @@ public class TransformRequestedListener {
                 while (running) {
                     ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        handle(record.value());
+                        // the build is queued in the request's trace (and runs in it: see BuildWorker)
+                        try (Tracing.Resumed trace = Tracing.resume(record.headers())) {
+                            handle(record.value());
+                        }
                     }
                     if (!records.isEmpty()) {
                         c.commitSync();

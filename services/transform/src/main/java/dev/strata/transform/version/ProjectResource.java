@@ -21,7 +21,7 @@ import dev.strata.security.Role;
 import dev.strata.transform.build.Build;
 import dev.strata.transform.build.BuildRequest;
 import dev.strata.transform.build.BuildService;
-import dev.strata.transform.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 @Path("/api/v1/projects")
 @Tag(name = "Projects")

@@ -26,7 +26,7 @@ import dev.strata.transform.compile.CompiledTest;
 import dev.strata.transform.compile.SqlCompiler;
 import dev.strata.transform.config.TransformConfig;
 import dev.strata.transform.project.ProjectFiles;
-import dev.strata.transform.web.ProblemException;
+import dev.strata.web.ProblemException;
 
 /**
  * Pushing projects: an archive is compiled first (a project that does not compile is refused with every problem's

@@ -1,8 +1,10 @@
 package dev.strata.transform.api;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,7 +50,10 @@ import dev.strata.events.Topics;
 import dev.strata.events.TransformRequested;
 import dev.strata.transform.Archives;
 
-/** Work from Kafka: a TransformRequested builds the models; task, dataset and quality events come back. */
+/**
+ * Work from Kafka: a TransformRequested builds the models; task, dataset and quality events come back, in the trace of
+ * the request.
+ */
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
@@ -113,6 +119,33 @@ class TransformTaskTest {
     }
 
     @Test
+    void aBuildReportsInTheTraceOfTheRequestThatQueuedIt() {
+        String token = new IssuerClient(stack.auth()).tokenFor(Map.of("tasks", "engineer"));
+        String versionId = given().auth().oauth2(token).contentType("application/zip")
+                .body(Archives.zip("", Map.of("dbt_project.yml", "name: tracedshop\n",
+                        "models/traced_orders.sql", "select 1 as order_id")))
+                .post("/api/v1/projects/tasks").then().statusCode(201).extract().jsonPath().getString("id");
+        UUID taskRunId = UUID.randomUUID();
+        String traceId = "5af7183fb1d4cf5f" + Long.toHexString(System.nanoTime() | (1L << 60));
+        ProducerRecord<String, byte[]> request = record(EventEnvelope.of("/strata/scheduler", taskRunId.toString(),
+                new TransformRequested(taskRunId, UUID.randomUUID(), "tasks", versionId, "", Map.of(), 1)));
+        request.headers().add("traceparent", ("00-" + traceId + "-b7ad6b7169203331-01").getBytes(UTF_8));
+        send(request);
+
+        List<ConsumerRecord<String, byte[]>> reports = records(Topics.TASK_EVENTS,
+                e -> e.subject().equals(taskRunId.toString()), e -> e.data() instanceof TaskSucceeded);
+        assertEquals(List.of("TaskStarted", "TaskSucceeded"), reports.stream()
+                .map(r -> CODEC.decode(r.value()).data().getClass().getSimpleName()).toList());
+        for (ConsumerRecord<String, byte[]> report : reports) {
+            String type = CODEC.decode(report.value()).data().getClass().getSimpleName();
+            Header traceparent = report.headers().lastHeader("traceparent");
+            assertNotNull(traceparent, type + " carries no trace context");
+            assertEquals(traceId, new String(traceparent.value(), UTF_8).substring(3, 35),
+                    type + " is in the trace of the request that queued the build");
+        }
+    }
+
+    @Test
     void taskForAnUnknownVersionFailsWithoutRetry() {
         UUID taskRunId = UUID.randomUUID();
         send(EventEnvelope.of("/strata/scheduler", taskRunId.toString(), new TransformRequested(taskRunId,
@@ -125,9 +158,17 @@ class TransformTaskTest {
     }
 
     private void send(EventEnvelope<TransformRequested> event) {
+        send(record(event));
+    }
+
+    private static ProducerRecord<String, byte[]> record(EventEnvelope<TransformRequested> event) {
+        return new ProducerRecord<>(Topics.TASKS_TRANSFORM, event.partitionKey(), CODEC.encode(event));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TASKS_TRANSFORM, event.partitionKey(), CODEC.encode(event)));
+            producer.send(record);
             producer.flush();
         }
     }
@@ -136,11 +177,22 @@ class TransformTaskTest {
     private List<EventEnvelope<? extends StrataEvent>> read(String topic,
             Predicate<EventEnvelope<? extends StrataEvent>> matching,
             Predicate<EventEnvelope<? extends StrataEvent>> last) {
+        List<EventEnvelope<? extends StrataEvent>> found = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records(topic, matching, last)) {
+            found.add(CODEC.decode(r.value()));
+        }
+        return found;
+    }
+
+    /** The records of the matching events of a topic (with their headers), read as {@link #read} does. */
+    private List<ConsumerRecord<String, byte[]>> records(String topic,
+            Predicate<EventEnvelope<? extends StrataEvent>> matching,
+            Predicate<EventEnvelope<? extends StrataEvent>> last) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<EventEnvelope<? extends StrataEvent>> found = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -150,7 +202,7 @@ class TransformTaskTest {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     EventEnvelope<? extends StrataEvent> e = CODEC.decode(r.value());
                     if (matching.test(e)) {
-                        found.add(e);
+                        found.add(r);
                         complete |= last.test(e);
                     }
                 }
@@ -159,13 +211,14 @@ class TransformTaskTest {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(2))) {
                         EventEnvelope<? extends StrataEvent> e = CODEC.decode(r.value());
                         if (matching.test(e)) {
-                            found.add(e);
+                            found.add(r);
                         }
                     }
                     return found;
                 }
             }
         }
-        throw new AssertionError("no matching event on " + topic + "; saw " + found);
+        throw new AssertionError("no matching event on " + topic + "; saw " + found.stream()
+                .map(r -> CODEC.decode(r.value())).toList());
     }
 }

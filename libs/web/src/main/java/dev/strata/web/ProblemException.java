@@ -1,4 +1,6 @@
-package dev.strata.scheduler.web;
+package dev.strata.web;
+
+import java.util.List;
 
 import jakarta.ws.rs.core.Response.Status;
 
@@ -7,9 +9,13 @@ public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
 
+    public ProblemException(Problem problem) {
+        super(problem.detail(), null, false, false);
+        this.problem = problem;
+    }
+
     public ProblemException(Status status, String slug, String detail) {
-        super(detail, null, false, false);
-        this.problem = Problem.of(status, slug, detail);
+        this(Problem.of(status, slug, detail));
     }
 
     public Problem problem() {
@@ -17,7 +23,12 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException badRequest(String detail) {
-        return new ProblemException(Status.BAD_REQUEST, "invalid-request", detail);
+        return badRequest(detail, null);
+    }
+
+    /** A 400 whose {@code errors} lists every finding (null: none listed). */
+    public static ProblemException badRequest(String detail, List<?> errors) {
+        return new ProblemException(Problem.of(Status.BAD_REQUEST, "invalid-request", detail, errors));
     }
 
     public static ProblemException notFound(String detail) {

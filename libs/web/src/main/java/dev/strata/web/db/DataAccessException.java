@@ -1,9 +1,10 @@
-package dev.strata.notifier.db;
+package dev.strata.web.db;
 
 import java.sql.SQLException;
 
 /**
- * A failed SQL statement. Its message carries the database's message and SQL state, never the statement's parameters.
+ * A failed SQL statement. Its message carries the database's message and SQL state, never the statement's parameters
+ * (they may be secrets or hashes of secrets).
  */
 public class DataAccessException extends RuntimeException {
 
