@@ -7,7 +7,7 @@
 #                              warm-up run)
 # scheduler.handoff.p50_ms     upstream task's TaskSucceeded sent by the worker → downstream task's request received by
 # scheduler.handoff.p99_ms     the worker (two Kafka hops, one scheduler transaction, the outbox relay), over the 7 × 39
-#                              hand-offs of the chain runs; baseline: Kafka's own produce → consume latency (one hop)
+#                              hand-offs of the chain runs; baseline: Kafka's own produce → consume latency (one hop, warm)
 #                              measured in the same run with the same client settings
 # scheduler.dispatch_per_min   task dispatches per minute while runs of a 20-task fan-out pipeline are started at a
 #                              fixed rate (default 3 runs/s = 3,600 dispatches/min offered, for 30 s), with the p99 of
