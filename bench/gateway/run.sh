@@ -116,13 +116,12 @@ measure() {
 
 # --- the gateway's jar and the dev stack's classpath -----------------------------------------------------------------
 cd "$REPO"
-if [[ ! -f "$APP/quarkus-run.jar" ]]; then
-    log "building the gateway"
-    ./mvnw -B -q -o package -DskipTests -pl services/gateway || ./mvnw -B -q package -DskipTests -pl services/gateway
-fi
-./mvnw -B -q -o dependency:build-classpath -pl services/gateway -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$tmp/classpath.txt" >/dev/null \
-    || die "could not resolve the dev stack's classpath (./mvnw -pl services/gateway dependency:build-classpath)"
+# built with the libraries it needs (-am: a fresh clone has none of them in ~/.m2); each module writes its classpath to
+# the same file, the gateway, built last, wins
+log "building the gateway and resolving its classpath"
+./mvnw -B -q package dependency:build-classpath -DskipTests -Dformatter.skip=true -Dimpsort.skip=true \
+    -pl services/gateway -am -Dmdep.includeScope=test -Dmdep.outputFile="$tmp/classpath.txt" >/dev/null \
+    || die "could not build the gateway or resolve its classpath (./mvnw -pl services/gateway -am package dependency:build-classpath)"
 
 # --- token check (first, while nothing else runs) --------------------------------------------------------------------
 log "token check: $HERE/TokenCheck.java"
