@@ -69,6 +69,11 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
 {{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.adminUsername) }}
 {{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.adminPassword) }}
 {{ include "strata.secretEnv" (list "STRATA_AUTH_KEY_ENCRYPTION_KEY" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.keyEncryptionKey) }}
+{{- /* transform's service account (name=secret). Kubernetes expands $(VAR) only from variables listed before it, and
+the list is sorted by name: STRATA_AUTH_BOOTSTRAP_SA_... comes before STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS. */}}
+{{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.transformAccountSecret) }}
+- name: STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS
+  value: "transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET)"
 {{- $public := include "strata.publicUrl" $ctx }}
 {{- if $public }}
 {{- $callbacks := list }}{{- $logouts := list }}
@@ -82,6 +87,11 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
 - name: STRATA_AUTH_CLIENTS_GATEWAY_POST_LOGOUT_REDIRECT_URIS
   value: {{ join "," $logouts | quote }}
 {{- end }}
+{{- end }}
+{{- if eq $name "transform" }}
+- name: STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID
+  value: "sa-transform"
+{{ include "strata.secretEnv" (list "STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.transformAccountSecret) }}
 {{- end }}
 {{- if and $traits.bearer $v.auth.external.enabled }}
 - name: STRATA_SECURITY_EXTERNAL_ENABLED

@@ -57,7 +57,8 @@ class SecretsTest {
                 List.of("strata-s3-credentials", "access-key"),
                 List.of("strata-s3-credentials", "secret-key"),
                 List.of("strata-gateway-credentials", "state-secret"),
-                List.of("strata-auth-credentials", "admin-password"))) {
+                List.of("strata-auth-credentials", "admin-password"),
+                List.of("strata-auth-credentials", "transform-account-secret"))) {
             String value = first.secretValue(secret.get(0), secret.get(1));
             assertTrue(value.length() >= 20, secret + " is too short: " + value.length());
             assertTrue(all.add(value), secret + " repeats another credential");
@@ -101,11 +102,39 @@ class SecretsTest {
             }
         }
         assertEquals(Set.of("strata-auth/admin-username", "strata-auth/admin-password",
-                "strata-auth/key-encryption-key", "strata-gateway/state-secret", "strata-postgresql/metadata-password",
+                "strata-auth/key-encryption-key", "strata-auth/transform-account-secret", "strata-gateway/state-secret",
+                "strata-postgresql/metadata-password",
                 "strata-postgresql/warehouse-password", "strata-redis/password", "strata-s3/access-key",
                 "strata-s3/secret-key"), referenced);
         assertTrue(api.requests().stream().noneMatch(r -> r.contains("/secrets/")),
                 "nothing to look up when every credential is yours: " + api.requests());
+    }
+
+    @Test
+    void transformsServiceAccountIsBootstrappedInAuthWithTheSecretTransformLogsInWith() {
+        Rendered rendered = StrataChart.release().render(ValuesFile.DEFAULT);
+        String secret = rendered.secretValue("strata-auth-credentials", "transform-account-secret");
+        assertTrue(secret.matches("[A-Za-z0-9]{40}"), secret);
+
+        List<EnvVar> auth = rendered.get(Deployment.class, "strata-auth").getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv();
+        List<String> names = auth.stream().map(EnvVar::getName).toList();
+        int reference = names.indexOf("STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET");
+        int accounts = names.indexOf("STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS");
+        assertTrue(reference >= 0 && reference < accounts,
+                "Kubernetes expands $(VAR) only from a variable listed before it: " + names);
+        assertEquals("strata-auth-credentials/transform-account-secret", secretRef(auth.get(reference)));
+        assertEquals("transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET)", auth.get(accounts).getValue());
+
+        Map<String, EnvVar> transform = rendered.env("strata-transform");
+        assertEquals("sa-transform", transform.get("STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID").getValue());
+        assertEquals("strata-auth-credentials/transform-account-secret",
+                secretRef(transform.get("STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_SECRET")));
+        assertFalse(rendered.text().contains(secret), "the secret in plain text somewhere in the release");
+    }
+
+    private static String secretRef(EnvVar env) {
+        return env.getValueFrom().getSecretKeyRef().getName() + "/" + env.getValueFrom().getSecretKeyRef().getKey();
     }
 
     @Test

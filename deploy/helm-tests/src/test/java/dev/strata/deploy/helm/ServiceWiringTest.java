@@ -42,9 +42,18 @@ class ServiceWiringTest {
             "gateway", Set.of("QUARKUS_REDIS_HOSTS", "QUARKUS_REDIS_PASSWORD", "STRATA_GATEWAY_TRUST_FORWARDED",
                     "STRATA_GATEWAY_SECURE_COOKIES", "QUARKUS_OIDC_AUTHENTICATION_STATE_SECRET"),
             "auth", Set.of("STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME", "STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD",
-                    "STRATA_AUTH_KEY_ENCRYPTION_KEY"),
-            "registry", LAKE_AND_WAREHOUSE, "ingest", LAKE_AND_WAREHOUSE, "transform", LAKE_AND_WAREHOUSE,
+                    "STRATA_AUTH_KEY_ENCRYPTION_KEY", "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET",
+                    "STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS"),
+            "registry", LAKE_AND_WAREHOUSE, "ingest", LAKE_AND_WAREHOUSE, "transform", transform(),
             "scheduler", Set.of(), "notifier", Set.of());
+
+    /** The lake and the warehouse, and the service account it pushes lineage to the registry with. */
+    private static Set<String> transform() {
+        Set<String> keys = new TreeSet<>(LAKE_AND_WAREHOUSE);
+        keys.addAll(
+                Set.of("STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID", "STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_SECRET"));
+        return keys;
+    }
 
     @Test
     void everyServiceGetsExactlyTheKeysOfItsReadme() {
