@@ -4,6 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,22 +52,9 @@ public class UploadService {
         this.meters = meters;
     }
 
+    /** A file sent as the request body: {@code contentLength} is null when the body is chunked. */
     public Upload upload(String namespace, String name, String filename, Long contentLength, InputStream body) {
-        DatasetNames.requireIdentity(namespace, name);
-        access.require(namespace, Role.ENGINEER);
-        if (filename == null || !FILENAME.matcher(filename).matches() || filename.contains("..")) {
-            throw ProblemException.badRequest("Name the file with ?filename=: 1 to 200 letters, digits, '.', '_' or "
-                    + "'-', starting with a letter or digit (e.g. orders-2026-11.csv).");
-        }
-        long max = config.upload().maxSize().asLongValue();
-        if (contentLength != null && contentLength > max) {
-            throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "too-large", "The file has " + contentLength
-                    + " bytes; uploads take at most " + max + " bytes.");
-        }
-        UUID uploadId = UUID.randomUUID();
-        String key = "uploads/" + namespace + "/" + name + "/" + uploadId + "/" + filename;
-        String bucket = config.lakeBucket();
-        MessageDigest sha256 = sha256();
+        check(namespace, name, filename, contentLength);
         try {
             PushbackInputStream in = new PushbackInputStream(body, 1);
             int first = in.read();
@@ -73,24 +62,71 @@ public class UploadService {
                 throw ProblemException.badRequest("The upload is empty: send the file's bytes as the request body.");
             }
             in.unread(first);
+            return store(namespace, name, filename, in, -1L);
+        } catch (IOException e) {
+            throw interrupted(e);
+        }
+    }
+
+    /**
+     * A file already received whole, e.g. the file part of a multipart form that Quarkus wrote to its uploads
+     * directory: streamed from disk with its size known. The caller owns (and deletes) the file.
+     */
+    public Upload upload(String namespace, String name, String filename, Path file) {
+        try {
+            long size = Files.size(file);
+            check(namespace, name, filename, size);
+            if (size == 0) {
+                throw ProblemException.badRequest("The upload is empty: the form's file part has no bytes.");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return store(namespace, name, filename, in, size);
+            }
+        } catch (IOException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private void check(String namespace, String name, String filename, Long size) {
+        DatasetNames.requireIdentity(namespace, name);
+        access.require(namespace, Role.ENGINEER);
+        if (filename == null || !FILENAME.matcher(filename).matches() || filename.contains("..")) {
+            throw ProblemException.badRequest("Name the file with ?filename= (or, in a multipart form, the file "
+                    + "part's filename): 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit "
+                    + "(e.g. orders-2026-11.csv).");
+        }
+        long max = config.upload().maxSize().asLongValue();
+        if (size != null && size > max) {
+            throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "too-large", "The file has " + size
+                    + " bytes; uploads take at most " + max + " bytes.");
+        }
+    }
+
+    /** Streams {@code in} ({@code size} bytes, or -1 when unknown) to a new key of the lake. */
+    private Upload store(String namespace, String name, String filename, InputStream in, long size) {
+        UUID uploadId = UUID.randomUUID();
+        String key = "uploads/" + namespace + "/" + name + "/" + uploadId + "/" + filename;
+        String bucket = config.lakeBucket();
+        MessageDigest sha256 = sha256();
+        try {
             CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, sha256));
             s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(counted, -1L, config.upload().partSize().asLongValue())
+                    .stream(counted, size, config.upload().partSize().asLongValue())
                     .contentType("application/octet-stream").build());
             meters.counter(RegistryMetrics.UPLOAD_BYTES).increment(counted.count);
             LOG.infof("upload %s: %d bytes to s3://%s/%s", uploadId, counted.count, bucket, key);
             return new Upload(uploadId, bucket, key, "s3://" + bucket + "/" + key, counted.count, HexFormat.of()
                     .formatHex(sha256.digest()), new Source("upload", null, bucket, key, null, null, null, null, null));
-        } catch (ProblemException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ProblemException(Status.BAD_REQUEST, "upload-interrupted", "The upload was interrupted before "
-                    + "its end (" + e.getMessage() + "); nothing was stored, send it again.");
         } catch (Exception e) {
             LOG.errorf("upload %s to s3://%s/%s failed: %s", uploadId, bucket, key, e.getMessage());
             throw new ProblemException(Status.SERVICE_UNAVAILABLE, "lake-unavailable", "The lake (S3) did not take "
                     + "the file; nothing was stored, retry in a moment.");
         }
+    }
+
+    private static ProblemException interrupted(IOException e) {
+        return new ProblemException(Status.BAD_REQUEST, "upload-interrupted", "The upload was interrupted before its "
+                + "end (" + e.getMessage() + "); nothing was stored, send it again.");
     }
 
     private static MessageDigest sha256() {

@@ -6,13 +6,22 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +36,7 @@ import dev.strata.devstack.DevStack;
 import dev.strata.devstack.S3Server;
 import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.registry.testing.Await;
 import dev.strata.registry.testing.Callers;
 
 /** Uploads land in the real S3 server, byte for byte. */
@@ -97,5 +107,100 @@ class UploadTest {
         given().auth().oauth2(Callers.token(stack, Map.of("files", "engineer"))).contentType("text/csv")
                 .body("a".getBytes()).post("/api/v1/datasets/files/Bad.Name/uploads?filename=a.csv").then()
                 .statusCode(400).body("detail", containsString("Dataset name 'Bad.Name' is not valid"));
+    }
+
+    @Test
+    void aMultipartFormUploadLandsInTheLakeByteForByteUnderThePartsFilename() throws Exception {
+        // curl -F file=@orders-2026-12.csv: 5 MiB and a bit, spooled to disk by Quarkus, then streamed to S3
+        byte[] file = new byte[5 * 1024 * 1024 + 4321];
+        new Random(7).nextBytes(file);
+        List<Path> spooledBefore = spooledParts();
+        JsonPath answer = given().auth().oauth2(Callers.token(stack, Map.of("files", "engineer")))
+                .multiPart("file", "orders-2026-12.csv", file, "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads")
+                .then().statusCode(201)
+                .body("key", matchesPattern("uploads/files/orders/[0-9a-f-]{36}/orders-2026-12\\.csv"))
+                .body("bytes", equalTo(file.length))
+                .body("source.kind", equalTo("upload"))
+                .extract().jsonPath();
+        String key = answer.getString("key");
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)),
+                answer.getString("sha256"));
+        try (MinioClient s3 = s3();
+                InputStream stored = s3.getObject(GetObjectArgs.builder().bucket("strata-lake").object(key).build())) {
+            assertArrayEquals(file, stored.readAllBytes());
+        }
+        // the spooled part is deleted before the answer, not left to the end of the request
+        assertEquals(spooledBefore, spooledParts());
+    }
+
+    @Test
+    void theQueryFilenameNamesAMultipartUploadWhenGiven() throws Exception {
+        byte[] file = "id,amount\n1,9.5\n".getBytes(StandardCharsets.UTF_8);
+        String key = given().auth().oauth2(Callers.token(stack, Map.of("files", "engineer")))
+                .multiPart("file", "export (3).csv", file, "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads?filename=orders-2026-10.csv")
+                .then().statusCode(201)
+                .body("key", matchesPattern("uploads/files/orders/[0-9a-f-]{36}/orders-2026-10\\.csv"))
+                .extract().path("key");
+        try (MinioClient s3 = s3();
+                InputStream stored = s3.getObject(GetObjectArgs.builder().bucket("strata-lake").object(key).build())) {
+            assertArrayEquals(file, stored.readAllBytes());
+        }
+    }
+
+    @Test
+    void aMultipartUploadNeedsExactlyOneFilePartNamedFile() {
+        String token = Callers.token(stack, Map.of("files", "engineer"));
+        List<Path> spooledBefore = spooledParts();
+        // no file part at all: only a text field
+        given().auth().oauth2(token).multiPart("description", "orders of November")
+                .post("/api/v1/datasets/files/orders/uploads?filename=orders.csv").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("exactly one file part, named 'file'"))
+                .body("detail", containsString("file parts: none"));
+        // the file under another name
+        given().auth().oauth2(token).multiPart("data", "orders.csv", "a,b\n".getBytes(), "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads").then()
+                .statusCode(400).body("detail", containsString("file parts: 'data'"));
+        // two files
+        given().auth().oauth2(token).multiPart("file", "a.csv", "a\n".getBytes(), "text/csv")
+                .multiPart("file", "b.csv", "b\n".getBytes(), "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads").then()
+                .statusCode(400).body("detail", containsString("file parts: 'file', 'file'"));
+        // an empty file part, and a part filename that is not a valid name
+        given().auth().oauth2(token).multiPart("file", "empty.csv", new byte[0], "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads").then()
+                .statusCode(400).body("detail", containsString("The upload is empty"));
+        given().auth().oauth2(token).multiPart("file", "my orders.csv", "a\n".getBytes(), "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads").then()
+                .statusCode(400).body("detail", containsString("the file part's filename"));
+        // a viewer is refused; nothing refused stays on disk
+        given().auth().oauth2(Callers.token(stack, Map.of("files", "viewer")))
+                .multiPart("file", "orders.csv", "a\n".getBytes(), "text/csv")
+                .post("/api/v1/datasets/files/orders/uploads").then().statusCode(403);
+        Await.until("the refused forms' spooled parts are deleted", () -> spooledParts().equals(spooledBefore));
+    }
+
+    @Test
+    void theOpenApiDocumentsBothForms() {
+        JsonPath openapi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        String post = "paths.'/api/v1/datasets/{namespace}/{name}/uploads'.post";
+        assertEquals(Set.of("*/*", "multipart/form-data"), openapi.getMap(post + ".requestBody.content").keySet());
+        assertEquals("#/components/schemas/UploadForm",
+                openapi.getString(post + ".requestBody.content.'multipart/form-data'.schema.$ref"));
+        assertEquals(List.of("file"), openapi.getList("components.schemas.UploadForm.required"));
+        assertEquals(Set.of("file"), openapi.getMap("components.schemas.UploadForm.properties").keySet());
+        assertEquals("binary", openapi.getString("components.schemas.UploadForm.properties.file.format"));
+        assertTrue(openapi.getString(post + ".description").contains("curl -F file=@orders.csv"));
+    }
+
+    /** The files in the test's {@code quarkus.http.body.uploads-directory}. */
+    private static List<Path> spooledParts() {
+        try (Stream<Path> files = Files.list(Path.of("target", "uploads"))) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
