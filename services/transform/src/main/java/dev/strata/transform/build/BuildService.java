@@ -39,6 +39,7 @@ import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.config.TransformConfig;
 import dev.strata.transform.lineage.ColumnLineage;
 import dev.strata.transform.lineage.LineageClient;
+import dev.strata.transform.lineage.OpenLineageEmitter;
 import dev.strata.transform.plan.Plan;
 import dev.strata.transform.plan.Selector;
 import dev.strata.transform.project.ProjectException;
@@ -85,6 +86,8 @@ public class BuildService {
     TransformConfig config;
     @Inject
     LineageClient lineage;
+    @Inject
+    OpenLineageEmitter openLineage;
     @Inject
     BuildWorker worker;
     @Inject
@@ -182,9 +185,21 @@ public class BuildService {
             compiled = projects.compile(projects.files(v), build.vars());
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
+            OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), compiled, this::columns);
             BuildRunner runner = new BuildRunner(compiled, this.runner::getConnection, new BuildRunner.Options(
                     config.threads(), build.fullRefresh(), config.quarantineLimit(),
-                    Set.copyOf(config.warehouseSchemas()), true), r -> builds.addNode(build.id(), r));
+                    Set.copyOf(config.warehouseSchemas()), true), new BuildRunner.Listener() {
+                        @Override
+                        public void onResult(NodeResult r) {
+                            builds.addNode(build.id(), r);
+                            runs.finished(r);
+                        }
+
+                        @Override
+                        public void onModelStarted(CompiledModel model) {
+                            runs.started(model);
+                        }
+                    });
             results.addAll(runner.run(plan));
             List<NodeResult> bad = results.stream().filter(r -> !r.ok()).toList();
             status = bad.isEmpty() ? "success" : "failed";

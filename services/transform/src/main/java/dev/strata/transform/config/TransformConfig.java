@@ -74,6 +74,9 @@ public interface TransformConfig {
     /** Lineage push to the registry. */
     Lineage lineage();
 
+    /** OpenLineage run events of the models a build runs (Marquez, DataHub, OpenMetadata). */
+    OpenLineage openlineage();
+
     /** The service account transform calls other services as (client_credentials at the auth service). */
     ServiceAccount serviceAccount();
 
@@ -96,6 +99,23 @@ public interface TransformConfig {
 
         /** Timeout of one push. */
         @WithDefault("5s")
+        Duration timeout();
+    }
+
+    interface OpenLineage {
+        /** Where run events are POSTed, e.g. {@code http://marquez:5000/api/v1/lineage}; none sent without it. */
+        Optional<String> url();
+
+        /** The OpenLineage namespace of the jobs ({@code <project>.<model>}). */
+        @WithDefault("strata")
+        String namespace();
+
+        /** The OpenLineage namespace of the warehouse's datasets ({@code <schema>.<table>}). */
+        @WithDefault("postgres://warehouse")
+        String datasetNamespace();
+
+        /** Timeout of one POST (connect and answer). */
+        @WithDefault("3s")
         Duration timeout();
     }
 }

@@ -47,6 +47,7 @@ public final class ColumnLineage {
         return namespace + "." + identifier;
     }
 
+    /** The model's inputs as the registry's datasets ({@code <namespace>.<name>}). */
     public static List<Upstream> of(CompiledProject project, CompiledModel model, String namespace) {
         // relation "schema.table" → dataset name
         Map<String, String> datasets = new LinkedHashMap<>();
@@ -62,6 +63,28 @@ public final class ColumnLineage {
                 datasets.put(key(t.schema(), t.identifier()), sourceDataset(namespace, t.identifier()));
             }
         }
+        return of(model, datasets);
+    }
+
+    /** The model's inputs as warehouse relations ({@code <schema>.<table>}), as OpenLineage names them. */
+    public static List<Upstream> ofRelations(CompiledProject project, CompiledModel model) {
+        Map<String, String> datasets = new LinkedHashMap<>();
+        for (String ref : model.refs()) {
+            CompiledModel parent = project.model(ref);
+            if (parent != null && !parent.ephemeral()) {
+                datasets.put(key(parent.schema(), parent.identifier()), parent.schema() + "." + parent.identifier());
+            }
+        }
+        for (String source : model.sources()) {
+            SourceTable t = project.project().sources().get(source);
+            if (t != null) {
+                datasets.put(key(t.schema(), t.identifier()), t.schema() + "." + t.identifier());
+            }
+        }
+        return of(model, datasets);
+    }
+
+    private static List<Upstream> of(CompiledModel model, Map<String, String> datasets) {
         Map<String, Set<Upstream.ColumnMapping>> columns = new LinkedHashMap<>();
         datasets.values().forEach(d -> columns.put(d, new LinkedHashSet<>()));
         try {

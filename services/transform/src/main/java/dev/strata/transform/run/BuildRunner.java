@@ -48,6 +48,10 @@ public final class BuildRunner {
     @FunctionalInterface
     public interface Listener {
         void onResult(NodeResult result);
+
+        /** A model or seed is about to run (from its worker thread); skipped ones never start. */
+        default void onModelStarted(CompiledModel model) {
+        }
     }
 
     /**
@@ -166,6 +170,7 @@ public final class BuildRunner {
     }
 
     private NodeResult model(CompiledModel m) {
+        listener.onModelStarted(m);
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String sql = m.sql();

@@ -180,6 +180,26 @@ class LineageTest {
                 };
             }
 
+            public OpenLineage openlineage() {
+                return new OpenLineage() {
+                    public Optional<String> url() {
+                        return Optional.empty();
+                    }
+
+                    public String namespace() {
+                        return "strata";
+                    }
+
+                    public String datasetNamespace() {
+                        return "postgres://warehouse";
+                    }
+
+                    public Duration timeout() {
+                        return Duration.ofSeconds(1);
+                    }
+                };
+            }
+
             public Lineage lineage() {
                 return new Lineage() {
                     public Optional<String> registryUrl() {
