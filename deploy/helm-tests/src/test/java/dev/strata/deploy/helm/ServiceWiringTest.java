@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import dev.strata.deploy.helm.StrataChart.ValuesFile;
@@ -53,6 +55,20 @@ class ServiceWiringTest {
         keys.addAll(
                 Set.of("STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID", "STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_SECRET"));
         return keys;
+    }
+
+    @Test
+    void theServicesThatSpoolFilesGetRoomForThemOnTmp() {
+        Rendered rendered = StrataChart.release().render(ValuesFile.DEFAULT,
+                set("services.transform.tmpSize", "1Gi"));
+        // ingest spools each source while it loads it, the registry each multipart form upload (up to 5G)
+        Map<String, String> expected = Map.of("ingest", "10Gi", "registry", "6Gi", "transform", "1Gi");
+        for (String service : SERVICES) {
+            Volume tmp = rendered.get(Deployment.class, "strata-" + service).getSpec().getTemplate().getSpec()
+                    .getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+            assertEquals(new Quantity(expected.getOrDefault(service, "256Mi")), tmp.getEmptyDir().getSizeLimit(),
+                    service);
+        }
     }
 
     @Test
