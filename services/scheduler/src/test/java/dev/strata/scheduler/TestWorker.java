@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -170,8 +171,10 @@ public final class TestWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        consumer.close();
-        producer.close();
+        // short timeouts: at JVM exit the broker may be gone already, and the defaults (30 s for the consumer to leave
+        // its group, no limit for the producer) would hold the exit that long
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        producer.close(Duration.ofSeconds(1));
     }
 
     static Map<String, String> params(String... kv) {
