@@ -47,14 +47,18 @@ public final class OutboxWriter {
     /**
      * Runs the caller's statement {@code before} (with its parameters {@code beforeParams}), then inserts the messages,
      * in one round trip to the database, in the transaction of {@code tx}: say, the state change the events describe.
-     * {@code before} is one SQL statement without a trailing semicolon; see {@link #append} for the rest.
+     * {@code before} is one SQL statement without a trailing semicolon, or null for none; see {@link #append} for the
+     * rest.
      */
     public void appendAll(Connection tx, String before, List<Object> beforeParams,
             Collection<OutboxMessage> messages) throws SQLException {
         requireTransaction(tx);
-        StringBuilder sql = new StringBuilder(before);
+        if (before == null && messages.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder(before == null ? "" : before);
         if (!messages.isEmpty()) {
-            sql.append(";\n").append(INSERT_HEAD);
+            sql.append(before == null ? "" : ";\n").append(INSERT_HEAD);
             for (int i = 0; i < messages.size(); i++) {
                 sql.append(i == 0 ? "" : ",\n").append(INSERT_VALUES);
             }

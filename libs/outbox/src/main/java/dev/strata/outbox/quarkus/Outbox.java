@@ -72,7 +72,7 @@ public class Outbox {
     }
 
     /**
-     * Runs the statement {@code before} and appends the messages in one round trip, in the current JTA transaction; see
+     * Runs the statement {@code before} (if not null) and appends the messages in one round trip, in the current JTA transaction; see
      * {@link OutboxWriter#appendAll(Connection, String, List, Collection)}. The relay is woken after the commit.
      */
     public void appendAll(String before, List<Object> beforeParams, Collection<OutboxMessage> messages) {

@@ -745,20 +745,13 @@ public class RunEngine {
             sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
             params.addAll(Arrays.asList(row));
         }
+        String transitions = p.transitions.isEmpty() ? null : sql.toString();
         try {
-            if (p.transitions.isEmpty()) {
-                if (wakeRelay) {
-                    outbox.appendAll(p.messages);
-                } else {
-                    try (Connection tx = dataSource.getConnection()) {
-                        outboxWriter.appendAll(tx, p.messages);
-                    }
-                }
-            } else if (wakeRelay) {
-                outbox.appendAll(sql.toString(), params, p.messages);
+            if (wakeRelay) {
+                outbox.appendAll(transitions, params, p.messages);
             } else {
                 try (Connection tx = dataSource.getConnection()) {
-                    outboxWriter.appendAll(tx, sql.toString(), params, p.messages);
+                    outboxWriter.appendAll(tx, transitions, params, p.messages);
                 }
             }
         } catch (SQLException e) {
