@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * skips it when it came during the round), so call it after committing a transaction that wrote to the outbox. Published rows older than {@link Settings#retention()} and processed-event
  * marks older than {@link Settings#dedupeRetention()} are deleted every {@link Settings#cleanupInterval()}.
  * <p>
+ * <b>Sending at once.</b> A service may send some messages itself right after its transaction committed, instead of
+ * waiting for the relay's next round ({@link #claim} before the commit, {@link #sendNow} after it, {@link #release} on
+ * a rollback): the hand-off of work to a worker then costs no relay round. Rounds leave claimed rows alone; once Kafka
+ * acknowledged a message, the next round marks its row published; if the send failed (or no acknowledgement came
+ * within the delivery timeout), rounds send the row as any other. So the row stays the durable record and nothing is
+ * lost if the service dies after its commit; a relay of another replica, which does not know the claim, may send the
+ * row a second time (consumers drop the duplicate by event id). Messages sent at once are not ordered with the rows
+ * the relay sends: use it only for messages whose key no other unpublished row on their topic shares (say, a task's
+ * request keyed by the task's own id).
+ * <p>
  * Plain Java: give it a {@link DataSource} whose connections see the service's schema (its {@code search_path}) and the
  * Kafka bootstrap servers; {@link #start()} runs it on a background thread, {@link #stop()} ends it gracefully.
  */
@@ -85,6 +98,8 @@ public final class OutboxRelay implements AutoCloseable {
             + SELECT_BATCH.replace("WHERE o.published_at IS NULL",
                     "WHERE (" + TRY_LOCK + ") AND o.published_at IS NULL");
     static final String MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY(?)";
+    static final String MARK_SENT_AT_ONCE = "UPDATE outbox SET published_at = now() WHERE event_id = ANY(?) "
+            + "AND published_at IS NULL";
     static final String COUNT_PENDING = "SELECT count(*) FROM outbox WHERE published_at IS NULL";
     private static final int CLEANUP_CHUNK = 10_000;
     static final String DELETE_PUBLISHED = """
@@ -114,6 +129,13 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile Failure lastFailure;
     private Thread thread;
     private Producer<String, byte[]> producer; // guarded by roundLock
+    /** Messages {@link #claim claimed} for {@link #sendNow}: event id, when claimed (System.nanoTime). */
+    private final Map<UUID, Long> claims = new ConcurrentHashMap<>();
+    /** Claimed messages Kafka acknowledged: the next round marks their rows published. */
+    private final Set<UUID> sentAtOnce = ConcurrentHashMap.newKeySet();
+    private final Object directLock = new Object();
+    private Producer<String, byte[]> directProducer; // guarded by directLock
+    private boolean directFailed; // guarded by directLock
 
     public OutboxRelay(DataSource dataSource, Settings settings) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource is required");
@@ -155,6 +177,7 @@ public final class OutboxRelay implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "outbox relay stopped (" + published.get() + " events published)");
         }
         closeProducer(Duration.ofSeconds(5));
+        closeDirectProducer(Duration.ofSeconds(5));
     }
 
     @Override
@@ -169,6 +192,110 @@ public final class OutboxRelay implements AutoCloseable {
         synchronized (signal) {
             wakeUpRequested = true;
             signal.notifyAll();
+        }
+    }
+
+    /**
+     * Claims the messages for {@link #sendNow}: call it before the transaction that appends them commits. Until the
+     * claim ends (acknowledged and marked, failed, released, or older than the delivery timeout and 5 s), rounds do
+     * not send their rows.
+     */
+    public void claim(Collection<OutboxMessage> messages) {
+        if (!running) {
+            return; // a stopped relay sends nothing at once: its rows wait for a round, here or in another replica
+        }
+        long now = System.nanoTime();
+        for (OutboxMessage message : messages) {
+            claims.put(message.eventId(), now);
+        }
+    }
+
+    /** Ends the claims of messages whose transaction rolled back. */
+    public void release(Collection<OutboxMessage> messages) {
+        for (OutboxMessage message : messages) {
+            claims.remove(message.eventId());
+        }
+    }
+
+    /**
+     * Sends claimed messages now, in this order, without waiting for Kafka: call it right after their transaction
+     * committed. A message that cannot be sent is left to the rounds (which are woken up); unclaimed messages (the
+     * relay was stopped when they were claimed) are left to them too.
+     */
+    public void sendNow(Collection<OutboxMessage> messages) {
+        Producer<String, byte[]> kafka;
+        try {
+            kafka = directProducer();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no producer to send at once; the relay sends the rows", e);
+            release(messages);
+            wakeUp();
+            return;
+        }
+        for (OutboxMessage message : messages) {
+            UUID id = message.eventId();
+            if (!claims.containsKey(id)) {
+                continue;
+            }
+            try {
+                kafka.send(record(id, message.type(), message.topic(), message.key(), message.payload(),
+                        message.headers()), (metadata, error) -> {
+                            if (error == null) {
+                                sentAtOnce.add(id);
+                            } else {
+                                directSendFailed(id, error);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                directSendFailed(id, e);
+            }
+        }
+    }
+
+    private void directSendFailed(UUID eventId, Throwable error) {
+        claims.remove(eventId);
+        synchronized (directLock) {
+            directFailed = true;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "sending event " + eventId + " at once failed (" + error
+                + "); the relay sends it");
+        wakeUp();
+    }
+
+    private Producer<String, byte[]> directProducer() {
+        synchronized (directLock) {
+            if (directFailed && directProducer != null) {
+                // a producer that failed may hold records; a fresh one starts with a clean slate
+                closeQuietly(directProducer, Duration.ZERO);
+                directProducer = null;
+            }
+            directFailed = false;
+            if (directProducer == null) {
+                Map<String, Object> config = settings.producerConfig();
+                config.put(ProducerConfig.CLIENT_ID_CONFIG, "strata-outbox-direct");
+                // never hold the committing thread while Kafka is away: the relay sends the row later instead
+                config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 100);
+                config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                directProducer = new KafkaProducer<>(config);
+            }
+            return directProducer;
+        }
+    }
+
+    private void closeDirectProducer(Duration timeout) {
+        synchronized (directLock) {
+            closeQuietly(directProducer, timeout);
+            directProducer = null;
+        }
+    }
+
+    private static void closeQuietly(Producer<String, byte[]> producer, Duration timeout) {
+        if (producer != null) {
+            try {
+                producer.close(timeout);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the Kafka producer failed", e);
+            }
         }
     }
 
@@ -214,10 +341,15 @@ public final class OutboxRelay implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
+            List<UUID> marked = new ArrayList<>();
             try {
-                OptionalInt result = publishBatch(c);
+                OptionalInt result = publishBatch(c, marked);
                 c.commit();
                 result.ifPresent(published::addAndGet);
+                for (UUID id : marked) {
+                    claims.remove(id);
+                    sentAtOnce.remove(id);
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
@@ -285,20 +417,46 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private OptionalInt publishBatch(Connection c) throws SQLException {
-        List<Row> rows = lockAndSelectBatch(c);
-        if (rows == null) {
+    /**
+     * One round in the transaction of {@code c}: sends the batch's rows that nobody sends at once, marks them and the
+     * rows sent at once that Kafka acknowledged (their event ids are added to {@code marked}).
+     */
+    private OptionalInt publishBatch(Connection c, List<UUID> marked) throws SQLException {
+        List<Row> batch = lockAndSelectBatch(c);
+        if (batch == null) {
             return OptionalInt.empty();
         }
-        if (rows.isEmpty()) {
-            return OptionalInt.of(0);
+        expireClaims();
+        List<UUID> acknowledged = new ArrayList<>(sentAtOnce);
+        List<Row> rows = claims.isEmpty()
+                ? batch
+                : batch.stream().filter(row -> !claims.containsKey(row.eventId())).toList();
+        if (!rows.isEmpty()) {
+            send(rows);
+            try (PreparedStatement mark = c.prepareStatement(MARK_PUBLISHED)) {
+                mark.setArray(1, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
+                mark.executeUpdate();
+            }
         }
-        send(rows);
-        try (PreparedStatement mark = c.prepareStatement(MARK_PUBLISHED)) {
-            mark.setArray(1, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
-            mark.executeUpdate();
+        if (!acknowledged.isEmpty()) {
+            try (PreparedStatement mark = c.prepareStatement(MARK_SENT_AT_ONCE)) {
+                mark.setArray(1, c.createArrayOf("uuid", acknowledged.toArray()));
+                mark.executeUpdate();
+            }
+            marked.addAll(acknowledged);
         }
-        return OptionalInt.of(rows.size());
+        // claimed rows still waiting for their acknowledgement do not count: a batch of them is no reason to go on
+        return OptionalInt.of(rows.size() + acknowledged.size());
+    }
+
+    /** Claims older than the delivery timeout (and 5 s) end: their rows are sent by the rounds again, if unpublished. */
+    private void expireClaims() {
+        if (claims.isEmpty()) {
+            return;
+        }
+        long oldest = System.nanoTime() - settings.deliveryTimeout().plusSeconds(5).toNanos();
+        claims.entrySet().removeIf(claim -> claim.getValue() - oldest < 0);
+        sentAtOnce.removeIf(id -> !claims.containsKey(id));
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
@@ -395,11 +553,16 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private static ProducerRecord<String, byte[]> record(Row row) {
+        return record(row.eventId(), row.type(), row.topic(), row.key(), row.payload(), row.headers());
+    }
+
+    private static ProducerRecord<String, byte[]> record(UUID eventId, String type, String topic, String key,
+            byte[] payload, Map<String, String> extraHeaders) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(OutboxMessage.ID_HEADER, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(OutboxMessage.TYPE_HEADER, row.type().getBytes(StandardCharsets.UTF_8));
-        row.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
+        headers.add(OutboxMessage.ID_HEADER, eventId.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(OutboxMessage.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+        extraHeaders.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return new ProducerRecord<>(topic, null, key, payload, headers);
     }
 
     private Producer<String, byte[]> producer() {
@@ -412,14 +575,8 @@ public final class OutboxRelay implements AutoCloseable {
     private void closeProducer(Duration timeout) {
         roundLock.lock();
         try {
-            if (producer != null) {
-                try {
-                    producer.close(timeout);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing the Kafka producer failed", e);
-                }
-                producer = null;
-            }
+            closeQuietly(producer, timeout);
+            producer = null;
         } finally {
             roundLock.unlock();
         }

@@ -187,6 +187,89 @@ class OutboxRelayTest {
     }
 
     @Test
+    void messagesSentAtOnceArriveOnceAndTheirRowsStayTheDurableRecord() throws Exception {
+        DevStack stack = TestStack.get();
+        String schema = TestStack.createSchema("at_once");
+        DataSource dataSource = TestStack.dataSource(schema);
+        String topic = "strata.test.outbox." + schema;
+        OutboxWriter writer = new OutboxWriter();
+        OutboxRelay.Settings settings = OutboxRelay.Settings.defaults(stack.kafka().bootstrapServers());
+        List<OutboxMessage> sent = List.of(message(topic, "task-1"), message(topic, "task-2"),
+                message(topic, "task-3"));
+        OutboxMessage rolledBack = message(topic, "task-4");
+        OutboxMessage orphan = message(topic, "task-5");
+
+        try (OutboxRelay relay = new OutboxRelay(dataSource, settings)) {
+            relay.start();
+            // claimed before the commit: a round between the commit and the send leaves the rows alone
+            relay.claim(sent);
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.appendAll(tx, sent);
+                tx.commit();
+            }
+            assertEquals(OptionalInt.of(0), relay.publishBatch(), "claimed rows are not the round's to send");
+            assertEquals(3, relay.pendingCount());
+            relay.sendNow(sent);
+            // Kafka acknowledged them: a round marks their rows, without sending them again
+            await("the rows sent at once to be marked", Duration.ofSeconds(30), () -> relay.pendingCount() == 0);
+
+            relay.claim(List.of(rolledBack));
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.append(tx, rolledBack);
+                tx.rollback();
+            }
+            relay.release(List.of(rolledBack));
+
+            // the service dies between its commit and the send: the row is there, claimed by a relay that is gone
+            relay.claim(List.of(orphan));
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.append(tx, orphan);
+                tx.commit();
+            }
+        }
+        assertEquals(1, unpublishedRows(dataSource), "the claimed row of a stopped relay waits");
+        try (OutboxRelay next = new OutboxRelay(dataSource, settings)) {
+            next.start();
+            await("the next relay to publish the orphan", Duration.ofSeconds(30), () -> next.pendingCount() == 0);
+            assertEquals(1, next.publishedCount());
+        }
+
+        Map<String, Integer> keys = new HashMap<>();
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    keys.merge(record.key(), 1, Integer::sum);
+                    assertEquals(TYPE, header(record, OutboxMessage.TYPE_HEADER));
+                    assertEquals(record.key(), header(record, "x-strata-key"), "the message's own headers");
+                    assertEquals(record.key(), new String(record.value(), StandardCharsets.UTF_8));
+                }
+                if (keys.size() == 4 && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos(); // and nothing more
+                }
+            }
+        }
+        assertEquals(Map.of("task-1", 1, "task-2", 1, "task-3", 1, "task-5", 1), keys,
+                "each committed message once; the rolled-back one never");
+    }
+
+    private static OutboxMessage message(String topic, String key) {
+        return new OutboxMessage(UUID.randomUUID(), topic, key, TYPE, key.getBytes(StandardCharsets.UTF_8),
+                Map.of("x-strata-key", key));
+    }
+
+    @Test
     void cleanupDeletesPublishedRowsAndMarksPastTheirRetention() throws Exception {
         String schema = TestStack.createSchema("cleanup");
         DataSource dataSource = TestStack.dataSource(schema);

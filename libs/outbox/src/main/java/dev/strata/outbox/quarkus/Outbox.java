@@ -2,6 +2,7 @@ package dev.strata.outbox.quarkus;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -35,6 +36,8 @@ public class Outbox {
 
     /** Marks a transaction that already has a wake-up registered. */
     private static final Object WAKE_UP_REGISTERED = new Object();
+    /** The messages of a transaction to send right after its commit. */
+    private static final Object SEND_AT_ONCE = new Object();
 
     private final OutboxWriter writer = new OutboxWriter();
 
@@ -91,6 +94,42 @@ public class Outbox {
     }
 
     /**
+     * As {@link #appendAll(String, List, Collection)}, and sends the messages of {@code sendAtOnce} (a subset of
+     * {@code messages}) to Kafka from the committing thread right after the commit, instead of leaving them to the
+     * relay's next round: for work that someone waits for. Their rows stay the durable record (see
+     * {@link dev.strata.outbox.OutboxRelay} on sending at once); only for messages whose key no other unpublished
+     * message on their topic shares. {@code wakeUp} false leaves the other messages to the relay's next round (within
+     * its poll interval, or sooner when another commit wakes it).
+     */
+    public void appendAll(String before, List<Object> beforeParams, Collection<OutboxMessage> messages,
+            Collection<OutboxMessage> sendAtOnce, boolean wakeUp) {
+        if (sendAtOnce.isEmpty() && wakeUp) {
+            appendAll(before, beforeParams, messages);
+            return;
+        }
+        if (!inTransaction()) {
+            throw new IllegalStateException("Outbox.append needs a transaction: call it from a @Transactional method, "
+                    + "the one that changes the state the event describes");
+        }
+        List<OutboxMessage> direct = List.copyOf(sendAtOnce);
+        relay.claim(direct);
+        try (Connection connection = dataSource.getConnection()) {
+            writer.appendAll(connection, before, beforeParams, messages);
+        } catch (SQLException | RuntimeException e) {
+            relay.release(direct);
+            throw e instanceof SQLException
+                    ? new OutboxException("cannot write to the outbox: " + e.getMessage(), e)
+                    : (RuntimeException) e;
+        }
+        if (!direct.isEmpty()) {
+            sendAfterCommit(direct);
+        }
+        if (wakeUp && messages.size() > direct.size()) {
+            wakeUpAfterCommit();
+        }
+    }
+
+    /**
      * Appends the message with the caller's connection, in its transaction. Inside a JTA transaction the relay is woken
      * after the commit; with a connection whose transaction the caller commits itself, call {@link #wakeUp()} after
      * the commit (otherwise the relay finds the row within its poll interval).
@@ -116,11 +155,29 @@ public class Outbox {
                 && transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
     }
 
+    @SuppressWarnings("unchecked")
+    private void sendAfterCommit(List<OutboxMessage> direct) {
+        List<OutboxMessage> all = (List<OutboxMessage>) transactions.getResource(SEND_AT_ONCE);
+        if (all != null) {
+            all.addAll(direct);
+            return;
+        }
+        List<OutboxMessage> messages = new ArrayList<>(direct);
+        transactions.putResource(SEND_AT_ONCE, messages);
+        afterCompletion(() -> relay.sendNow(messages), () -> relay.release(messages));
+    }
+
     private void wakeUpAfterCommit() {
         if (transactions.getResource(WAKE_UP_REGISTERED) != null) {
             return;
         }
         transactions.putResource(WAKE_UP_REGISTERED, Boolean.TRUE);
+        afterCompletion(relay::wakeUp, () -> {
+        });
+    }
+
+    /** Runs {@code committed} after the current transaction committed, {@code otherwise} after it rolled back. */
+    private void afterCompletion(Runnable committed, Runnable otherwise) {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -129,9 +186,7 @@ public class Outbox {
 
             @Override
             public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wakeUp();
-                }
+                (status == Status.STATUS_COMMITTED ? committed : otherwise).run();
             }
         });
     }

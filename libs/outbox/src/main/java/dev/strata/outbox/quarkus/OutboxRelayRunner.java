@@ -1,5 +1,6 @@
 package dev.strata.outbox.quarkus;
 
+import java.util.Collection;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.strata.outbox.OutboxMessage;
 import dev.strata.outbox.OutboxRelay;
 
 /**
@@ -70,6 +72,30 @@ public class OutboxRelayRunner {
         OutboxRelay running = relay;
         if (running != null) {
             running.wakeUp();
+        }
+    }
+
+    /** See {@link OutboxRelay#claim}; a no-op when the relay is disabled (its rows then wait for a relay). */
+    public void claim(Collection<OutboxMessage> messages) {
+        OutboxRelay running = relay;
+        if (running != null) {
+            running.claim(messages);
+        }
+    }
+
+    /** See {@link OutboxRelay#release}. */
+    public void release(Collection<OutboxMessage> messages) {
+        OutboxRelay running = relay;
+        if (running != null) {
+            running.release(messages);
+        }
+    }
+
+    /** See {@link OutboxRelay#sendNow}. */
+    public void sendNow(Collection<OutboxMessage> messages) {
+        OutboxRelay running = relay;
+        if (running != null) {
+            running.sendNow(messages);
         }
     }
 

@@ -53,6 +53,14 @@ public interface SchedulerConfig {
     @WithDefault("strata-scheduler")
     String consumerGroup();
 
+    /**
+     * When a poll brings only task starts, how long the listener waits for what follows them before it handles them: a
+     * quick task's success usually does, and a start and success handled together cost one transaction instead of two
+     * in a row (the second waiting for the first). Zero handles starts at once.
+     */
+    @WithDefault("3ms")
+    Duration startLinger();
+
     /** Threads handling consumed events: one partition per thread at a time. */
     @WithDefault("3")
     int listenerThreads();

@@ -126,16 +126,22 @@ public class EventListener {
                 if (records.isEmpty()) {
                     continue;
                 }
+                Map<TopicPartition, List<Item>> polled = new LinkedHashMap<>();
+                add(polled, records);
+                if (onlyStarts(polled) && !config.startLinger().isZero()) {
+                    // a quick task's success is on its way: handle the start with it
+                    add(polled, c.poll(config.startLinger()));
+                }
                 // partitions in parallel (events of one task run share a partition, so their order holds; runs are
                 // serialized by their row lock), records of one partition in order. The first partition is handled
                 // on this thread: with one busy partition, no hand-off to another thread delays the event.
-                List<TopicPartition> partitions = new ArrayList<>(records.partitions());
+                List<TopicPartition> partitions = new ArrayList<>(polled.keySet());
                 Map<TopicPartition, Future<Long>> results = new HashMap<>();
                 for (TopicPartition partition : partitions.subList(1, partitions.size())) {
-                    List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
+                    List<Item> batch = polled.get(partition);
                     results.put(partition, workers.submit(() -> handleInOrder(batch)));
                 }
-                long retryFrom = handleInOrder(records.records(partitions.get(0)));
+                long retryFrom = handleInOrder(polled.get(partitions.get(0)));
                 if (retryFrom >= 0) {
                     c.seek(partitions.get(0), retryFrom);
                 }
@@ -172,14 +178,12 @@ public class EventListener {
      * the offset to retry from, or -1 when all were handled. A retry re-reads events already handled after that
      * offset; their marks in {@code processed_event} skip them.
      */
-    private long handleInOrder(List<ConsumerRecord<String, byte[]>> batch) {
+    private long handleInOrder(List<Item> batch) {
         Map<Object, List<Item>> groups = new LinkedHashMap<>();
         Map<UUID, UUID> runOfTask = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            EventEnvelope<?> event = decode(record);
-            if (event != null) {
-                groups.computeIfAbsent(groupOf(event, runOfTask), k -> new ArrayList<>())
-                        .add(new Item(record, event));
+        for (Item item : batch) {
+            if (item.event() != null) {
+                groups.computeIfAbsent(groupOf(item.event(), runOfTask), k -> new ArrayList<>()).add(item);
             }
         }
         List<List<Item>> ordered = new ArrayList<>(groups.values());
@@ -190,6 +194,21 @@ public class EventListener {
             }
         }
         return -1;
+    }
+
+    /** Decodes the records (an unreadable one becomes an item without event) and adds them per partition. */
+    private void add(Map<TopicPartition, List<Item>> polled, ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            List<Item> items = polled.computeIfAbsent(partition, p -> new ArrayList<>());
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                items.add(new Item(record, decode(record)));
+            }
+        }
+    }
+
+    private static boolean onlyStarts(Map<TopicPartition, List<Item>> polled) {
+        return polled.values().stream().flatMap(List::stream)
+                .allMatch(item -> item.event() != null && item.event().data() instanceof TaskStarted);
     }
 
     /** The run a task event is about (its transaction locks that run), or the event itself. */

@@ -1,9 +1,8 @@
 package dev.strata.scheduler.run;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +41,6 @@ import dev.strata.events.RunTransitioned;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TransformRequested;
 import dev.strata.outbox.OutboxMessage;
-import dev.strata.outbox.OutboxWriter;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
@@ -53,7 +51,6 @@ import dev.strata.scheduler.pipeline.PipelineDefinition.TaskType;
 import dev.strata.scheduler.pipeline.PipelineStore;
 import dev.strata.scheduler.run.RunRecords.RunRow;
 import dev.strata.scheduler.run.RunRecords.TaskRunRow;
-import dev.strata.web.db.DataAccessException;
 import dev.strata.web.db.Db;
 
 /**
@@ -82,7 +79,6 @@ public class RunEngine {
     private final Db db;
     private final PipelineStore pipelines;
     private final Outbox outbox;
-    private final OutboxWriter outboxWriter = new OutboxWriter();
     private final AgroalDataSource dataSource;
     private final EventCodec codec = new EventCodec();
     private final SchedulerConfig config;
@@ -253,9 +249,19 @@ public class RunEngine {
         int attempt = tr.attempt() + 1;
         Instant now = Instant.now();
         Instant timeoutAt = now.plus(task.timeout());
-        db.update("UPDATE task_run SET state = 'queued', attempt = ?, queued_at = ?, started_at = NULL, "
-                + "heartbeat_at = NULL, finished_at = NULL, worker = NULL, timeout_at = ?, due_at = ? WHERE id = ?",
-                attempt, now, timeoutAt, timeoutAt, tr.id());
+        String queue = "UPDATE task_run SET state = 'queued', attempt = ?, queued_at = ?, started_at = NULL, "
+                + "heartbeat_at = NULL, finished_at = NULL, worker = NULL, timeout_at = ?, due_at = ? WHERE id = ?";
+        Object[] queueParams = {attempt, now.atOffset(ZoneOffset.UTC), timeoutAt.atOffset(ZoneOffset.UTC),
+                timeoutAt.atOffset(ZoneOffset.UTC), tr.id()};
+        Pending p = pending();
+        if (p.held && (task.type() == TaskType.INGEST || task.type() == TaskType.TRANSFORM)) {
+            // written with the group's transitions and events, in their round trip: nothing in the group reads the
+            // task's row again (a worker's task; a notify task is read back below)
+            p.statements.add(queue);
+            p.statementParams.addAll(Arrays.asList(queueParams));
+        } else {
+            db.update(queue, queueParams);
+        }
         transition(run, tr, tr.state(), RunState.QUEUED, attempt, attempt > 1 ? "attempt " + attempt : null);
         dispatched.increment();
         Map<String, String> params = new LinkedHashMap<>(run.params());
@@ -360,6 +366,35 @@ public class RunEngine {
         return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
     }
 
+    /**
+     * A worker's start and success of one attempt that came together (a quick task): as {@link #onStarted} then
+     * {@link #onSucceeded}, with one lock and one update of the task instead of two.
+     */
+    @Transactional
+    public Optional<PipelineKey> onStartedAndSucceeded(UUID taskRunId, int attempt, String worker, long rows,
+            long bytes, Map<String, String> outputs) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRunRow tr = locked.get().task();
+        RunRow run = locked.get().run();
+        if (!RunState.QUEUED.equals(tr.state()) || (attempt > 0 && attempt != tr.attempt())) {
+            // the start is a duplicate or stale: the success alone counts, as in onSucceeded
+            if (!List.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING).contains(tr.state())) {
+                return Optional.empty();
+            }
+            return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
+        }
+        Instant now = Instant.now();
+        transition(run, tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
+        TaskRunRow running = new TaskRunRow(tr.id(), tr.runId(), tr.taskId(), tr.type(), RunState.RUNNING,
+                tr.attempt(), tr.maxAttempts(), tr.dependsOn(), tr.upstreamRemaining(), worker, tr.error(),
+                tr.outputs(), tr.rows(), tr.bytes(), tr.queuedAt(), now, now, tr.finishedAt(), tr.timeoutAt(),
+                tr.dueAt());
+        return flush(succeed(run, definition(run), running, rows, bytes, outputs));
+    }
+
     /** An attempt failed: retried with backoff while attempts are left, otherwise the task fails. */
     @Transactional
     public Optional<PipelineKey> onFailed(UUID taskRunId, String error, boolean retryable) {
@@ -377,10 +412,12 @@ public class RunEngine {
 
     private Optional<PipelineKey> succeed(RunRow run, PipelineDefinition def, TaskRunRow tr, long rows, long bytes,
             Map<String, String> outputs) {
+        // started_at, heartbeat_at and worker as the row says: unchanged, or set by onStartedAndSucceeded
         String done = "UPDATE task_run SET state = 'succeeded', finished_at = ?, due_at = NULL, rows_written = ?, "
-                + "bytes_written = ?, outputs = ?::jsonb, error = NULL WHERE id = ?";
+                + "bytes_written = ?, outputs = ?::jsonb, error = NULL, started_at = ?, heartbeat_at = ?, worker = ? "
+                + "WHERE id = ?";
         Object[] doneParams = {Instant.now(), rows, bytes, RunRecords.json(outputs == null ? Map.of() : outputs),
-                tr.id()};
+                tr.startedAt(), tr.heartbeatAt(), tr.worker(), tr.id()};
         transition(run, tr, tr.state(), RunState.SUCCEEDED, tr.attempt(), null);
         recordTask(tr, RunState.SUCCEEDED);
         List<String> downstream = def.downstreamOf(tr.taskId()).stream().map(Task::id).toList();
@@ -666,8 +703,13 @@ public class RunEngine {
      * {@code held}, only at the end of a group of events (see {@link #holdWrites()}).
      */
     private static final class Pending {
+        /** Statements of the group that nothing reads back before the commit, written before the transitions. */
+        final List<String> statements = new ArrayList<>();
+        final List<Object> statementParams = new ArrayList<>();
         final List<Object[]> transitions = new ArrayList<>();
         final List<OutboxMessage> messages = new ArrayList<>();
+        /** Work for a worker, sent from the committing thread right after the commit (see {@link Outbox}). */
+        final List<OutboxMessage> sendAtOnce = new ArrayList<>();
         boolean held;
         /** Something a worker, the notifier or a user waits for: more than a {@link RunTransitioned}. */
         boolean urgent;
@@ -695,10 +737,10 @@ public class RunEngine {
     }
 
     /**
-     * Writes what {@link #holdWrites()} kept; call it before the transaction commits. The relay is woken after the
-     * commit only for urgent events (work for a worker, a run's end): a worker's report that only moves a task to
-     * running leaves its {@link RunTransitioned} to the relay's next round, instead of a round of its own that would
-     * compete with the next report's transaction.
+     * Writes what {@link #holdWrites()} kept; call it before the transaction commits. Work for workers leaves from this
+     * thread right after the commit; the relay is woken only for other urgent events (a run's end, a notification): a
+     * hand-off leaves its {@link RunTransitioned} events to the relay's next round, instead of a round of its own that
+     * would compete with the next report's transaction.
      */
     public void writeHeld() {
         Pending p = pending();
@@ -713,8 +755,15 @@ public class RunEngine {
     }
 
     private void emit(UUID subject, StrataEvent event) {
-        pending().urgent |= !(event instanceof RunTransitioned);
-        pending().messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec));
+        Pending p = pending();
+        OutboxMessage message = OutboxMessage.of(EventEnvelope.of(SOURCE, subject.toString(), event), codec);
+        p.messages.add(message);
+        if (event instanceof IngestRequested || event instanceof TransformRequested) {
+            // keyed by the task run: no other unpublished message shares the key, so it may leave at once
+            p.sendAtOnce.add(message);
+        } else {
+            p.urgent |= !(event instanceof RunTransitioned);
+        }
     }
 
     /**
@@ -734,31 +783,29 @@ public class RunEngine {
         return result;
     }
 
-    /** The transitions and the outbox rows in one round trip. */
+    /**
+     * The transitions and the outbox rows in one round trip. Work for workers leaves from this thread right after the
+     * commit; the relay is woken for the other events only if {@code wakeRelay}.
+     */
     private void write(Pending p, boolean wakeRelay) {
-        if (p.transitions.isEmpty() && p.messages.isEmpty()) {
+        if (p.statements.isEmpty() && p.transitions.isEmpty() && p.messages.isEmpty()) {
             return;
         }
-        StringBuilder sql = new StringBuilder(INSERT_TRANSITIONS);
-        List<Object> params = new ArrayList<>(p.transitions.size() * 6);
-        for (Object[] row : p.transitions) {
-            sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
-            params.addAll(Arrays.asList(row));
-        }
-        String transitions = p.transitions.isEmpty() ? null : sql.toString();
-        try {
-            if (wakeRelay) {
-                outbox.appendAll(transitions, params, p.messages);
-            } else {
-                try (Connection tx = dataSource.getConnection()) {
-                    outboxWriter.appendAll(tx, transitions, params, p.messages);
-                }
+        StringBuilder sql = new StringBuilder(String.join(";\n", p.statements));
+        List<Object> params = new ArrayList<>(p.statementParams);
+        if (!p.transitions.isEmpty()) {
+            sql.append(sql.isEmpty() ? "" : ";\n").append(INSERT_TRANSITIONS);
+            for (int i = 0; i < p.transitions.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+                params.addAll(Arrays.asList(p.transitions.get(i)));
             }
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
         }
+        outbox.appendAll(sql.isEmpty() ? null : sql.toString(), params, p.messages, p.sendAtOnce, wakeRelay);
+        p.statements.clear();
+        p.statementParams.clear();
         p.transitions.clear();
         p.messages.clear();
+        p.sendAtOnce.clear();
         p.urgent = false;
     }
 
