@@ -39,7 +39,8 @@ public class LoadEvents {
 
     public void started(Connection tx, Claimed load, String worker) throws SQLException {
         if (load.taskRunId() != null) {
-            append(tx, id("started", load, load.tries()), load.taskRunId().toString(),
+            // one start per try of each attempt: a load row is reused (tries from 0) for the task's next attempt
+            append(tx, id("started:" + load.attempt(), load, load.tries()), load.taskRunId().toString(),
                     new TaskStarted(load.taskRunId(), load.runId(), worker, load.attempt()));
         }
     }

@@ -185,7 +185,8 @@ public class BuildService {
             compiled = projects.compile(projects.files(v), build.vars());
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
-            OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), compiled, this::columns);
+            OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), build.namespace(), compiled,
+                    this::columns);
             BuildRunner runner = new BuildRunner(compiled, this.runner::getConnection, new BuildRunner.Options(
                     config.threads(), build.fullRefresh(), config.quarantineLimit(),
                     Set.copyOf(config.warehouseSchemas()), true), new BuildRunner.Listener() {

@@ -106,7 +106,10 @@ public interface TransformConfig {
         /** Where run events are POSTed, e.g. {@code http://marquez:5000/api/v1/lineage}; none sent without it. */
         Optional<String> url();
 
-        /** The OpenLineage namespace of the jobs ({@code <project>.<model>}). */
+        /**
+         * The prefix of the jobs' OpenLineage namespaces: the jobs ({@code <project>.<model>}) of a Strata namespace
+         * are in {@code <prefix>/<strata namespace>}, e.g. {@code strata/sales}.
+         */
         @WithDefault("strata")
         String namespace();
 

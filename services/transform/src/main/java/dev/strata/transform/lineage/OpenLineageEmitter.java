@@ -89,25 +89,29 @@ public class OpenLineageEmitter {
     /**
      * The model runs of one build; told by the build's runner as models start and end.
      *
-     * @param columns the columns of a model's relation after it was built (looked up on the sending thread)
+     * @param namespace the Strata namespace the build's project is in: its jobs are in the OpenLineage namespace
+     *                  {@code <strata.transform.openlineage.namespace>/<namespace>}
+     * @param columns   the columns of a model's relation after it was built (looked up on the sending thread)
      */
-    public BuildRuns build(UUID buildId, CompiledProject project,
+    public BuildRuns build(UUID buildId, String namespace, CompiledProject project,
             Function<CompiledModel, List<DatasetColumn>> columns) {
-        return new BuildRuns(buildId, project, columns);
+        return new BuildRuns(buildId, config.namespace() + "/" + namespace, project, columns);
     }
 
     /** The events of one build's model runs. */
     public final class BuildRuns {
 
         private final UUID buildId;
+        private final String jobNamespace;
         private final CompiledProject project;
         private final Function<CompiledModel, List<DatasetColumn>> columns;
         private final Set<String> started = ConcurrentHashMap.newKeySet();
         private final AtomicBoolean warned = new AtomicBoolean();
 
-        private BuildRuns(UUID buildId, CompiledProject project,
+        private BuildRuns(UUID buildId, String jobNamespace, CompiledProject project,
                 Function<CompiledModel, List<DatasetColumn>> columns) {
             this.buildId = buildId;
+            this.jobNamespace = jobNamespace;
             this.project = project;
             this.columns = columns;
         }
@@ -140,7 +144,7 @@ public class OpenLineageEmitter {
         }
 
         private OpenLineageEvents.ModelRun run(CompiledModel m) {
-            return new OpenLineageEvents.ModelRun(config.namespace(), config.datasetNamespace(),
+            return new OpenLineageEvents.ModelRun(jobNamespace, config.datasetNamespace(),
                     project.project().name() + "." + m.name(), OpenLineageEvents.runId(buildId, m.name()),
                     ColumnLineage.ofRelations(project, m), m.schema() + "." + m.identifier());
         }

@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.events.DatasetColumn;
 
 /**
- * OpenLineage run events (spec 2-0-2) of one model run: the job is {@code <project>.<model>}, its inputs the
- * relations it reads and its output the relation it writes, each named {@code <schema>.<table>} in the warehouse's
- * dataset namespace.
+ * OpenLineage run events (spec 2-0-2) of one model run: the job is {@code <project>.<model>} in the OpenLineage
+ * namespace of the project's Strata namespace, its inputs the relations it reads and its output the relation it
+ * writes, each named {@code <schema>.<table>} in the warehouse's dataset namespace (a physical table, whichever Strata
+ * namespace's build writes it).
  */
 public final class OpenLineageEvents {
 
@@ -32,7 +33,8 @@ public final class OpenLineageEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * @param jobNamespace     the jobs' namespace ({@code strata.transform.openlineage.namespace})
+     * @param jobNamespace     the job's namespace: {@code <strata.transform.openlineage.namespace>/<strata namespace>},
+     *                         e.g. {@code strata/sales}
      * @param datasetNamespace the warehouse's datasets' namespace, e.g. {@code postgres://warehouse}
      * @param job              {@code <project>.<model>}
      * @param runId            the model run

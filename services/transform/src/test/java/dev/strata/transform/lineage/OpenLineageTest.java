@@ -55,8 +55,9 @@ import dev.strata.transform.TransformStack;
 
 /**
  * OpenLineage run events of real builds, received by an HTTP endpoint in this JVM (as Marquez would receive them):
- * START and COMPLETE or FAIL per model with the spec's required fields, the datasets, the schema and column lineage
- * facets; an endpoint that refuses connections does not fail the build.
+ * START and COMPLETE or FAIL per model with the spec's required fields, the job in its Strata namespace's OpenLineage
+ * namespace, the datasets, the schema and column lineage facets; an endpoint that refuses connections does not fail
+ * the build.
  */
 @QuarkusTest
 @TestProfile(OpenLineageTest.Receiver.class)
@@ -110,7 +111,7 @@ class OpenLineageTest {
 
     @BeforeAll
     void token() {
-        engineer = new IssuerClient(stack.auth()).tokenFor(Map.of("olns", "engineer"));
+        engineer = new IssuerClient(stack.auth()).tokenFor(Map.of("olns", "engineer", "olns2", "engineer"));
     }
 
     static Map<String, String> project(String name, Map<String, String> models) {
@@ -120,12 +121,13 @@ class OpenLineageTest {
         return files;
     }
 
-    JsonPath build(Map<String, String> files) throws InterruptedException {
+    JsonPath build(String namespace, Map<String, String> files) throws InterruptedException {
         String project = given().auth().oauth2(engineer).contentType("application/zip").body(Archives.zip("", files))
-                .post("/api/v1/projects/olns").then().statusCode(201).extract().jsonPath().getString("project");
+                .post("/api/v1/projects/" + namespace).then().statusCode(201).extract().jsonPath()
+                .getString("project");
         String id = given().auth().oauth2(engineer).contentType("application/json").body(Map.of())
-                .post("/api/v1/projects/olns/" + project + "/builds").then().statusCode(202).extract().jsonPath()
-                .getString("id");
+                .post("/api/v1/projects/" + namespace + "/" + project + "/builds").then().statusCode(202).extract()
+                .jsonPath().getString("id");
         return TransformStack.waitForBuild(engineer, id);
     }
 
@@ -145,12 +147,12 @@ class OpenLineageTest {
                 .sorted().toList();
     }
 
-    /** The fields every RunEvent must have (spec 2-0-2), and the facets' own. */
-    static void assertRunEvent(JsonNode e) {
+    /** The fields every RunEvent must have (spec 2-0-2), and the facets' own; the job in {@code jobNamespace}. */
+    static void assertRunEvent(JsonNode e, String jobNamespace) {
         assertTrue(List.of("START", "COMPLETE", "FAIL").contains(e.path("eventType").asText()), e.toString());
         assertNotNull(Instant.parse(e.path("eventTime").asText()));
         assertNotNull(UUID.fromString(e.path("run").path("runId").asText()));
-        assertEquals("strata", e.path("job").path("namespace").asText());
+        assertEquals(jobNamespace, e.path("job").path("namespace").asText(), e.toString());
         assertFalse(e.path("job").path("name").asText().isEmpty());
         assertEquals(OpenLineageEvents.PRODUCER, e.path("producer").asText());
         assertTrue(URI.create(e.path("producer").asText()).isAbsolute());
@@ -175,7 +177,7 @@ class OpenLineageTest {
     @Test
     @Order(1)
     void eachModelRunSendsStartAndCompleteWithItsDatasetsAndColumnLineage() throws Exception {
-        JsonPath build = build(project("olshop", Map.of(
+        JsonPath build = build("olns", project("olshop", Map.of(
                 "ol_orders", "select g as id, g * 2 as amount from generate_series(1, 3) g",
                 "ol_totals", "select id as order_id, amount from {{ ref('ol_orders') }}")));
         assertEquals("success", build.getString("status"), build.prettify());
@@ -183,7 +185,7 @@ class OpenLineageTest {
         List<JsonNode> events = events("olshop", 4);
         assertEquals(List.of("olshop.ol_orders COMPLETE", "olshop.ol_orders START", "olshop.ol_totals COMPLETE",
                 "olshop.ol_totals START"), summary(events));
-        events.forEach(OpenLineageTest::assertRunEvent);
+        events.forEach(e -> assertRunEvent(e, "strata/olns"));
 
         JsonNode start = one(events, "olshop.ol_totals", "START");
         JsonNode complete = one(events, "olshop.ol_totals", "COMPLETE");
@@ -192,6 +194,8 @@ class OpenLineageTest {
         assertEquals(OpenLineageEvents.runId(buildId, "ol_totals").toString(), start.path("run").path("runId")
                 .asText(), "the run id comes from the build and the model: an attempt again is the same run");
         assertEquals(start.path("run").path("runId"), complete.path("run").path("runId"));
+        assertEquals("strata/olns", start.path("job").path("namespace").asText(),
+                "the job is in the OpenLineage namespace of its Strata namespace: <prefix>/<strata namespace>");
         assertFalse(Instant.parse(complete.path("eventTime").asText()).isBefore(Instant.parse(start.path(
                 "eventTime").asText())));
 
@@ -223,7 +227,7 @@ class OpenLineageTest {
     @Test
     @Order(2)
     void aFailingModelSendsStartAndFailWithTheErrorAndItsSkippedChildNothing() throws Exception {
-        JsonPath build = build(project("olfail", Map.of(
+        JsonPath build = build("olns", project("olfail", Map.of(
                 "ol_ok", "select 1 as id",
                 "ol_broken", "select no_such_column from {{ ref('ol_ok') }}",
                 "ol_after", "select * from {{ ref('ol_broken') }}")));
@@ -232,7 +236,7 @@ class OpenLineageTest {
         List<JsonNode> events = events("olfail", 4);
         assertEquals(List.of("olfail.ol_broken FAIL", "olfail.ol_broken START", "olfail.ol_ok COMPLETE",
                 "olfail.ol_ok START"), summary(events), "the skipped ol_after never ran: no event");
-        events.forEach(OpenLineageTest::assertRunEvent);
+        events.forEach(e -> assertRunEvent(e, "strata/olns"));
         JsonNode fail = one(events, "olfail.ol_broken", "FAIL");
         JsonNode error = fail.path("run").path("facets").path("errorMessage");
         String message = error.path("message").asText();
@@ -246,6 +250,39 @@ class OpenLineageTest {
 
     @Test
     @Order(3)
+    void theSameProjectInTwoStrataNamespacesIsTwoJobs() throws Exception {
+        Map<String, String> files = project("oltwin", Map.of("ol_twin", "select 1 as id"));
+        JsonPath first = build("olns", files);
+        assertEquals("success", first.getString("status"), first.prettify());
+        JsonPath second = build("olns2", files);
+        assertEquals("success", second.getString("status"), second.prettify());
+
+        List<JsonNode> events = events("oltwin", 4);
+        assertEquals(List.of("strata/olns oltwin.ol_twin COMPLETE", "strata/olns oltwin.ol_twin START",
+                "strata/olns2 oltwin.ol_twin COMPLETE", "strata/olns2 oltwin.ol_twin START"),
+                events.stream()
+                        .map(e -> e.path("job").path("namespace").asText() + " " + e.path("job").path("name")
+                                .asText() + " " + e.path("eventType").asText())
+                        .sorted().toList(),
+                "same project and model, one job per Strata namespace");
+        for (Map.Entry<String, JsonPath> built : Map.of("strata/olns", first, "strata/olns2", second).entrySet()) {
+            String jobNamespace = built.getKey();
+            JsonPath build = built.getValue();
+            List<JsonNode> own = events.stream().filter(e -> e.path("job").path("namespace").asText().equals(
+                    jobNamespace)).toList();
+            assertEquals(2, own.size(), jobNamespace + " in " + events);
+            own.forEach(e -> assertRunEvent(e, jobNamespace));
+            for (JsonNode e : own) {
+                assertEquals(OpenLineageEvents.runId(UUID.fromString(build.getString("id")), "ol_twin").toString(),
+                        e.path("run").path("runId").asText(), "each namespace's build is its own run");
+                assertEquals("silver.ol_twin", e.path("outputs").get(0).path("name").asText(),
+                        "both builds write the same warehouse table: the same dataset");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void anEndpointThatRefusesConnectionsDoesNotFailTheBuild() throws Exception {
         String url = Receiver.url();
         Receiver.server.stop(0); // the port now refuses connections
@@ -270,7 +307,7 @@ class OpenLineageTest {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(OpenLineageEmitter.class.getName());
         log.addHandler(handler);
         try {
-            JsonPath build = build(project("oldown", Map.of(
+            JsonPath build = build("olns", project("oldown", Map.of(
                     "ol_a", "select 1 as id",
                     "ol_b", "select id from {{ ref('ol_a') }}")));
             assertEquals("success", build.getString("status"), build.prettify());
