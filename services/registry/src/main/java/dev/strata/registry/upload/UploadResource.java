@@ -47,7 +47,8 @@ public class UploadResource {
             + "the service's disk, then streamed to S3 and deleted. Either way the file lands at "
             + "uploads/<namespace>/<name>/<uploadId>/<filename> in the lake bucket, at most "
             + "strata.registry.upload.max-size bytes. Answers the location, size, SHA-256 and the load-spec source "
-            + "that loads it. The dataset need not be registered yet. A form without a 'file' part, or with more "
+            + "that loads it. The dataset need not be registered yet. A caller without the engineer role in the "
+            + "namespace is refused before any of the body is read. A form without a 'file' part, or with more "
             + "than one file part, answers 400.";
 
     private final UploadService service;
@@ -71,12 +72,14 @@ public class UploadResource {
     /**
      * The same upload as a multipart form ({@code curl -F file=@orders.csv}). Quarkus has written every file part to
      * {@code quarkus.http.body.uploads-directory} before this runs (bounded by
-     * {@code quarkus.http.limits.max-body-size}); the part is streamed from there and deleted once it is in the lake.
+     * {@code quarkus.http.limits.max-body-size}), so {@link UploadAdmission} checks the caller before the form is read;
+     * the part is streamed from there and deleted once it is in the lake.
      */
     @POST
     @Consumes(MULTIPART)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.ENGINEER_NAME, Role.ADMIN_NAME})
+    @UploadAdmission.BeforeBody
     @Operation(summary = SUMMARY, description = DESCRIPTION)
     @RequestBody(content = @Content(mediaType = MULTIPART, schema = @Schema(implementation = Form.class)))
     public Response uploadForm(@PathParam("namespace") String namespace, @PathParam("name") String name,

@@ -87,13 +87,23 @@ public class UploadService {
         }
     }
 
-    private void check(String namespace, String name, String filename, Long size) {
+    /**
+     * The checks that need no byte of the file, so that an upload is refused before its body is read: the dataset's
+     * name (400), the caller's engineer role in its namespace (404 when it cannot read the namespace, else 403) and
+     * {@code filename} unless it is null (a form may name its file in its part, which is not read yet).
+     */
+    public void admit(String namespace, String name, String filename) {
         DatasetNames.requireIdentity(namespace, name);
         access.require(namespace, Role.ENGINEER);
-        if (filename == null || !FILENAME.matcher(filename).matches() || filename.contains("..")) {
-            throw ProblemException.badRequest("Name the file with ?filename= (or, in a multipart form, the file "
-                    + "part's filename): 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit "
-                    + "(e.g. orders-2026-11.csv).");
+        if (filename != null && (!FILENAME.matcher(filename).matches() || filename.contains(".."))) {
+            throw invalidFilename();
+        }
+    }
+
+    private void check(String namespace, String name, String filename, Long size) {
+        admit(namespace, name, filename);
+        if (filename == null) {
+            throw invalidFilename();
         }
         long max = config.upload().maxSize().asLongValue();
         if (size != null && size > max) {
@@ -122,6 +132,12 @@ public class UploadService {
             throw new ProblemException(Status.SERVICE_UNAVAILABLE, "lake-unavailable", "The lake (S3) did not take "
                     + "the file; nothing was stored, retry in a moment.");
         }
+    }
+
+    private static ProblemException invalidFilename() {
+        return ProblemException.badRequest("Name the file with ?filename= (or, in a multipart form, the file part's "
+                + "filename): 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit "
+                + "(e.g. orders-2026-11.csv).");
     }
 
     private static ProblemException interrupted(IOException e) {

@@ -11,16 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +36,7 @@ import io.minio.MinioClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 
 import dev.strata.devstack.DevStack;
@@ -44,6 +51,11 @@ import dev.strata.registry.testing.Callers;
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
 class UploadTest {
+
+    /** A large form of which only the start is sent (see {@link #formAnsweredBeforeItsEnd}). */
+    private static final long DECLARED_FILE_BYTES = 64L * 1024 * 1024;
+    private static final int SENT_FILE_BYTES = 64 * 1024;
+    private static final int ANSWER_TIMEOUT_MILLIS = 15_000;
 
     @InjectDevStack
     DevStack stack;
@@ -183,6 +195,37 @@ class UploadTest {
     }
 
     @Test
+    void aFormUploadIntoANamespaceTheCallerMayNotWriteIsRefusedBeforeItsBodyIsRead() throws IOException {
+        // engineers elsewhere pass the coarse role check: the namespace check alone refuses them
+        String reader = Callers.token(stack, Map.of("files", "viewer", "elsewhere", "engineer"));
+        String stranger = Callers.token(stack, Map.of("elsewhere", "engineer"));
+        List<Path> spooledBefore = spooledParts();
+
+        Answer refused = formAnsweredBeforeItsEnd(reader, "/api/v1/datasets/files/orders/uploads");
+        assertEquals(403, refused.status());
+        assertEquals("application/problem+json", refused.contentType());
+        assertEquals("urn:strata:problem:forbidden", refused.body().getString("type"));
+        assertEquals("This needs the engineer role in namespace 'files'.", refused.body().getString("detail"));
+        // asked while the connection is still open: not one byte of the form was spooled
+        assertEquals(spooledBefore, spooledParts());
+
+        Answer hidden = formAnsweredBeforeItsEnd(stranger, "/api/v1/datasets/files/orders/uploads");
+        assertEquals(404, hidden.status());
+        assertEquals("urn:strata:problem:not-found", hidden.body().getString("type"));
+
+        // so is a form whose dataset name or ?filename= is not valid, even from an engineer of the namespace
+        String engineer = Callers.token(stack, Map.of("files", "engineer"));
+        Answer badName = formAnsweredBeforeItsEnd(engineer, "/api/v1/datasets/files/Bad.Name/uploads");
+        assertEquals(400, badName.status());
+        assertTrue(badName.body().getString("detail").contains("Dataset name 'Bad.Name' is not valid"));
+        Answer badFilename = formAnsweredBeforeItsEnd(engineer,
+                "/api/v1/datasets/files/orders/uploads?filename=../../etc.csv");
+        assertEquals(400, badFilename.status());
+        assertTrue(badFilename.body().getString("detail").contains("?filename="));
+        assertEquals(spooledBefore, spooledParts());
+    }
+
+    @Test
     void theOpenApiDocumentsBothForms() {
         JsonPath openapi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         String post = "paths.'/api/v1/datasets/{namespace}/{name}/uploads'.post";
@@ -193,6 +236,70 @@ class UploadTest {
         assertEquals(Set.of("file"), openapi.getMap("components.schemas.UploadForm.properties").keySet());
         assertEquals("binary", openapi.getString("components.schemas.UploadForm.properties.file.format"));
         assertTrue(openapi.getString(post + ".description").contains("curl -F file=@orders.csv"));
+    }
+
+    /**
+     * Sends a form upload whose file part is declared {@value #DECLARED_FILE_BYTES} bytes long, stops after its first
+     * {@value #SENT_FILE_BYTES} and waits for the answer with the rest unsent: a service that reads the form before it
+     * checks the caller would answer only after the rest. Over a plain socket: RestAssured's client reads an answer
+     * only once it has sent the whole body.
+     */
+    private static Answer formAnsweredBeforeItsEnd(String token, String path) throws IOException {
+        String boundary = "strata-" + UUID.randomUUID();
+        byte[] partHead = ("--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] formEnd = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        long length = partHead.length + DECLARED_FILE_BYTES + formEnd.length;
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(partHead);
+            out.write(new byte[SENT_FILE_BYTES]);
+            out.flush();
+            try {
+                return Answer.read(socket.getInputStream());
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("No answer within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s while all but "
+                        + SENT_FILE_BYTES + " of the form's " + length + " bytes were unsent: the service waits "
+                        + "for the form's body before it checks the caller's access.");
+            }
+        }
+    }
+
+    /** An HTTP/1.1 answer with a {@code Content-Length}, read off the socket. */
+    private record Answer(int status, String contentType, JsonPath body) {
+
+        static Answer read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            Map<String, String> headers = new HashMap<>();
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1)
+                        .trim());
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "-1"));
+            assertTrue(length >= 0, "the answer has a Content-Length: " + headers);
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            return new Answer(status, headers.get("content-type"), JsonPath.from(body));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("the connection closed in the middle of the answer's head");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
     }
 
     /** The files in the test's {@code quarkus.http.body.uploads-directory}. */
