@@ -62,35 +62,16 @@ public class Outbox {
 
     /** Appends the messages, in this order, in the current JTA transaction; see {@link #append(OutboxMessage)}. */
     public void appendAll(Collection<OutboxMessage> messages) {
-        if (!inTransaction()) {
-            throw new IllegalStateException("Outbox.append needs a transaction: call it from a @Transactional method, "
-                    + "the one that changes the state the event describes");
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            writer.appendAll(connection, messages);
-        } catch (SQLException e) {
-            throw new OutboxException("cannot write to the outbox: " + e.getMessage(), e);
-        }
-        wakeUpAfterCommit();
+        appendAll(null, List.of(), messages);
     }
 
     /**
-     * Runs the statement {@code before} (if not null) and appends the messages in one round trip, in the current JTA transaction; see
-     * {@link OutboxWriter#appendAll(Connection, String, List, Collection)}. The relay is woken after the commit.
+     * Runs the statement {@code before} (if not null) and appends the messages in one round trip, in the current JTA
+     * transaction; see {@link OutboxWriter#appendAll(Connection, String, List, Collection)}. The relay is woken after
+     * the commit.
      */
     public void appendAll(String before, List<Object> beforeParams, Collection<OutboxMessage> messages) {
-        if (!inTransaction()) {
-            throw new IllegalStateException("Outbox.append needs a transaction: call it from a @Transactional method, "
-                    + "the one that changes the state the event describes");
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            writer.appendAll(connection, before, beforeParams, messages);
-        } catch (SQLException e) {
-            throw new OutboxException("cannot write to the outbox: " + e.getMessage(), e);
-        }
-        if (!messages.isEmpty()) {
-            wakeUpAfterCommit();
-        }
+        appendAll(before, beforeParams, messages, List.of(), true);
     }
 
     /**
@@ -103,10 +84,6 @@ public class Outbox {
      */
     public void appendAll(String before, List<Object> beforeParams, Collection<OutboxMessage> messages,
             Collection<OutboxMessage> sendAtOnce, boolean wakeUp) {
-        if (sendAtOnce.isEmpty() && wakeUp) {
-            appendAll(before, beforeParams, messages);
-            return;
-        }
         if (!inTransaction()) {
             throw new IllegalStateException("Outbox.append needs a transaction: call it from a @Transactional method, "
                     + "the one that changes the state the event describes");
@@ -115,11 +92,12 @@ public class Outbox {
         relay.claim(direct);
         try (Connection connection = dataSource.getConnection()) {
             writer.appendAll(connection, before, beforeParams, messages);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             relay.release(direct);
-            throw e instanceof SQLException
-                    ? new OutboxException("cannot write to the outbox: " + e.getMessage(), e)
-                    : (RuntimeException) e;
+            throw new OutboxException("cannot write to the outbox: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            relay.release(direct);
+            throw e;
         }
         if (!direct.isEmpty()) {
             sendAfterCommit(direct);

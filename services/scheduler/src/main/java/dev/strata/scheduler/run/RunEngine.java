@@ -329,7 +329,7 @@ public class RunEngine {
             return;
         }
         TaskRunRow tr = locked.get().task();
-        if (!RunState.QUEUED.equals(tr.state()) || (attempt > 0 && attempt != tr.attempt())) {
+        if (!startApplies(tr, attempt)) {
             return; // a duplicate, a stale attempt, or a task that was cancelled or timed out meanwhile
         }
         Instant now = Instant.now();
@@ -358,12 +358,21 @@ public class RunEngine {
         if (locked.isEmpty()) {
             return Optional.empty();
         }
-        TaskRunRow tr = locked.get().task();
+        return succeedIfOpen(locked.get().run(), locked.get().task(), rows, bytes, outputs);
+    }
+
+    /** The success of a task that is not finished (a late or repeated success is ignored). */
+    private Optional<PipelineKey> succeedIfOpen(RunRow run, TaskRunRow tr, long rows, long bytes,
+            Map<String, String> outputs) {
         if (!List.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING).contains(tr.state())) {
             return Optional.empty();
         }
-        RunRow run = locked.get().run();
         return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
+    }
+
+    /** Whether a worker's start of {@code attempt} moves the task: it is queued, and for that attempt. */
+    private static boolean startApplies(TaskRunRow tr, int attempt) {
+        return RunState.QUEUED.equals(tr.state()) && (attempt <= 0 || attempt == tr.attempt());
     }
 
     /**
@@ -379,12 +388,8 @@ public class RunEngine {
         }
         TaskRunRow tr = locked.get().task();
         RunRow run = locked.get().run();
-        if (!RunState.QUEUED.equals(tr.state()) || (attempt > 0 && attempt != tr.attempt())) {
-            // the start is a duplicate or stale: the success alone counts, as in onSucceeded
-            if (!List.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING).contains(tr.state())) {
-                return Optional.empty();
-            }
-            return flush(succeed(run, definition(run), tr, rows, bytes, outputs));
+        if (!startApplies(tr, attempt)) {
+            return succeedIfOpen(run, tr, rows, bytes, outputs); // a duplicate or stale start: the success alone
         }
         Instant now = Instant.now();
         transition(run, tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
