@@ -13,13 +13,17 @@
 #                              fixed rate (default 3 runs/s = 3,600 dispatches/min offered, for 30 s), with the p99 of
 #                              ready → received by the worker
 #
+# Before anything is measured, the fan-out load runs unmeasured for BENCH_WARMUP seconds (20), so that the
+# scheduler's JIT, the broker's and Postgres's caches are warm, as in a scheduler that has been up a while; Kafka's own
+# latency is measured after it too.
+#
 # The scheduler runs in the benchmark JVM (services/scheduler SchedulerBench, a @QuarkusTest skipped unless
 # -Dstrata.bench=true) against real Postgres and Kafka from libs/devstack; the no-op worker (TestWorker) answers
 # on the real Kafka. Published baselines quoted: Airflow ~116 s for a 40-task chain (~1.3 s per hand-off),
 # Kestra ~6 s, Prefect ~5 s (figures from the issue).
 #
 # Prints the rows and adds them to docs/benchmarks.md (replacing rows with the same key). BENCH_DOC writes elsewhere;
-# BENCH_SECONDS (30), BENCH_RUNS_PER_SECOND (3) and BENCH_ROUNDS (7) change the load.
+# BENCH_SECONDS (30), BENCH_RUNS_PER_SECOND (3), BENCH_ROUNDS (7) and BENCH_WARMUP (20) change the load.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -27,6 +31,7 @@ DOC="${BENCH_DOC:-$REPO/docs/benchmarks.md}"
 SECONDS_LOAD="${BENCH_SECONDS:-30}"
 RATE="${BENCH_RUNS_PER_SECOND:-3}"
 ROUNDS="${BENCH_ROUNDS:-7}"
+WARMUP="${BENCH_WARMUP:-20}"
 DATE="${BENCH_DATE:-$(date -u +%Y-%m-%d)}"
 
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -39,7 +44,7 @@ fi
 log "running the scheduler benchmark (real Postgres and Kafka)"
 ./mvnw -B -q -pl services/scheduler -am verify -Dtest=SchedulerBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dstrata.bench=true -Dstrata.bench.seconds="$SECONDS_LOAD" -Dstrata.bench.runs-per-second="$RATE" \
-    -Dstrata.bench.rounds="$ROUNDS" -Dformatter.skip=true -Dimpsort.skip=true >&2
+    -Dstrata.bench.rounds="$ROUNDS" -Dstrata.bench.warmup-seconds="$WARMUP" -Dformatter.skip=true -Dimpsort.skip=true >&2
 
 RESULTS="$REPO/services/scheduler/target/bench-scheduler.properties"
 [[ -f "$RESULTS" ]] || { log "no results in $RESULTS"; exit 1; }

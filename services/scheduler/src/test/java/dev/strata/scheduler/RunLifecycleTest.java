@@ -11,14 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -42,6 +50,7 @@ import dev.strata.events.RunTransitioned;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
+import dev.strata.scheduler.config.SchedulerConfig;
 
 /**
  * Runs through the real Kafka: the scheduler dispatches on the task topics, the {@link TestWorker} peer answers with
@@ -54,6 +63,9 @@ class RunLifecycleTest extends SchedulerTestSupport {
 
     @InjectDevStack
     DevStack stack;
+
+    @Inject
+    SchedulerConfig config;
 
     @Override
     protected DevStack stack() {
@@ -106,6 +118,37 @@ class RunLifecycleTest extends SchedulerTestSupport {
                     "load:queued→running", "load:running→succeeded", "build:waiting→queued", "build:queued→running",
                     "build:running→succeeded", "tell:waiting→queued", "tell:queued→succeeded",
                     "null:running→succeeded"), inApi);
+        }
+    }
+
+    @Test
+    void theListenerCommitsTheOffsetsOfWhatItHandled() throws Exception {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: committed
+                tasks:
+                """ + ingest("load", "ok_committed", ""));
+        UUID runId = trigger("sales", "committed", Map.of());
+        assertEquals("succeeded", awaitEnded(runId).getString("state"));
+        // every event of the run is before these offsets: the scheduler's group must get there (no lag left for the
+        // pipelines dashboard, nothing read again after a restart), within its commit interval
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka().bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(Topics.TASK_EVENTS)).allTopicNames().get().get(Topics.TASK_EVENTS)
+                    .partitions().forEach(p -> latest.put(new TopicPartition(Topics.TASK_EVENTS, p.partition()),
+                            OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(config.consumerGroup()).partitionsToOffsetAndMetadata().get();
+                ends.forEach((tp, end) -> {
+                    long at = committed.get(tp) == null ? 0 : committed.get(tp).offset();
+                    assertTrue(at >= end, tp + " committed at " + at + ", handled up to " + end);
+                });
+            });
         }
     }
 

@@ -61,6 +61,14 @@ public interface SchedulerConfig {
     @WithDefault("3ms")
     Duration startLinger();
 
+    /**
+     * How often the listener commits its consumed offsets: at most once per interval, not after every poll (a commit
+     * per hand-off would put a request of its own on the broker's path). Events after the last commit are read again
+     * after a restart or rebalance and change nothing (see EventHandler).
+     */
+    @WithDefault("200ms")
+    Duration commitInterval();
+
     /** Threads handling consumed events: one partition per thread at a time. */
     @WithDefault("3")
     int listenerThreads();

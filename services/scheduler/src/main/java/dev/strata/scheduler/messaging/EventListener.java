@@ -2,6 +2,7 @@ package dev.strata.scheduler.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,7 +50,8 @@ import dev.strata.scheduler.run.RunEngine.PipelineKey;
 /**
  * Consumes what workers report ({@code strata.events.task}) and dataset changes ({@code strata.events.dataset}) on
  * one thread, tuned for latency: a task's success is turned into its downstream tasks' dispatch within milliseconds.
- * Offsets are committed after the events were handled; a failed event is retried from its offset.
+ * Offsets of handled events are committed at most once per {@code strata.scheduler.commit-interval} (and when
+ * partitions are revoked, and at shutdown); a failed event is retried from its offset.
  */
 @ApplicationScoped
 public class EventListener {
@@ -61,6 +65,8 @@ public class EventListener {
     private final Optional<String> bootstrapServers;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
+    /** Events polled and not handled yet: their positions must not be committed (listener thread only). */
+    private boolean midBatch;
     private Thread thread;
     private ExecutorService workers;
     private final MeterRegistry meters;
@@ -91,7 +97,22 @@ public class EventListener {
         props.putAll(config.consumer());
         consumer = new KafkaConsumer<>(props);
         new KafkaClientMetrics(consumer).bindTo(meters); // consumer lag for the pipelines dashboard
-        consumer.subscribe(List.of(Topics.TASK_EVENTS, Topics.DATASET_EVENTS));
+        consumer.subscribe(List.of(Topics.TASK_EVENTS, Topics.DATASET_EVENTS), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // called within poll: unless in the middle of a batch (the start linger's poll), every event polled
+                // before was handled, and the replica that takes these partitions starts after them instead of
+                // reading again what came since the last commit
+                if (!midBatch) {
+                    commitHandled(partitions);
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // nothing to do: positions come from the committed offsets
+            }
+        });
         running = true;
         workers = Executors.newFixedThreadPool(config.listenerThreads(), r -> {
             Thread t = new Thread(r, "scheduler-event-handler");
@@ -120,12 +141,25 @@ public class EventListener {
 
     private void loop() {
         KafkaConsumer<String, byte[]> c = consumer;
+        long commitEvery = config.commitInterval().toNanos();
+        long committed = System.nanoTime();
+        boolean uncommitted = false;
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                // the positions are those of the events handled so far: commit them when the interval is over
+                long sinceCommit = System.nanoTime() - committed;
+                if (uncommitted && sinceCommit >= commitEvery) {
+                    c.commitAsync();
+                    committed = System.nanoTime();
+                    uncommitted = false;
+                }
+                ConsumerRecords<String, byte[]> records = c.poll(uncommitted
+                        ? Duration.ofNanos(Math.max(commitEvery - sinceCommit, 1_000_000))
+                        : Duration.ofMillis(500));
                 if (records.isEmpty()) {
                     continue;
                 }
+                midBatch = true;
                 Map<TopicPartition, List<Item>> polled = new LinkedHashMap<>();
                 add(polled, records);
                 if (onlyStarts(polled) && !config.startLinger().isZero()) {
@@ -151,7 +185,8 @@ public class EventListener {
                         c.seek(result.getKey(), retryFrom);
                     }
                 }
-                c.commitAsync();
+                midBatch = false;
+                uncommitted = true;
             }
         } catch (WakeupException e) {
             // shutting down
@@ -159,12 +194,31 @@ public class EventListener {
             LOG.error("the scheduler's event listener stopped", e);
         } finally {
             try {
-                c.commitSync(Duration.ofSeconds(2));
+                if (!midBatch) { // stopped within a batch (its linger poll): its events were not all handled
+                    c.commitSync(Duration.ofSeconds(2));
+                }
             } catch (RuntimeException e) {
                 // best effort: uncommitted events are handled again, once (processed_event)
             }
             c.close(Duration.ofSeconds(2));
             workers.shutdownNow();
+        }
+    }
+
+    private void commitHandled(Collection<TopicPartition> partitions) {
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (partitions.isEmpty() || c == null) {
+            return;
+        }
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                offsets.put(partition, new OffsetAndMetadata(c.position(partition)));
+            }
+            c.commitSync(offsets, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            // best effort: the next owner reads those events again, and they change nothing
+            LOG.debugf("committing revoked partitions failed: %s", e.getMessage());
         }
     }
 
