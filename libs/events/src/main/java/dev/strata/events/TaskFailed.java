@@ -11,8 +11,10 @@ import java.util.UUID;
  * @param error      what went wrong, written for a person to act on
  * @param retryable  whether another attempt may succeed (the scheduler still applies the retry policy)
  * @param durationMs how long the attempt took, in milliseconds
+ * @param attempt    which attempt failed, from 1, as in the request; 0 when not given (a producer older than the
+ *                   field): the scheduler then takes the failure for the task's current attempt
  */
-public record TaskFailed(UUID taskRunId, UUID runId, String error, boolean retryable, long durationMs)
+public record TaskFailed(UUID taskRunId, UUID runId, String error, boolean retryable, long durationMs, int attempt)
         implements
             StrataEvent {
 

@@ -13,9 +13,11 @@ import java.util.UUID;
  * @param bytes      bytes the task wrote
  * @param durationMs how long the attempt took, in milliseconds
  * @param outputs    what the task produced, e.g. {@code versionId} or {@code manifest} location
+ * @param attempt    which attempt succeeded, from 1, as in the request; 0 when not given (a producer older than the
+ *                   field): the scheduler then takes the success for the task's current attempt
  */
 public record TaskSucceeded(UUID taskRunId, UUID runId, long rows, long bytes, long durationMs,
-        Map<String, String> outputs) implements StrataEvent {
+        Map<String, String> outputs, int attempt) implements StrataEvent {
 
     public static final String TYPE = "dev.strata.task.succeeded.v1";
 

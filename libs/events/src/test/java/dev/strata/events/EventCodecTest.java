@@ -75,6 +75,23 @@ class EventCodecTest {
     }
 
     @Test
+    void readsATaskReportWithoutItsAttemptAsAttemptZero() {
+        // a worker older than the field: the scheduler takes the report for the task's current attempt
+        String json = """
+                {"specversion":"1.0","id":"3d1f2a8e-0c1b-4f5e-a6d7-000000000007","source":"/strata/ingest",
+                 "type":"dev.strata.task.failed.v1","subject":"c3a1e5f7-2b4d-4c6e-8a0b-9d1f3e5a7c9b",
+                 "time":"2025-03-14T09:26:53.589Z","datacontenttype":"application/json",
+                 "data":{"taskRunId":"c3a1e5f7-2b4d-4c6e-8a0b-9d1f3e5a7c9b",
+                         "runId":"5b0d7c1e-3f4a-4e8b-9c2d-1a6e8f0b2c4d","error":"disk full","retryable":true,
+                         "durationMs":12}}
+                """;
+
+        TaskFailed decoded = (TaskFailed) codec.decode(json).data();
+
+        assertEquals(new TaskFailed(Samples.TASK_RUN_ID, Samples.RUN_ID, "disk full", true, 12, 0), decoded);
+    }
+
+    @Test
     void rejectsAnUnknownTypeNamingTheKnownOnes() {
         String json = codec.encodeToString(Samples.of(RunSucceeded.class).orElseThrow())
                 .replace(RunSucceeded.TYPE, "dev.strata.run.exploded.v1");

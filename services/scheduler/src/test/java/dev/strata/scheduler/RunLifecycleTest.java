@@ -47,6 +47,8 @@ import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
 import dev.strata.events.RunSucceeded;
 import dev.strata.events.RunTransitioned;
+import dev.strata.events.StrataEvent;
+import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
@@ -281,7 +283,7 @@ class RunLifecycleTest extends SchedulerTestSupport {
         var started = EventEnvelope.of("/strata/ingest", load.toString(),
                 new TaskStarted(load, runId, "ingest-1", 1));
         var succeeded = EventEnvelope.of("/strata/ingest", load.toString(),
-                new TaskSucceeded(load, runId, 5, 50, 3, Map.of("versionId", "v1")));
+                new TaskSucceeded(load, runId, 5, 50, 3, Map.of("versionId", "v1"), 1));
         // start and success back to back (mostly read in one poll, handled in one transaction), each delivered twice
         worker().publishAll(List.of(started, succeeded, started, succeeded));
         JsonPath run = awaitEnded(runId);
@@ -291,6 +293,41 @@ class RunLifecycleTest extends SchedulerTestSupport {
         assertEquals("ingest-1", task(run, "load", "worker"));
         assertEquals("5", task(run, "load", "rows"));
         assertEquals(2, worker().requestsOf(runId).size(), "the downstream task was dispatched once");
+    }
+
+    @Test
+    void aLateReportOfAReplacedAttemptChangesNothing() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: late
+                tasks:
+                """ + ingest("load", "silent_late", "    retries: {count: 1, backoff: 100ms}\n"));
+        UUID runId = trigger("sales", "late", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 1);
+        UUID load = worker().requestsOf(runId).get(0).taskRunId();
+        worker().publishAll(List.of(report(load, new TaskStarted(load, runId, "ingest-1", 1)),
+                report(load, new TaskFailed(load, runId, "connection reset", true, 10, 1))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 2);
+        assertEquals(2, worker().requestsOf(runId).get(1).attempt());
+
+        // attempt 1's worker was not dead after all: its late failure and success come in while attempt 2 is queued,
+        // then attempt 2 reports (same partition, so after them)
+        worker().publishAll(List.of(report(load, new TaskFailed(load, runId, "late failure", false, 20, 1)),
+                report(load, new TaskSucceeded(load, runId, 5, 50, 30, Map.of("by", "attempt 1"), 1)),
+                report(load, new TaskStarted(load, runId, "ingest-2", 2)),
+                report(load, new TaskSucceeded(load, runId, 7, 70, 40, Map.of("by", "attempt 2"), 2))));
+
+        JsonPath run = awaitEnded(runId);
+        assertEquals("succeeded", run.getString("state"));
+        assertEquals(List.of("queued", "running", "retrying", "queued", "running", "succeeded"),
+                run.getList("transitions.findAll { it.taskId == 'load' }.to"));
+        assertEquals("7", task(run, "load", "rows"));
+        assertEquals("ingest-2", task(run, "load", "worker"));
+    }
+
+    private static EventEnvelope<?> report(UUID taskRunId, StrataEvent event) {
+        return EventEnvelope.of("/strata/ingest", taskRunId.toString(), event);
     }
 
     @Test

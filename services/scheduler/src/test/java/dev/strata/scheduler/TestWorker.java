@@ -131,9 +131,9 @@ public final class TestWorker implements AutoCloseable {
         if (b.startsWith("ok") || (b.startsWith("flaky") && r.attempt() > 1)
                 || (b.startsWith("dieonce") && r.attempt() > 1)) {
             succeededNanos.put(id, System.nanoTime());
-            send(id, new TaskSucceeded(id, r.runId(), 10, 100, 1, Map.of("by", "test-worker")));
+            send(id, new TaskSucceeded(id, r.runId(), 10, 100, 1, Map.of("by", "test-worker"), r.attempt()));
         } else if (b.startsWith("fail") || b.startsWith("flaky")) {
-            send(id, new TaskFailed(id, r.runId(), "test failure of attempt " + r.attempt(), true, 1));
+            send(id, new TaskFailed(id, r.runId(), "test failure of attempt " + r.attempt(), true, 1, r.attempt()));
         } else if (b.startsWith("busy")) {
             heartbeats.scheduleWithFixedDelay(() -> send(id, new TaskHeartbeated(id, "test-worker")), 200, 200,
                     TimeUnit.MILLISECONDS);

@@ -54,7 +54,8 @@ public class LoadEvents {
             append(tx, id("succeeded", load, load.attempt()), load.taskRunId().toString(),
                     new TaskSucceeded(load.taskRunId(), load.runId(), result.rows(), result.bytes(), durationMs,
                             Map.of("versionId", versionId.toString(), "table", result.table(), "rawLocation",
-                                    result.rawLocation(), "quarantined", Long.toString(result.quarantined()))));
+                                    result.rawLocation(), "quarantined", Long.toString(result.quarantined())),
+                            load.attempt()));
         }
     }
 
@@ -62,14 +63,14 @@ public class LoadEvents {
             throws SQLException {
         if (load.taskRunId() != null) {
             append(tx, id("failed", load, load.attempt()), load.taskRunId().toString(),
-                    new TaskFailed(load.taskRunId(), load.runId(), error, retryable, durationMs));
+                    new TaskFailed(load.taskRunId(), load.runId(), error, retryable, durationMs, load.attempt()));
         }
     }
 
     public void failedRequest(Connection tx, UUID taskRunId, UUID runId, int attempt, String error)
             throws SQLException {
         append(tx, UUID.nameUUIDFromBytes(("failed:" + taskRunId + ":" + attempt).getBytes(StandardCharsets.UTF_8)),
-                taskRunId.toString(), new TaskFailed(taskRunId, runId, error, false, 0));
+                taskRunId.toString(), new TaskFailed(taskRunId, runId, error, false, 0, attempt));
     }
 
     private static UUID id(String kind, Claimed load, int n) {

@@ -250,5 +250,10 @@ class IngestRequestListenerTest {
         // each attempt reports its start (the second once shared the first one's event id and was dropped)
         assertEquals(List.of(1, 2), taskEvents.stream().filter(TaskStarted.class::isInstance)
                 .map(e -> ((TaskStarted) e).attempt()).toList(), taskEvents::toString);
+        // and its end, so the scheduler can tell a late report of attempt 1 from attempt 2's
+        assertEquals(List.of(1), taskEvents.stream().filter(TaskFailed.class::isInstance)
+                .map(e -> ((TaskFailed) e).attempt()).toList(), taskEvents::toString);
+        assertEquals(List.of(2), taskEvents.stream().filter(TaskSucceeded.class::isInstance)
+                .map(e -> ((TaskSucceeded) e).attempt()).toList(), taskEvents::toString);
     }
 }

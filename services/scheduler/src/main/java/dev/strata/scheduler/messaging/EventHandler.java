@@ -90,9 +90,9 @@ public class EventHandler {
                     } else if (data instanceof TaskStarted s) {
                         engine.onStarted(s.taskRunId(), s.attempt(), s.worker());
                     } else if (data instanceof TaskSucceeded s) {
-                        add(promote, engine.onSucceeded(s.taskRunId(), s.rows(), s.bytes(), s.outputs()));
+                        add(promote, engine.onSucceeded(s.taskRunId(), s.attempt(), s.rows(), s.bytes(), s.outputs()));
                     } else if (data instanceof TaskFailed f) {
-                        add(promote, engine.onFailed(f.taskRunId(), f.error(), f.retryable()));
+                        add(promote, engine.onFailed(f.taskRunId(), f.attempt(), f.error(), f.retryable()));
                     } else if (data instanceof DatasetUpdated d) {
                         datasetTriggers.onDatasetUpdated(d);
                     }
@@ -109,11 +109,12 @@ public class EventHandler {
         return !(data instanceof TaskHeartbeated || data instanceof TaskStarted || data instanceof TaskSucceeded);
     }
 
-    /** The success of the same task run when it is the next event (and new), else null. */
+    /** The success of the same task run and attempt when it is the next event (and new), else null. */
     private static TaskSucceeded successRightAfter(List<EventEnvelope<?>> events, int i, TaskStarted started,
             Set<UUID> fresh) {
         if (i + 1 < events.size() && events.get(i + 1).data() instanceof TaskSucceeded s
-                && s.taskRunId().equals(started.taskRunId()) && fresh.contains(events.get(i + 1).id())) {
+                && s.taskRunId().equals(started.taskRunId()) && (s.attempt() <= 0 || s.attempt() == started.attempt())
+                && fresh.contains(events.get(i + 1).id())) {
             return s;
         }
         return null;

@@ -92,12 +92,13 @@ public class LocalTasks {
                 case HTTP -> http(task.inputs());
                 default -> throw new IllegalStateException("not a local task type: " + task.type());
             };
-            engine.onSucceeded(taskRunId, 0, 0, outputs).ifPresent(engine::promote);
+            engine.onSucceeded(taskRunId, attempt, 0, 0, outputs).ifPresent(engine::promote);
         } catch (TaskFailure e) {
-            engine.onFailed(taskRunId, e.getMessage(), e.retryable).ifPresent(engine::promote);
+            engine.onFailed(taskRunId, attempt, e.getMessage(), e.retryable).ifPresent(engine::promote);
         } catch (RuntimeException e) {
             LOG.warnf(e, "local task %s failed", taskRunId);
-            engine.onFailed(taskRunId, "the scheduler could not run the task: " + e.getClass().getSimpleName(), true)
+            engine.onFailed(taskRunId, attempt, "the scheduler could not run the task: " + e.getClass().getSimpleName(),
+                    true)
                     .ifPresent(engine::promote);
         }
     }

@@ -353,9 +353,10 @@ public class RunEngine {
 
     /** An attempt succeeded: downstream tasks whose upstreams are all done are dispatched in this transaction. */
     @Transactional
-    public Optional<PipelineKey> onSucceeded(UUID taskRunId, long rows, long bytes, Map<String, String> outputs) {
+    public Optional<PipelineKey> onSucceeded(UUID taskRunId, int attempt, long rows, long bytes,
+            Map<String, String> outputs) {
         Optional<Locked> locked = lockTask(taskRunId);
-        if (locked.isEmpty()) {
+        if (locked.isEmpty() || !reportApplies(locked.get().task(), attempt)) {
             return Optional.empty();
         }
         return succeedIfOpen(locked.get().run(), locked.get().task(), rows, bytes, outputs);
@@ -372,7 +373,16 @@ public class RunEngine {
 
     /** Whether a worker's start of {@code attempt} moves the task: it is queued, and for that attempt. */
     private static boolean startApplies(TaskRunRow tr, int attempt) {
-        return RunState.QUEUED.equals(tr.state()) && (attempt <= 0 || attempt == tr.attempt());
+        return RunState.QUEUED.equals(tr.state()) && reportApplies(tr, attempt);
+    }
+
+    /**
+     * Whether a worker's report of {@code attempt} is about the task's current attempt: a late report of an attempt the
+     * scheduler gave up on (timed out, lost) must not end the attempt that replaced it. 0: a worker that does not say
+     * (older than the field), taken for the current attempt.
+     */
+    private static boolean reportApplies(TaskRunRow tr, int attempt) {
+        return attempt <= 0 || attempt == tr.attempt();
     }
 
     /**
@@ -389,7 +399,8 @@ public class RunEngine {
         TaskRunRow tr = locked.get().task();
         RunRow run = locked.get().run();
         if (!startApplies(tr, attempt)) {
-            return succeedIfOpen(run, tr, rows, bytes, outputs); // a duplicate or stale start: the success alone
+            // a duplicate start (the success alone applies) or a stale attempt's (neither does)
+            return reportApplies(tr, attempt) ? succeedIfOpen(run, tr, rows, bytes, outputs) : Optional.empty();
         }
         Instant now = Instant.now();
         transition(run, tr, RunState.QUEUED, RunState.RUNNING, tr.attempt(), worker);
@@ -402,9 +413,9 @@ public class RunEngine {
 
     /** An attempt failed: retried with backoff while attempts are left, otherwise the task fails. */
     @Transactional
-    public Optional<PipelineKey> onFailed(UUID taskRunId, String error, boolean retryable) {
+    public Optional<PipelineKey> onFailed(UUID taskRunId, int attempt, String error, boolean retryable) {
         Optional<Locked> locked = lockTask(taskRunId);
-        if (locked.isEmpty()) {
+        if (locked.isEmpty() || !reportApplies(locked.get().task(), attempt)) {
             return Optional.empty();
         }
         TaskRunRow tr = locked.get().task();

@@ -23,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param error       why, for failed and error
  * @param taskRunId   the scheduler's task run, when it came from Kafka
  * @param runId       the scheduler's pipeline run
+ * @param attempt     the scheduler's attempt of the task run (from 1), told back in the task events; null when asked
+ *                    over REST
  * @param requestedBy who asked for it
  * @param createdAt   queued at
  * @param startedAt   started at
@@ -32,7 +34,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Build(UUID id, String namespace, String project, UUID versionId, String selector, String exclude,
         Map<String, Object> vars, boolean fullRefresh, String status, String error, UUID taskRunId, UUID runId,
-        String requestedBy, Instant createdAt, Instant startedAt, Instant finishedAt, List<NodeRun> nodes) {
+        Integer attempt, String requestedBy, Instant createdAt, Instant startedAt, Instant finishedAt,
+        List<NodeRun> nodes) {
+
+    /** The attempt for task events: 0 (not given) when the build has none. */
+    public int taskAttempt() {
+        return attempt == null ? 0 : attempt;
+    }
 
     /** One step: see {@link dev.strata.transform.run.NodeResult}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -32,7 +32,8 @@ public class BuildRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, namespace, project, version_id, selector, exclude, vars::text,"
-            + " full_refresh, status, error, task_run_id, run_id, requested_by, created_at, started_at, finished_at";
+            + " full_refresh, status, error, task_run_id, run_id, attempt, requested_by, created_at, started_at,"
+            + " finished_at";
     /** A running build's lease ran out (rows from before leases count from their start). */
     private static final String LEASE_EXPIRED = "coalesce(heartbeat_at, started_at, created_at) < now() -"
             + " make_interval(secs => ?)";
@@ -43,7 +44,7 @@ public class BuildRepository {
         this.db = db;
     }
 
-    public void insert(Connection c, Build b, Integer attempt) throws SQLException {
+    public void insert(Connection c, Build b) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into build (id, namespace, project, version_id,"
                 + " selector, exclude, vars, full_refresh, status, task_run_id, run_id, attempt, requested_by,"
                 + " traceparent) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?, ?, ?)")) {
@@ -57,7 +58,7 @@ public class BuildRepository {
             ps.setBoolean(8, b.fullRefresh());
             ps.setObject(9, b.taskRunId());
             ps.setObject(10, b.runId());
-            ps.setObject(11, attempt);
+            ps.setObject(11, b.attempt());
             ps.setString(12, b.requestedBy());
             ps.setString(13, Tracing.currentTraceparent());
             ps.executeUpdate();
@@ -240,8 +241,8 @@ public class BuildRepository {
         }
         return new Build(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
                 rs.getString(5), rs.getString(6), vars, rs.getBoolean(8), rs.getString(9), rs.getString(10),
-                rs.getObject(11, UUID.class), rs.getObject(12, UUID.class), rs.getString(13), instant(rs, 14),
-                instant(rs, 15), instant(rs, 16), nodes);
+                rs.getObject(11, UUID.class), rs.getObject(12, UUID.class), rs.getObject(13, Integer.class),
+                rs.getString(14), instant(rs, 15), instant(rs, 16), instant(rs, 17), nodes);
     }
 
     private static Instant instant(ResultSet rs, int i) throws SQLException {

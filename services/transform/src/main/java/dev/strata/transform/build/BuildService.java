@@ -112,10 +112,10 @@ public class BuildService {
             throw ProblemException.badRequest("The selection is not usable: " + e.getMessage() + ".");
         }
         Build b = new Build(UUID.randomUUID(), namespace, project, v.id(), select, exclude, vars,
-                Boolean.TRUE.equals(request.fullRefresh()), "queued", null, null, null, principal, Instant.now(), null,
-                null, null);
+                Boolean.TRUE.equals(request.fullRefresh()), "queued", null, null, null, null, principal, Instant.now(),
+                null, null, null);
         try (Connection c = db.getConnection()) {
-            builds.insert(c, b, null);
+            builds.insert(c, b);
         } catch (SQLException e) {
             throw new IllegalStateException("the build cannot be queued: " + e.getMessage(), e);
         }
@@ -152,7 +152,8 @@ public class BuildService {
                     LOG.warnf("build %s given up: %s", b.id(), b.error());
                     if (b.taskRunId() != null && b.runId() != null) {
                         outbox.append(c, OutboxMessage.of(EventEnvelope.of(SOURCE, b.taskRunId().toString(),
-                                new TaskFailed(b.taskRunId(), b.runId(), b.error(), false, 0)), CODEC));
+                                new TaskFailed(b.taskRunId(), b.runId(), b.error(), false, 0, b.taskAttempt())),
+                                CODEC));
                     }
                 }
                 c.commit();
@@ -178,7 +179,7 @@ public class BuildService {
         try {
             if (build.taskRunId() != null) {
                 emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
-                        build.taskRunId(), build.runId(), worker.name(), 1))));
+                        build.taskRunId(), build.runId(), worker.name(), build.taskAttempt()))));
             }
             warehouse.ensure();
             ProjectVersion v = versions.find(build.versionId()).orElseThrow();
@@ -278,10 +279,11 @@ public class BuildService {
             outputs.put("buildId", build.id().toString());
             outputs.put("models", String.valueOf(models));
             events.add(EventEnvelope.of(SOURCE, build.taskRunId().toString(), status.equals("success")
-                    ? new TaskSucceeded(build.taskRunId(), build.runId(), rows, 0, durationMs, outputs)
+                    ? new TaskSucceeded(build.taskRunId(), build.runId(), rows, 0, durationMs, outputs,
+                            build.taskAttempt())
                     : new TaskFailed(build.taskRunId(), build.runId(), error == null ? status : error,
                             status.equals("error") && error != null && !error.contains("does not compile"),
-                            durationMs)));
+                            durationMs, build.taskAttempt())));
         }
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);

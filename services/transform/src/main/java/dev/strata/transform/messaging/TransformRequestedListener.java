@@ -154,7 +154,7 @@ public class TransformRequestedListener {
                                     task.taskRunId().toString(), new TaskFailed(task.taskRunId(), task.runId(),
                                             "project version '" + task.projectVersion() + "' does not exist in"
                                                     + " namespace '" + task.namespace() + "'",
-                                            false, 0)),
+                                            false, 0, task.attempt())),
                                     CODEC));
                             return;
                         }
@@ -162,8 +162,8 @@ public class TransformRequestedListener {
                         String selector = task.selector().strip();
                         builds.insert(tx, new Build(UUID.randomUUID(), task.namespace(), version.project(),
                                 version.id(), selector.equals("*") ? "" : selector, "", vars, false, "queued", null,
-                                task.taskRunId(), task.runId(), "task:" + task.taskRunId(), Instant.now(), null, null,
-                                null), task.attempt());
+                                task.taskRunId(), task.runId(), task.attempt(), "task:" + task.taskRunId(),
+                                Instant.now(), null, null, null));
                     });
                     c.commit();
                 } catch (SQLException | RuntimeException e) {

@@ -88,7 +88,7 @@ class TransformTaskTest {
         UUID taskRunId = UUID.randomUUID();
         UUID runId = UUID.randomUUID();
         EventEnvelope<TransformRequested> request = EventEnvelope.of("/strata/scheduler", taskRunId.toString(),
-                new TransformRequested(taskRunId, runId, "tasks", versionId, "task_orders", Map.of(), 1));
+                new TransformRequested(taskRunId, runId, "tasks", versionId, "task_orders", Map.of(), 2));
         send(request);
         send(request); // a redelivery: dropped by event id
 
@@ -97,6 +97,9 @@ class TransformTaskTest {
         assertTrue(taskEvents.get(0).data() instanceof TaskStarted, taskEvents.toString());
         TaskSucceeded done = (TaskSucceeded) taskEvents.get(taskEvents.size() - 1).data();
         assertEquals(runId, done.runId());
+        // the request was the task's second attempt: both reports say so (the scheduler drops other attempts' reports)
+        assertEquals(2, ((TaskStarted) taskEvents.get(0).data()).attempt());
+        assertEquals(2, done.attempt());
         assertEquals(5, done.rows());
         assertEquals("1", done.outputs().get("models"));
         assertEquals(1, given().auth().oauth2(token).get("/api/v1/builds").then().statusCode(200).extract().jsonPath()
@@ -149,10 +152,11 @@ class TransformTaskTest {
     void taskForAnUnknownVersionFailsWithoutRetry() {
         UUID taskRunId = UUID.randomUUID();
         send(EventEnvelope.of("/strata/scheduler", taskRunId.toString(), new TransformRequested(taskRunId,
-                UUID.randomUUID(), "tasks", "no_such_project@7", "", Map.of(), 1)));
+                UUID.randomUUID(), "tasks", "no_such_project@7", "", Map.of(), 3)));
         TaskFailed failed = (TaskFailed) read(Topics.TASK_EVENTS, e -> e.subject().equals(taskRunId.toString()),
                 e -> e.data() instanceof TaskFailed).get(0).data();
         assertFalse(failed.retryable());
+        assertEquals(3, failed.attempt());
         assertTrue(failed.error().contains("'no_such_project@7' does not exist in namespace 'tasks'"),
                 failed.error());
     }
