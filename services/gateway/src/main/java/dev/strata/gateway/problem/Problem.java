@@ -81,7 +81,7 @@ public record Problem(String slug, int status, String title, String detail) {
         }
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE);
         if (challenge() != null) {
-            response.putHeader(HttpHeaders.WWW_AUTHENTICATE, challenge());
+            response.putHeader("WWW-Authenticate", challenge());
         }
         boolean unread = hasUnreadBody(ctx.request());
         if (unread) {
