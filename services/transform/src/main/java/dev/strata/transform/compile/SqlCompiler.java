@@ -181,10 +181,9 @@ public final class SqlCompiler {
         String lower = local.toLowerCase(Locale.ROOT);
         java.util.Optional<String> problem = Namespaces.schemaProblem(lower);
         if (problem.isPresent()) {
+            String example = Namespaces.schema(namespace, "gold");
             problems.add(new ProjectProblem(file, lineOf(sql, local), resourceType + " " + node + ": " + problem.get()
-                    + "; it names a schema inside the namespace, e.g. 'gold' (here " + Namespaces.schema(namespace,
-                            "gold")
-                    + ")"));
+                    + "; it names a schema inside the namespace, e.g. 'gold' (" + example + ")"));
             return "?";
         }
         return Namespaces.schema(namespace, lower);
