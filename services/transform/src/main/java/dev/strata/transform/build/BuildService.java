@@ -50,12 +50,12 @@ import dev.strata.transform.run.NodeResult;
 import dev.strata.transform.version.ProjectService;
 import dev.strata.transform.version.ProjectVersion;
 import dev.strata.transform.version.ProjectVersionRepository;
-import dev.strata.transform.warehouse.WarehouseBootstrap;
+import dev.strata.warehouse.NamespaceRoles;
 import dev.strata.web.ProblemException;
 
 /**
  * Queues builds (REST and Kafka tasks) and runs them: compile the version with the build's vars, select, plan, run
- * with N threads as the restricted role, record every step, then in one transaction the build's outcome and its
+ * with N threads as the build's namespace role, record every step, then in one transaction the build's outcome and its
  * events (DatasetUpdated per built model, QualityTestFailed per failing or warning test, FreshnessBreached, and the
  * task events when the scheduler asked).
  */
@@ -75,11 +75,12 @@ public class BuildService {
     ProjectService projects;
     @Inject
     AgroalDataSource db;
+    /** Catalog reads only (the columns of a built relation); never a build's SQL. */
     @Inject
-    @DataSource("runner")
-    AgroalDataSource runner;
+    @DataSource("warehouse")
+    AgroalDataSource warehouse;
     @Inject
-    WarehouseBootstrap warehouse;
+    NamespaceRoles roles;
     @Inject
     Outbox outbox;
     @Inject
@@ -102,7 +103,7 @@ public class BuildService {
         Map<String, Object> vars = request.vars() == null ? Map.of() : request.vars();
         String select = request.select() == null ? "" : request.select().strip();
         String exclude = request.exclude() == null ? "" : request.exclude().strip();
-        CompiledProject compiled = projects.compile(projects.files(v), vars);
+        CompiledProject compiled = projects.compile(namespace, projects.files(v), vars);
         try {
             if (Selector.select(compiled, select, exclude).isEmpty()) {
                 throw ProblemException.badRequest("The selection '" + select + "' excluding '" + exclude
@@ -181,16 +182,17 @@ public class BuildService {
                 emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
                         build.taskRunId(), build.runId(), worker.name(), build.taskAttempt()))));
             }
-            warehouse.ensure();
             ProjectVersion v = versions.find(build.versionId()).orElseThrow();
-            compiled = projects.compile(projects.files(v), build.vars());
+            compiled = projects.compile(build.namespace(), projects.files(v), build.vars());
+            // the namespace's role and the schemas the project writes, owned by it (the role cannot make schemas)
+            roles.ensureSchemas(build.namespace(), List.copyOf(compiled.writtenSchemas()));
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
             OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), build.namespace(), compiled,
                     this::columns);
-            BuildRunner runner = new BuildRunner(compiled, this.runner::getConnection, new BuildRunner.Options(
-                    config.threads(), build.fullRefresh(), config.quarantineLimit(),
-                    Set.copyOf(config.warehouseSchemas()), true), new BuildRunner.Listener() {
+            String namespace = build.namespace();
+            BuildRunner runner = new BuildRunner(compiled, () -> roles.open(namespace), new BuildRunner.Options(
+                    config.threads(), build.fullRefresh(), config.quarantineLimit(), true), new BuildRunner.Listener() {
                         @Override
                         public void onResult(NodeResult r) {
                             builds.addNode(build.id(), r);
@@ -317,7 +319,7 @@ public class BuildService {
 
     private List<DatasetColumn> columns(CompiledModel m) {
         List<DatasetColumn> cols = new ArrayList<>();
-        try (Connection c = runner.getConnection();
+        try (Connection c = warehouse.getConnection();
                 PreparedStatement ps = c.prepareStatement("select a.attname,"
                         + " format_type(a.atttypid, a.atttypmod) from pg_attribute a join pg_class t on t.oid = a.attrelid"
                         + " join pg_namespace n on n.oid = t.relnamespace where n.nspname = ? and t.relname = ? and"

@@ -28,11 +28,19 @@ import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.project.ProjectProblem;
 import dev.strata.transform.project.Seed;
 import dev.strata.transform.project.SourceTable;
+import dev.strata.warehouse.Namespaces;
 
 /**
  * Compiles a project with Jinjava: macros first, then every model once (collecting its {@code ref}s, {@code source}s
  * and {@code config()}), then the relation names are filled in, ephemeral models become CTEs, and the tests get their
  * queries. Every problem is reported with its file and line.
+ *
+ * <p>
+ * A project is compiled for one namespace: every schema it names (a model's or seed's {@code schema}, a snapshot's
+ * {@code target_schema}, a source's {@code schema}, or what the project's own {@code generate_schema_name} macro
+ * returns) is a name inside that namespace and becomes {@link Namespaces#schema(String, String)}, e.g. {@code silver}
+ * of namespace {@code sales-eu} is {@code sales_eu__silver}. {@code alias} only names the table. So one project
+ * compiled for two namespaces writes two independent sets of relations.
  */
 public final class SqlCompiler {
 
@@ -58,6 +66,7 @@ public final class SqlCompiler {
             });
 
     private final Project project;
+    private final String namespace;
     private final Map<String, Object> vars;
     private final String defaultSchema;
     private final Context macroContext;
@@ -68,15 +77,16 @@ public final class SqlCompiler {
     private final String startedAt = Instant.now().toString();
     private JinjavaInterpreter interpreter;
 
-    private SqlCompiler(Project project, Map<String, ?> runVars, String defaultSchema) {
-        this.project = project;
+    private SqlCompiler(Project project, String namespace, Map<String, ?> runVars, String defaultSchema) {
+        this.namespace = Namespaces.require(namespace);
+        this.project = inNamespace(project);
         Map<String, Object> merged = new LinkedHashMap<>(project.vars());
         merged.putAll(runVars);
         this.vars = merged;
         this.defaultSchema = defaultSchema;
         Set<String> nodes = new HashSet<>(project.models().keySet());
         nodes.addAll(project.seeds().keySet());
-        this.compileContext = new CompileContext(project, vars, nodes);
+        this.compileContext = new CompileContext(this.project, vars, nodes);
         this.macroContext = new Context(JINJAVA.getGlobalContext());
     }
 
@@ -103,17 +113,86 @@ public final class SqlCompiler {
      * What a push does with its files: load the project, compile it and order its DAG (a cycle is refused); throws a
      * {@link ProjectException} listing every problem with its file and line.
      */
-    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files,
+    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files, String namespace,
             Map<String, ?> runVars, String defaultSchema) {
-        CompiledProject compiled = compile(ProjectLoader.load(files), runVars, defaultSchema);
+        CompiledProject compiled = compile(ProjectLoader.load(files), namespace, runVars, defaultSchema);
         dev.strata.transform.plan.Plan.topologicalOrder(compiled);
         return compiled;
     }
 
-    /** Compiles every model, seed and test; throws a {@link ProjectException} listing every problem. */
-    public static CompiledProject compile(Project project, Map<String, ?> runVars, String defaultSchema) {
-        SqlCompiler compiler = new SqlCompiler(project, runVars, defaultSchema);
+    /**
+     * Compiles every model, seed and test for {@code namespace} (whose schemas they read and write); throws a
+     * {@link ProjectException} listing every problem.
+     */
+    public static CompiledProject compile(Project project, String namespace, Map<String, ?> runVars,
+            String defaultSchema) {
+        SqlCompiler compiler = new SqlCompiler(project, namespace, runVars, defaultSchema);
         return compiler.run();
+    }
+
+    /** The namespace this project is compiled for. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The project with its sources' schemas resolved inside the namespace ({@code raw} → {@code <ns>__raw}). */
+    private Project inNamespace(Project loaded) {
+        Map<String, SourceTable> sources = new LinkedHashMap<>();
+        for (SourceTable t : loaded.sources().values()) {
+            String schema;
+            try {
+                schema = Namespaces.schema(namespace, t.schema());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ProjectProblem(t.file(), 0, "source '" + t.source() + "': " + e.getMessage()));
+                schema = t.schema();
+            }
+            sources.put(t.key(), new SourceTable(t.source(), t.name(), schema, t.identifier(), t.loadedAtField(),
+                    t.warnAfterSecs(), t.errorAfterSecs(), t.file()));
+        }
+        return new Project(loaded.name(), loaded.vars(), loaded.models(), loaded.seeds(), sources, loaded.tests(),
+                loaded.macros(), loaded.docs());
+    }
+
+    /**
+     * The Postgres schema a model, seed or snapshot lands in: a snapshot's {@code target_schema}, else what the
+     * project's {@code generate_schema_name(custom_schema_name, node)} macro returns when it has one, else its
+     * {@code schema} or the default, always inside the namespace. An unusable name is a problem of the node's file.
+     */
+    private String schemaOf(String node, String file, String sql, String resourceType, Map<String, Object> config) {
+        Object custom = config.get("schema");
+        String local;
+        if (resourceType.equals("snapshot") && config.get("target_schema") != null) {
+            local = String.valueOf(config.get("target_schema"));
+        } else if (macroContext.isGlobalMacro("generate_schema_name")) {
+            Map<String, Object> b = bindings(null);
+            if (custom != null) {
+                b.put("__strata_custom", String.valueOf(custom));
+            }
+            b.put("__strata_node", Map.of("name", node, "resource_type", resourceType, "original_file_path", file,
+                    "config", config));
+            RenderState state = new RenderState(file, null, false);
+            local = render(state, "{{ generate_schema_name(__strata_custom, __strata_node) }}", b).strip();
+            if (!state.problems.isEmpty()) {
+                return "?";
+            }
+        } else {
+            local = custom == null ? defaultSchema : String.valueOf(custom);
+        }
+        String lower = local.toLowerCase(Locale.ROOT);
+        java.util.Optional<String> problem = Namespaces.schemaProblem(lower);
+        if (problem.isPresent()) {
+            String example = Namespaces.schema(namespace, "gold");
+            problems.add(new ProjectProblem(file, lineOf(sql, local), resourceType + " " + node + ": " + problem.get()
+                    + "; it names a schema inside the namespace, e.g. 'gold' (" + example + ")"));
+            return "?";
+        }
+        return Namespaces.schema(namespace, lower);
+    }
+
+    /** The line of {@code text} where {@code needle} first appears, else 1. */
+    private static int lineOf(String text, String needle) {
+        int at = text == null || needle.isEmpty() ? -1 : text.indexOf(needle);
+        return at < 0 ? 1 : 1 + (int) text.substring(0, at).chars().filter(ch -> ch == '\n').count();
     }
 
     private CompiledProject run() {
@@ -125,7 +204,7 @@ public final class SqlCompiler {
             for (Seed seed : project.seeds().values()) {
                 Map<String, Object> config = seed.config();
                 models.put(seed.name(), new CompiledModel(seed.name(), seed.file(), "seed",
-                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        schemaOf(seed.name(), seed.file(), null, "seed", config),
                         String.valueOf(config.getOrDefault("alias", seed.name())), "seed", List.of(),
                         ProjectLoader.tags(config.get("tags")), Map.of(), Set.of(), null, config));
             }
@@ -146,12 +225,11 @@ public final class SqlCompiler {
                             + " or ephemeral, got '" + materialized + "'"));
                 } else if (materialized.equals("snapshot")) {
                     snapshotProblems(model, config);
-                    if (config.get("target_schema") != null) {
-                        config.put("schema", config.get("target_schema"));
-                    }
                 }
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
-                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        schemaOf(model.name(), model.file(), model.sql(), materialized.equals("snapshot")
+                                ? "snapshot"
+                                : "model", config),
                         String.valueOf(config.getOrDefault("alias", model.name())), materialized,
                         keyColumns(config.get("unique_key")), ProjectLoader.tags(config.get("tags")), state.refs,
                         state.sources, null, config));
@@ -173,7 +251,7 @@ public final class SqlCompiler {
             if (!problems.isEmpty()) {
                 throw new ProjectException(problems);
             }
-            return new CompiledProject(project, models, tests, this);
+            return new CompiledProject(project, namespace, models, tests, this);
         } finally {
             CompileContext.CURRENT.remove();
         }

@@ -1,7 +1,6 @@
 package dev.strata.transform.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,20 +16,9 @@ public interface TransformConfig {
     /** The bucket where model project versions are stored. */
     String projectsBucket();
 
-    /** Schema of models and seeds that do not set {@code +schema}. */
+    /** Schema (inside the build's namespace) of models and seeds that do not set {@code +schema}. */
     @WithDefault("silver")
     String defaultSchema();
-
-    /** The warehouse schemas models may write (created at start, granted to the runner role). */
-    @WithDefault("raw,bronze,silver,gold,quarantine")
-    List<String> warehouseSchemas();
-
-    /** The restricted role model SQL runs as (created at start; LOGIN, member of nothing). */
-    @WithDefault("strata_transform_runner")
-    String runnerRole();
-
-    /** Its password, when the warehouse asks for one (set from a secret); none with trust authentication. */
-    Optional<String> runnerPassword();
 
     /** Models built at once within one build. */
     @WithDefault("4")

@@ -26,6 +26,7 @@ import dev.strata.transform.compile.CompiledTest;
 import dev.strata.transform.compile.SqlCompiler;
 import dev.strata.transform.config.TransformConfig;
 import dev.strata.transform.project.ProjectFiles;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
@@ -56,12 +57,18 @@ public class ProjectService {
         this.config = config;
     }
 
-    /** Loads and compiles a project (load, Jinja, refs, cycles); throws ProjectException with file:line. */
-    public CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
-        return SqlCompiler.compileFiles(files, vars, config.defaultSchema());
+    /**
+     * Loads and compiles a project for a namespace (load, Jinja, refs, cycles, schema names inside the namespace);
+     * throws ProjectException with file:line.
+     */
+    public CompiledProject compile(String namespace, ProjectFiles files, Map<String, ?> vars) {
+        return SqlCompiler.compileFiles(files, namespace, vars, config.defaultSchema());
     }
 
     public ProjectVersion push(String namespace, byte[] archive, String uploadedBy) {
+        Namespaces.problem(namespace).ifPresent(p -> {
+            throw ProblemException.badRequest(p + ".");
+        });
         if (archive.length == 0) {
             throw ProblemException.badRequest("The request body is empty: send the project as a zip or tar.gz"
                     + " archive.");
@@ -71,7 +78,7 @@ public class ProjectService {
                     + config.maxArchiveBytes() + " are accepted.");
         }
         ProjectFiles files = ProjectFiles.fromArchive(archive);
-        CompiledProject compiled = compile(files, Map.of());
+        CompiledProject compiled = compile(namespace, files, Map.of());
         String name = compiled.project().name();
         boolean zip = archive[0] == 'P';
         UUID id = UUID.randomUUID();

@@ -110,7 +110,7 @@ class TransformTaskTest {
                 "tasks.task_orders") && e.data() instanceof DatasetUpdated d && runId.equals(d.producedByRun()),
                 e -> true).get(0).data();
         assertEquals(5, updated.rowCount());
-        assertEquals("postgresql://warehouse/silver.task_orders", updated.rawLocation());
+        assertEquals("postgresql://warehouse/tasks__silver.task_orders", updated.rawLocation());
         assertEquals(List.of("order_id", "status"), updated.columns().stream().map(c -> c.name()).toList());
         assertEquals("integer", updated.columns().get(0).type());
 
