@@ -87,5 +87,12 @@ public interface SchedulerConfig {
         /** Let http tasks call loopback and private addresses (off: SSRF protection). */
         @WithDefault("false")
         boolean allowPrivateNetworks();
+
+        /**
+         * The longest an sql task's statements may run: the task's own timeout, but never more than this (enforced by
+         * Postgres' {@code statement_timeout} and by the driver cancelling the query).
+         */
+        @WithDefault("1h")
+        Duration sqlTimeout();
     }
 }

@@ -29,6 +29,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.strata.events.AuditRecorded;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
@@ -273,8 +274,10 @@ public class RunEngine {
             case INGEST -> {
                 JsonNode spec = inputs.get("spec");
                 params.put("spec", RunRecords.json(spec));
-                emit(tr.id(), new IngestRequested(tr.id(), run.id(), spec.path("namespace").asText(),
-                        spec.path("name").asText(), attempt, params));
+                // the pipeline's own namespace, whatever the spec says: the parser refuses another one, and ingest
+                // refuses a spec that does not match the request (a version stored before that check)
+                emit(tr.id(), new IngestRequested(tr.id(), run.id(), run.namespace(), spec.path("name").asText(),
+                        attempt, params));
             }
             case TRANSFORM -> {
                 JsonNode vars = inputs.get("vars");
@@ -555,6 +558,18 @@ public class RunEngine {
             }
         }
         return new PipelineKey(run.namespace(), run.pipelineId());
+    }
+
+    /**
+     * Records what the scheduler did in the data plane on a pipeline's behalf (an {@code sql} task's statement) for the
+     * audit log, through the outbox. Its own transaction: the statement ran, whatever becomes of the task's report.
+     */
+    @Transactional
+    public void audit(AuditRecorded event) {
+        Pending p = pending();
+        p.messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, event.namespace(), event), codec));
+        p.urgent = true;
+        flush(null);
     }
 
     // ------------------------------------------------------------------ cancel, watchdog
