@@ -15,10 +15,21 @@ public interface IngestConfig {
     /** The service's own schema in the metadata database. */
     String schema();
 
-    /** The bucket of the raw lake: raw/<namespace>/<dataset>/<load id>/. */
+    /** The bucket of the lake: raw copies under ns/<namespace>/raw/<dataset>/<load id>/. */
     String lakeBucket();
 
-    /** The warehouse schema loaded tables go to (the layer). */
+    /**
+     * S3 locations outside the lake that an operator lets a namespace's loads read, by namespace:
+     * {@code strata.ingest.external-locations."sales-eu"=s3://bucket/prefix/,...}. A load reads only its own namespace's
+     * prefix of the lake bucket and these.
+     */
+    Map<String, List<String>> externalLocations();
+
+    /** Buckets of the platform that no load may read, even if configured as an external location. */
+    @WithDefault("strata-projects")
+    List<String> internalBuckets();
+
+    /** The warehouse schema loaded tables go to (the layer), inside the load's namespace: <namespace>__<layer>. */
     @WithDefault("raw")
     String targetSchema();
 

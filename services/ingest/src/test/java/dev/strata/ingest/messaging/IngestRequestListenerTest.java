@@ -135,7 +135,7 @@ class IngestRequestListenerTest {
         }
         List<StrataEvent> taskEvents = events(Topics.TASK_EVENTS, List.of(taskRunId.toString()), 2);
         List<StrataEvent> datasetEvents = events(Topics.DATASET_EVENTS, List.of("sales." + name), 1);
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "loaded exactly once");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "loaded exactly once");
         assertEquals(1, taskEvents.stream().filter(TaskStarted.class::isInstance).count(), taskEvents::toString);
         TaskSucceeded succeeded = (TaskSucceeded) taskEvents.stream().filter(TaskSucceeded.class::isInstance)
                 .findFirst().orElseThrow();
@@ -146,7 +146,7 @@ class IngestRequestListenerTest {
         assertEquals(taskRunId, updated.loadId());
         assertEquals(runId, updated.producedByRun());
         assertEquals(3, updated.rowCount());
-        assertEquals("s3://strata-lake/raw/sales/" + name + "/" + taskRunId + "/", updated.rawLocation());
+        assertEquals("s3://strata-lake/ns/sales/raw/" + name + "/" + taskRunId + "/", updated.rawLocation());
         assertEquals("id", updated.columns().get(0).name());
         assertEquals("integer", updated.columns().get(0).type());
     }
@@ -240,7 +240,7 @@ class IngestRequestListenerTest {
             assertEquals("the request has no params.spec (the load spec as JSON)", ((TaskFailed) failed.get(0))
                     .error());
         }
-        assertEquals(1, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(1, it.count("SELECT count(*) FROM sales__raw." + name));
         // Attempt 2's TaskSucceeded is the task's last event: the outbox publishes in order and the task's events
         // share its key (one partition), so once it is read every event the task sent before it has been too.
         List<StrataEvent> taskEvents = events(Topics.TASK_EVENTS, List.of(taskRunId.toString()),
