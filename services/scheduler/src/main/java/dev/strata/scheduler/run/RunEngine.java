@@ -277,7 +277,7 @@ public class RunEngine {
                 // the pipeline's own namespace, whatever the spec says: the parser refuses another one, and ingest
                 // refuses a spec that does not match the request (a version stored before that check)
                 emit(tr.id(), new IngestRequested(tr.id(), run.id(), run.namespace(), spec.path("name").asText(),
-                        attempt, params));
+                        attempt, params, run.namespace()));
             }
             case TRANSFORM -> {
                 JsonNode vars = inputs.get("vars");
