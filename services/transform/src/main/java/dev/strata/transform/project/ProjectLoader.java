@@ -142,7 +142,7 @@ public final class ProjectLoader {
         for (Map.Entry<String, JsonNode> schemaFile : schemaFiles) {
             readSchemaFile(schemaFile.getKey(), schemaFile.getValue(), models, sources, tests);
         }
-        return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+        return new Project(name, vars, models, seeds, sources, tests, macros, docs, files.all());
     }
 
     /**
