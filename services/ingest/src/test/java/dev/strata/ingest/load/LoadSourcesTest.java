@@ -138,7 +138,7 @@ class LoadSourcesTest {
         JsonPath first = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/ok.csv.gz", gzip(CSV))
                 + "\"}", "{\"type\":\"csv\"}");
         assertLoaded(first, name, 3);
-        // 2,000,000 identical rows: about 50 KB compressed, 60 MB unpacked
+        // 2,000,000 identical rows: about 250 KB compressed, 90 MB unpacked (a ratio of about 360)
         ByteArrayOutputStream bomb = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
             gz.write("id,amount,day,at,name\n".getBytes(StandardCharsets.UTF_8));
@@ -147,7 +147,7 @@ class LoadSourcesTest {
                 gz.write(row);
             }
         }
-        assertTrue(bomb.size() < 200_000, "a small source: " + bomb.size());
+        assertTrue(bomb.size() < 300_000, "a small source: " + bomb.size());
         String url = serve("/" + name + "/bomb.csv.gz", bomb.toByteArray());
         JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
         assertEquals("failed", run.getString("status"), run::prettify);
