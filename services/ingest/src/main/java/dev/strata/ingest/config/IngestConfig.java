@@ -60,6 +60,20 @@ public interface IngestConfig {
     @WithDefault("21474836480")
     long maxBytes();
 
+    /**
+     * The most bytes a compressed (gzip) source may unpack to, checked while it is read; past it the load fails and
+     * loads nothing.
+     */
+    @WithDefault("21474836480")
+    long maxDecompressedBytes();
+
+    /**
+     * The most bytes a compressed source may unpack to per compressed byte, checked once it has put out 1 MiB; past it
+     * the load fails and loads nothing (a gzip bomb).
+     */
+    @WithDefault("100")
+    int maxDecompressionRatio();
+
     /** The longest line (or JSON string) a load accepts, in characters. */
     @WithDefault("1048576")
     int maxLineLength();

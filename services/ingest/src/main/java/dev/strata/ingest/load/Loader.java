@@ -519,9 +519,10 @@ public final class Loader implements AutoCloseable {
 
     private RecordReader open(FormatSpec format, SpooledFile file, List<String> columns) {
         if (format.isJson()) {
-            return new JsonRecords(file.path(), file.name(), format, columns, settings.maxLineLength());
+            return new JsonRecords(file.path(), file.name(), format, columns, settings.maxLineLength(),
+                    settings.decompression());
         }
-        return new CsvRecords(file.path(), file.name(), format, settings.maxLineLength());
+        return new CsvRecords(file.path(), file.name(), format, settings.maxLineLength(), settings.decompression());
     }
 
     /**

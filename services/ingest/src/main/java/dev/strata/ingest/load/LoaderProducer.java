@@ -50,7 +50,8 @@ public class LoaderProducer {
     Loader loader(IngestConfig config, MinioClient s3, NamespaceRoles roles, SourceLocations locations) {
         LoadSettings settings = new LoadSettings(config.lakeBucket(), config.targetSchema(),
                 Path.of(config.spoolDir().orElse(System.getProperty("java.io.tmpdir")), "strata-ingest"),
-                config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout());
+                config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout(),
+                new TextInput.Limits(config.maxDecompressedBytes(), config.maxDecompressionRatio()));
         SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(config.allowedHosts().orElse(List.of())),
                 configSecrets(), config.maxBytes(), config.timeout());
         return new Loader(settings, new NamespaceWarehouse(roles), s3, fetcher, locations);

@@ -36,6 +36,7 @@ import dev.strata.ingest.IngestTestSupport;
 class ByteLimitTest {
 
     static final long LIMIT = 100_000;
+    static final long DECOMPRESSED_LIMIT = 300_000;
 
     @InjectDevStack
     DevStack stack;
@@ -88,6 +89,23 @@ class ByteLimitTest {
         assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the failed load is visible");
     }
 
+    @Test
+    void aCompressedSourceThatUnpacksToMoreThanItsLimitLoadsNothing() throws Exception {
+        byte[] gz = IngestTestSupport.gzip(csv(10_000));
+        assertTrue(gz.length < LIMIT, "the compressed source is within max-bytes: " + gz.length);
+        String url = serve("/" + name + "/big.csv.gz", gz);
+        JsonPath run = load("{\"kind\":\"http\",\"url\":\"" + url + "\"}");
+        assertEquals("failed", run.getString("status"), run::prettify);
+        assertEquals("big.csv.gz: decompresses to more than " + DECOMPRESSED_LIMIT + " bytes"
+                + " (strata.ingest.max-decompressed-bytes); nothing was loaded", run.getString("error"));
+        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the refused load is visible");
+
+        JsonPath next = load("{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/small.csv.gz",
+                IngestTestSupport.gzip(csv(2))) + "\"}");
+        assertEquals("succeeded", next.getString("status"), next::prettify);
+        assertEquals(5, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
+    }
+
     private JsonPath load(String source) {
         return it.load("""
                 {"namespace":"sales","name":"%s","source":%s,"format":{"type":"csv"},"loadMode":"append"}
@@ -112,7 +130,8 @@ class ByteLimitTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("strata.ingest.max-bytes", String.valueOf(LIMIT));
+            return Map.of("strata.ingest.max-bytes", String.valueOf(LIMIT), "strata.ingest.max-decompressed-bytes",
+                    String.valueOf(DECOMPRESSED_LIMIT));
         }
     }
 }

@@ -6,6 +6,7 @@ import static dev.strata.ingest.IngestTestSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,37 @@ class LoadSourcesTest {
         assertEquals(List.of("1|first|t", "2|∅|f"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
         assertEquals(gzip(tsv).length, it.objectSize("ns/sales/raw/" + name + "/" + run.getString("id")
                 + "/data.tsv.gz"));
+    }
+
+    @Test
+    void aGzipBombIsRefusedByItsRatioAndLoadsNothing() throws Exception {
+        String name = unique("gzbomb");
+        JsonPath first = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/ok.csv.gz", gzip(CSV))
+                + "\"}", "{\"type\":\"csv\"}");
+        assertLoaded(first, name, 3);
+        // 2,000,000 identical rows: about 250 KB compressed, 90 MB unpacked (a ratio of about 360)
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
+            gz.write("id,amount,day,at,name\n".getBytes(StandardCharsets.UTF_8));
+            byte[] row = "7,1.50,2026-01-02,2026-01-02 10:00:00,same\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 2_000_000; i++) {
+                gz.write(row);
+            }
+        }
+        assertTrue(bomb.size() < 300_000, "a small source: " + bomb.size());
+        String url = serve("/" + name + "/bomb.csv.gz", bomb.toByteArray());
+        JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
+        assertEquals("failed", run.getString("status"), run::prettify);
+        assertTrue(run.getString("error").startsWith("bomb.csv.gz: decompresses to more than 100 times its"
+                + " compressed size"), run.getString("error"));
+        assertTrue(run.getString("error").endsWith("(strata.ingest.max-decompression-ratio); nothing was loaded"),
+                run.getString("error"));
+        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "no row of the bomb");
+
+        JsonPath after = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/again.csv.gz",
+                gzip(CSV)) + "\"}", "{\"type\":\"csv\"}");
+        assertEquals("succeeded", after.getString("status"), after::prettify);
+        assertEquals(6, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
     }
 
     @Test

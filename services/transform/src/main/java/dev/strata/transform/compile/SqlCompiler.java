@@ -16,8 +16,10 @@ import java.util.stream.Collectors;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.errorcategory.BasicTemplateErrorCategory;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 
 import dev.strata.transform.project.DataTest;
@@ -54,7 +56,8 @@ public final class SqlCompiler {
             .compile("^\\s*source\\(\\s*['\"](\\w+)['\"]\\s*,\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
     private static final Pattern TRAILING_SEMICOLONS = Pattern.compile(";+\\s*$");
     private static final String CTE_PREFIX = "__strata_cte__";
-    private static final Jinjava JINJAVA = newJinjava();
+    /** One engine per macro depth and output bound (their settings live in the engine's config). */
+    private static final Map<List<Long>, Jinjava> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MODELS_PER_THREAD = 100;
     private static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Helpers that render models of large projects next to the compiling thread (daemon, shared by compilations). */
@@ -69,6 +72,8 @@ public final class SqlCompiler {
     private final String namespace;
     private final Map<String, Object> vars;
     private final String defaultSchema;
+    private final CompileLimits limits;
+    private final Jinjava jinjava;
     private final Context macroContext;
     private final CompileContext compileContext;
     private final List<ProjectProblem> problems = new ArrayList<>();
@@ -77,23 +82,31 @@ public final class SqlCompiler {
     private final String startedAt = Instant.now().toString();
     private JinjavaInterpreter interpreter;
 
-    private SqlCompiler(Project project, String namespace, Map<String, ?> runVars, String defaultSchema) {
+    private SqlCompiler(Project project, String namespace, Map<String, ?> runVars, String defaultSchema,
+            CompileLimits limits) {
         this.namespace = Namespaces.require(namespace);
         this.project = inNamespace(project);
         Map<String, Object> merged = new LinkedHashMap<>(project.vars());
         merged.putAll(runVars);
         this.vars = merged;
         this.defaultSchema = defaultSchema;
+        this.limits = limits;
+        this.jinjava = ENGINES.computeIfAbsent(List.of((long) limits.maxMacroDepth(), limits.maxRenderedBytes()),
+                k -> newJinjava(limits));
         Set<String> nodes = new HashSet<>(project.models().keySet());
         nodes.addAll(project.seeds().keySet());
-        this.compileContext = new CompileContext(this.project, vars, nodes);
-        this.macroContext = new Context(JINJAVA.getGlobalContext());
+        this.compileContext = new CompileContext(this.project, vars, nodes, new CompileBudget(limits.budget()));
+        this.macroContext = new Context(jinjava.getGlobalContext());
     }
 
-    private static Jinjava newJinjava() {
+    private static Jinjava newJinjava(CompileLimits limits) {
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false)
-                .withNestedInterpretationEnabled(false).withMaxOutputSize(50L * 1024 * 1024)
-                .withEnableRecursiveMacroCalls(true).withMaxMacroRecursionDepth(50).build());
+                .withNestedInterpretationEnabled(false).withMaxOutputSize(limits.maxRenderedBytes())
+                .withMaxStringLength(limits.maxRenderedBytes()).withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(limits.maxMacroDepth())
+                .withNodePreProcessor((node, interpreter) -> CompileBudget.check(interpreter)).build());
+        // include, import and from read the project's own files only (the default reads the classpath)
+        jinjava.setResourceLocator(new ProjectResourceLocator());
         Context global = jinjava.getGlobalContext();
         global.registerFunction(new ELFunctionDefinition("", "ref", JinjaFunctions.class, "ref", Object[].class));
         global.registerFunction(new ELFunctionDefinition("", "source", JinjaFunctions.class, "source", Object.class,
@@ -115,7 +128,13 @@ public final class SqlCompiler {
      */
     public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files, String namespace,
             Map<String, ?> runVars, String defaultSchema) {
-        CompiledProject compiled = compile(ProjectLoader.load(files), namespace, runVars, defaultSchema);
+        return compileFiles(files, namespace, runVars, defaultSchema, CompileLimits.DEFAULTS);
+    }
+
+    /** {@link #compileFiles(dev.strata.transform.project.ProjectFiles, String, Map, String)} within the given limits. */
+    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files, String namespace,
+            Map<String, ?> runVars, String defaultSchema, CompileLimits limits) {
+        CompiledProject compiled = compile(ProjectLoader.load(files), namespace, runVars, defaultSchema, limits);
         dev.strata.transform.plan.Plan.topologicalOrder(compiled);
         return compiled;
     }
@@ -126,7 +145,13 @@ public final class SqlCompiler {
      */
     public static CompiledProject compile(Project project, String namespace, Map<String, ?> runVars,
             String defaultSchema) {
-        SqlCompiler compiler = new SqlCompiler(project, namespace, runVars, defaultSchema);
+        return compile(project, namespace, runVars, defaultSchema, CompileLimits.DEFAULTS);
+    }
+
+    /** {@link #compile(Project, String, Map, String)} within the given limits (time, macro depth, rendered size). */
+    public static CompiledProject compile(Project project, String namespace, Map<String, ?> runVars,
+            String defaultSchema, CompileLimits limits) {
+        SqlCompiler compiler = new SqlCompiler(project, namespace, runVars, defaultSchema, limits);
         return compiler.run();
     }
 
@@ -150,7 +175,7 @@ public final class SqlCompiler {
                     t.warnAfterSecs(), t.errorAfterSecs(), t.file()));
         }
         return new Project(loaded.name(), loaded.vars(), loaded.models(), loaded.seeds(), sources, loaded.tests(),
-                loaded.macros(), loaded.docs());
+                loaded.macros(), loaded.docs(), loaded.files());
     }
 
     /**
@@ -197,6 +222,7 @@ public final class SqlCompiler {
 
     private CompiledProject run() {
         CompileContext.CURRENT.set(compileContext);
+        compileContext.budget().restart();
         try {
             loadMacros();
             Map<String, RenderState> rendered = new LinkedHashMap<>();
@@ -286,6 +312,7 @@ public final class SqlCompiler {
     public synchronized String renderIncremental(String modelName) {
         Model model = project.models().get(modelName);
         CompileContext.CURRENT.set(compileContext);
+        compileContext.budget().restart();
         try {
             RenderState state = new RenderState(model.file(), model.name(), true);
             String sql = render(state, model.sql(), bindings(model.name()));
@@ -302,16 +329,20 @@ public final class SqlCompiler {
         for (Map.Entry<String, String> file : project.macros().entrySet()) {
             String text = END_TEST.matcher(TEST_BLOCK.matcher(file.getValue()).replaceAll("{%$1 macro test_$2("))
                     .replaceAll("{%$1 endmacro $2%}");
-            JinjavaInterpreter interpreter = new JinjavaInterpreter(JINJAVA, macroContext, JINJAVA.getGlobalConfig());
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, macroContext, jinjava.getGlobalConfig());
             RenderState state = new RenderState(file.getKey(), null, false);
             RenderState.CURRENT.set(state);
             JinjavaInterpreter.pushCurrent(interpreter);
             try {
                 interpreter.render(text);
+            } catch (InterpretException | CompileBudget.Exceeded e) {
+                checkBudget();
+                state.problems.add(new ProjectProblem(file.getKey(), lineOf(e), "Jinja: " + e.getMessage()));
             } finally {
                 JinjavaInterpreter.popCurrent();
                 RenderState.CURRENT.remove();
             }
+            checkBudget();
             collectErrors(file.getKey(), interpreter.getErrors());
             problems.addAll(state.problems);
         }
@@ -384,7 +415,7 @@ public final class SqlCompiler {
     }
 
     private JinjavaInterpreter newInterpreter() {
-        return new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+        return new JinjavaInterpreter(jinjava, new Context(macroContext), jinjava.getGlobalConfig());
     }
 
     private JinjavaInterpreter interpreter() {
@@ -405,15 +436,26 @@ public final class SqlCompiler {
         try (var scope = interpreter.enterScope()) {
             interpreter.getContext().putAll(bindings);
             int before = interpreter.getErrorsCopy().size();
-            out = interpreter.render(template);
+            try {
+                out = interpreter.render(template);
+            } catch (InterpretException | CompileBudget.Exceeded e) {
+                // e.g. an include of something that is not a file of the project
+                checkBudget();
+                out = "";
+                state.problems.add(new ProjectProblem(state.file, lineOf(e), "Jinja: " + e.getMessage()));
+            }
             List<TemplateError> all = interpreter.getErrorsCopy();
             errors = all.subList(Math.min(before, all.size()), all.size());
         } finally {
             JinjavaInterpreter.popCurrent();
             RenderState.CURRENT.remove();
         }
+        checkBudget();
         // the template itself is broken: its function problems may be consequences, keep the syntax ones first
         state.problems.addAll(0, templateProblems(state.file, errors));
+        if (out.length() > limits.maxRenderedBytes() && errors.isEmpty()) {
+            state.problems.add(new ProjectProblem(state.file, 0, tooBig()));
+        }
         return out;
     }
 
@@ -424,15 +466,42 @@ public final class SqlCompiler {
         return out;
     }
 
+    /** Once the budget is spent the compilation ends with that one problem (a runaway template, not a typo). */
+    private void checkBudget() {
+        CompileBudget.Stop stop = compileContext.budget().exceeded();
+        if (stop != null) {
+            throw new ProjectException(new ProjectProblem(stop.file(), stop.line(), "compiling the project took"
+                    + " longer than its budget of " + compileContext.budget().budget().toMillis() / 1000.0 + " s"
+                    + (stop.macro() == null ? "" : ", stopped in macro '" + stop.macro() + "'")
+                    + " (strata.transform.compile.budget)"));
+        }
+    }
+
+    private static int lineOf(RuntimeException e) {
+        return e instanceof InterpretException i ? Math.max(0, i.getLineNumber()) : 0;
+    }
+
+    private String tooBig() {
+        return "renders to more than " + limits.maxRenderedBytes() + " characters"
+                + " (strata.transform.compile.max-rendered-bytes)";
+    }
+
     private void collectErrors(String file, List<TemplateError> errors) {
         problems.addAll(templateProblems(file, errors));
     }
 
-    private static List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
+    private List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
         List<ProjectProblem> out = new ArrayList<>();
         for (TemplateError error : errors) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                String message = error.getMessage() == null ? "template error" : error.getMessage();
+            String message = error.getMessage() == null ? "template error" : error.getMessage();
+            if (error.getCategory() == BasicTemplateErrorCategory.CYCLE_DETECTED) {
+                // a warning for Jinjava (the call renders nothing): a refused compilation here
+                out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message + ": macros may call"
+                        + " themselves at most " + limits.maxMacroDepth() + " levels deep"
+                        + " (strata.transform.compile.max-macro-depth)"));
+            } else if (error.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG) {
+                out.add(new ProjectProblem(file, error.getLineno(), "Jinja: the template " + tooBig()));
+            } else if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
             }
         }

@@ -51,6 +51,12 @@ public interface TransformConfig {
     @WithDefault("33554432")
     long maxArchiveBytes();
 
+    /** Bounds on a pushed project archive, checked while it is unpacked. */
+    ProjectLimits projectLimits();
+
+    /** Bounds on compiling a project (Jinja). */
+    Compile compile();
+
     /** Kafka consumer group of the task listener. */
     @WithDefault("strata-transform")
     String consumerGroup();
@@ -67,6 +73,42 @@ public interface TransformConfig {
 
     /** The service account transform calls other services as (client_credentials at the auth service). */
     ServiceAccount serviceAccount();
+
+    interface ProjectLimits {
+        /** Entries (files and folders, also the ones that are not project files) an archive may hold. */
+        @WithDefault("20000")
+        int maxEntries();
+
+        /** Unpacked bytes of one entry (10 MB). */
+        @WithDefault("10485760")
+        long maxFileBytes();
+
+        /** Unpacked bytes of all entries together (100 MB). */
+        @WithDefault("104857600")
+        long maxTotalBytes();
+
+        /** Characters of an entry's path. */
+        @WithDefault("512")
+        int maxPathLength();
+
+        /** Folders an entry's path goes down. */
+        @WithDefault("32")
+        int maxPathDepth();
+    }
+
+    interface Compile {
+        /** Wall-clock time compiling one project may take (a push, a build, an incremental model's variant). */
+        @WithDefault("30s")
+        Duration budget();
+
+        /** How deep a macro may call itself (directly or through others). */
+        @WithDefault("20")
+        int maxMacroDepth();
+
+        /** Bytes one rendered model, test or macro call may produce (10 MB). */
+        @WithDefault("10485760")
+        long maxRenderedBytes();
+    }
 
     interface ServiceAccount {
         /** Its client id, e.g. {@code sa-transform}; no token (and no Authorization header) without it. */

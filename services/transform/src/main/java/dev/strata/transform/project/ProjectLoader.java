@@ -143,7 +143,7 @@ public final class ProjectLoader {
             readSchemaFile(schemaFile.getKey(), files.all().get(schemaFile.getKey()), schemaFile.getValue(), models,
                     sources, tests);
         }
-        return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+        return new Project(name, vars, models, seeds, sources, tests, macros, docs, files.all());
     }
 
     /**

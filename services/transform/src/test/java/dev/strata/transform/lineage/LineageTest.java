@@ -144,6 +144,14 @@ class LineageTest {
                 return 1;
             }
 
+            public ProjectLimits projectLimits() {
+                return null;
+            }
+
+            public Compile compile() {
+                return null;
+            }
+
             public String consumerGroup() {
                 return "g";
             }
