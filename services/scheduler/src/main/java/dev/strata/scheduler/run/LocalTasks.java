@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.ShutdownEvent;
 
+import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
 
@@ -46,6 +48,9 @@ public class LocalTasks {
 
     @Inject
     SchedulerConfig config;
+
+    @Inject
+    Heartbeats heartbeats;
 
     @ConfigProperty(name = "strata.warehouse.jdbc-url")
     Optional<String> warehouseUrl;
@@ -87,11 +92,16 @@ public class LocalTasks {
         String worker = "scheduler-local:" + config.instance().orElse("local");
         try {
             engine.onStarted(taskRunId, attempt, worker);
-            Map<String, String> outputs = switch (task.type()) {
-                case SQL -> sql(task.inputs());
-                case HTTP -> http(task.inputs());
-                default -> throw new IllegalStateException("not a local task type: " + task.type());
-            };
+            Map<String, String> outputs;
+            // heartbeats through Kafka like any worker's: if this replica dies, they stop and the task is retried
+            try (TaskHeartbeats.Beat beat = heartbeats.start(taskRunId, attempt, worker,
+                    config.heartbeatTimeout().dividedBy(4))) {
+                outputs = switch (task.type()) {
+                    case SQL -> sql(task.inputs());
+                    case HTTP -> http(task.inputs());
+                    default -> throw new IllegalStateException("not a local task type: " + task.type());
+                };
+            }
             engine.onSucceeded(taskRunId, attempt, 0, 0, outputs).ifPresent(engine::promote);
         } catch (TaskFailure e) {
             engine.onFailed(taskRunId, attempt, e.getMessage(), e.retryable).ifPresent(engine::promote);
