@@ -45,6 +45,13 @@ public interface IngestConfig {
     @WithDefault("60s")
     Duration lease();
 
+    /**
+     * How often a running load of a scheduler task sends TaskHeartbeated; well inside the scheduler's
+     * {@code strata.scheduler.heartbeat-timeout} (60 s), or the scheduler retries the task while it runs.
+     */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
     /** Times a load is started (its worker died) before it is failed. */
     @WithDefault("3")
     int maxTries();

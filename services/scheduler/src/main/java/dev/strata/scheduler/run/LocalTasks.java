@@ -29,6 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.ShutdownEvent;
 
 import dev.strata.events.AuditRecorded;
+import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
 import dev.strata.scheduler.run.RunRecords.RunRow;
@@ -55,6 +57,9 @@ public class LocalTasks {
 
     @Inject
     NamespaceRoles roles;
+
+    @Inject
+    Heartbeats heartbeats;
 
     private volatile ExecutorService executor;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -87,11 +92,16 @@ public class LocalTasks {
         String worker = "scheduler-local:" + config.instance().orElse("local");
         try {
             engine.onStarted(taskRunId, attempt, worker);
-            Map<String, String> outputs = switch (task.type()) {
-                case SQL -> sql(taskRunId, attempt, task);
-                case HTTP -> http(task.inputs());
-                default -> throw new IllegalStateException("not a local task type: " + task.type());
-            };
+            Map<String, String> outputs;
+            // heartbeats through Kafka like any worker's: if this replica dies, they stop and the task is retried
+            try (TaskHeartbeats.Beat beat = heartbeats.start(taskRunId, attempt, worker,
+                    config.heartbeatTimeout().dividedBy(4))) {
+                outputs = switch (task.type()) {
+                    case SQL -> sql(taskRunId, attempt, task);
+                    case HTTP -> http(task.inputs());
+                    default -> throw new IllegalStateException("not a local task type: " + task.type());
+                };
+            }
             engine.onSucceeded(taskRunId, attempt, 0, 0, outputs).ifPresent(engine::promote);
         } catch (TaskFailure e) {
             engine.onFailed(taskRunId, attempt, e.getMessage(), e.retryable).ifPresent(engine::promote);

@@ -346,12 +346,17 @@ public class RunEngine {
         flush(null, false);
     }
 
-    /** A worker is alive: pushes the lost-task deadline out. No state change, no transition. */
+    /**
+     * A worker is alive: pushes the lost-task deadline out. No state change, no transition. Only a heartbeat of the
+     * running attempt counts (0: a worker that does not say): an attempt the scheduler gave up on may still be running
+     * and must not keep the attempt that replaced it alive.
+     */
     @Transactional
-    public void onHeartbeat(UUID taskRunId, String worker) {
+    public void onHeartbeat(UUID taskRunId, int attempt, String worker) {
         Instant now = Instant.now();
         db.update("UPDATE task_run SET heartbeat_at = ?, due_at = LEAST(timeout_at, ?) WHERE id = ? "
-                + "AND state = 'running'", now, now.plus(config.heartbeatTimeout()), taskRunId);
+                + "AND state = 'running' AND (? <= 0 OR attempt = ?)", now, now.plus(config.heartbeatTimeout()),
+                taskRunId, attempt, attempt);
     }
 
     /** An attempt succeeded: downstream tasks whose upstreams are all done are dispatched in this transaction. */

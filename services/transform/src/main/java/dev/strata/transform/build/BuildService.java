@@ -33,6 +33,8 @@ import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
@@ -83,6 +85,8 @@ public class BuildService {
     NamespaceRoles roles;
     @Inject
     Outbox outbox;
+    @Inject
+    Heartbeats heartbeats;
     @Inject
     TransformConfig config;
     @Inject
@@ -177,10 +181,14 @@ public class BuildService {
         String status;
         String error = null;
         CompiledProject compiled = null;
+        TaskHeartbeats.Beat beat = TaskHeartbeats.Beat.NONE;
         try {
             if (build.taskRunId() != null) {
                 emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
                         build.taskRunId(), build.runId(), worker.name(), build.taskAttempt()))));
+                // the scheduler's task: TaskHeartbeated while the build runs, stopped before its outcome is reported
+                beat = heartbeats.start(build.taskRunId(), build.taskAttempt(), worker.name(),
+                        config.heartbeatInterval());
             }
             ProjectVersion v = versions.find(build.versionId()).orElseThrow();
             compiled = projects.compile(build.namespace(), projects.files(v), build.vars());
@@ -223,6 +231,8 @@ public class BuildService {
             LOG.errorf(e, "build %s could not run", build.id());
             status = "error";
             error = "the build could not run: " + e.getMessage();
+        } finally {
+            beat.close();
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         finish(build, compiled, results, status, error, durationMs);

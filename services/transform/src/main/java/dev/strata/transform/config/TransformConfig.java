@@ -43,6 +43,13 @@ public interface TransformConfig {
     @WithDefault("60s")
     Duration lease();
 
+    /**
+     * How often a running build of a scheduler task sends TaskHeartbeated; well inside the scheduler's
+     * {@code strata.scheduler.heartbeat-timeout} (60 s), or the scheduler retries the task while it runs.
+     */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
     /** Claims of one build at most: a build whose worker died this many times ends in error instead. */
     @WithDefault("3")
     int maxClaims();

@@ -136,6 +136,10 @@ class LineageTest {
                 return Duration.ofSeconds(60);
             }
 
+            public Duration heartbeatInterval() {
+                return Duration.ofSeconds(15);
+            }
+
             public int maxClaims() {
                 return 3;
             }
