@@ -238,7 +238,8 @@ class EndToEndIT {
                     rows(warehouse, "select order_id, customer, amount, ordered_on from e2e__raw.orders "
                             + "order by order_id"));
             assertEquals(List.of("ada|2|42.50", "bob|2|10.00", "cyd|1|5.00"),
-                    rows(warehouse, "select customer, orders, amount from e2e__gold.customer_totals order by customer"));
+                    rows(warehouse,
+                            "select customer, orders, amount from e2e__gold.customer_totals order by customer"));
         }
 
         // the registry: a version of the loaded dataset and of the model, with their schemas
