@@ -23,6 +23,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 
 import dev.strata.events.DatasetColumn;
+import dev.strata.events.AuditRecorded;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
@@ -33,6 +34,7 @@ import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
@@ -297,6 +299,7 @@ public class BuildService {
                             status.equals("error") && error != null && !error.contains("does not compile"),
                             durationMs, build.taskAttempt())));
         }
+        events.add(audit(build, status, error, models, rows, durationMs));
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -314,6 +317,38 @@ public class BuildService {
             return;
         }
         outbox.wakeUp();
+    }
+
+    /**
+     * The build for the audit log (ADR 0005): who asked for it, in which namespace, which project version and
+     * selection, and how it ended; committed with the build's outcome.
+     */
+    private static EventEnvelope<AuditRecorded> audit(Build build, String status, String error, int models, long rows,
+            long durationMs) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("project", build.project());
+        details.put("versionId", String.valueOf(build.versionId()));
+        if (build.selector() != null) {
+            details.put("select", build.selector());
+        }
+        if (build.exclude() != null) {
+            details.put("exclude", build.exclude());
+        }
+        details.put("role", Namespaces.role(build.namespace()));
+        details.put("status", status);
+        details.put("models", String.valueOf(models));
+        details.put("rows", String.valueOf(rows));
+        details.put("durationMs", String.valueOf(durationMs));
+        if (build.runId() != null) {
+            details.put("runId", build.runId().toString());
+        }
+        if (error != null) {
+            details.put("error", error.length() > 1000 ? error.substring(0, 1000) + "..." : error);
+        }
+        String actor = build.requestedBy() == null ? "unknown" : build.requestedBy();
+        return EventEnvelope.of(SOURCE, build.namespace(), new AuditRecorded(actor,
+                status.equals("success") ? "build.succeeded" : "build.failed", build.id().toString(),
+                build.namespace(), details));
     }
 
     private void emit(List<EventEnvelope<? extends StrataEvent>> events) throws SQLException {

@@ -133,6 +133,14 @@ class NamespaceIsolationTest {
                 + " convert_from(payload, 'UTF8') like '%postgresql://warehouse/team_a\\_\\_gold.iso\\_sum%'"));
         assertEquals(1L, count(db, "select count(*) from outbox where event_key = 'team-b.iso_total' and"
                 + " convert_from(payload, 'UTF8') like '%postgresql://warehouse/team_b\\_\\_gold.iso\\_sum%'"));
+        // and the audit log: each build once, in its own namespace, with the role it ran as
+        for (String ns : List.of("team-a", "team-b")) {
+            String buildId = (ns.equals("team-a") ? a : b).getString("id");
+            assertEquals(1L, count(db, "select count(*) from outbox where topic = 'strata.events.audit'"
+                    + " and event_key = '" + ns + "' and convert_from(payload, 'UTF8') like '%\"build.succeeded\"%'"
+                    + " and convert_from(payload, 'UTF8') like '%" + buildId + "%'"
+                    + " and convert_from(payload, 'UTF8') like '%strata_ns_" + ns.replace('-', '_') + "%'"), ns);
+        }
     }
 
     @Test
