@@ -36,11 +36,11 @@ public class DatasetService {
 
     DatasetService(DatasetRepository datasets, NamespaceAccess access, ShareRepository shares, ShareGrants grants,
             RegistryConfig config) {
-        this.config = config;
         this.datasets = datasets;
         this.access = access;
         this.shares = shares;
         this.grants = grants;
+        this.config = config;
     }
 
     @Transactional
