@@ -70,6 +70,14 @@ public abstract class NamespaceIsolationContractTest {
         return List.of();
     }
 
+    /**
+     * Lists or searches that B may ask about A's namespace (e.g. {@code ?namespace=<a>}): each answers 404 with a
+     * problem, or 200 showing nothing of A.
+     */
+    protected List<String> foreignLists(String namespaceOfA) {
+        return List.of();
+    }
+
     /** A name no other test uses, valid under the one namespace rule. */
     protected static String uniqueNamespace(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll(
@@ -104,6 +112,13 @@ public abstract class NamespaceIsolationContractTest {
                     + probe.path() + " answered 404 without a problem body: " + foreign.contentType());
             assertFalse(foreign.asString().contains(a), "the 404 for " + probe.path() + " names A: "
                     + foreign.asString());
+        }
+        for (String list : foreignLists(a)) {
+            Response foreign = given().auth().oauth2(adminOfB).get(list);
+            assertTrue(foreign.statusCode() == 404 || foreign.statusCode() == 200, list + ": " + foreign.asString());
+            String body = foreign.asString();
+            assertFalse(foreign.statusCode() == 200 && body.contains("\"" + a + "\""), "B's " + list
+                    + " shows A's resources: " + body);
         }
         for (String list : listsOf(b)) {
             Response own = given().auth().oauth2(adminOfB).get(list);
