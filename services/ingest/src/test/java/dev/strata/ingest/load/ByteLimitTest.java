@@ -98,12 +98,12 @@ class ByteLimitTest {
         assertEquals("failed", run.getString("status"), run::prettify);
         assertEquals("big.csv.gz: decompresses to more than " + DECOMPRESSED_LIMIT + " bytes"
                 + " (strata.ingest.max-decompressed-bytes); nothing was loaded", run.getString("error"));
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the refused load is visible");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the refused load is visible");
 
         JsonPath next = load("{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/small.csv.gz",
                 IngestTestSupport.gzip(csv(2))) + "\"}");
         assertEquals("succeeded", next.getString("status"), next::prettify);
-        assertEquals(5, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
+        assertEquals(5, it.count("SELECT count(*) FROM sales__raw." + name), "the next load is fine");
     }
 
     private JsonPath load(String source) {

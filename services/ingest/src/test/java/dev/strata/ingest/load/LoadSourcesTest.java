@@ -155,12 +155,12 @@ class LoadSourcesTest {
                 + " compressed size"), run.getString("error"));
         assertTrue(run.getString("error").endsWith("(strata.ingest.max-decompression-ratio); nothing was loaded"),
                 run.getString("error"));
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "no row of the bomb");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "no row of the bomb");
 
         JsonPath after = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/again.csv.gz",
                 gzip(CSV)) + "\"}", "{\"type\":\"csv\"}");
         assertEquals("succeeded", after.getString("status"), after::prettify);
-        assertEquals(6, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
+        assertEquals(6, it.count("SELECT count(*) FROM sales__raw." + name), "the next load is fine");
     }
 
     @Test

@@ -208,7 +208,7 @@ class IngestRequestListenerTest {
         JsonPath run = awaitRun(taskRunId);
         assertEquals("succeeded", run.getString("status"), run::prettify);
         source.stop(0);
-        assertEquals(10, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(10, it.count("SELECT count(*) FROM sales__raw." + name));
         Thread.sleep(3_000); // three intervals more: a heartbeat that did not stop would be on the topic by now
 
         List<EventEnvelope<?>> events = allOnTopic(Topics.TASK_EVENTS, taskRunId.toString());
