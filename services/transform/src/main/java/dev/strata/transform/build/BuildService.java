@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 
-import dev.strata.events.DatasetColumn;
 import dev.strata.events.AuditRecorded;
+import dev.strata.events.DatasetColumn;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
@@ -34,7 +34,6 @@ import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.OutboxMessage;
-import dev.strata.warehouse.Namespaces;
 import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
@@ -55,6 +54,7 @@ import dev.strata.transform.version.ProjectService;
 import dev.strata.transform.version.ProjectVersion;
 import dev.strata.transform.version.ProjectVersionRepository;
 import dev.strata.warehouse.NamespaceRoles;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
