@@ -101,6 +101,45 @@ public final class AddressGuard {
      */
     public List<InetAddress> check(String host) {
         String shown = host == null ? "" : host.strip();
+        Parsed parsed = parse(host);
+        List<InetAddress> addresses;
+        if (parsed.literal() != null) {
+            addresses = List.of(parsed.literal());
+        } else {
+            if (names.contains(parsed.name())) {
+                return List.of();
+            }
+            try {
+                addresses = List.of(InetAddress.getAllByName(parsed.name()));
+            } catch (UnknownHostException e) {
+                throw new AddressRefusedException(AddressRefusedException.Reason.UNRESOLVED,
+                        "host '" + shown + "' does not resolve");
+            }
+        }
+        for (InetAddress address : addresses) {
+            Optional<String> why = internal(address);
+            if (why.isPresent() && !allowed(address)) {
+                String what = parsed.literal() != null
+                        ? "host '" + shown + "' is " + why.get()
+                        : "host '" + shown + "' resolves to " + address.getHostAddress() + ", " + why.get();
+                throw new AddressRefusedException(AddressRefusedException.Reason.INTERNAL, what
+                        + "; internal addresses are refused unless allow-listed in " + allowListKey);
+            }
+        }
+        return addresses;
+    }
+
+    /** A host as written: a normalised name to resolve, or the address it spells. */
+    record Parsed(String name, InetAddress literal) {
+    }
+
+    /**
+     * Reads a host without any lookup: brackets, a trailing root dot, IPv4 and IPv6 literals, host name syntax.
+     *
+     * @throws AddressRefusedException ({@code MALFORMED}) for an empty, ambiguous or invalid host
+     */
+    static Parsed parse(String host) {
+        String shown = host == null ? "" : host.strip();
         if (shown.isEmpty()) {
             throw malformed("the host is empty");
         }
@@ -110,7 +149,6 @@ public final class AddressGuard {
         if (!bracketed && name.endsWith(".") && !name.contains(":")) {
             name = name.substring(0, name.length() - 1); // the root label: "localhost." is "localhost"
         }
-        List<InetAddress> addresses;
         Optional<InetAddress> literal;
         try {
             literal = literal(name);
@@ -118,37 +156,16 @@ public final class AddressGuard {
             throw malformed("host '" + shown + "' " + e.getMessage());
         }
         if (literal.isPresent()) {
-            addresses = List.of(literal.get());
-        } else {
-            if (bracketed) {
-                throw malformed("host '" + shown + "' is in brackets but is not an IPv6 address");
-            }
-            try {
-                name = hostName(name, shown);
-            } catch (IllegalArgumentException e) {
-                throw malformed(e.getMessage());
-            }
-            if (names.contains(name)) {
-                return List.of();
-            }
-            try {
-                addresses = List.of(InetAddress.getAllByName(name));
-            } catch (UnknownHostException e) {
-                throw new AddressRefusedException(AddressRefusedException.Reason.UNRESOLVED,
-                        "host '" + shown + "' does not resolve");
-            }
+            return new Parsed(null, literal.get());
         }
-        for (InetAddress address : addresses) {
-            Optional<String> why = internal(address);
-            if (why.isPresent() && !allowed(address)) {
-                String what = literal.isPresent()
-                        ? "host '" + shown + "' is " + why.get()
-                        : "host '" + shown + "' resolves to " + address.getHostAddress() + ", " + why.get();
-                throw new AddressRefusedException(AddressRefusedException.Reason.INTERNAL, what
-                        + "; internal addresses are refused unless allow-listed in " + allowListKey);
-            }
+        if (bracketed) {
+            throw malformed("host '" + shown + "' is in brackets but is not an IPv6 address");
         }
-        return addresses;
+        try {
+            return new Parsed(hostName(name, shown), null);
+        } catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage());
+        }
     }
 
     private boolean allowed(InetAddress address) {

@@ -73,6 +73,11 @@ public final class Urls {
                     ? " has no host"
                     : " has no valid host name (letters, digits, '-' and '.', or an IP address)"));
         }
+        try {
+            AddressGuard.parse(uri.getHost());
+        } catch (AddressRefusedException e) {
+            throw malformed(field + ": " + e.getMessage());
+        }
         return uri;
     }
 
@@ -141,6 +146,11 @@ public final class Urls {
         }
         if (host.isBlank() || host.equals("[]")) {
             throw malformed(field + " is empty: every host of jdbc:postgresql://h1:port,h2:port/database needs a name");
+        }
+        try {
+            AddressGuard.parse(host);
+        } catch (AddressRefusedException e) {
+            throw malformed(field + ": " + e.getMessage());
         }
         int number = -1;
         if (port != null) {

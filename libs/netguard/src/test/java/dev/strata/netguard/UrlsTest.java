@@ -23,7 +23,9 @@ class UrlsTest {
             "ftp://example.com/x?token=s3cret | source.url must be an http or https URL, not ftp:",
             "/relative?token=s3cret | source.url must be an http or https URL",
             "http:///x?token=s3cret | source.url has no host",
-            "http://exa_mple.com:99999/x?token=s3cret | source.url has no valid host name"})
+            "http://exa_mple.com:99999/x?token=s3cret | source.url has no valid host name",
+            "http://0x7f000001/x?token=s3cret | source.url: host '0x7f000001' is an ambiguous IPv4 address",
+            "http://[::1%25eth0]/x?token=s3cret | source.url: host '[::1%25eth0]' has an IPv6 zone"})
     void malformedHttpUrlsAreAClearRefusalWithoutTheUrl(String url, String message) {
         var refused = assertThrows(AddressRefusedException.class, () -> Urls.http(url, "source.url"));
         assertEquals(AddressRefusedException.Reason.MALFORMED, refused.reason());
@@ -68,7 +70,8 @@ class UrlsTest {
             "jdbc:postgresql://h1?ssl=true | source.jdbcUrl has no database",
             "jdbc:postgresql://93.184.216.34/db?PGHOST=127.0.0.1 | source.jdbcUrl: the parameter 'PGHOST' is not",
             "jdbc:postgresql://h1/db?socketFactory=x | source.jdbcUrl: the parameter 'socketFactory' is not",
-            "jdbc:postgresql://%31%32%37.0.0.1/db | source.jdbcUrl: the hosts must be written plainly"})
+            "jdbc:postgresql://%31%32%37.0.0.1/db | source.jdbcUrl: the hosts must be written plainly",
+            "jdbc:postgresql://h1,2130706433/db | source.jdbcUrl host 2: host '2130706433' is an ambiguous"})
     void aBrokenJdbcUrlIsAClearRefusalNotACrash(String url, String message) {
         var refused = assertThrows(AddressRefusedException.class, () -> guard.checkJdbc(url, "source.jdbcUrl"));
         assertEquals(AddressRefusedException.Reason.MALFORMED, refused.reason());
