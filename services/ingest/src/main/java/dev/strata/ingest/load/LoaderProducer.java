@@ -19,7 +19,7 @@ import io.quarkus.agroal.DataSource;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.source.Secrets;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.source.UrlGuard;
+import dev.strata.netguard.AddressGuard;
 
 /** Wires the plain-Java load path to the service's configuration, warehouse pool and S3 client. */
 @ApplicationScoped
@@ -44,7 +44,8 @@ public class LoaderProducer {
         LoadSettings settings = new LoadSettings(config.lakeBucket(), config.targetSchema(),
                 Path.of(config.spoolDir().orElse(System.getProperty("java.io.tmpdir")), "strata-ingest"),
                 config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout());
-        SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(config.allowedHosts().orElse(List.of())),
+        SourceFetcher fetcher = new SourceFetcher(s3, AddressGuard.of(config.allowedHosts().orElse(List.of()),
+                "strata.ingest.allowed-hosts"),
                 configSecrets(), config.maxBytes(), config.timeout());
         return new Loader(settings, warehouse::getConnection, s3, fetcher);
     }
