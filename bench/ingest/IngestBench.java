@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -30,8 +33,11 @@ import dev.strata.devstack.PostgresServer;
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.LoadSettings;
 import dev.strata.ingest.load.Loader;
+import dev.strata.ingest.load.NamespaceWarehouse;
 import dev.strata.ingest.source.SourceFetcher;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.SourceLocations;
+import dev.strata.warehouse.NamespaceRoles;
 import dev.strata.netguard.AddressGuard;
 
 /**
@@ -68,27 +74,17 @@ public class IngestBench {
             if (!s3.bucketExists(BucketExistsArgs.builder().bucket("strata-lake").build())) {
                 s3.makeBucket(MakeBucketArgs.builder().bucket("strata-lake").build());
             }
-            try (Connection c = DriverManager.getConnection(warehouseUrl, "postgres", "");
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS strata_ingest");
-                s.execute("SET search_path = strata_ingest");
-                try (InputStream in = IngestBench.class.getClassLoader()
-                        .getResourceAsStream("db/warehouse/V1__ingest_state.sql")) {
-                    for (String ddl : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
-                        String sql = ddl.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a
-                                + "\n" + b).strip();
-                        if (!sql.isEmpty()) {
-                            s.execute(sql.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS "));
-                        }
-                    }
-                }
-            }
+            String adminPassword = stack.postgres().warehouseAdminPassword();
+            String roleKey = stack.postgres().warehouseRoleKey();
+            // the ingest state, as the service's Flyway makes it: owned by the warehouse admin
+            Flyway.configure().dataSource(warehouseUrl, PostgresServer.WAREHOUSE_ADMIN, adminPassword)
+                    .schemas("strata_ingest").locations("classpath:db/warehouse").load().migrate();
             Path csv = work.resolve("bench.csv");
             Path ndjson = work.resolve("bench.ndjson");
             generate(csv, ndjson, rows);
             HttpServer server = serve(work);
             String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-            Loader loader = loader(s3, warehouseUrl, work.resolve("spool"));
+            Loader loader = loader(s3, warehouseUrl, adminPassword, roleKey, work.resolve("spool"));
 
             // warm-up: the first load creates the tables and compiles the hot path
             load(loader, spec("bench_csv", base + "bench.csv", "csv"));
@@ -110,7 +106,7 @@ public class IngestBench {
             long count;
             try (Connection c = DriverManager.getConnection(warehouseUrl, "postgres", "");
                     Statement st = c.createStatement();
-                    var rs = st.executeQuery("SELECT count(*) FROM raw.bench__bench_csv")) {
+                    var rs = st.executeQuery("SELECT count(*) FROM bench__raw.bench_csv")) {
                 rs.next();
                 count = rs.getLong(1);
             }
@@ -149,7 +145,7 @@ public class IngestBench {
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), System.getProperty(
                         "bench.source"), "--child", warehouseUrl, stack.s3().endpoint(), stack.s3().accessKey(),
                         stack.s3().secretKey(), spec("bench_big", base + "big.csv", "csv"),
-                        work.resolve("spool").toString()));
+                        work.resolve("spool").toString(), adminPassword, roleKey));
                 long started = System.nanoTime();
                 Process child = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(work.resolve("child.log").toFile()).start();
@@ -179,12 +175,16 @@ public class IngestBench {
                 """.formatted(name, url, type);
     }
 
-    static Loader loader(MinioClient s3, String warehouseUrl, Path spool) {
+    /** The load path as the service runs it: as the namespace's own role, made by the warehouse admin. */
+    static Loader loader(MinioClient s3, String warehouseUrl, String adminPassword, String roleKey, Path spool) {
         SourceFetcher fetcher = new SourceFetcher(s3, AddressGuard.of(List.of("127.0.0.1/32"), "strata.ingest.allowed-hosts"), ref -> Optional.empty(),
                 Long.MAX_VALUE, Duration.ofHours(1));
         LoadSettings settings = new LoadSettings("strata-lake", "raw", spool, 1000, 1 << 20, 1000,
                 Duration.ofHours(1));
-        return new Loader(settings, () -> DriverManager.getConnection(warehouseUrl, "postgres", ""), s3, fetcher);
+        NamespaceRoles roles = new NamespaceRoles(warehouseUrl, PostgresServer.WAREHOUSE_ADMIN, adminPassword,
+                roleKey);
+        return new Loader(settings, new NamespaceWarehouse(roles), s3, fetcher, new SourceLocations("strata-lake",
+                List.of("strata-projects"), Map.of()));
     }
 
     static double load(Loader loader, String spec) throws Exception {
@@ -201,8 +201,8 @@ public class IngestBench {
         String port = Integer.toString(stack.postgres().port());
         long started = System.nanoTime();
         Process p = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-h", "127.0.0.1", "-p", port,
-                "-U", "postgres", "-d", "warehouse", "-c", "TRUNCATE raw.bench__bench_csv", "-c",
-                "\\copy raw.bench__bench_csv FROM '" + csv + "' WITH (FORMAT csv, HEADER true)")
+                "-U", "postgres", "-d", "warehouse", "-c", "TRUNCATE bench__raw.bench_csv", "-c",
+                "\\copy bench__raw.bench_csv FROM '" + csv + "' WITH (FORMAT csv, HEADER true)")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -214,7 +214,7 @@ public class IngestBench {
     static void child(String[] args) throws Exception {
         MinioClient s3 = MinioClient.builder().endpoint(args[2]).region("us-east-1").credentials(args[3], args[4])
                 .build();
-        try (Loader loader = loader(s3, args[1], Path.of(args[6]))) {
+        try (Loader loader = loader(s3, args[1], args[7], args[8], Path.of(args[6]))) {
             LoadResult result = loader.load(UUID.randomUUID(), JSON.readValue(args[5], LoadSpec.class));
             System.out.println("LOADED " + result.rows() + " rows, " + result.bytes() + " bytes");
         }

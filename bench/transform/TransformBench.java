@@ -1,7 +1,6 @@
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -9,8 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -26,7 +23,7 @@ import dev.strata.transform.project.ProjectFiles;
 import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.run.BuildRunner;
 import dev.strata.transform.run.NodeResult;
-import dev.strata.transform.warehouse.WarehouseBootstrap;
+import dev.strata.warehouse.NamespaceRoles;
 
 /**
  * The transform engine's two benchmark figures (bench/transform/run.sh runs it):
@@ -40,7 +37,7 @@ import dev.strata.transform.warehouse.WarehouseBootstrap;
  */
 public class TransformBench {
 
-    static final List<String> SCHEMAS = List.of("raw", "bronze", "silver", "gold", "quarantine");
+    static final String NAMESPACE = "bench";
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("plan")) {
@@ -73,7 +70,8 @@ public class TransformBench {
             long cpu0 = threads.getCurrentThreadCpuTime();
             long proc0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            CompiledProject p = SqlCompiler.compileFiles(ProjectFiles.fromArchive(archive), Map.of(), "silver");
+            CompiledProject p = SqlCompiler.compileFiles(ProjectFiles.fromArchive(archive), NAMESPACE, Map.of(),
+                    "silver");
             plan = Plan.of(p, Selector.select(p, "", null), true);
             walls.add((System.nanoTime() - t0) / 1e9);
             procs.add((os.getProcessCpuTime() - proc0) / 1e9);
@@ -176,25 +174,28 @@ public class TransformBench {
 
     static void overhead(Path stackDir, Path demo, int rounds) throws Exception {
         try (DevStack stack = DevStack.start(stackDir, Component.parse("postgres"))) {
-            String url = stack.postgres().jdbcUrl("warehouse");
-            try (Connection admin = stack.postgres().connect("warehouse")) {
-                WarehouseBootstrap.prepare(admin, "strata_transform_runner", Optional.empty(), SCHEMAS);
-                SalesDemoData.generate(admin, demo.resolve("data/generate_raw.sql"), 1);
+            // as the service builds: every statement as the namespace's own role, in its schemas
+            Map<String, String> config = stack.serviceConfig();
+            NamespaceRoles roles = new NamespaceRoles(config.get("strata.warehouse.jdbc-url"),
+                    config.get("strata.warehouse.username"), config.get("strata.warehouse.password"),
+                    config.get("strata.warehouse.role-key"));
+            try (Connection c = roles.open(NAMESPACE)) {
+                SalesDemoData.generate(c, NAMESPACE, demo.resolve("data/generate_raw.sql"), 1);
             }
             BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(4);
             List<Connection> all = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                Connection c = DriverManager.getConnection(url, "strata_transform_runner", "");
+                Connection c = roles.open(NAMESPACE);
                 all.add(c);
                 pool.add(c);
             }
             BuildRunner.Connections pooled = () -> pooled(pool);
-            CompiledProject project = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.fromDirectory(demo)), Map.of(),
-                    "silver");
+            CompiledProject project = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.fromDirectory(demo)),
+                    NAMESPACE, Map.of(), "silver");
+            roles.ensureSchemas(NAMESPACE, List.copyOf(project.writtenSchemas()));
             Plan plan = Plan.of(project, Selector.select(project, "", null), false);
             List<PlanNode> models = plan.models();
-            BuildRunner engine = new BuildRunner(project, pooled, new BuildRunner.Options(1, false, 0, Set.copyOf(
-                    SCHEMAS), false), r -> {
+            BuildRunner engine = new BuildRunner(project, pooled, new BuildRunner.Options(1, false, 0, false), r -> {
                     });
 
             // the first build creates everything; then alternate engine and baseline rounds

@@ -39,7 +39,8 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
   value: {{ include "strata.postgresql.warehouseJdbcUrl" $ctx | quote }}
 - name: STRATA_WAREHOUSE_USERNAME
   value: {{ $v.postgresql.warehouse.username | quote }}
-{{ include "strata.secretEnv" (list "QUARKUS_DATASOURCE_WAREHOUSE_PASSWORD" (include "strata.postgresql.secretName" $ctx) $v.postgresql.auth.warehousePasswordKey) }}
+{{ include "strata.secretEnv" (list "STRATA_WAREHOUSE_PASSWORD" (include "strata.postgresql.secretName" $ctx) $v.postgresql.auth.warehousePasswordKey) }}
+{{ include "strata.secretEnv" (list "STRATA_WAREHOUSE_ROLE_KEY" (include "strata.postgresql.secretName" $ctx) $v.postgresql.auth.warehouseRoleKeyKey) }}
 {{- end }}
 {{- if $traits.s3 }}
 - name: STRATA_S3_ENDPOINT

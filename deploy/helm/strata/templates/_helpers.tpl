@@ -91,7 +91,7 @@ auth: {}
 registry: {warehouse: true, s3: true, bearer: true}
 ingest: {warehouse: true, s3: true, bearer: true}
 transform: {warehouse: true, s3: true, bearer: true}
-scheduler: {bearer: true}
+scheduler: {warehouse: true, bearer: true}
 notifier: {bearer: true}
 {{- end -}}
 

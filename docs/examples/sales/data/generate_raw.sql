@@ -1,13 +1,14 @@
--- Generates the demo's raw data in schema raw, at any scale (1 = 200 customers, 60 products, 2,000 orders with
--- about 5,000 lines; it grows linearly). Deterministic for a given scale.
---   psql -d warehouse -v scale=10 -f generate_raw.sql
--- Strata's tests and benchmark run the same file (dev.strata.transform.demo.SalesDemoData).
-create schema if not exists raw;
+-- Generates the demo's raw data in the namespace's raw schema (<namespace>__raw, e.g. sales__raw), at any scale
+-- (1 = 200 customers, 60 products, 2,000 orders with about 5,000 lines; it grows linearly). Deterministic for a given
+-- scale. Its table names are unqualified: run it as the namespace's role with search_path set to that schema alone, so
+-- that it creates and drops tables there and nowhere else:
+--   PGOPTIONS='-c search_path=sales__raw' psql -d warehouse -U strata_ns_sales -v scale=10 -f generate_raw.sql
+-- Strata's tests and benchmark run the same file (dev.strata.transform.demo.SalesDemoData, which does exactly that).
 select setseed(0.42);
 
-drop table if exists raw.order_lines, raw.orders, raw.products, raw.customers;
+drop table if exists order_lines, orders, products, customers;
 
-create table raw.customers as
+create table customers as
 select g                                                                         as customer_id,
        'Customer ' || g                                                          as name,
        'Customer' || g || '@Example.com'                                          as email,
@@ -16,17 +17,17 @@ select g                                                                        
        now() - interval '1 hour'                                                  as loaded_at
 from generate_series(1, (200 * :scale)::int) g;
 
-create table raw.products as
+create table products as
 select g                                                                          as product_id,
        'Product ' || g                                                            as name,
        (array['Books', 'Games', 'Garden', 'Kitchen', 'Sports', 'Toys'])[1 + (g % 6)] as category,
        round((5 + random() * 195)::numeric, 2)                                    as unit_price,
        now() - interval '1 hour'                                                  as loaded_at
 from generate_series(1, (50 + 10 * :scale)::int) g;
-alter table raw.products add column unit_cost numeric;
-update raw.products set unit_cost = round(unit_price * (0.35 + (product_id % 7) * 0.07), 2);
+alter table products add column unit_cost numeric;
+update products set unit_cost = round(unit_price * (0.35 + (product_id % 7) * 0.07), 2);
 
-create table raw.orders as
+create table orders as
 select g                                                                          as order_id,
        1 + floor(random() * (200 * :scale))::bigint                               as customer_id,
        timestamptz '2024-01-01 00:00:00+00' + random() * interval '730 days'      as order_ts,
@@ -36,7 +37,7 @@ select g                                                                        
        now() - interval '1 hour'                                                  as loaded_at
 from (select g, random() as r from generate_series(1, (2000 * :scale)::int) g) s;
 
-create table raw.order_lines as
+create table order_lines as
 select row_number() over (order by o.order_id, n)                                 as order_line_id,
        o.order_id,
        1 + floor(random() * (50 + 10 * :scale))::bigint                           as product_id,
@@ -44,8 +45,8 @@ select row_number() over (order by o.order_id, n)                               
        null::numeric                                                              as unit_price,
        (array[0, 0, 0, 5, 10, 15])[1 + floor(random() * 6)::int]::numeric         as discount_pct,
        now() - interval '1 hour'                                                  as loaded_at
-from raw.orders o
+from orders o
 cross join lateral generate_series(1, 1 + (o.order_id % 4)::int) n;
-update raw.order_lines l set unit_price = p.unit_price from raw.products p where p.product_id = l.product_id;
+update order_lines l set unit_price = p.unit_price from products p where p.product_id = l.product_id;
 
-analyze raw.customers, raw.products, raw.orders, raw.order_lines;
+analyze customers, products, orders, order_lines;

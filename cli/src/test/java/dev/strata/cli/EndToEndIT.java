@@ -235,10 +235,11 @@ class EndToEndIT {
                 + "/warehouse", "postgres", "")) {
             assertEquals(List.of("1|ada|12.50|2026-11-20", "2|bob|7.25|2026-11-20", "3|ada|30.00|2026-11-21",
                     "4|cyd|5.00|2026-11-22", "5|bob|2.75|2026-11-22"),
-                    rows(warehouse, "select order_id, customer, amount, ordered_on from raw.e2e__orders "
+                    rows(warehouse, "select order_id, customer, amount, ordered_on from e2e__raw.orders "
                             + "order by order_id"));
             assertEquals(List.of("ada|2|42.50", "bob|2|10.00", "cyd|1|5.00"),
-                    rows(warehouse, "select customer, orders, amount from gold.customer_totals order by customer"));
+                    rows(warehouse,
+                            "select customer, orders, amount from e2e__gold.customer_totals order by customer"));
         }
 
         // the registry: a version of the loaded dataset and of the model, with their schemas
@@ -457,7 +458,6 @@ class EndToEndIT {
                       error_after: {count: 3650, period: day}
                     tables:
                       - name: orders
-                        identifier: e2e__orders
                 """);
         files.put("models/customer_totals.sql", """
                 select customer, count(*) as orders, sum(amount) as amount

@@ -38,6 +38,11 @@ public final class AuthServer extends ProcessServer {
         return dir.secret("auth.admin-password");
     }
 
+    /** The AES key (base64) that seals the issuer's signing keys in its schema; tests sign tokens of their own. */
+    public String keyEncryptionKey() {
+        return dir.key256("auth.key-encryption-key");
+    }
+
     @Override
     protected String readyLine() {
         return "started in";
@@ -52,7 +57,7 @@ public final class AuthServer extends ProcessServer {
         env.put("STRATA_AUTH_ISSUER", issuer());
         env.put("STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
         env.put("STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword());
-        env.put("STRATA_AUTH_KEY_ENCRYPTION_KEY", dir.key256("auth.key-encryption-key"));
+        env.put("STRATA_AUTH_KEY_ENCRYPTION_KEY", keyEncryptionKey());
         return env;
     }
 

@@ -109,7 +109,9 @@ public final class DevStack implements AutoCloseable {
             config.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl());
             config.put("quarkus.datasource.username", postgres().user());
             config.put("strata.warehouse.jdbc-url", postgres().jdbcUrl(PostgresServer.WAREHOUSE_DB));
-            config.put("strata.warehouse.username", postgres().user());
+            config.put("strata.warehouse.username", PostgresServer.WAREHOUSE_ADMIN);
+            config.put("strata.warehouse.password", postgres().warehouseAdminPassword());
+            config.put("strata.warehouse.role-key", postgres().warehouseRoleKey());
         }
         if (components.contains(Component.KAFKA)) {
             config.put("kafka.bootstrap.servers", kafka().bootstrapServers());

@@ -24,6 +24,11 @@ public final class PostgresServer implements ManagedServer {
     public static final String USER = "postgres";
     public static final String METADATA_DB = "strata";
     public static final String WAREHOUSE_DB = "warehouse";
+    /**
+     * The warehouse admin login the services use: owns the warehouse database, may create roles, is no superuser
+     * (ADR 0005). The data plane's SQL runs as per-namespace roles it creates.
+     */
+    public static final String WAREHOUSE_ADMIN = "strata_warehouse_admin";
 
     private final StackDirectory dir;
     private final int port;
@@ -59,6 +64,16 @@ public final class PostgresServer implements ManagedServer {
 
     public String user() {
         return USER;
+    }
+
+    /** The warehouse admin's password, generated once for this stack's directory. */
+    public String warehouseAdminPassword() {
+        return dir.secret("postgres.warehouse-admin-password");
+    }
+
+    /** The secret the namespace roles' passwords are derived from, generated once for this stack's directory. */
+    public String warehouseRoleKey() {
+        return dir.key256("postgres.warehouse-role-key");
     }
 
     /** Opens a connection as the superuser; for setup and tests. */
@@ -114,6 +129,7 @@ public final class PostgresServer implements ManagedServer {
         }
         pid().ifPresent(pid -> writePid(pid));
         createDatabases();
+        restrictAccess(data);
     }
 
     @Override
@@ -146,6 +162,50 @@ public final class PostgresServer implements ManagedServer {
             }
         } catch (SQLException e) {
             throw new DevStackException("postgres started but its databases could not be created: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a production cluster's operator sets up once as its superuser (the chart's init job does the same): the
+     * warehouse admin login owning the warehouse database; nobody but the services' own login may connect to the
+     * metadata database; every role but the local superuser signs in with a SCRAM password. The superuser keeps trust
+     * on loopback because the embedded server's own readiness check signs in without one; no service uses it for the
+     * warehouse.
+     */
+    private void restrictAccess(Path data) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + WAREHOUSE_ADMIN + "'")) {
+                exists = rs.next();
+            }
+            String password = warehouseAdminPassword().replace("'", "''");
+            if (!exists) {
+                s.execute("CREATE ROLE " + WAREHOUSE_ADMIN + " LOGIN CREATEROLE NOSUPERUSER NOCREATEDB NOINHERIT "
+                        + "NOREPLICATION NOBYPASSRLS PASSWORD '" + password + "'");
+            } else {
+                s.execute("ALTER ROLE " + WAREHOUSE_ADMIN + " PASSWORD '" + password + "'");
+            }
+            s.execute("ALTER DATABASE " + WAREHOUSE_DB + " OWNER TO " + WAREHOUSE_ADMIN);
+            s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + METADATA_DB + " FROM PUBLIC");
+            s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC");
+            s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + WAREHOUSE_DB + " FROM PUBLIC");
+            s.execute("GRANT CONNECT ON DATABASE " + WAREHOUSE_DB + " TO " + WAREHOUSE_ADMIN);
+            Files.writeString(data.resolve("pg_hba.conf"), """
+                    # Written by Strata's devstack (PostgresServer): SCRAM passwords for every role but the local
+                    # superuser, which the embedded server's readiness check signs in as.
+                    host all postgres 127.0.0.1/32 trust
+                    host all postgres ::1/128 trust
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host all all ::1/128 scram-sha-256
+                    """);
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException | IOException e) {
+            throw new DevStackException("postgres started but its roles could not be set up: " + e.getMessage());
+        }
+        try (Connection c = connect(WAREHOUSE_DB); Statement s = c.createStatement()) {
+            s.execute("ALTER SCHEMA public OWNER TO " + WAREHOUSE_ADMIN);
+        } catch (SQLException e) {
+            throw new DevStackException("postgres started but the warehouse could not be set up: " + e.getMessage());
         }
     }
 

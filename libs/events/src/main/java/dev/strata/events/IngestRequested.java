@@ -13,9 +13,11 @@ import java.util.UUID;
  * @param dataset   the target dataset's name
  * @param attempt   1 for the first attempt, incremented on each retry
  * @param params    connector parameters (never secrets: those are resolved by the worker)
+ * @param pipelineNamespace the namespace of the pipeline whose run asks (optional, null when not given: a producer
+ *                  older than the field). Ingest refuses a request whose dataset lies in another namespace.
  */
 public record IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
-        Map<String, String> params) implements StrataEvent {
+        Map<String, String> params, String pipelineNamespace) implements StrataEvent {
 
     public static final String TYPE = "dev.strata.task.ingest.requested.v1";
 
@@ -25,5 +27,11 @@ public record IngestRequested(UUID taskRunId, UUID runId, String namespace, Stri
         Objects.requireNonNull(namespace, "namespace is required");
         Objects.requireNonNull(dataset, "dataset is required");
         params = params == null ? Map.of() : Map.copyOf(params);
+    }
+
+    /** A request without the pipeline's namespace (as producers older than the field send it). */
+    public IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
+            Map<String, String> params) {
+        this(taskRunId, runId, namespace, dataset, attempt, params, null);
     }
 }

@@ -8,8 +8,10 @@ import java.util.UUID;
  *
  * @param taskRunId the task run
  * @param worker    the worker that runs it
+ * @param attempt   which attempt is running, from 1, as in the request; 0 when not given (a producer older than the
+ *                  field): the scheduler then takes the heartbeat for the task's current attempt
  */
-public record TaskHeartbeated(UUID taskRunId, String worker) implements StrataEvent {
+public record TaskHeartbeated(UUID taskRunId, String worker, int attempt) implements StrataEvent {
 
     public static final String TYPE = "dev.strata.task.heartbeated.v1";
 

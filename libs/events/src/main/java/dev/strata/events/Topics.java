@@ -21,9 +21,11 @@ public final class Topics {
     public static final String DATASET_EVENTS = "strata.events.dataset";
     /** Data quality findings: failed tests, breached freshness. */
     public static final String QUALITY_EVENTS = "strata.events.quality";
+    /** What services did in the data plane on someone's behalf: {@link AuditRecorded}, for the audit log. */
+    public static final String AUDIT_EVENTS = "strata.events.audit";
 
     private static final List<String> ALL = List.of(TASKS_INGEST, TASKS_TRANSFORM, TASK_EVENTS, RUN_EVENTS,
-            DATASET_EVENTS, QUALITY_EVENTS);
+            DATASET_EVENTS, QUALITY_EVENTS, AUDIT_EVENTS);
 
     private static final Map<Class<? extends StrataEvent>, String> TOPIC_BY_EVENT = Map.ofEntries(
             Map.entry(DatasetUpdated.class, DATASET_EVENTS),
@@ -40,7 +42,8 @@ public final class Topics {
             Map.entry(FreshnessBreached.class, QUALITY_EVENTS),
             Map.entry(RunSlaMissed.class, RUN_EVENTS),
             Map.entry(RunTransitioned.class, RUN_EVENTS),
-            Map.entry(NotificationRequested.class, RUN_EVENTS));
+            Map.entry(NotificationRequested.class, RUN_EVENTS),
+            Map.entry(AuditRecorded.class, AUDIT_EVENTS));
 
     private Topics() {
     }

@@ -71,7 +71,7 @@ class EventCodecTest {
 
         EventEnvelope<? extends StrataEvent> decoded = codec.decode(json);
 
-        assertEquals(new TaskHeartbeated(Samples.TASK_RUN_ID, "w-1"), decoded.data());
+        assertEquals(new TaskHeartbeated(Samples.TASK_RUN_ID, "w-1", 0), decoded.data());
     }
 
     @Test

@@ -31,7 +31,7 @@ final class Samples {
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000004", "/strata/ingest", TASK_RUN_ID.toString(),
                     new TaskStarted(TASK_RUN_ID, RUN_ID, "ingest-worker-7d9f6b-x2k4p", 1)),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000005", "/strata/ingest", TASK_RUN_ID.toString(),
-                    new TaskHeartbeated(TASK_RUN_ID, "ingest-worker-7d9f6b-x2k4p")),
+                    new TaskHeartbeated(TASK_RUN_ID, "ingest-worker-7d9f6b-x2k4p", 1)),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000006", "/strata/ingest", TASK_RUN_ID.toString(),
                     new TaskSucceeded(TASK_RUN_ID, RUN_ID, 1_204_331L, 88_412_907L, 42_518L,
                             Map.of("versionId", VERSION_ID.toString(), "loadId", LOAD_ID.toString()), 1)),
@@ -57,7 +57,11 @@ final class Samples {
                             "retrying", 1, "connection reset by the source")),
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-00000000000f", "/strata/scheduler", RUN_ID.toString(),
                     new NotificationRequested(RUN_ID, TASK_RUN_ID, "sales", "orders-daily", "data-alerts", "task",
-                            "running", "orders loaded for 2025-03-13")))
+                            "running", "orders loaded for 2025-03-13")),
+            envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000010", "/strata/scheduler", "sales",
+                    new AuditRecorded("scheduler:orders-daily", "sql.executed", RUN_ID.toString(), "sales",
+                            Map.of("sql", "delete from sales__silver.orders where day < current_date - 90",
+                                    "updateCount", "42"))))
             .stream()
             .collect(Collectors.toUnmodifiableMap(envelope -> envelope.data().getClass(), Function.identity()));
 

@@ -44,7 +44,8 @@ class TopicsTest {
                 Map.entry(FreshnessBreached.class, "strata.events.quality"),
                 Map.entry(RunSlaMissed.class, "strata.events.run"),
                 Map.entry(RunTransitioned.class, "strata.events.run"),
-                Map.entry(NotificationRequested.class, "strata.events.run"));
+                Map.entry(NotificationRequested.class, "strata.events.run"),
+                Map.entry(AuditRecorded.class, "strata.events.audit"));
 
         expected.forEach((eventClass, topic) -> assertEquals(topic,
                 Topics.forEvent(Samples.of(eventClass).orElseThrow().data()), eventClass.getSimpleName()));
@@ -57,7 +58,7 @@ class TopicsTest {
                 .collect(Collectors.toSet());
 
         assertEquals(List.of("strata.tasks.ingest", "strata.tasks.transform", "strata.events.task",
-                "strata.events.run", "strata.events.dataset", "strata.events.quality"), all);
+                "strata.events.run", "strata.events.dataset", "strata.events.quality", "strata.events.audit"), all);
         assertEquals(Set.copyOf(all), used);
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.auth;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -21,5 +22,10 @@ class AuthServiceTest extends ServiceContractTest {
     @Override
     protected List<String> readinessChecks() {
         return List.of("Database connections health check", "Kafka connection health check");
+    }
+
+    @Override
+    protected Optional<String> securedApiPath() {
+        return Optional.of("/api/v1/namespaces");
     }
 }

@@ -2,10 +2,13 @@ package dev.strata.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
 
@@ -15,8 +18,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 
 import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.gateway.support.StubIssuer;
 import dev.strata.gateway.support.TestUpstreams;
 
 /** Security headers on every answer, HSTS only behind TLS, and CORS by configuration. */
@@ -45,6 +50,37 @@ class SecurityHeadersTest {
                     .header("Strict-Transport-Security", nullValue())
                     .header("X-Request-Id", startsWith(""));
         }
+    }
+
+    @Test
+    void everyApiAnswerIsNeverStored() {
+        given().get("/api/registry/v1/datasets").then().statusCode(200).header("Cache-Control", is("no-store"));
+        given().get("/api/nothing-here/v1").then().statusCode(404).header("Cache-Control", is("no-store"))
+                .contentType(startsWith("application/problem+json"))
+                .body("type", is("urn:strata:problem:not-found"));
+    }
+
+    @Test
+    void everyRefusalOfTheGatewayIsAProblemWithAChallengeAndNeverStored() {
+        Response revoked = given().header("Authorization", "Bearer " + StubIssuer.REVOKED_API_TOKEN)
+                .get("/api/registry/v1/datasets");
+        refusal(revoked, 401).header("WWW-Authenticate", is("Bearer error=\"invalid_token\""))
+                .body("type", is("urn:strata:problem:invalid-token"));
+        assertFalse(revoked.asString().contains(StubIssuer.REVOKED_API_TOKEN), revoked.asString());
+
+        refusal(given().cookie("q_session", "forged-session-reference").get("/api/registry/v1/datasets"), 401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+
+        // a cookie-authenticated write without the CSRF token
+        refusal(given().cookie("q_session", "whatever").post("/api/ingest/v1/loads"), 403)
+                .body("type", is("urn:strata:problem:forbidden"))
+                .body("detail", containsString("X-CSRF-Token"));
+    }
+
+    private static ValidatableResponse refusal(Response answer, int status) {
+        return answer.then().statusCode(status).contentType(startsWith("application/problem+json"))
+                .header("Cache-Control", is("no-store")).body("status", is(status))
+                .body("title", not(emptyOrNullString())).body("detail", not(emptyOrNullString()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -30,6 +33,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -52,6 +57,7 @@ import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
+import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.scheduler.config.SchedulerConfig;
 
 /**
@@ -244,6 +250,112 @@ class RunLifecycleTest extends SchedulerTestSupport {
         List<String> reasons = run.getList("transitions.findAll { it.to == 'retrying' }.reason");
         assertEquals(1, reasons.size());
         assertThat(reasons.get(0), containsString("sent no heartbeat"));
+    }
+
+    /**
+     * A task that runs three times the heartbeat timeout (2 s in tests) on a worker that heartbeats with the workers'
+     * own helper, through the real Kafka, is not presumed dead: one attempt, and it succeeds.
+     */
+    @Test
+    void aLongTaskWhoseWorkerHeartbeatsOutlivesTheHeartbeatTimeoutWithOneAttempt() throws InterruptedException {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: long_load
+                tasks:
+                """ + ingest("load", "silent_long", "    retries: {count: 2, backoff: 100ms}\n"));
+        UUID runId = trigger("sales", "long_load", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 1);
+        UUID load = worker().requestsOf(runId).get(0).taskRunId();
+        try (TaskHeartbeats heartbeats = new TaskHeartbeats(stack.kafka().bootstrapServers(), "/strata/ingest",
+                Map.of())) {
+            worker().publishAll(List.of(report(load, new TaskStarted(load, runId, "ingest-1", 1))));
+            try (TaskHeartbeats.Beat beat = heartbeats.start(load, 1, "ingest-1", config.heartbeatTimeout()
+                    .dividedBy(4))) {
+                Thread.sleep(config.heartbeatTimeout().multipliedBy(3).toMillis()); // the load runs
+            }
+            assertTrue(heartbeats.sentCount() >= 8, heartbeats.sentCount() + " heartbeats sent");
+        }
+        worker().publishAll(List.of(report(load, new TaskSucceeded(load, runId, 5, 50, 6_000, Map.of(), 1))));
+
+        JsonPath run = awaitEnded(runId);
+        assertEquals("succeeded", run.getString("state"), run::prettify);
+        assertEquals("1", task(run, "load", "attempt"));
+        assertEquals(List.of("queued", "running", "succeeded"),
+                run.getList("transitions.findAll { it.taskId == 'load' }.to"), run::prettify);
+        assertEquals(1, worker().requestsOf(runId).size(), "the task was not dispatched again");
+    }
+
+    /**
+     * An http task the scheduler runs itself, answered after three times the heartbeat timeout (2 s in tests): the
+     * scheduler's own worker heartbeats through Kafka like the others, so the call is waited for, once.
+     */
+    @Test
+    void aSlowHttpTaskRunInTheSchedulerOutlivesTheHeartbeatTimeoutWithOneAttempt() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/slow", exchange -> {
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(config.heartbeatTimeout().multipliedBy(3).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        target.setExecutor(Executors.newCachedThreadPool());
+        target.start();
+        try {
+            submitOk("""
+                    namespace: sales
+                    id: slow_call
+                    tasks:
+                      - id: call
+                        type: http
+                        retries: {count: 2, backoff: 100ms}
+                        inputs: {url: "http://localhost:%d/slow"}
+                    """.formatted(target.getAddress().getPort()));
+            UUID runId = trigger("sales", "slow_call", Map.of());
+            JsonPath run = awaitEnded(runId);
+            assertEquals("succeeded", run.getString("state"), run::prettify);
+            assertEquals("1", task(run, "call", "attempt"));
+            assertEquals(List.of("queued", "running", "succeeded"),
+                    run.getList("transitions.findAll { it.taskId == 'call' }.to"), run::prettify);
+            assertEquals(1, calls.get(), "the endpoint was called once");
+        } finally {
+            target.stop(0);
+        }
+    }
+
+    /**
+     * The heartbeats of an attempt the scheduler gave up on (its worker was only slow) do not keep the attempt that
+     * replaced it alive: that one is presumed dead in its turn when its own worker goes silent.
+     */
+    @Test
+    void heartbeatsOfAReplacedAttemptDoNotKeepTheNewOneAlive() throws InterruptedException {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: stale_beats
+                tasks:
+                """ + ingest("load", "silent_stale", "    retries: {count: 1, backoff: 100ms}\n"));
+        UUID runId = trigger("sales", "stale_beats", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 1);
+        UUID load = worker().requestsOf(runId).get(0).taskRunId();
+        worker().publishAll(List.of(report(load, new TaskStarted(load, runId, "ingest-1", 1))));
+        // attempt 1 says nothing more: presumed dead, attempt 2 is dispatched and starts
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 2);
+        worker().publishAll(List.of(report(load, new TaskStarted(load, runId, "ingest-2", 2))));
+        try (TaskHeartbeats heartbeats = new TaskHeartbeats(stack.kafka().bootstrapServers(), "/strata/ingest",
+                Map.of());
+                TaskHeartbeats.Beat stale = heartbeats.start(load, 1, "ingest-1", Duration.ofMillis(200))) {
+            JsonPath run = awaitEnded(runId); // attempt 1's worker heartbeats all along; attempt 2's is silent
+            assertEquals("failed", run.getString("state"), run::prettify);
+            assertEquals("2", task(run, "load", "attempt"));
+            assertThat(task(run, "load", "error"), containsString("ingest-2 sent no heartbeat"));
+            assertTrue(heartbeats.sentCount() > 0, "attempt 1's heartbeats reached Kafka");
+        }
     }
 
     @Test

@@ -135,7 +135,8 @@ public final class TestWorker implements AutoCloseable {
         } else if (b.startsWith("fail") || b.startsWith("flaky")) {
             send(id, new TaskFailed(id, r.runId(), "test failure of attempt " + r.attempt(), true, 1, r.attempt()));
         } else if (b.startsWith("busy")) {
-            heartbeats.scheduleWithFixedDelay(() -> send(id, new TaskHeartbeated(id, "test-worker")), 200, 200,
+            heartbeats.scheduleWithFixedDelay(() -> send(id, new TaskHeartbeated(id, "test-worker", r.attempt())), 200,
+                    200,
                     TimeUnit.MILLISECONDS);
         }
         // hang / dieonce attempt 1: silence

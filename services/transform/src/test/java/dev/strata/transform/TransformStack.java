@@ -2,7 +2,9 @@ package dev.strata.transform;
 
 import static io.restassured.RestAssured.given;
 
+import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,10 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.strata.devstack.PostgresServer;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.SqlCompiler;
 import dev.strata.transform.plan.Plan;
@@ -23,13 +30,26 @@ import dev.strata.transform.project.ProjectFiles;
 import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.run.BuildRunner;
 import dev.strata.transform.run.NodeResult;
+import dev.strata.warehouse.NamespaceRoles;
 
-/** Test helpers: SQL as the warehouse superuser, and builds run by the engine as the restricted role. */
+/**
+ * Test helpers: SQL as a namespace's role or as the warehouse superuser (to assert what nobody else may see), and
+ * builds run by the engine as the namespace's role.
+ */
 public final class TransformStack {
 
-    public static final Set<String> SCHEMAS = Set.of("raw", "bronze", "silver", "gold", "quarantine");
-
     private TransformStack() {
+    }
+
+    /** Connections as {@code namespace}'s own role, as a DataSource (what ingest and builds log in as). */
+    public static DataSource as(NamespaceRoles roles, String namespace) {
+        return new Connections(() -> roles.open(namespace));
+    }
+
+    /** Connections as the warehouse's superuser: for tests to set up and assert across namespaces only. */
+    public static DataSource superuser() {
+        String url = ConfigProvider.getConfig().getValue("strata.warehouse.jdbc-url", String.class);
+        return new Connections(() -> DriverManager.getConnection(url, PostgresServer.USER, ""));
     }
 
     public static void sql(javax.sql.DataSource ds, String... statements) {
@@ -63,15 +83,21 @@ public final class TransformStack {
         return ((Number) rows(ds, sql).get(0).get(0)).longValue();
     }
 
-    public static CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
-        return SqlCompiler.compile(ProjectLoader.load(files), vars, "silver");
+    public static CompiledProject compile(String namespace, ProjectFiles files, Map<String, ?> vars) {
+        return SqlCompiler.compile(ProjectLoader.load(files), namespace, vars, "silver");
     }
 
-    public static List<NodeResult> build(javax.sql.DataSource runner, CompiledProject project, String select,
+    /** Runs a build as the service does: the schemas it writes made first, its SQL as the namespace's role. */
+    public static List<NodeResult> build(NamespaceRoles roles, CompiledProject project, String select,
             boolean fullRefresh) {
+        try {
+            roles.ensureSchemas(project.namespace(), List.copyOf(project.writtenSchemas()));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Plan plan = Plan.of(project, Selector.select(project, select, null), true);
-        return new BuildRunner(project, runner::getConnection, new BuildRunner.Options(4, fullRefresh, 10, SCHEMAS,
-                true), r -> {
+        return new BuildRunner(project, () -> roles.open(project.namespace()), new BuildRunner.Options(4,
+                fullRefresh, 10, true), r -> {
                 }).run(plan);
     }
 
@@ -89,6 +115,45 @@ public final class TransformStack {
                 throw new AssertionError("build " + id + " still " + status);
             }
             Thread.sleep(250);
+        }
+    }
+
+    /** A DataSource over a connection factory (new connection each time). */
+    private record Connections(BuildRunner.Connections open) implements DataSource {
+
+        @Override
+        public Connection getConnection() throws SQLException { return open.open(); }
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() { return null; }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() { return 0; }
+
+        @Override
+        public Logger getParentLogger() { return Logger.getGlobal(); }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
         }
     }
 

@@ -37,9 +37,11 @@ class ServiceWiringTest {
             "STRATA_SERVICES_GATEWAY_URL", "STRATA_SERVICES_AUTH_URL", "STRATA_SERVICES_REGISTRY_URL",
             "STRATA_SERVICES_INGEST_URL", "STRATA_SERVICES_TRANSFORM_URL", "STRATA_SERVICES_SCHEDULER_URL",
             "STRATA_SERVICES_NOTIFIER_URL");
-    private static final Set<String> LAKE_AND_WAREHOUSE = Set.of("STRATA_WAREHOUSE_JDBC_URL",
-            "STRATA_WAREHOUSE_USERNAME", "QUARKUS_DATASOURCE_WAREHOUSE_PASSWORD", "STRATA_S3_ENDPOINT",
-            "STRATA_S3_REGION", "STRATA_S3_CREATE_BUCKETS", "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY");
+    /** The warehouse admin login and the key the namespace roles' passwords derive from (ADR 0005). */
+    private static final Set<String> WAREHOUSE = Set.of("STRATA_WAREHOUSE_JDBC_URL", "STRATA_WAREHOUSE_USERNAME",
+            "STRATA_WAREHOUSE_PASSWORD", "STRATA_WAREHOUSE_ROLE_KEY");
+    private static final Set<String> LAKE_AND_WAREHOUSE = union(WAREHOUSE, Set.of("STRATA_S3_ENDPOINT",
+            "STRATA_S3_REGION", "STRATA_S3_CREATE_BUCKETS", "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"));
     private static final Map<String, Set<String>> OWN = Map.of(
             "gateway", Set.of("QUARKUS_REDIS_HOSTS", "QUARKUS_REDIS_PASSWORD", "STRATA_GATEWAY_TRUST_FORWARDED",
                     "STRATA_GATEWAY_SECURE_COOKIES", "QUARKUS_OIDC_AUTHENTICATION_STATE_SECRET"),
@@ -47,7 +49,13 @@ class ServiceWiringTest {
                     "STRATA_AUTH_KEY_ENCRYPTION_KEY", "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET",
                     "STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS"),
             "registry", LAKE_AND_WAREHOUSE, "ingest", LAKE_AND_WAREHOUSE, "transform", transform(),
-            "scheduler", Set.of(), "notifier", Set.of());
+            "scheduler", WAREHOUSE, "notifier", Set.of());
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** The lake and the warehouse, and the service account it pushes lineage to the registry with. */
     private static Set<String> transform() {

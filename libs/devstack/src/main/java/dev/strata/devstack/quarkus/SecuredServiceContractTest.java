@@ -1,13 +1,18 @@
 package dev.strata.devstack.quarkus;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -15,11 +20,44 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of a service that checks Strata bearer tokens (libs/security) against the real issuer of the dev
- * stack's {@code auth} component: {@code /api} refuses anonymous callers and forged tokens.
+ * stack's {@code auth} component: {@code /api} refuses anonymous callers and forged tokens, refuses a missing role
+ * with a problem (403), and accepts an expired token only within the platform's one leeway
+ * ({@code strata.security.token-leeway-seconds}).
  */
 public abstract class SecuredServiceContractTest extends ServiceContractTest {
 
     private static final String API = "/api/v1/access";
+
+    @Override
+    protected Optional<String> securedApiPath() {
+        return Optional.of(API);
+    }
+
+    @Test
+    void aSuccessfulApiAnswerIsNeverStored() {
+        String token = new IssuerClient(stack.auth()).tokenFor(Map.of("*", "viewer"));
+        given().auth().oauth2(token).get(API).then().statusCode(200)
+                .header("Cache-Control", containsString("no-store"));
+    }
+
+    @Test
+    void aTokenWithoutTheNeededRoleIsAForbiddenProblem() {
+        String token = new IssuerClient(stack.auth()).tokenFor(Map.of());
+        refusal(given().auth().oauth2(token).get(API), 403).body("type", equalTo("urn:strata:problem:forbidden"));
+    }
+
+    @Test
+    void anExpiredTokenIsAcceptedWithinTheLeewayAndRefusedBeyondIt() {
+        int leeway = ConfigProvider.getConfig().getValue("strata.security.token-leeway-seconds", Integer.class);
+        assertTrue(leeway >= 10, "a leeway this small cannot be tested: " + leeway);
+        new IssuerClient(stack.auth()).adminToken(); // the issuer creates its signing key on first use
+        IssuerKey key = IssuerKey.of(stack);
+        Instant now = Instant.now();
+        given().auth().oauth2(key.viewerTokenExpiringAt(now.minusSeconds(leeway / 2))).get(API).then()
+                .statusCode(200).body("namespaces.'*'", equalTo("viewer"));
+        refusal(given().auth().oauth2(key.viewerTokenExpiringAt(now.minusSeconds(leeway + 10))).get(API), 401)
+                .header("WWW-Authenticate", containsString("invalid_token"));
+    }
 
     @Test
     void aTokenFromTheIssuerIsAcceptedWithItsNamespaceRoles() {

@@ -2,9 +2,13 @@ package dev.strata.devstack.quarkus;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -12,10 +16,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.PostgresServer;
@@ -23,11 +32,12 @@ import dev.strata.devstack.PostgresServer;
 /**
  * What every Strata service promises from day one, checked against the real dev stack: readiness that reports each
  * real dependency and follows Postgres down and back up, Prometheus metrics, an OpenAPI document, and its own schema
- * migrated by Flyway. A service test extends this class and is annotated with {@code @QuarkusTest} and
- * {@code @WithTestResource(DevStackResource.class)}.
+ * migrated by Flyway; and an API whose refusals are problem details that no browser or proxy stores. A service test
+ * extends this class and is annotated with {@code @QuarkusTest} and {@code @WithTestResource(DevStackResource.class)}.
  */
 public abstract class ServiceContractTest {
 
+    protected static final String PROBLEM_JSON = "application/problem+json";
     private static final String DATABASE_CHECK = "Database connections health check";
 
     @InjectDevStack
@@ -38,6 +48,51 @@ public abstract class ServiceContractTest {
 
     /** The names of the readiness checks the service must report, one per real dependency. */
     protected abstract List<String> readinessChecks();
+
+    /**
+     * A GET under {@code /api} that needs a bearer token, for the checks of refused calls; empty when the service
+     * answers no API of its own (the gateway forwards {@code /api} and is checked by its own tests).
+     */
+    protected Optional<String> securedApiPath() {
+        return Optional.empty();
+    }
+
+    @Test
+    void anApiCallWithoutATokenIsAProblemThatIsNeverStored() {
+        String path = securedApiPathOrSkip();
+        refusal(given().get(path), 401).header("WWW-Authenticate", startsWith("Bearer"));
+    }
+
+    @Test
+    void aBearerTokenThatIsNotAJwtIsAProblemThatDoesNotRepeatIt() {
+        String path = securedApiPathOrSkip();
+        String token = "not-a-jwt-" + UUID.randomUUID();
+        Response answer = given().auth().oauth2(token).get(path);
+        refusal(answer, 401).header("WWW-Authenticate", containsString("invalid_token"));
+        assertFalse(answer.asString().contains(token), "the answer repeats the token: " + answer.asString());
+    }
+
+    /**
+     * What every refused API call shows: the status, an RFC 9457 problem (libs/web's shape) with a sentence and no
+     * stack trace, and {@code Cache-Control: no-store}.
+     */
+    protected static ValidatableResponse refusal(Response answer, int status) {
+        String body = answer.asString();
+        assertFalse(body.contains("Exception") || body.contains("\tat "), "a stack trace in the answer: " + body);
+        return answer.then().statusCode(status)
+                .contentType(startsWith(PROBLEM_JSON))
+                .header("Cache-Control", containsString("no-store"))
+                .body("type", startsWith("urn:strata:problem:"))
+                .body("status", equalTo(status))
+                .body("title", not(emptyOrNullString()))
+                .body("detail", not(emptyOrNullString()));
+    }
+
+    private String securedApiPathOrSkip() {
+        Optional<String> path = securedApiPath();
+        Assumptions.assumeTrue(path.isPresent(), "no API of its own: checked by the service's own tests");
+        return path.get();
+    }
 
     @Test
     void readinessReportsEveryRealDependency() {

@@ -36,14 +36,25 @@ public class AuditResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Search the audit log, newest first (admin on '*')", description = "Every change, sign-in, "
-            + "failed sign-in and token revocation: actor, action, target, namespace, time, source IP, request id. "
-            + "Page backwards with `before` = the smallest id of the previous page.")
+    @Operation(summary = "Search the audit log, newest first (admin on '*', or admin of the namespace asked for)", description = "Every change, sign-in, failed sign-in and token revocation, and what the data plane did on "
+            + "someone's behalf (loads, builds, sql statements, shares): actor, action, target, namespace, "
+            + "time, source IP, request id. An admin of one namespace passes `namespace` and sees only its "
+            + "entries. Page backwards with `before` = the smallest id of the previous page.")
     public List<AuditEntry> search(@QueryParam("actor") String actor, @QueryParam("action") String action,
             @QueryParam("namespace") String namespace, @QueryParam("since") String since,
             @QueryParam("until") String until, @QueryParam("before") Long before,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        callers.caller().requireGlobalAdmin();
+        var caller = callers.caller();
+        if (!caller.isGlobalAdmin()) {
+            if (namespace == null || namespace.isBlank()) {
+                throw ProblemException.forbidden("Only an admin of every namespace may search the whole audit log; "
+                        + "an admin of a namespace passes namespace=<name>.");
+            }
+            if (!caller.can(dev.strata.auth.access.Role.ADMIN, namespace)) {
+                throw ProblemException.forbidden("Reading the audit log of namespace '" + namespace
+                        + "' needs the admin role in it.");
+            }
+        }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ProblemException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", it is " + limit + ".");
         }

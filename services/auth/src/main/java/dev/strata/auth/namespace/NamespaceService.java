@@ -2,7 +2,6 @@ package dev.strata.auth.namespace;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -10,13 +9,12 @@ import jakarta.transaction.Transactional;
 import dev.strata.auth.access.Caller;
 import dev.strata.auth.audit.AuditLog;
 import dev.strata.auth.binding.RoleBindingRepository;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /** Namespaces: everyone sees only the ones they hold a role in (all of them with a binding on {@code *}). */
 @ApplicationScoped
 public class NamespaceService {
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final NamespaceRepository namespaces;
     private final RoleBindingRepository bindings;
@@ -42,10 +40,9 @@ public class NamespaceService {
     public Namespace create(Caller caller, NewNamespace request) {
         caller.requireGlobalAdmin();
         String name = request == null || request.name() == null ? "" : request.name().trim();
-        if (!NAME.matcher(name).matches()) {
-            throw ProblemException.badRequest("A namespace name has 1 to 63 characters: lower-case letters, digits "
-                    + "or '-', starting with a letter or digit.");
-        }
+        Namespaces.problem(name).ifPresent(problem -> {
+            throw ProblemException.badRequest("The name " + problem + ".");
+        });
         if (namespaces.exists(name)) {
             throw ProblemException.conflict("A namespace named '" + name + "' already exists.");
         }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
@@ -29,18 +30,21 @@ import dev.strata.auth.token.TokenIssuer;
 /**
  * Checks the tokens this issuer signed, locally with its own published keys (jose4j): RS256 only (so {@code alg:
  * none} and HMAC tricks fail), a known {@code kid}, a valid signature, not expired, this issuer, audience
- * {@code strata}.
+ * {@code strata}, with the platform's one expiry leeway.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
-
-    private static final int CLOCK_SKEW_SECONDS = 30;
 
     private final JwtConsumer accessTokens;
     private final JwtConsumer idTokenHints;
     private final String issuer;
 
-    AccessTokenVerifier(SigningKeys keys, AuthConfig config) {
+    /**
+     * @param leewaySeconds how long after {@code exp} a token is still accepted: the one leeway of every service
+     *        ({@code strata.security.token-leeway-seconds}, libs/web)
+     */
+    AccessTokenVerifier(SigningKeys keys, AuthConfig config,
+            @ConfigProperty(name = "strata.security.token-leeway-seconds") int leewaySeconds) {
         this.issuer = Issuer.normalize(config.issuer());
         VerificationKeyResolver resolver = (jws, nesting) -> {
             Optional<? extends Key> key = keys.verificationKey(jws.getKeyIdHeaderValue());
@@ -50,7 +54,7 @@ public class AccessTokenVerifier {
                 .setJwsAlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
                 .setVerificationKeyResolver(resolver)
                 .setRequireExpirationTime().setRequireIssuedAt().setRequireSubject().setRequireJwtId()
-                .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
+                .setAllowedClockSkewInSeconds(leewaySeconds)
                 .setExpectedIssuer(issuer).setExpectedAudience(TokenIssuer.AUDIENCE)
                 .build();
         // an id_token_hint may have expired (OIDC RP-initiated logout); signature and issuer still count

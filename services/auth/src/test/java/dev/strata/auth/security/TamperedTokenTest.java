@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,14 @@ class TamperedTokenTest {
     @Test
     void anExpiredTokenIsRefused() {
         refused(signedByIssuer(Oidc.ISSUER, "strata", Instant.now().minusSeconds(120)))
+                .body("detail", containsString("expired"));
+    }
+
+    @Test
+    void anExpiredTokenIsAcceptedOnlyWithinThePlatformsLeeway() {
+        int leeway = ConfigProvider.getConfig().getValue("strata.security.token-leeway-seconds", Integer.class);
+        get(signedByIssuer(Oidc.ISSUER, "strata", Instant.now().minusSeconds(leeway / 2))).statusCode(200);
+        refused(signedByIssuer(Oidc.ISSUER, "strata", Instant.now().minusSeconds(leeway + 10)))
                 .body("detail", containsString("expired"));
     }
 

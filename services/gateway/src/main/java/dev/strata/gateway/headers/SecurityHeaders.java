@@ -12,7 +12,8 @@ import dev.strata.gateway.config.GatewayConfig;
 
 /**
  * The first thing every request meets: it gets its request id and its trace context ({@link TraceContext}), and every response (the gateway's own, a service's, an
- * error) leaves with the security headers. They replace whatever a service set: the gateway is the edge.
+ * error) leaves with the security headers, and every answer under {@code /api} with {@code Cache-Control: no-store}.
+ * They replace whatever a service set: the gateway is the edge.
  * {@code Strict-Transport-Security} only on requests that came over TLS.
  */
 @ApplicationScoped
@@ -32,6 +33,7 @@ public class SecurityHeaders {
     private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000; includeSubDomains");
     private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestId.HEADER);
     private static final CharSequence TRACERESPONSE = HttpHeaders.createOptimized(TraceContext.TRACERESPONSE);
+    private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
     private final CharSequence contentSecurityPolicy;
     private final ClientAddress client;
@@ -49,6 +51,7 @@ public class SecurityHeaders {
         String requestId = RequestId.assign(ctx);
         String traceparent = TraceContext.assign(ctx, requestId);
         boolean tls = client.isTls(ctx.request());
+        boolean api = isApi(ctx.normalizedPath());
         ctx.addHeadersEndHandler(v -> {
             MultiMap headers = ctx.response().headers();
             headers.set(CSP, contentSecurityPolicy);
@@ -60,7 +63,15 @@ public class SecurityHeaders {
             }
             headers.set(REQUEST_ID, requestId);
             headers.set(TRACERESPONSE, traceparent);
+            if (api) {
+                headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+            }
         });
         ctx.next();
+    }
+
+    /** An API answer (a service's, proxied, or the gateway's own problem) is never stored by a browser or proxy. */
+    static boolean isApi(String path) {
+        return path.equals("/api") || path.startsWith("/api/");
     }
 }

@@ -22,7 +22,7 @@ import dev.strata.gateway.problem.ProblemException;
 @ApplicationScoped
 public class SessionCredentials {
 
-    private static final Problem SESSION_ENDED = new Problem(401, "Unauthorized",
+    private static final Problem SESSION_ENDED = new Problem(Problem.INVALID_TOKEN, 401, "Unauthorized",
             "Your session has ended or is not valid: sign in again at /login.");
 
     /** Completes on {@code context}; fails with a {@link ProblemException} (401) when there is no usable session. */

@@ -142,7 +142,7 @@ public class ApiTokenExchange {
     private Issued parse(int status, Buffer body) {
         if (status == 400 || status == 401 || status == 403) {
             metrics.apiTokenExchange("rejected");
-            throw new ProblemException(new Problem(401, "Unauthorized",
+            throw new ProblemException(new Problem(Problem.INVALID_TOKEN, 401, "Unauthorized",
                     "The API token was not accepted: it is unknown, expired or revoked. Create a new one, or sign in."));
         }
         JsonObject json = null;

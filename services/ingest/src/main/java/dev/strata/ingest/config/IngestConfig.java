@@ -15,10 +15,21 @@ public interface IngestConfig {
     /** The service's own schema in the metadata database. */
     String schema();
 
-    /** The bucket of the raw lake: raw/<namespace>/<dataset>/<load id>/. */
+    /** The bucket of the lake: raw copies under ns/<namespace>/raw/<dataset>/<load id>/. */
     String lakeBucket();
 
-    /** The warehouse schema loaded tables go to (the layer). */
+    /**
+     * S3 locations outside the lake that an operator lets a namespace's loads read, by namespace:
+     * {@code strata.ingest.external-locations."sales-eu"=s3://bucket/prefix/,...}. A load reads only its own namespace's
+     * prefix of the lake bucket and these.
+     */
+    Map<String, List<String>> externalLocations();
+
+    /** Buckets of the platform that no load may read, even if configured as an external location. */
+    @WithDefault("strata-projects")
+    List<String> internalBuckets();
+
+    /** The warehouse schema loaded tables go to (the layer), inside the load's namespace: <namespace>__<layer>. */
     @WithDefault("raw")
     String targetSchema();
 
@@ -34,6 +45,13 @@ public interface IngestConfig {
     @WithDefault("60s")
     Duration lease();
 
+    /**
+     * How often a running load of a scheduler task sends TaskHeartbeated; well inside the scheduler's
+     * {@code strata.scheduler.heartbeat-timeout} (60 s), or the scheduler retries the task while it runs.
+     */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
     /** Times a load is started (its worker died) before it is failed. */
     @WithDefault("3")
     int maxTries();
@@ -48,6 +66,20 @@ public interface IngestConfig {
     /** The largest source a load accepts, in bytes. */
     @WithDefault("21474836480")
     long maxBytes();
+
+    /**
+     * The most bytes a compressed (gzip) source may unpack to, checked while it is read; past it the load fails and
+     * loads nothing.
+     */
+    @WithDefault("21474836480")
+    long maxDecompressedBytes();
+
+    /**
+     * The most bytes a compressed source may unpack to per compressed byte, checked once it has put out 1 MiB; past it
+     * the load fails and loads nothing (a gzip bomb).
+     */
+    @WithDefault("100")
+    int maxDecompressionRatio();
 
     /** The longest line (or JSON string) a load accepts, in characters. */
     @WithDefault("1048576")

@@ -32,14 +32,14 @@ final class CsvRecords implements RecordReader {
     private CsvRecord pending;
     private long lastLine;
 
-    CsvRecords(Path path, String file, FormatSpec format, int maxLineLength) {
+    CsvRecords(Path path, String file, FormatSpec format, int maxLineLength, TextInput.Limits decompression) {
         this.file = file;
         this.path = path;
         this.format = format;
         this.nullMarkers = new HashSet<>(format.nullMarkers());
         this.emptyIsNull = nullMarkers.contains("");
         try {
-            Reader text = TextInput.reader(path, format.compression(), format.encoding());
+            Reader text = TextInput.reader(path, format.compression(), format.encoding(), decompression, file);
             this.reader = CsvReader.builder().fieldSeparator(format.delimiter().charAt(0))
                     .quoteCharacter(format.quote().charAt(0)).commentStrategy(CommentStrategy.NONE)
                     .skipEmptyLines(true).ignoreDifferentFieldCount(true).acceptCharsAfterQuotes(false)

@@ -43,7 +43,8 @@ final class JsonRecords implements RecordReader {
     private long line;
     private boolean started;
 
-    JsonRecords(Path path, String file, FormatSpec format, List<String> columns, int maxLineLength) {
+    JsonRecords(Path path, String file, FormatSpec format, List<String> columns, int maxLineLength,
+            TextInput.Limits decompression) {
         this.file = file;
         this.path = path;
         this.format = format;
@@ -58,7 +59,8 @@ final class JsonRecords implements RecordReader {
                         .build())
                 .build();
         try {
-            this.parser = factory.createParser(TextInput.reader(path, format.compression(), format.encoding()));
+            this.parser = factory.createParser(TextInput.reader(path, format.compression(), format.encoding(),
+                    decompression, file));
         } catch (IOException e) {
             throw LoadException.unavailable("cannot read the spooled copy of " + file + ": " + e.getMessage(), e);
         }

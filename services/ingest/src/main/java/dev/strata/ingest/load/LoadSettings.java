@@ -13,7 +13,15 @@ import java.time.Duration;
  * @param maxLineLength     the longest line (or JSON string) accepted, in characters
  * @param maxQuarantineRows the most rows one load may quarantine
  * @param timeout           the longest a load may take
+ * @param decompression     bounds on what a compressed source unpacks to
  */
 public record LoadSettings(String lakeBucket, String targetSchema, Path spoolDir, int sampleRows, int maxLineLength,
-        long maxQuarantineRows, Duration timeout) {
+        long maxQuarantineRows, Duration timeout, TextInput.Limits decompression) {
+
+    /** With the default decompression bounds. */
+    public LoadSettings(String lakeBucket, String targetSchema, Path spoolDir, int sampleRows, int maxLineLength,
+            long maxQuarantineRows, Duration timeout) {
+        this(lakeBucket, targetSchema, spoolDir, sampleRows, maxLineLength, maxQuarantineRows, timeout,
+                TextInput.Limits.DEFAULTS);
+    }
 }

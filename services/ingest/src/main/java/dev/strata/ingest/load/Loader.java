@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,8 @@ import dev.strata.ingest.spec.ContractMode;
 import dev.strata.ingest.spec.FormatSpec;
 import dev.strata.ingest.spec.LoadMode;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.SourceLocations;
+import dev.strata.warehouse.Namespaces;
 
 /**
  * The load path, plain Java (no CDI) so that a bare JVM can run it too: source → local spool (an HTTP body is read
@@ -52,19 +55,30 @@ import dev.strata.ingest.spec.LoadSpec;
  * <p>
  * The ledger ({@code strata_ingest.load_ledger} in the warehouse) makes a load id load once: a load id that is in it
  * returns the committed result without reading the source again.
+ * <p>
+ * Everything a load does in the warehouse runs as its namespace's own role ({@link Warehouse#open}): its table is
+ * {@code <namespace>__raw.<name>}, and Postgres itself refuses anything outside the namespace. The ledger and cursor
+ * rows are the admin's tables with row-level security: a namespace's role sees and writes only its own rows
+ * ({@code db/warehouse/V2__namespace_state.sql}). An {@code s3} or {@code upload} source is checked against
+ * {@link SourceLocations} before a byte is read.
  */
 public final class Loader implements AutoCloseable {
 
     /** The largest object S3 takes in one PUT. */
     private static final long SINGLE_PUT_MAX_BYTES = 5L << 30;
 
-    /** Opens a connection to the warehouse database. */
+    /** Opens connections to the warehouse database as a namespace's own role. */
     @FunctionalInterface
     public interface Warehouse {
-        Connection open() throws SQLException;
+        /**
+         * A new connection logged in as {@code namespace}'s role, once {@code schemas} (names inside the namespace,
+         * e.g. {@code raw}) exist and the role may use the ingest state tables.
+         */
+        Connection open(String namespace, Collection<String> schemas) throws SQLException;
     }
 
     private static final Logger LOG = Logger.getLogger(Loader.class);
+    private static final String QUARANTINE = "quarantine";
     private static final int VALUE_IN_MESSAGE = 80;
     private static final FormatSpec JDBC_EXTRACT = new FormatSpec("csv", ",", "\"", true, "UTF-8", List.of(""),
             "none");
@@ -73,6 +87,7 @@ public final class Loader implements AutoCloseable {
     private final Warehouse warehouse;
     private final MinioClient s3;
     private final SourceFetcher fetcher;
+    private final SourceLocations locations;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService uploads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ingest-raw-upload");
@@ -80,25 +95,42 @@ public final class Loader implements AutoCloseable {
         return t;
     });
 
-    public Loader(LoadSettings settings, Warehouse warehouse, MinioClient s3, SourceFetcher fetcher) {
+    public Loader(LoadSettings settings, Warehouse warehouse, MinioClient s3, SourceFetcher fetcher,
+            SourceLocations locations) {
         this.settings = settings;
         this.warehouse = warehouse;
         this.s3 = s3;
         this.fetcher = fetcher;
+        this.locations = locations;
     }
 
+    /** The loaded table's name inside {@link #targetSchema}: the dataset's name. */
     public static String tableName(LoadSpec spec) {
-        return spec.namespace() + "__" + spec.name();
+        return spec.name();
     }
 
+    /** The schema of the loaded table: the layer inside the load's namespace, {@code sales_eu__raw}. */
+    public String targetSchema(LoadSpec spec) {
+        return Namespaces.schema(spec.namespace(), settings.targetSchema());
+    }
+
+    /** The load's folder in the lake, below its namespace: {@code ns/<namespace>/raw/<name>/<load id>/}. */
     public String rawPrefix(UUID loadId, LoadSpec spec) {
-        return "raw/" + spec.namespace() + "/" + spec.name() + "/" + loadId + "/";
+        return Namespaces.lakePrefix(spec.namespace()) + "raw/" + spec.name() + "/" + loadId + "/";
+    }
+
+    private Connection open(LoadSpec spec) throws SQLException {
+        return warehouse.open(spec.namespace(), List.of(settings.targetSchema(), QUARANTINE));
     }
 
     /** Loads {@code spec} once under {@code loadId}; throws {@link LoadException} with what was wrong. */
     public LoadResult load(UUID loadId, LoadSpec spec) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
-        LoadResult committed = ledger(loadId);
+        List<String> refused = locations.problems(spec);
+        if (!refused.isEmpty()) {
+            throw LoadException.input(String.join("; ", refused) + " (nothing was read)");
+        }
+        LoadResult committed = ledger(spec, loadId);
         if (committed != null) {
             return committed;
         }
@@ -119,7 +151,7 @@ public final class Loader implements AutoCloseable {
             List<CompletableFuture<Void>> rawCopies = fetched.files().stream()
                     .map(file -> CompletableFuture.runAsync(() -> upload(file, prefix + file.name()), uploads))
                     .toList();
-            try (Connection c = warehouse.open()) {
+            try (Connection c = open(spec)) {
                 c.setAutoCommit(false);
                 try {
                     LoadResult result = write(c, loadId, spec, fetched, previousCursor, deadline, rawCopies);
@@ -145,7 +177,7 @@ public final class Loader implements AutoCloseable {
 
     private LoadResult write(Connection c, UUID loadId, LoadSpec spec, Fetched fetched, String previousCursor,
             long deadline, List<CompletableFuture<Void>> rawCopies) throws SQLException {
-        String schema = settings.targetSchema();
+        String schema = targetSchema(spec);
         String table = tableName(spec);
         String target = Columns.quote(schema) + "." + Columns.quote(table);
         String where = schema + "." + table;
@@ -197,13 +229,13 @@ public final class Loader implements AutoCloseable {
             }
         }
         if (!quarantine.isEmpty()) {
-            writeQuarantine(c, table, loadId, quarantine);
+            writeQuarantine(c, spec, loadId, quarantine);
         }
         if (spec.source().cursorColumn() != null && fetched.newCursor() != null) {
             try (PreparedStatement upsert = c.prepareStatement("""
                     INSERT INTO strata_ingest.cursor_state (namespace, name, cursor_column, cursor_value, load_id)
                     VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (namespace, name) DO UPDATE SET cursor_column = EXCLUDED.cursor_column,
+                    ON CONFLICT (namespace_role, namespace, name) DO UPDATE SET cursor_column = EXCLUDED.cursor_column,
                         cursor_value = EXCLUDED.cursor_value, load_id = EXCLUDED.load_id, updated_at = now()
                     """)) {
                 upsert.setString(1, spec.namespace());
@@ -281,7 +313,6 @@ public final class Loader implements AutoCloseable {
             FilePlan plan, Map<String, ColumnType> existing, List<String> notes) throws SQLException {
         String target = Columns.quote(schema) + "." + Columns.quote(table);
         if (existing.isEmpty()) {
-            execute(c, "CREATE SCHEMA IF NOT EXISTS " + Columns.quote(schema));
             StringBuilder ddl = new StringBuilder("CREATE TABLE " + target + " (");
             List<String> defs = new ArrayList<>();
             plan.types().forEach((name, type) -> defs.add(Columns.quote(name) + " " + type.sql()));
@@ -447,9 +478,10 @@ public final class Loader implements AutoCloseable {
     private record Quarantined(String file, long line, String column, String value, String reason, String record) {
     }
 
-    private void writeQuarantine(Connection c, String table, UUID loadId, List<Quarantined> rows) throws SQLException {
-        String target = "quarantine." + Columns.quote(table);
-        execute(c, "CREATE SCHEMA IF NOT EXISTS quarantine");
+    private void writeQuarantine(Connection c, LoadSpec spec, UUID loadId, List<Quarantined> rows)
+            throws SQLException {
+        String target = Columns.quote(Namespaces.schema(spec.namespace(), QUARANTINE)) + "."
+                + Columns.quote(tableName(spec));
         execute(c, "CREATE TABLE IF NOT EXISTS " + target + " (load_id uuid NOT NULL, file text NOT NULL, "
                 + "line bigint NOT NULL, column_name text, value text, reason text NOT NULL, record jsonb, "
                 + "quarantined_at timestamptz NOT NULL DEFAULT now())");
@@ -487,9 +519,10 @@ public final class Loader implements AutoCloseable {
 
     private RecordReader open(FormatSpec format, SpooledFile file, List<String> columns) {
         if (format.isJson()) {
-            return new JsonRecords(file.path(), file.name(), format, columns, settings.maxLineLength());
+            return new JsonRecords(file.path(), file.name(), format, columns, settings.maxLineLength(),
+                    settings.decompression());
         }
-        return new CsvRecords(file.path(), file.name(), format, settings.maxLineLength());
+        return new CsvRecords(file.path(), file.name(), format, settings.maxLineLength(), settings.decompression());
     }
 
     /**
@@ -531,8 +564,8 @@ public final class Loader implements AutoCloseable {
         }
     }
 
-    private LoadResult ledger(UUID loadId) {
-        try (Connection c = warehouse.open()) {
+    private LoadResult ledger(LoadSpec spec, UUID loadId) {
+        try (Connection c = open(spec)) {
             return ledger(c, loadId);
         } catch (SQLException e) {
             throw fromSql(e);
@@ -558,7 +591,7 @@ public final class Loader implements AutoCloseable {
     }
 
     private String cursor(LoadSpec spec) {
-        try (Connection c = warehouse.open()) {
+        try (Connection c = open(spec)) {
             return cursor(c, spec);
         } catch (SQLException e) {
             throw fromSql(e);
@@ -619,6 +652,10 @@ public final class Loader implements AutoCloseable {
         if (state.equals("57014")) {
             return LoadException.input("the load took longer than its limit (strata.ingest.timeout); nothing was "
                     + "loaded");
+        }
+        if (state.equals("42501")) {
+            return LoadException.input("the warehouse refused the load: " + message + " (a load may only write its "
+                    + "namespace's own schemas); nothing was loaded");
         }
         if (state.startsWith("22") || state.startsWith("23")) {
             return LoadException.input((file == null ? "" : file.name() + ": ") + "the warehouse refused the data: "

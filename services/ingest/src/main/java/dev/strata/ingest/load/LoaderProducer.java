@@ -12,16 +12,16 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.agroal.api.AgroalDataSource;
 import io.minio.MinioClient;
-import io.quarkus.agroal.DataSource;
 
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.source.Secrets;
 import dev.strata.ingest.source.SourceFetcher;
+import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.netguard.AddressGuard;
+import dev.strata.warehouse.NamespaceRoles;
 
-/** Wires the plain-Java load path to the service's configuration, warehouse pool and S3 client. */
+/** Wires the plain-Java load path to the service's configuration, the namespace roles and the S3 client. */
 @ApplicationScoped
 public class LoaderProducer {
 
@@ -38,16 +38,24 @@ public class LoaderProducer {
         };
     }
 
+    /** Where s3 and upload sources may read; a configured location that is not usable stops the service. */
     @Produces
     @Singleton
-    Loader loader(IngestConfig config, MinioClient s3, @DataSource("warehouse") AgroalDataSource warehouse) {
+    SourceLocations sourceLocations(IngestConfig config) {
+        return new SourceLocations(config.lakeBucket(), config.internalBuckets(), config.externalLocations());
+    }
+
+    @Produces
+    @Singleton
+    Loader loader(IngestConfig config, MinioClient s3, NamespaceRoles roles, SourceLocations locations) {
         LoadSettings settings = new LoadSettings(config.lakeBucket(), config.targetSchema(),
                 Path.of(config.spoolDir().orElse(System.getProperty("java.io.tmpdir")), "strata-ingest"),
-                config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout());
+                config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout(),
+                new TextInput.Limits(config.maxDecompressedBytes(), config.maxDecompressionRatio()));
         SourceFetcher fetcher = new SourceFetcher(s3, AddressGuard.of(config.allowedHosts().orElse(List.of()),
                 "strata.ingest.allowed-hosts"),
                 configSecrets(), config.maxBytes(), config.timeout());
-        return new Loader(settings, warehouse::getConnection, s3, fetcher);
+        return new Loader(settings, new NamespaceWarehouse(roles), s3, fetcher, locations);
     }
 
     void close(@Disposes Loader loader) {

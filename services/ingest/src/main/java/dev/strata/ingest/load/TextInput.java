@@ -1,6 +1,7 @@
 package dev.strata.ingest.load;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -32,18 +33,49 @@ public final class TextInput {
         }
     }
 
+    /**
+     * Bounds on what a compressed source unpacks to, checked while it is read.
+     *
+     * @param maxBytes decompressed bytes at most
+     * @param maxRatio decompressed bytes per compressed byte at most, checked once more than {@link #RATIO_GRACE}
+     *                 bytes came out (small files may compress well)
+     */
+    public record Limits(long maxBytes, int maxRatio) {
+
+        /** Decompressed bytes before the ratio is checked. */
+        public static final long RATIO_GRACE = 1 << 20;
+
+        /** The defaults of {@code strata.ingest.max-decompressed-bytes} and {@code max-decompression-ratio}. */
+        public static final Limits DEFAULTS = new Limits(21_474_836_480L, 100);
+    }
+
     public static InputStream bytes(Path file, String compression) throws IOException {
-        InputStream in = new BufferedInputStream(Download.open(file), BUFFER);
+        return bytes(file, compression, Limits.DEFAULTS, file.getFileName().toString());
+    }
+
+    /** The file's bytes, gunzipped when it is compressed, within {@code limits} ({@code name} for the message). */
+    public static InputStream bytes(Path file, String compression, Limits limits, String name) throws IOException {
+        CountingInputStream compressed = new CountingInputStream(Download.open(file));
+        InputStream in = new BufferedInputStream(compressed, BUFFER);
         boolean gzip = switch (compression) {
             case "gzip" -> true;
             case "none" -> false;
             default -> isGzip(file);
         };
-        return gzip ? new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER) : in;
+        return gzip
+                ? new BufferedInputStream(new Bounded(new GZIPInputStream(in, BUFFER), compressed, limits, name),
+                        BUFFER)
+                : in;
     }
 
     public static Reader reader(Path file, String compression, String encoding) throws IOException {
-        Reader reader = new InputStreamReader(bytes(file, compression), Charset.forName(encoding).newDecoder()
+        return reader(file, compression, encoding, Limits.DEFAULTS, file.getFileName().toString());
+    }
+
+    public static Reader reader(Path file, String compression, String encoding, Limits limits, String name)
+            throws IOException {
+        Reader reader = new InputStreamReader(bytes(file, compression, limits, name), Charset.forName(encoding)
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
         PushbackReader pushback = new PushbackReader(reader, 1);
         int first = pushback.read();
@@ -97,6 +129,82 @@ public final class TextInput {
             return "an unknown position";
         } catch (IOException e) {
             return "an unknown position";
+        }
+    }
+
+    /** Counts the bytes read from the file (the compressed side). */
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * The decompressed side: fails the load (not retryable, so nothing is written) once it has put out more bytes, or
+     * more bytes per compressed byte, than the limits allow.
+     */
+    private static final class Bounded extends FilterInputStream {
+        private final CountingInputStream compressed;
+        private final Limits limits;
+        private final String name;
+        private long count;
+
+        Bounded(InputStream in, CountingInputStream compressed, Limits limits, String name) {
+            super(in);
+            this.compressed = compressed;
+            this.limits = limits;
+            this.name = name;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count > limits.maxBytes()) {
+                    throw LoadException.input(name + ": decompresses to more than " + limits.maxBytes() + " bytes"
+                            + " (strata.ingest.max-decompressed-bytes); nothing was loaded");
+                }
+                if (count > Limits.RATIO_GRACE && count > (double) limits.maxRatio() * compressed.count) {
+                    throw LoadException.input(name + ": decompresses to more than " + limits.maxRatio() + " times its"
+                            + " compressed size (" + count + " bytes out of " + compressed.count + ")"
+                            + " (strata.ingest.max-decompression-ratio); nothing was loaded");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            int want = (int) Math.min(Math.max(n, 0), BUFFER);
+            return Math.max(0, read(new byte[want], 0, want));
         }
     }
 

@@ -38,6 +38,7 @@ import dev.strata.ingest.run.LoadEvents;
 import dev.strata.ingest.run.LoadRunRepository;
 import dev.strata.ingest.run.LoadWorker;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.outbox.IdempotentConsumer;
 import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Outbox;
@@ -45,7 +46,8 @@ import dev.strata.outbox.quarkus.Outbox;
 /**
  * Takes {@link IngestRequested} from {@code strata.tasks.ingest} in a consumer group and queues each as a load run
  * (load id = task run id), in one transaction with the idempotent-consumer mark; the offset is committed after that
- * transaction. A request with an unusable spec is answered with {@code TaskFailed} at once.
+ * transaction. A request with an unusable spec, a spec for a namespace other than the pipeline's, or a source outside
+ * the namespace's locations is answered with {@code TaskFailed} at once (and audited as {@code load.refused}).
  */
 @ApplicationScoped
 public class IngestRequestListener {
@@ -71,6 +73,8 @@ public class IngestRequestListener {
     MeterRegistry meters;
     @Inject
     ObjectMapper json;
+    @Inject
+    SourceLocations locations;
 
     private final EventCodec codec = new EventCodec();
     private final IdempotentConsumer idempotent = new IdempotentConsumer();
@@ -168,6 +172,14 @@ public class IngestRequestListener {
                 List<String> problems = spec.problems();
                 if (!problems.isEmpty()) {
                     problem = "the load spec is not usable: " + String.join("; ", problems);
+                } else if (request.pipelineNamespace() != null
+                        && !request.pipelineNamespace().equals(spec.namespace())) {
+                    // a pipeline's tasks load only into its own namespace
+                    problem = "the load spec is for namespace '" + spec.namespace() + "' but the pipeline is in "
+                            + "namespace '" + request.pipelineNamespace() + "': a pipeline's ingest tasks load only "
+                            + "into its own namespace";
+                } else if (!locations.problems(spec).isEmpty()) {
+                    problem = "the load spec is not usable: " + String.join("; ", locations.problems(spec));
                 } else if (!spec.namespace().equals(request.namespace()) || !spec.name().equals(request.dataset())) {
                     problem = "the load spec is for " + spec.qualifiedName() + " but the task is for "
                             + request.namespace() + "." + request.dataset();
@@ -177,9 +189,15 @@ public class IngestRequestListener {
             }
         }
         if (problem != null) {
-            runs.insertFailedTask(tx, request.taskRunId(), request.runId(), request.attempt(), request.namespace(),
+            // recorded in the pipeline's namespace when the request names it: never as a run of another namespace
+            String namespace = request.pipelineNamespace() != null
+                    ? request.pipelineNamespace()
+                    : request.namespace();
+            runs.insertFailedTask(tx, request.taskRunId(), request.runId(), request.attempt(), namespace,
                     request.dataset(), problem);
             events.failedRequest(tx, request.taskRunId(), request.runId(), request.attempt(), problem);
+            events.refusedRequest(tx, request.taskRunId(), request.runId(), request.attempt(), request.namespace(),
+                    request.dataset(), namespace, problem);
             return;
         }
         String stored;

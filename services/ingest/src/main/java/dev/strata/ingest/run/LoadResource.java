@@ -3,6 +3,7 @@ package dev.strata.ingest.run;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.agroal.api.AgroalDataSource;
 
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
 import dev.strata.web.ProblemException;
@@ -41,6 +43,8 @@ public class LoadResource {
     LoadWorker worker;
     @Inject
     NamespaceAccess access;
+    @Inject
+    SourceLocations locations;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -52,7 +56,8 @@ public class LoadResource {
         if (spec == null) {
             throw ProblemException.badRequest("The body must be a load spec.", List.of("the body is empty"));
         }
-        List<String> problems = spec.problems();
+        List<String> problems = new ArrayList<>(spec.problems());
+        problems.addAll(locations.problems(spec));
         if (!problems.isEmpty()) {
             throw ProblemException.badRequest("The load spec is not usable: " + String.join("; ", problems),
                     problems);

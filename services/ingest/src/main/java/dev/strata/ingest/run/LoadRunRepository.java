@@ -109,7 +109,8 @@ public class LoadRunRepository {
                 WHERE id = (SELECT id FROM load_run
                             WHERE status = 'queued' OR (status = 'running' AND lease_until < now())
                             ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-                RETURNING id, namespace, dataset, spec::text, task_run_id, run_id, attempt, tries, traceparent
+                RETURNING id, namespace, dataset, spec::text, task_run_id, run_id, attempt, tries, traceparent,
+                    requested_by
                 """)) {
             claim.setString(1, worker);
             claim.setLong(2, lease.toMillis());
@@ -119,7 +120,7 @@ public class LoadRunRepository {
                 }
                 return Optional.of(new Claimed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getInt(7),
-                        rs.getInt(8), rs.getString(9)));
+                        rs.getInt(8), rs.getString(9), rs.getString(10)));
             }
         }
     }

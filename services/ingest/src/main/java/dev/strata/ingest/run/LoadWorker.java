@@ -34,12 +34,14 @@ import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.Loader;
 import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.Tracing;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
 
 /**
- * Runs queued loads: claims one ({@code FOR UPDATE SKIP LOCKED}), keeps its lease while it runs, and records the
- * outcome with its events in one transaction. A load whose worker died is claimed again when its lease runs out; the
+ * Runs queued loads: claims one ({@code FOR UPDATE SKIP LOCKED}), keeps its lease while it runs (and tells the
+ * scheduler it is alive with TaskHeartbeated), and records the outcome with its events in one transaction. A load whose worker died is claimed again when its lease runs out; the
  * warehouse ledger makes sure it is not loaded twice.
  */
 @ApplicationScoped
@@ -59,6 +61,8 @@ public class LoadWorker {
     Loader loader;
     @Inject
     Outbox outbox;
+    @Inject
+    Heartbeats heartbeats;
     @Inject
     ObjectMapper json;
     @Inject
@@ -160,6 +164,10 @@ public class LoadWorker {
 
     private void run(Claimed load) throws SQLException {
         running.add(load.id());
+        // the scheduler's task: TaskHeartbeated while the load runs, stopped before its outcome is reported
+        TaskHeartbeats.Beat beat = load.taskRunId() == null
+                ? TaskHeartbeats.Beat.NONE
+                : heartbeats.start(load.taskRunId(), load.attempt(), worker, config.heartbeatInterval());
         long started = System.nanoTime();
         String dataset = load.namespace() + "." + load.dataset();
         LoadResult result = null;
@@ -181,6 +189,7 @@ public class LoadWorker {
             retryable = true;
         } finally {
             running.remove(load.id());
+            beat.close();
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try (Connection c = metadata.getConnection()) {

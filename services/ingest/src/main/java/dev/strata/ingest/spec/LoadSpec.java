@@ -8,11 +8,14 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.strata.warehouse.Namespaces;
+
 /**
  * What to load and how: the load spec of the contract between services (owned by ingest, stored by the registry as a
  * dataset's source settings).
  *
- * @param namespace the dataset's namespace
+ * @param namespace the dataset's namespace (the platform's one rule, {@link Namespaces}); its tables go to
+ *                  {@code <namespace>__raw}, e.g. {@code sales_eu__raw.orders}
  * @param name      the dataset's name
  * @param source    where the data comes from
  * @param format    how the bytes are written (ignored for JDBC)
@@ -26,7 +29,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record LoadSpec(String namespace, String name, SourceSpec source, FormatSpec format, String loadMode,
         List<String> mergeKey, String contract, List<ColumnSpec> columns) {
 
-    /** Namespaces and dataset names: lower-case identifiers, usable in table names. */
+    /** Dataset names: lower-case identifiers, usable as table names. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     /** Column names: identifiers, as written in headers after normalization. */
     public static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -54,9 +57,7 @@ public record LoadSpec(String namespace, String name, SourceSpec source, FormatS
     /** Every problem of this spec, written for a person; empty when the spec is usable. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (namespace == null || !NAME.matcher(namespace).matches()) {
-            problems.add("namespace must be a lower-case identifier ([a-z][a-z0-9_]*), got '" + namespace + "'");
-        }
+        Namespaces.problem(namespace).ifPresent(problems::add);
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add("name must be a lower-case identifier ([a-z][a-z0-9_]*), got '" + name + "'");
         }

@@ -66,8 +66,8 @@ public record SourceSpec(String kind, String url, String bucket, String key, Str
                 if (bucket == null || bucket.isBlank()) {
                     problems.add("source.bucket is required for an upload source");
                 }
-                if (key == null || !key.startsWith("uploads/")) {
-                    problems.add("source.key of an upload must be the uploaded object, uploads/<namespace>/...");
+                if (key == null || key.isBlank()) {
+                    problems.add("source.key of an upload must be the uploaded object, ns/<namespace>/uploads/...");
                 }
             }
             case "jdbc" -> {

@@ -36,6 +36,7 @@ import dev.strata.ingest.IngestTestSupport;
 class ByteLimitTest {
 
     static final long LIMIT = 100_000;
+    static final long DECOMPRESSED_LIMIT = 300_000;
 
     @InjectDevStack
     DevStack stack;
@@ -48,7 +49,7 @@ class ByteLimitTest {
         name = unique("limited");
         JsonPath first = load("{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/small.csv", csv(3)) + "\"}");
         assertEquals("succeeded", first.getString("status"), first::prettify);
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name));
     }
 
     @Test
@@ -59,7 +60,7 @@ class ByteLimitTest {
         assertEquals("failed", run.getString("status"), run::prettify);
         assertEquals("source " + url + " is " + bytes(body) + " bytes, over the limit of " + LIMIT
                 + " (strata.ingest.max-bytes)", run.getString("error"));
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the refused load is visible");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the refused load is visible");
     }
 
     @Test
@@ -69,20 +70,40 @@ class ByteLimitTest {
         assertEquals("failed", run.getString("status"), run::prettify);
         assertEquals(url + ": the source is over the limit of " + LIMIT + " bytes (strata.ingest.max-bytes)",
                 run.getString("error"));
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the failed load is visible");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the failed load is visible");
     }
 
     @Test
     void theObjectsUnderAnS3PrefixCountTogether() throws Exception {
         String half = csv(1_500);
         assertTrue(bytes(half) < LIMIT && 2 * bytes(half) > LIMIT, "each object fits, both do not");
-        it.putObject("incoming/" + name + "/part-1.csv", half.getBytes(StandardCharsets.UTF_8));
-        it.putObject("incoming/" + name + "/part-2.csv", half.getBytes(StandardCharsets.UTF_8));
-        JsonPath run = load("{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"prefix\":\"incoming/" + name + "/\"}");
+        it.putObject("ns/sales/incoming/" + name + "/part-1.csv", half.getBytes(StandardCharsets.UTF_8));
+        it.putObject("ns/sales/incoming/" + name + "/part-2.csv", half.getBytes(StandardCharsets.UTF_8));
+        JsonPath run = load(
+                "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"prefix\":\"ns/sales/incoming/" + name + "/\"}");
         assertEquals("failed", run.getString("status"), run::prettify);
-        assertEquals("s3://strata-lake/incoming/" + name + "/part-2.csv: the source is over the limit of " + LIMIT
-                + " bytes (strata.ingest.max-bytes)", run.getString("error"));
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the failed load is visible");
+        assertEquals(
+                "s3://strata-lake/ns/sales/incoming/" + name + "/part-2.csv: the source is over the limit of " + LIMIT
+                        + " bytes (strata.ingest.max-bytes)",
+                run.getString("error"));
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the failed load is visible");
+    }
+
+    @Test
+    void aCompressedSourceThatUnpacksToMoreThanItsLimitLoadsNothing() throws Exception {
+        byte[] gz = IngestTestSupport.gzip(csv(10_000));
+        assertTrue(gz.length < LIMIT, "the compressed source is within max-bytes: " + gz.length);
+        String url = serve("/" + name + "/big.csv.gz", gz);
+        JsonPath run = load("{\"kind\":\"http\",\"url\":\"" + url + "\"}");
+        assertEquals("failed", run.getString("status"), run::prettify);
+        assertEquals("big.csv.gz: decompresses to more than " + DECOMPRESSED_LIMIT + " bytes"
+                + " (strata.ingest.max-decompressed-bytes); nothing was loaded", run.getString("error"));
+        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the refused load is visible");
+
+        JsonPath next = load("{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/small.csv.gz",
+                IngestTestSupport.gzip(csv(2))) + "\"}");
+        assertEquals("succeeded", next.getString("status"), next::prettify);
+        assertEquals(5, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
     }
 
     private JsonPath load(String source) {
@@ -109,7 +130,8 @@ class ByteLimitTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("strata.ingest.max-bytes", String.valueOf(LIMIT));
+            return Map.of("strata.ingest.max-bytes", String.valueOf(LIMIT), "strata.ingest.max-decompressed-bytes",
+                    String.valueOf(DECOMPRESSED_LIMIT));
         }
     }
 }

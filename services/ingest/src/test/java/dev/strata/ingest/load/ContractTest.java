@@ -60,7 +60,7 @@ class ContractTest {
         assertEquals("broken.csv: line 3: the row has 2 fields, the header has 3; contract freeze fails the load on "
                 + "a row that does not fit (nothing was loaded)", run.getString("error"));
         assertFalse(run.getBoolean("retryable"));
-        assertFalse(it.tableExists("raw.sales__" + name), "a failed first load leaves no table");
+        assertFalse(it.tableExists("sales__raw." + name), "a failed first load leaves no table");
     }
 
     @Test
@@ -77,9 +77,9 @@ class ContractTest {
         assertEquals("succeeded", load(name, "a.csv", "id,amount\n1,10\n", "freeze").getString("status"));
         JsonPath run = load(name, "b.csv", "id,amount,color\n2,20,red\n", "freeze");
         assertEquals("failed", run.getString("status"));
-        assertTrue(run.getString("error").contains("the file has column(s) [color] that raw.sales__" + name
+        assertTrue(run.getString("error").contains("the file has column(s) [color] that sales__raw." + name
                 + " does not have; contract freeze"), run::prettify);
-        assertEquals(1, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(1, it.count("SELECT count(*) FROM sales__raw." + name));
     }
 
     @Test
@@ -89,7 +89,7 @@ class ContractTest {
         assertEquals("succeeded", run.getString("status"), run::prettify);
         assertEquals(2, run.getLong("rows"));
         assertEquals(2, run.getLong("discarded"));
-        assertEquals(List.of("1|10|a", "4|40|d"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
+        assertEquals(List.of("1|10|a", "4|40|d"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
     }
 
     @Test
@@ -99,11 +99,11 @@ class ContractTest {
         assertEquals("succeeded", run.getString("status"), run::prettify);
         assertEquals(2, run.getLong("rows"));
         assertEquals(2, run.getLong("quarantined"));
-        assertEquals(List.of("1|10|a", "4|40|d"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
+        assertEquals(List.of("1|10|a", "4|40|d"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
         assertEquals(List.of("broken.csv|3|∅|∅|row has 2 fields, the header has 3|20",
                 "broken.csv|4|amount|abc|value is not a valid integer|c"),
                 it.rows("SELECT file, line, column_name, value, reason, coalesce(record->>'name', record->>'amount') "
-                        + "FROM quarantine.sales__" + name + " WHERE load_id = '" + run.getString("id")
+                        + "FROM sales__quarantine." + name + " WHERE load_id = '" + run.getString("id")
                         + "' ORDER BY line"));
     }
 
@@ -113,7 +113,7 @@ class ContractTest {
         JsonPath run = load(name, "q.csv", "id,amount,name\n1,10,\"ok\"\n2,20,\"bad\"x\n", "quarantine");
         assertEquals("failed", run.getString("status"));
         assertTrue(run.getString("error").startsWith("q.csv: bad quoting after line 2"), run::prettify);
-        assertFalse(it.tableExists("raw.sales__" + name));
+        assertFalse(it.tableExists("sales__raw." + name));
     }
 
     @Test
@@ -125,12 +125,12 @@ class ContractTest {
         assertTrue(run.getString("error").startsWith("latin1.csv: invalid bytes for the file's encoding UTF-8 at line "
                 + "2, byte 24"),
                 run::prettify);
-        assertFalse(it.tableExists("raw.sales__" + name));
+        assertFalse(it.tableExists("sales__raw." + name));
 
         JsonPath declared = load(name, "latin1.csv", body, "{\"type\":\"csv\",\"encoding\":\"ISO-8859-1\"}",
                 "freeze");
         assertEquals("succeeded", declared.getString("status"), declared::prettify);
-        assertEquals(List.of("café"), it.rows("SELECT name FROM raw.sales__" + name + " WHERE id = 1"));
+        assertEquals(List.of("café"), it.rows("SELECT name FROM sales__raw." + name + " WHERE id = 1"));
     }
 
     @Test
@@ -138,7 +138,7 @@ class ContractTest {
         String name = unique("bom");
         JsonPath run = load(name, "bom.csv", "\uFEFFid,amount\n1,10\n", "freeze");
         assertEquals("succeeded", run.getString("status"), run::prettify);
-        assertEquals(List.of("id:integer", "amount:integer"), it.columnTypes("raw", "sales__" + name));
+        assertEquals(List.of("id:integer", "amount:integer"), it.columnTypes("sales__raw", name));
     }
 
     @Test
@@ -151,7 +151,7 @@ class ContractTest {
         JsonPath header = load(name, "header.csv", "id,amount,name\n", "freeze");
         assertEquals("succeeded", header.getString("status"), header::prettify);
         assertEquals(0, header.getLong("rows"));
-        assertEquals(List.of("id:integer", "amount:integer", "name:text"), it.columnTypes("raw", "sales__" + name));
+        assertEquals(List.of("id:integer", "amount:integer", "name:text"), it.columnTypes("sales__raw", name));
     }
 
     @Test

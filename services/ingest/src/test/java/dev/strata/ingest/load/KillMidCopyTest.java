@@ -71,9 +71,10 @@ class KillMidCopyTest {
         Path log = Files.createTempFile("kill-test", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process worker = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), LoadProcess.class.getName(), jdbc, stack.postgres().user(),
-                stack.s3().endpoint(), stack.s3().accessKey(), stack.s3().secretKey(), loadId.toString(), spec,
-                spool.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                System.getProperty("java.class.path"), LoadProcess.class.getName(), jdbc,
+                PostgresServer.WAREHOUSE_ADMIN, stack.s3().endpoint(), stack.s3().accessKey(), stack.s3().secretKey(),
+                loadId.toString(), spec, spool.toString(), stack.postgres().warehouseAdminPassword(),
+                stack.postgres().warehouseRoleKey()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
                     .failFast(() -> !worker.isAlive())
@@ -86,7 +87,7 @@ class KillMidCopyTest {
         assertEquals(137, worker.exitValue(), () -> "the worker was not killed: " + read(log));
         Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> backends(app) == 0);
 
-        assertFalse(it.tableExists("raw.sales__" + name), "nothing of the killed load is visible");
+        assertFalse(it.tableExists("sales__raw." + name), "nothing of the killed load is visible");
         assertEquals(0, it.count("SELECT count(*) FROM strata_ingest.load_ledger WHERE load_id = '" + loadId + "'"));
 
         // the retry: the same load id, through the service
@@ -95,8 +96,8 @@ class KillMidCopyTest {
         JsonPath run = it.await(loadId.toString());
         assertEquals("succeeded", run.getString("status"), run::prettify);
         assertEquals(ROWS, run.getLong("rows"));
-        assertEquals(ROWS, it.count("SELECT count(*) FROM raw.sales__" + name));
-        assertEquals(ROWS, it.count("SELECT count(DISTINCT id) FROM raw.sales__" + name));
+        assertEquals(ROWS, it.count("SELECT count(*) FROM sales__raw." + name));
+        assertEquals(ROWS, it.count("SELECT count(DISTINCT id) FROM sales__raw." + name));
     }
 
     private long copiedRows(String app) throws Exception {

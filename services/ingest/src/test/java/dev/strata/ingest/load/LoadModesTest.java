@@ -45,7 +45,7 @@ class LoadModesTest {
     @Test
     void appendAddsAndReplaceSwapsTheRows() throws Exception {
         String name = unique("modes");
-        String table = "raw.sales__" + name;
+        String table = "sales__raw." + name;
         assertEquals("succeeded", load(name, "a.csv", "id,v\n1,a\n2,b\n", ",\"loadMode\":\"append\"")
                 .getString("status"));
         JsonPath second = load(name, "b.csv", "id,v\n3,c\n", ",\"loadMode\":\"append\"");
@@ -60,7 +60,7 @@ class LoadModesTest {
     @Test
     void mergeUpdatesByKeyAndInsertsTheRestLastRowOfAKeyWins() throws Exception {
         String name = unique("merge");
-        String table = "raw.sales__" + name;
+        String table = "sales__raw." + name;
         String merge = ",\"loadMode\":\"merge\",\"mergeKey\":[\"id\"]";
         assertEquals("succeeded", load(name, "a.csv", "id,v,n\n1,a,10\n2,b,20\n", merge).getString("status"));
         JsonPath second = load(name, "b.csv", "id,v,n\n2,B,21\n3,c,30\n3,C,31\n", merge);
@@ -71,11 +71,11 @@ class LoadModesTest {
     @Test
     void evolveAddsNewColumnsAndReportsATypeTheFileNoLongerMatches() throws Exception {
         String name = unique("evolve");
-        String table = "raw.sales__" + name;
+        String table = "sales__raw." + name;
         assertEquals("succeeded", load(name, "a.csv", "id,qty\n1,5\n", "").getString("status"));
         JsonPath second = load(name, "b.csv", "id,qty,color\n2,6,red\n", ",\"contract\":\"evolve\"");
         assertEquals("succeeded", second.getString("status"), second::prettify);
-        assertEquals(List.of("id:integer", "qty:integer", "color:text"), it.columnTypes("raw", "sales__" + name));
+        assertEquals(List.of("id:integer", "qty:integer", "color:text"), it.columnTypes("sales__raw", name));
         assertEquals(List.of("1|5|∅", "2|6|red"), it.rows("SELECT * FROM " + table + " ORDER BY id"));
         assertTrue(second.getList("notes").toString().contains("column color added as text"), second::prettify);
 
@@ -92,9 +92,9 @@ class LoadModesTest {
         JsonPath run = load(name, "a.csv", "id,code\n1,007\n", ",\"columns\":[{\"name\":\"id\",\"type\":\"bigint\"},"
                 + "{\"name\":\"code\",\"type\":\"text\",\"description\":\"a zero-padded code\"}]");
         assertEquals("succeeded", run.getString("status"), run::prettify);
-        assertEquals(List.of("id:bigint", "code:text"), it.columnTypes("raw", "sales__" + name));
-        assertEquals(List.of("1|007"), it.rows("SELECT * FROM raw.sales__" + name));
-        assertEquals(List.of("a zero-padded code"), it.rows("SELECT col_description('raw.sales__" + name
+        assertEquals(List.of("id:bigint", "code:text"), it.columnTypes("sales__raw", name));
+        assertEquals(List.of("1|007"), it.rows("SELECT * FROM sales__raw." + name));
+        assertEquals(List.of("a zero-padded code"), it.rows("SELECT col_description('sales__raw." + name
                 + "'::regclass, 2)"));
     }
 }

@@ -6,6 +6,7 @@ import static dev.strata.ingest.IngestTestSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,9 +63,9 @@ class LoadSourcesTest {
     private void assertLoaded(JsonPath run, String name, long rows) throws Exception {
         assertEquals("succeeded", run.getString("status"), () -> run.prettify());
         assertEquals(rows, run.getLong("rows"));
-        assertEquals(rows, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(rows, it.count("SELECT count(*) FROM sales__raw." + name));
         String raw = run.getString("rawLocation");
-        assertEquals("s3://strata-lake/raw/sales/" + name + "/" + run.getString("id") + "/", raw);
+        assertEquals("s3://strata-lake/ns/sales/raw/" + name + "/" + run.getString("id") + "/", raw);
     }
 
     @Test
@@ -73,11 +75,11 @@ class LoadSourcesTest {
         JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
         assertLoaded(run, name, 3);
         assertEquals(List.of("id:integer", "amount:numeric", "day:date", "at:timestamp without time zone",
-                "name:text"), it.columnTypes("raw", "sales__" + name));
+                "name:text"), it.columnTypes("sales__raw", name));
         assertEquals(List.of("1|10.50|alpha", "2|20|beta, with comma", "3|∅|gamma \"quoted\""),
-                it.rows("SELECT id, amount, name FROM raw.sales__" + name + " ORDER BY id"));
+                it.rows("SELECT id, amount, name FROM sales__raw." + name + " ORDER BY id"));
         assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length,
-                it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/orders.csv"));
+                it.objectSize("ns/sales/raw/" + name + "/" + run.getString("id") + "/orders.csv"));
         assertEquals(CSV.getBytes(StandardCharsets.UTF_8).length, run.getLong("bytes"));
     }
 
@@ -114,7 +116,7 @@ class LoadSourcesTest {
             assertTrue(run.getString("error").startsWith("reading http://127.0.0.1:" + source.getLocalPort() + "/"
                     + name + "/second.csv failed"), run::prettify);
         }
-        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "nothing of the broken load is visible");
+        assertEquals(3, it.count("SELECT count(*) FROM sales__raw." + name), "nothing of the broken load is visible");
     }
 
     @Test
@@ -125,9 +127,40 @@ class LoadSourcesTest {
         JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}",
                 "{\"type\":\"tsv\",\"nullMarkers\":[\"\",\"\\\\N\"]}");
         assertLoaded(run, name, 2);
-        assertEquals(List.of("1|first|t", "2|∅|f"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
-        assertEquals(gzip(tsv).length, it.objectSize("raw/sales/" + name + "/" + run.getString("id")
+        assertEquals(List.of("1|first|t", "2|∅|f"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
+        assertEquals(gzip(tsv).length, it.objectSize("ns/sales/raw/" + name + "/" + run.getString("id")
                 + "/data.tsv.gz"));
+    }
+
+    @Test
+    void aGzipBombIsRefusedByItsRatioAndLoadsNothing() throws Exception {
+        String name = unique("gzbomb");
+        JsonPath first = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/ok.csv.gz", gzip(CSV))
+                + "\"}", "{\"type\":\"csv\"}");
+        assertLoaded(first, name, 3);
+        // 2,000,000 identical rows: about 250 KB compressed, 90 MB unpacked (a ratio of about 360)
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
+            gz.write("id,amount,day,at,name\n".getBytes(StandardCharsets.UTF_8));
+            byte[] row = "7,1.50,2026-01-02,2026-01-02 10:00:00,same\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 2_000_000; i++) {
+                gz.write(row);
+            }
+        }
+        assertTrue(bomb.size() < 300_000, "a small source: " + bomb.size());
+        String url = serve("/" + name + "/bomb.csv.gz", bomb.toByteArray());
+        JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"csv\"}");
+        assertEquals("failed", run.getString("status"), run::prettify);
+        assertTrue(run.getString("error").startsWith("bomb.csv.gz: decompresses to more than 100 times its"
+                + " compressed size"), run.getString("error"));
+        assertTrue(run.getString("error").endsWith("(strata.ingest.max-decompression-ratio); nothing was loaded"),
+                run.getString("error"));
+        assertEquals(3, it.count("SELECT count(*) FROM raw.sales__" + name), "no row of the bomb");
+
+        JsonPath after = load(name, "{\"kind\":\"http\",\"url\":\"" + serve("/" + name + "/again.csv.gz",
+                gzip(CSV)) + "\"}", "{\"type\":\"csv\"}");
+        assertEquals("succeeded", after.getString("status"), after::prettify);
+        assertEquals(6, it.count("SELECT count(*) FROM raw.sales__" + name), "the next load is fine");
     }
 
     @Test
@@ -140,41 +173,41 @@ class LoadSourcesTest {
         JsonPath run = load(name, "{\"kind\":\"http\",\"url\":\"" + url + "\"}", "{\"type\":\"json\"}");
         assertLoaded(run, name, 2);
         assertEquals(List.of("id:integer", "tags:jsonb", "price:numeric", "at:timestamp with time zone",
-                "extra:text"), it.columnTypes("raw", "sales__" + name));
-        assertEquals(List.of("1|b|∅", "2|∅|x"), it.rows("SELECT id, tags->>1, extra FROM raw.sales__" + name
+                "extra:text"), it.columnTypes("sales__raw", name));
+        assertEquals(List.of("1|b|∅", "2|∅|x"), it.rows("SELECT id, tags->>1, extra FROM sales__raw." + name
                 + " ORDER BY id"));
     }
 
     @Test
     void ndjsonFromAnS3Object() throws Exception {
         String name = unique("events");
-        String key = "incoming/" + name + "/events.ndjson";
+        String key = "ns/sales/incoming/" + name + "/events.ndjson";
         it.putObject(key, "{\"id\":1,\"kind\":\"click\"}\n{\"id\":2,\"kind\":\"view\"}\n{\"id\":3}\n"
                 .getBytes(StandardCharsets.UTF_8));
         JsonPath run = load(name, "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"key\":\"" + key + "\"}",
                 "{\"type\":\"ndjson\"}");
         assertLoaded(run, name, 3);
-        assertEquals(List.of("1|click", "2|view", "3|∅"), it.rows("SELECT * FROM raw.sales__" + name
+        assertEquals(List.of("1|click", "2|view", "3|∅"), it.rows("SELECT * FROM sales__raw." + name
                 + " ORDER BY id"));
     }
 
     @Test
     void everyObjectUnderAnS3PrefixInKeyOrder() throws Exception {
         String name = unique("parts");
-        it.putObject("incoming/" + name + "/part-2.csv", "id,v\n3,c\n".getBytes(StandardCharsets.UTF_8));
-        it.putObject("incoming/" + name + "/part-1.csv", "id,v\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
-        JsonPath run = load(name, "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"prefix\":\"incoming/" + name
+        it.putObject("ns/sales/incoming/" + name + "/part-2.csv", "id,v\n3,c\n".getBytes(StandardCharsets.UTF_8));
+        it.putObject("ns/sales/incoming/" + name + "/part-1.csv", "id,v\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
+        JsonPath run = load(name, "{\"kind\":\"s3\",\"bucket\":\"strata-lake\",\"prefix\":\"ns/sales/incoming/" + name
                 + "/\"}", "{\"type\":\"csv\"}");
         assertLoaded(run, name, 3);
-        assertEquals(List.of("1|a", "2|b", "3|c"), it.rows("SELECT * FROM raw.sales__" + name + " ORDER BY id"));
-        it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/0000-part-1.csv");
-        it.objectSize("raw/sales/" + name + "/" + run.getString("id") + "/0001-part-2.csv");
+        assertEquals(List.of("1|a", "2|b", "3|c"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
+        it.objectSize("ns/sales/raw/" + name + "/" + run.getString("id") + "/0000-part-1.csv");
+        it.objectSize("ns/sales/raw/" + name + "/" + run.getString("id") + "/0001-part-2.csv");
     }
 
     @Test
     void anUploadedGzippedCsv() throws Exception {
         String name = unique("upload");
-        String key = "uploads/sales/" + name + "/u1/orders.csv.gz";
+        String key = "ns/sales/uploads/" + name + "/u1/orders.csv.gz";
         it.putObject(key, gzip(CSV));
         JsonPath run = load(name, "{\"kind\":\"upload\",\"bucket\":\"strata-lake\",\"key\":\"" + key + "\"}",
                 "{\"type\":\"csv\",\"compression\":\"gzip\"}");
@@ -198,7 +231,7 @@ class LoadSourcesTest {
         JsonPath first = load(name, source, "{}");
         assertLoaded(first, name, 2);
         assertEquals(List.of("id:bigint", "name:text", "updated_at:timestamp with time zone", "score:numeric"),
-                it.columnTypes("raw", "sales__" + name));
+                it.columnTypes("sales__raw", name));
 
         try (Connection c = stack.postgres().connect(PostgresServer.METADATA_DB); Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + schema + ".customers VALUES (3, 'cy', '2026-01-03T00:00:00Z', 3)");
@@ -208,7 +241,7 @@ class LoadSourcesTest {
         assertEquals(1, second.getLong("rows"), "only the row after the cursor");
         JsonPath third = load(name, source, "{}");
         assertEquals(0, third.getLong("rows"), "nothing new");
-        assertEquals(List.of("1|ann", "2|bob", "3|cy"), it.rows("SELECT id, name FROM raw.sales__" + name
+        assertEquals(List.of("1|ann", "2|bob", "3|cy"), it.rows("SELECT id, name FROM sales__raw." + name
                 + " ORDER BY id"));
         assertEquals(List.of("2026-01-03 00:00:00+00"), it.rows("SELECT cursor_value FROM strata_ingest.cursor_state"
                 + " WHERE namespace = 'sales' AND name = '" + name + "'"));

@@ -140,7 +140,7 @@ class LoadApiTest {
         assertEquals("succeeded", run.getString("status"), run::prettify);
         String body = given().auth().oauth2(it.adminToken()).get("/api/v1/loads/" + id).asString();
         assertFalse(body.contains(TOKEN));
-        assertEquals(1, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(1, it.count("SELECT count(*) FROM sales__raw." + name));
 
         JsonPath unknown = it.load(spec.replace("test-http-token", "no-such-secret"));
         assertEquals("source.credentialsRef 'no-such-secret' names no secret: set strata.ingest.secrets.no-such-secret"
@@ -159,7 +159,7 @@ class LoadApiTest {
                 .body("errors", hasItem("source.kind must be http, s3, upload or jdbc, got 'ftp'"))
                 .body("errors",
                         hasItem("loadMode merge needs mergeKey: the columns that identify a row, e.g. [\"id\"]"))
-                .body("detail", containsString("namespace must be a lower-case identifier"));
+                .body("detail", containsString("namespace 'Sales!' is not valid"));
         given().auth().oauth2(it.adminToken()).contentType("application/json").body("{not json")
                 .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(it.adminToken()).contentType("application/json")
@@ -201,7 +201,7 @@ class LoadApiTest {
         given().auth().oauth2(it.adminToken()).header("Idempotency-Key", key).contentType("application/json")
                 .body(spec(name, url)).post("/api/v1/loads").then().statusCode(200).body("id", equalTo(key))
                 .body("status", equalTo("succeeded"));
-        assertEquals(2, it.count("SELECT count(*) FROM raw.sales__" + name));
+        assertEquals(2, it.count("SELECT count(*) FROM sales__raw." + name));
     }
 
     @Test

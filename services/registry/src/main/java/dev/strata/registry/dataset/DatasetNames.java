@@ -1,81 +1,106 @@
 package dev.strata.registry.dataset;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
- * The identity rules of datasets and where their data lives in the warehouse.
+ * The identity rules of datasets and where their data lives in the warehouse (ADR 0005).
  *
  * <p>
- * A dataset {@code <namespace>.<name>} of layer {@code L} is the warehouse table {@code L.<namespace>__<name>}
- * (database {@code warehouse}, schema = the layer), e.g. raw-layer {@code sales.orders} is {@code raw.sales__orders}.
- * Namespaces follow the auth service's rule (lower-case letters, digits, '-'); names are lower-case letters, digits and
- * '_' and may not contain {@code __}, so the table name maps back to exactly one dataset. The table name fits
- * PostgreSQL's 63 characters.
+ * A dataset {@code <namespace>.<name>} of layer {@code L} is the table {@code <name>} in the namespace's schema for
+ * {@code L}, {@link Namespaces#schema(String, String)}: raw-layer {@code sales.orders} is {@code sales__raw.orders},
+ * gold-layer {@code web-shop.kpis} is {@code web_shop__gold.kpis}. The namespace follows the platform's one rule
+ * ({@link Namespaces}); a name is lower-case letters, digits and single {@code _}, at most {@value #MAX_NAME}
+ * characters (a PostgreSQL identifier).
  */
 public final class DatasetNames {
 
     public static final List<String> LAYERS = List.of("raw", "bronze", "silver", "gold");
-    private static final java.util.regex.Pattern WAREHOUSE_TABLE = java.util.regex.Pattern
-            .compile("[a-z_][a-z0-9_$]{0,62}\\.[a-z_][a-z0-9_$]{0,62}");
-
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-    private static final int MAX_TABLE_NAME = 63;
+    /** The longest dataset name: PostgreSQL's identifier limit, as the name is the table's name. */
+    public static final int MAX_NAME = 63;
+    private static final String LOCATION_PREFIX = "postgresql://warehouse/";
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
     private DatasetNames() {
     }
 
-    /** The warehouse table of a dataset, {@code <layer>.<namespace>__<name>}, unquoted. */
+    /** The warehouse table of a dataset, {@code <pg namespace>__<layer>.<name>}, unquoted. */
     public static String warehouseTable(String layer, String namespace, String name) {
-        return layer + "." + tableName(namespace, name);
+        return Namespaces.schema(namespace, layer) + "." + name;
     }
 
     /**
-     * The {@code schema.table} of a warehouse location as producers report it in {@code DatasetUpdated.rawLocation}
-     * ({@code postgresql://warehouse/gold.daily_sales}); empty for any other location (an {@code s3://} raw copy) or
-     * for a name that is not two plain identifiers.
+     * A warehouse table as producers report it in {@code DatasetUpdated.rawLocation}
+     * ({@code postgresql://warehouse/sales__gold.daily_sales}).
+     *
+     * @param namespace the namespace its schema belongs to ({@link Namespaces#namespaceOfSchema})
+     * @param schema    its Postgres schema, e.g. {@code sales__gold}
+     * @param local     the schema's name inside the namespace, e.g. {@code gold}
+     * @param table     the table's name
      */
-    public static java.util.Optional<String> warehouseTableOf(String location) {
-        String prefix = "postgresql://warehouse/";
-        if (location == null || !location.startsWith(prefix)) {
-            return java.util.Optional.empty();
+    public record WarehouseLocation(String namespace, String schema, String local, String table) {
+
+        public String qualified() {
+            return schema + "." + table;
         }
-        String table = location.substring(prefix.length());
-        return WAREHOUSE_TABLE.matcher(table).matches() ? java.util.Optional.of(table) : java.util.Optional.empty();
     }
 
-    /** The table name within the layer's schema. */
-    public static String tableName(String namespace, String name) {
-        return namespace + "__" + name;
+    /**
+     * The warehouse table a location names; empty for any other location (an {@code s3://} raw copy), for a name that
+     * is not two plain identifiers, or for a schema that belongs to no namespace.
+     */
+    public static Optional<WarehouseLocation> warehouseLocationOf(String location) {
+        if (location == null || !location.startsWith(LOCATION_PREFIX)) {
+            return Optional.empty();
+        }
+        String qualified = location.substring(LOCATION_PREFIX.length());
+        return parseTable(qualified);
+    }
+
+    /** {@code schema.table} of a namespace schema, as {@link #warehouseTable} writes it; empty otherwise. */
+    public static Optional<WarehouseLocation> parseTable(String qualified) {
+        int dot = qualified == null ? -1 : qualified.indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        String schema = qualified.substring(0, dot);
+        String table = qualified.substring(dot + 1);
+        if (!identifier(schema) || !identifier(table)) {
+            return Optional.empty();
+        }
+        Optional<String> namespace = Namespaces.namespaceOfSchema(schema);
+        return namespace.map(ns -> new WarehouseLocation(ns, schema, Namespaces.localSchema(schema).orElseThrow(),
+                table));
+    }
+
+    private static boolean identifier(String value) {
+        return value.length() <= MAX_NAME && IDENTIFIER.matcher(value).matches();
     }
 
     public static void requireNamespace(String namespace) {
-        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
-            throw ProblemException.badRequest("Namespace '" + printable(namespace) + "' is not valid: use 1 to 63 "
-                    + "lower-case letters, digits or '-', starting with a letter or digit.");
-        }
+        Namespaces.problem(namespace).ifPresent(p -> {
+            throw ProblemException.badRequest(capitalized(p) + ".");
+        });
     }
 
     public static void requireName(String name) {
-        if (name == null || !NAME.matcher(name).matches() || name.contains("__") || name.endsWith("_")) {
-            throw ProblemException.badRequest("Dataset name '" + printable(name) + "' is not valid: use lower-case "
-                    + "letters, digits and single '_' between them, starting with a letter (e.g. 'orders', "
-                    + "'daily_sales').");
+        if (name == null || name.length() > MAX_NAME || !NAME.matcher(name).matches() || name.contains("__")
+                || name.endsWith("_")) {
+            throw ProblemException.badRequest("Dataset name '" + printable(name) + "' is not valid: use 1 to "
+                    + MAX_NAME + " lower-case letters, digits and single '_' between them, starting with a letter "
+                    + "(e.g. 'orders', 'daily_sales').");
         }
     }
 
-    /** Checks namespace, name, and that their warehouse table name fits PostgreSQL's limit. */
+    /** Checks namespace and name; both fit their warehouse schema and table names by construction. */
     public static void requireIdentity(String namespace, String name) {
         requireNamespace(namespace);
         requireName(name);
-        if (tableName(namespace, name).length() > MAX_TABLE_NAME) {
-            throw ProblemException.badRequest("'" + namespace + "." + name + "' is too long: its warehouse table '"
-                    + tableName(namespace, name) + "' would exceed PostgreSQL's " + MAX_TABLE_NAME
-                    + " characters; shorten the name.");
-        }
     }
 
     public static String requireLayer(String layer) {
@@ -101,10 +126,10 @@ public final class DatasetNames {
 
     /** A value safe to repeat in a message: at most 80 characters, no control characters. */
     public static String printable(String value) {
-        if (value == null) {
-            return "";
-        }
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 80 ? clean : clean.substring(0, 77) + "...";
+        return Namespaces.printable(value);
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -10,6 +10,8 @@ package dev.strata.registry.dataset;
  *                  case-insensitive
  * @param limit     at most this many (1 to 500)
  * @param offset    skip this many
+ * @param shared    also datasets of other namespaces shared with a namespace of the scope
  */
-public record DatasetQuery(String namespace, String tag, String layer, String search, int limit, int offset) {
+public record DatasetQuery(String namespace, String tag, String layer, String search, int limit, int offset,
+        boolean shared) {
 }

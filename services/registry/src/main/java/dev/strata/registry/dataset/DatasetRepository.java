@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.security.NamespaceAccess;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.db.Db;
 
 /** Datasets and their declared columns, in the registry schema. */
@@ -51,8 +52,16 @@ public class DatasetRepository {
         StringBuilder sql = new StringBuilder(SELECT).append(" WHERE TRUE");
         List<Object> params = new ArrayList<>();
         if (!scope.all()) {
-            sql.append(" AND d.namespace = ANY(?)");
-            params.add(scope.namespaces().toArray(String[]::new));
+            String[] namespaces = scope.namespaces().toArray(String[]::new);
+            if (q.shared()) {
+                sql.append(" AND (d.namespace = ANY(?) OR EXISTS (SELECT 1 FROM dataset_share s"
+                        + " WHERE s.dataset_id = d.id AND s.reader = ANY(?)))");
+                params.add(namespaces);
+                params.add(namespaces);
+            } else {
+                sql.append(" AND d.namespace = ANY(?)");
+                params.add(namespaces);
+            }
         }
         if (q.namespace() != null) {
             sql.append(" AND d.namespace = ?");
@@ -129,7 +138,9 @@ public class DatasetRepository {
 
     private Dataset withColumns(Dataset d) {
         return d.withColumns(db.list("SELECT name, type, description FROM dataset_column WHERE dataset_id = ? "
-                + "ORDER BY position", DatasetRepository::column, d.id()));
+                + "ORDER BY position", DatasetRepository::column, d.id())).withSharedWith(db.list(
+                        "SELECT reader FROM dataset_share WHERE dataset_id = ? ORDER BY reader", rs -> rs.getString(1),
+                        d.id()));
     }
 
     private List<Dataset> withColumns(List<Dataset> datasets) {
@@ -144,7 +155,14 @@ public class DatasetRepository {
                     byDataset.get(rs.getObject("dataset_id", UUID.class)).add(column(rs));
                     return null;
                 }, (Object) ids);
-        return datasets.stream().map(d -> d.withColumns(List.copyOf(byDataset.get(d.id())))).toList();
+        Map<UUID, List<String>> readers = new LinkedHashMap<>();
+        datasets.forEach(d -> readers.put(d.id(), new ArrayList<>()));
+        db.list("SELECT dataset_id, reader FROM dataset_share WHERE dataset_id::text = ANY(?) ORDER BY reader", rs -> {
+            readers.get(rs.getObject("dataset_id", UUID.class)).add(rs.getString("reader"));
+            return null;
+        }, (Object) ids);
+        return datasets.stream().map(d -> d.withColumns(List.copyOf(byDataset.get(d.id()))).withSharedWith(readers
+                .get(d.id()))).toList();
     }
 
     private static Column column(ResultSet rs) throws SQLException {
@@ -162,9 +180,15 @@ public class DatasetRepository {
                 read(rs.getString("format"), Format.class), rs.getString("load_mode"), strings(rs, "merge_key"),
                 rs.getString("contract"), List.of(), rs.getString("warehouse_table") != null
                         ? rs.getString("warehouse_table")
-                        : DatasetNames.warehouseTable(layer, namespace, name),
+                        : defaultTable(layer, namespace, name),
                 latestVersion, rs.getString("created_by"), Db.instant(rs, "created_at"), Db.instant(rs,
-                        "updated_at"));
+                        "updated_at"),
+                List.of());
+    }
+
+    /** The table a dataset's identity maps to; null for an identity stored before the one namespace rule. */
+    private static String defaultTable(String layer, String namespace, String name) {
+        return Namespaces.isValid(namespace) ? DatasetNames.warehouseTable(layer, namespace, name) : null;
     }
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {

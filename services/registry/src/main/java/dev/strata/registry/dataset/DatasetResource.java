@@ -34,13 +34,14 @@ public class DatasetResource {
 
     @GET
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
-    @Operation(summary = "List or search datasets (viewer)", description = "Only datasets of namespaces you can read. "
+    @Operation(summary = "List or search datasets (viewer)", description = "Only datasets of namespaces you can read; "
+            + "include=shared adds the datasets of other namespaces shared with a namespace you can read. "
             + "Filters: namespace, tag, layer; q matches a part of 'namespace.name' or of a column name, "
             + "case-insensitive. Ordered by namespace and name; limit 1..500 (default 100).")
     public List<Dataset> list(@QueryParam("namespace") String namespace, @QueryParam("tag") String tag,
             @QueryParam("layer") String layer, @QueryParam("q") String q, @QueryParam("limit") Integer limit,
-            @QueryParam("offset") Integer offset) {
-        return service.list(namespace, tag, layer, q, limit, offset);
+            @QueryParam("offset") Integer offset, @QueryParam("include") String include) {
+        return service.list(namespace, tag, layer, q, limit, offset, include);
     }
 
     @POST
@@ -56,7 +57,8 @@ public class DatasetResource {
     @GET
     @Path("/{namespace}/{name}")
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
-    @Operation(summary = "One dataset (viewer in its namespace); 404 when you cannot read it")
+    @Operation(summary = "One dataset (viewer in its namespace, or in a namespace it is shared with); 404 when you "
+            + "cannot read it")
     public Dataset get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
         return service.get(namespace, name);
     }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
@@ -37,8 +38,11 @@ final class DatasetValidator {
     private DatasetValidator() {
     }
 
-    /** The request with defaults filled in, or a 400 naming the first problem. */
-    static DatasetRequest validate(String namespace, String name, DatasetRequest r) {
+    /**
+     * The request with defaults filled in, or a 400 naming the first problem. A source in the lake bucket
+     * ({@code lakeBucket}) must lie under the namespace's own prefix.
+     */
+    static DatasetRequest validate(String namespace, String name, DatasetRequest r, String lakeBucket) {
         if (r == null) {
             throw ProblemException.badRequest("The request needs a JSON body describing the dataset.");
         }
@@ -70,13 +74,13 @@ final class DatasetValidator {
                         + "declared columns.");
             }
         }
-        Source source = source(r.source());
+        Source source = source(r.source(), namespace, lakeBucket);
         Format format = format(r.format());
         return new DatasetRequest(namespace, name, blankToNull(r.description()), blankToNull(r.owner()), tags, layer,
                 source, format, loadMode, mergeKey, contract, columns);
     }
 
-    private static Source source(Source s) {
+    private static Source source(Source s, String namespace, String lakeBucket) {
         if (s == null) {
             return null; // a dataset built by transform has no source
         }
@@ -97,18 +101,23 @@ final class DatasetValidator {
             }
             case "s3" -> {
                 required("source.bucket", s.bucket());
-                if ((s.key() == null || s.key().isBlank()) == (s.prefix() == null || s.prefix().isBlank())) {
+                boolean key = s.key() != null && !s.key().isBlank();
+                if (key == (s.prefix() != null && !s.prefix().isBlank())) {
                     throw ProblemException.badRequest("An s3 source names either source.key (one object) or "
                             + "source.prefix (every object under it), not both and not neither.");
+                }
+                if (s.bucket().equals(lakeBucket)) {
+                    ownPrefix(key ? "source.key" : "source.prefix", key ? s.key() : s.prefix(), namespace, "");
                 }
             }
             case "upload" -> {
                 required("source.bucket", s.bucket());
                 required("source.key", s.key());
-                if (!s.key().startsWith("uploads/")) {
-                    throw ProblemException.badRequest("An upload source's key starts with 'uploads/': use the key "
-                            + "the upload endpoint answered.");
+                if (!s.bucket().equals(lakeBucket)) {
+                    throw ProblemException.badRequest("An upload source's bucket is the lake bucket '" + lakeBucket
+                            + "': use the bucket and key the upload endpoint answered.");
                 }
+                ownPrefix("source.key", s.key(), namespace, "uploads/");
             }
             case "jdbc" -> {
                 required("source.jdbcUrl", s.jdbcUrl());
@@ -124,6 +133,16 @@ final class DatasetValidator {
             default -> throw new IllegalStateException(kind);
         }
         return s;
+    }
+
+    /** A key or prefix of the lake must lie under the namespace's own prefix: never another namespace's data. */
+    private static void ownPrefix(String field, String value, String namespace, String below) {
+        String prefix = Namespaces.lakePrefix(namespace) + below;
+        if (!value.startsWith(prefix) || value.contains("..") || value.contains("//")) {
+            throw ProblemException.badRequest(field + " '" + printable(value) + "' is outside namespace '"
+                    + namespace + "': in the lake bucket a load of this namespace reads only under '" + prefix
+                    + "' (use the key the upload endpoint answered).");
+        }
     }
 
     private static ProblemException credentialsInline(String field) {

@@ -39,6 +39,7 @@ import dev.strata.events.Topics;
 import dev.strata.outbox.IdempotentConsumer;
 import dev.strata.registry.RegistryMetrics;
 import dev.strata.registry.config.RegistryConfig;
+import dev.strata.registry.share.ShareService;
 import dev.strata.registry.version.VersionService;
 
 /**
@@ -63,6 +64,7 @@ public class DatasetEventListener {
     private final AgroalDataSource dataSource;
     private final VersionService versions;
     private final MeterRegistry meters;
+    private final ShareService shares;
     private final EventCodec codec = new EventCodec();
     private final IdempotentConsumer idempotent = new IdempotentConsumer();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -70,7 +72,8 @@ public class DatasetEventListener {
     private Thread thread;
 
     DatasetEventListener(RegistryConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String servers,
-            AgroalDataSource dataSource, VersionService versions, MeterRegistry meters) {
+            AgroalDataSource dataSource, VersionService versions, MeterRegistry meters, ShareService shares) {
+        this.shares = shares;
         this.config = config;
         this.bootstrapServers = servers;
         this.dataSource = dataSource;
@@ -187,6 +190,10 @@ public class DatasetEventListener {
                 throw new IllegalStateException("database: " + e.getMessage(), e);
             }
         });
+        if (outcome[0] == VersionService.Outcome.RECORDED) {
+            // a rebuilt table has lost its grants: the dataset's shares are granted again
+            shares.reapply(event.data().namespace(), event.data().name());
+        }
         String result = outcome[0] == null ? "duplicate_event" : outcome[0].name().toLowerCase();
         count(result);
         LOG.debugf("event %s for %s.%s: %s", event.id(), event.data().namespace(), event.data().name(), result);

@@ -8,7 +8,7 @@ import dev.strata.events.DatasetColumn;
  * The first rows of a dataset's warehouse table.
  *
  * @param dataset {@code namespace.name}
- * @param table   the warehouse table read, {@code <layer>.<namespace>__<name>}
+ * @param table   the warehouse table read, {@code <pg namespace>__<layer>.<name>}
  * @param columns the table's columns in order, with their PostgreSQL types
  * @param rows    one array per row, values in column order: numbers and booleans as JSON, everything else as
  *                PostgreSQL's text form, NULL as null

@@ -26,7 +26,10 @@ public class PreviewResource {
 
     @GET
     @RolesAllowed({Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
-    @Operation(summary = "The first rows of the dataset's warehouse table (analyst in its namespace)", description = "Reads <layer>.<namespace>__<name> in the warehouse; limit 1..1000 (default 50).")
+    @Operation(summary = "The first rows of the dataset's warehouse table (analyst in its namespace, or in a namespace "
+            + "it is shared with)", description = "Reads <namespace>__<layer>.<name> in the warehouse as the "
+                    + "namespace's own Postgres role (the reader namespace's role for a shared dataset), read-only, "
+                    + "10 s statement timeout; limit 1..1000 (default 50).")
     public Preview preview(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("limit") Integer limit) {
         return service.preview(namespace, name, limit);

@@ -45,7 +45,7 @@ public class UploadResource {
             + "multipart/form-data form with exactly one file part named 'file' (curl -F file=@orders.csv "
             + ".../uploads): the part's filename names the file unless ?filename= is given; the part is spooled to "
             + "the service's disk, then streamed to S3 and deleted. Either way the file lands at "
-            + "uploads/<namespace>/<name>/<uploadId>/<filename> in the lake bucket, at most "
+            + "ns/<namespace>/uploads/<name>/<uploadId>/<filename> in the lake bucket, at most "
             + "strata.registry.upload.max-size bytes. Answers the location, size, SHA-256 and the load-spec source "
             + "that loads it. The dataset need not be registered yet. A caller without the engineer role in the "
             + "namespace is refused before any of the body is read. A form without a 'file' part, or with more "

@@ -28,11 +28,13 @@ import dev.strata.registry.dataset.DatasetNames;
 import dev.strata.registry.dataset.Source;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
- * Streams an uploaded file to {@code s3://<lake>/uploads/<namespace>/<dataset>/<uploadId>/<filename>} in multipart
- * parts of {@code strata.registry.upload.part-size}: one part in memory at a time, whatever the file's size.
+ * Streams an uploaded file to {@code s3://<lake>/ns/<namespace>/uploads/<dataset>/<uploadId>/<filename>} (under the
+ * namespace's own lake prefix, {@link Namespaces#lakePrefix}, the only place a load of that namespace may read) in
+ * multipart parts of {@code strata.registry.upload.part-size}: one part in memory at a time, whatever the file's size.
  */
 @ApplicationScoped
 public class UploadService {
@@ -115,7 +117,7 @@ public class UploadService {
     /** Streams {@code in} ({@code size} bytes, or -1 when unknown) to a new key of the lake. */
     private Upload store(String namespace, String name, String filename, InputStream in, long size) {
         UUID uploadId = UUID.randomUUID();
-        String key = "uploads/" + namespace + "/" + name + "/" + uploadId + "/" + filename;
+        String key = Namespaces.lakePrefix(namespace) + "uploads/" + name + "/" + uploadId + "/" + filename;
         String bucket = config.lakeBucket();
         MessageDigest sha256 = sha256();
         try {

@@ -27,9 +27,10 @@ import dev.strata.web.ProblemException;
  *
  * <p>
  * A version for a dataset the registry does not know registers it implicitly: layer {@code raw} (the layer ingest
- * loads) or, when the event names a warehouse table ({@code postgresql://warehouse/gold.daily_sales}, as transform
- * reports its models), that table's schema if it is a layer; the reported table becomes the dataset's warehouse
- * table (previews read it). No source, the event's producer as creator and the event's schema as its columns. A producer that writes
+ * loads) or, when the event names a warehouse table ({@code postgresql://warehouse/sales__gold.daily_sales}, as
+ * transform reports its models), that table's schema inside the namespace if it is a layer; the reported table becomes
+ * the dataset's warehouse table (previews and shares use it). An event whose table lies in another namespace's schema
+ * (or in no namespace's schema) is rejected: a producer of one namespace cannot register over another's table. No source, the event's producer as creator and the event's schema as its columns. A producer that writes
  * another layer (transform) registers its datasets before it reports versions, or an engineer corrects the layer with
  * a PUT.
  */
@@ -73,12 +74,27 @@ public class VersionService {
         // or the event would be retried forever
         Set<String> seen = new HashSet<>();
         List<DatasetColumn> snapshot = data.columns().stream().filter(c -> seen.add(c.name())).toList();
+        java.util.Optional<DatasetNames.WarehouseLocation> table = DatasetNames.warehouseLocationOf(
+                data.rawLocation());
+        if (table.isPresent() && !table.get().namespace().equals(data.namespace())) {
+            // a producer of one namespace must not point another namespace's dataset at its table, nor its own
+            // dataset at another namespace's table
+            LOG.warnf("event %s reports a version of '%s.%s' in table %s, which belongs to namespace '%s'; ignored",
+                    event.id(), data.namespace(), data.name(), table.get().qualified(), table.get().namespace());
+            return Outcome.REJECTED;
+        }
+        if (table.isEmpty() && data.rawLocation() != null && data.rawLocation().startsWith("postgresql:")) {
+            LOG.warnf("event %s reports a version of '%s.%s' in %s, which is no table of a namespace schema; "
+                    + "ignored", event.id(), data.namespace(), data.name(),
+                    DatasetNames.printable(data
+                            .rawLocation()));
+            return Outcome.REJECTED;
+        }
         boolean registered = false;
         Dataset dataset = datasets.findForUpdate(data.namespace(), data.name()).orElse(null);
-        java.util.Optional<String> table = DatasetNames.warehouseTableOf(data.rawLocation());
         if (dataset == null) {
-            // a model built by transform into gold.daily_sales is a gold dataset; anything else lands in raw
-            String schema = table.map(t -> t.substring(0, t.indexOf('.'))).orElse(IMPLICIT_LAYER);
+            // a model built by transform into sales__gold.daily_sales is a gold dataset; anything else lands in raw
+            String schema = table.map(DatasetNames.WarehouseLocation::local).orElse(IMPLICIT_LAYER);
             String layer = DatasetNames.LAYERS.contains(schema) ? schema : IMPLICIT_LAYER;
             List<Column> columns = snapshot.stream().map(c -> new Column(c.name(), c.type(), null)).toList();
             datasets.insert(UUID.randomUUID(), new DatasetRequest(data.namespace(), data.name(), null, null, List.of(),
@@ -99,7 +115,7 @@ public class VersionService {
                     .map(c -> new Column(c.name(), c.type(), descriptions.get(c.name()))).toList());
         }
         UUID datasetId = dataset.id();
-        table.ifPresent(t -> datasets.setWarehouseTable(datasetId, t));
+        table.ifPresent(t -> datasets.setWarehouseTable(datasetId, t.qualified()));
         datasets.touch(dataset.id());
         return registered ? Outcome.REGISTERED_AND_RECORDED : Outcome.RECORDED;
     }

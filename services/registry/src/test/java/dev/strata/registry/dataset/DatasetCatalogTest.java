@@ -66,7 +66,7 @@ class DatasetCatalogTest {
                 .body("owner", equalTo("data-team"))
                 .body("tags", equalTo(List.of("sales", "pii")))
                 .body("layer", equalTo("raw"))
-                .body("warehouseTable", equalTo("raw.shop__orders"))
+                .body("warehouseTable", equalTo("shop__raw.orders"))
                 .body("source.kind", equalTo("http"))
                 .body("source.url", equalTo("https://example.com/orders.csv"))
                 .body("format.type", equalTo("csv"))
@@ -210,7 +210,7 @@ class DatasetCatalogTest {
                  "columns":[{"name":"parcel_id","type":"uuid"}]}
                 """).put(DATASETS + "/shop/deliveries").then().statusCode(200)
                 .body("description", equalTo("Parcels handed to carriers"))
-                .body("layer", equalTo("bronze")).body("warehouseTable", equalTo("bronze.shop__deliveries"))
+                .body("layer", equalTo("bronze")).body("warehouseTable", equalTo("shop__bronze.deliveries"))
                 .body("tags", equalTo(List.of("logistics")))
                 .body("source.prefix", equalTo("deliveries/")).body("format.compression", equalTo("gzip"))
                 .body("loadMode", equalTo("append")).body("mergeKey", empty())

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.ResourceArg;
@@ -19,10 +21,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.strata.devstack.DevStack;
-import dev.strata.devstack.PostgresServer;
 import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
 import dev.strata.registry.testing.Callers;
+import dev.strata.warehouse.NamespaceRoles;
 
 /** Preview rows come from the dataset's real table in the warehouse database. */
 @QuarkusTest
@@ -33,8 +35,12 @@ class PreviewTest {
     @InjectDevStack
     DevStack stack;
 
-    private void warehouse(String... statements) throws Exception {
-        try (Connection c = stack.postgres().connect(PostgresServer.WAREHOUSE_DB); Statement s = c.createStatement()) {
+    @Inject
+    NamespaceRoles roles;
+
+    /** Runs the statements as the namespace's own role, as its loads and builds do. */
+    private void warehouse(String namespace, String... statements) throws Exception {
+        try (Connection c = roles.open(namespace); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -49,10 +55,9 @@ class PreviewTest {
 
     @Test
     void previewReadsTheFirstRowsOfTheWarehouseTable() throws Exception {
-        warehouse("CREATE SCHEMA IF NOT EXISTS silver",
-                "CREATE TABLE silver.metrics__daily (day date, visits bigint, revenue numeric(10,2), "
-                        + "active boolean, note text, attrs jsonb)",
-                "INSERT INTO silver.metrics__daily VALUES ('2026-11-01', 10, 99.50, true, 'first', '{\"a\":1}'), "
+        warehouse("metrics", "CREATE TABLE metrics__silver.daily (day date, visits bigint, revenue numeric(10,2), "
+                + "active boolean, note text, attrs jsonb)",
+                "INSERT INTO metrics__silver.daily VALUES ('2026-11-01', 10, 99.50, true, 'first', '{\"a\":1}'), "
                         + "('2026-11-02', 20, 0.25, false, NULL, NULL), ('2026-11-03', 30, 1.00, true, 'third', "
                         + "'[]')");
         register("metrics", "daily", "silver");
@@ -60,7 +65,7 @@ class PreviewTest {
         var body = given().auth().oauth2(Callers.token(stack, Map.of("metrics", "analyst")))
                 .get("/api/v1/datasets/metrics/daily/preview?limit=2").then().statusCode(200)
                 .body("dataset", equalTo("metrics.daily"))
-                .body("table", equalTo("silver.metrics__daily"))
+                .body("table", equalTo("metrics__silver.daily"))
                 .body("limit", equalTo(2))
                 .body("columns.name", equalTo(List.of("day", "visits", "revenue", "active", "note", "attrs")))
                 .body("columns.type", equalTo(List.of("date", "int8", "numeric", "bool", "text", "jsonb")))
@@ -79,13 +84,12 @@ class PreviewTest {
 
     @Test
     void identifiersAreQuotedSoAnyNamespaceSpellingIsSafe() throws Exception {
-        warehouse("CREATE SCHEMA IF NOT EXISTS raw",
-                "CREATE TABLE raw.\"web-shop__visits\" (id int)",
-                "INSERT INTO raw.\"web-shop__visits\" VALUES (7)");
+        warehouse("web-shop", "CREATE TABLE web_shop__raw.visits (id int)",
+                "INSERT INTO web_shop__raw.visits VALUES (7)");
         register("web-shop", "visits", "raw");
         given().auth().oauth2(Callers.token(stack, Map.of("web-shop", "engineer")))
                 .get("/api/v1/datasets/web-shop/visits/preview").then().statusCode(200)
-                .body("table", equalTo("raw.web-shop__visits"))
+                .body("table", equalTo("web_shop__raw.visits"))
                 .body("rows", equalTo(List.of(List.of(7))));
     }
 
@@ -95,14 +99,14 @@ class PreviewTest {
         given().auth().oauth2(Callers.token(stack, Map.of("metrics", "analyst")))
                 .get("/api/v1/datasets/metrics/weekly/preview").then().statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", equalTo("Dataset 'metrics.weekly' has no table gold.metrics__weekly in the "
+                .body("detail", equalTo("Dataset 'metrics.weekly' has no table metrics__gold.weekly in the "
                         + "warehouse yet: load or build it first."));
     }
 
     @Test
     void previewNeedsTheAnalystRoleInTheNamespaceAndABoundedLimit() throws Exception {
-        warehouse("CREATE SCHEMA IF NOT EXISTS bronze", "CREATE TABLE bronze.metrics__hourly (n int)",
-                "INSERT INTO bronze.metrics__hourly VALUES (1)");
+        warehouse("metrics", "CREATE TABLE metrics__bronze.hourly (n int)",
+                "INSERT INTO metrics__bronze.hourly VALUES (1)");
         register("metrics", "hourly", "bronze");
         given().auth().oauth2(Callers.token(stack, Map.of("metrics", "viewer")))
                 .get("/api/v1/datasets/metrics/hourly/preview").then().statusCode(403);

@@ -76,7 +76,7 @@ class UploadTest {
                 .post("/api/v1/datasets/files/orders/uploads?filename=orders-2026-11.csv")
                 .then().statusCode(201)
                 .body("bucket", equalTo("strata-lake"))
-                .body("key", matchesPattern("uploads/files/orders/[0-9a-f-]{36}/orders-2026-11\\.csv"))
+                .body("key", matchesPattern("ns/files/uploads/orders/[0-9a-f-]{36}/orders-2026-11\\.csv"))
                 .body("bytes", equalTo(file.length))
                 .body("source.kind", equalTo("upload"))
                 .extract().jsonPath();
@@ -131,7 +131,7 @@ class UploadTest {
                 .multiPart("file", "orders-2026-12.csv", file, "text/csv")
                 .post("/api/v1/datasets/files/orders/uploads")
                 .then().statusCode(201)
-                .body("key", matchesPattern("uploads/files/orders/[0-9a-f-]{36}/orders-2026-12\\.csv"))
+                .body("key", matchesPattern("ns/files/uploads/orders/[0-9a-f-]{36}/orders-2026-12\\.csv"))
                 .body("bytes", equalTo(file.length))
                 .body("source.kind", equalTo("upload"))
                 .extract().jsonPath();
@@ -153,7 +153,7 @@ class UploadTest {
                 .multiPart("file", "export (3).csv", file, "text/csv")
                 .post("/api/v1/datasets/files/orders/uploads?filename=orders-2026-10.csv")
                 .then().statusCode(201)
-                .body("key", matchesPattern("uploads/files/orders/[0-9a-f-]{36}/orders-2026-10\\.csv"))
+                .body("key", matchesPattern("ns/files/uploads/orders/[0-9a-f-]{36}/orders-2026-10\\.csv"))
                 .extract().path("key");
         try (MinioClient s3 = s3();
                 InputStream stored = s3.getObject(GetObjectArgs.builder().bucket("strata-lake").object(key).build())) {

@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,7 @@ import dev.strata.events.EventEnvelope;
 import dev.strata.registry.testing.Await;
 import dev.strata.registry.testing.Callers;
 import dev.strata.registry.testing.DatasetEvents;
+import dev.strata.warehouse.NamespaceRoles;
 
 /** DatasetUpdated events published on the real Kafka topic become versions; schema diffs between them. */
 @QuarkusTest
@@ -46,6 +49,9 @@ class DatasetVersionTest {
 
     @InjectDevStack
     DevStack stack;
+
+    @Inject
+    NamespaceRoles roles;
 
     private static DatasetEvents events;
 
@@ -129,24 +135,22 @@ class DatasetVersionTest {
 
     @Test
     void aModelBuiltByTransformIsRegisteredInItsLayerAndPreviewedFromItsTable() throws Exception {
-        try (Connection c = stack.postgres().connect(PostgresServer.WAREHOUSE_DB);
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS gold");
-            s.execute("CREATE TABLE gold.ledger_totals (id bigint, amount integer, note text)");
-            s.execute("INSERT INTO gold.ledger_totals VALUES (1, 250, 'first'), (2, 125, 'second')");
+        try (Connection c = roles.open("ledger"); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ledger__gold.ledger_totals (id bigint, amount integer, note text)");
+            s.execute("INSERT INTO ledger__gold.ledger_totals VALUES (1, 250, 'first'), (2, 125, 'second')");
         }
         EventEnvelope<DatasetUpdated> built = EventEnvelope.of("/strata/transform", "ledger.ledger_totals",
                 new DatasetUpdated("ledger", "ledger_totals", java.util.UUID.randomUUID(), 2, 0,
-                        java.util.UUID.randomUUID(), "postgresql://warehouse/gold.ledger_totals", null, V1));
+                        java.util.UUID.randomUUID(), "postgresql://warehouse/ledger__gold.ledger_totals", null, V1));
         events().publish(built);
         Await.until("ledger.ledger_totals registered", () -> versionCount("ledger_totals") == 1);
 
         given().auth().oauth2(reader()).get("/api/v1/datasets/ledger/ledger_totals").then().statusCode(200)
                 .body("layer", equalTo("gold"))
-                .body("warehouseTable", equalTo("gold.ledger_totals"));
+                .body("warehouseTable", equalTo("ledger__gold.ledger_totals"));
         given().auth().oauth2(Callers.token(stack, Map.of("ledger", "analyst")))
                 .get("/api/v1/datasets/ledger/ledger_totals/preview").then().statusCode(200)
-                .body("table", equalTo("gold.ledger_totals"))
+                .body("table", equalTo("ledger__gold.ledger_totals"))
                 .body("rows", hasSize(2))
                 .body("rows[0][2]", equalTo("first"));
     }
@@ -157,7 +161,7 @@ class DatasetVersionTest {
         Await.until("ledger.fx_rates registered", () -> versionCount("fx_rates") == 1);
         given().auth().oauth2(reader()).get("/api/v1/datasets/ledger/fx_rates").then().statusCode(200)
                 .body("layer", equalTo("raw"))
-                .body("warehouseTable", equalTo("raw.ledger__fx_rates"))
+                .body("warehouseTable", equalTo("ledger__raw.fx_rates"))
                 .body("createdBy", equalTo("/strata/ingest"))
                 .body("columns.name", equalTo(List.of("id", "amount", "note")))
                 .body("latestVersion", equalTo(1));

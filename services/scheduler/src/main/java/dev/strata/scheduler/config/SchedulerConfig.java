@@ -91,5 +91,12 @@ public interface SchedulerConfig {
 
         /** Host names, addresses and CIDR ranges that http tasks may call although they are internal. */
         Optional<List<String>> allowedHosts();
+
+        /**
+         * The longest an sql task's statements may run: the task's own timeout, but never more than this (enforced by
+         * Postgres' {@code statement_timeout} and by the driver cancelling the query).
+         */
+        @WithDefault("1h")
+        Duration sqlTimeout();
     }
 }

@@ -77,7 +77,7 @@ public class EventHandler {
                 EventEnvelope<?> event = events.get(i);
                 Object data = event.data();
                 if (data instanceof TaskHeartbeated hb) {
-                    engine.onHeartbeat(hb.taskRunId(), hb.worker());
+                    engine.onHeartbeat(hb.taskRunId(), hb.attempt(), hb.worker());
                 } else if (fresh.remove(event.id())) { // once, even if the poll brought it twice
                     TaskSucceeded success = data instanceof TaskStarted s
                             ? successRightAfter(events, i, s, fresh)

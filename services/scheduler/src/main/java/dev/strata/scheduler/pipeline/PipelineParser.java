@@ -40,16 +40,20 @@ import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
 import dev.strata.scheduler.pipeline.PipelineDefinition.TaskType;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Trigger;
 import dev.strata.scheduler.pipeline.PipelineDefinition.TriggerType;
+import dev.strata.warehouse.Namespaces;
 
 /**
  * Reads a pipeline's YAML and checks it: unknown fields, unknown task types, dependencies on unknown tasks, cycles,
  * invalid cron expressions and timezones, durations, per-type inputs. Every finding names its YAML path (e.g.
  * {@code tasks[2].depends_on[0]}) with the line and column where it was written. Thread-safe.
+ *
+ * <p>
+ * Namespaces follow the platform's one rule ({@link Namespaces}), and a pipeline names only its own: its ingest tasks
+ * load into its namespace and its {@code dataset_updated} triggers watch datasets of its namespace.
  */
 public final class PipelineParser {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
-    private static final Pattern DATASET = Pattern.compile("[a-z][a-z0-9_-]{0,62}\\.[a-z][a-z0-9_-]{0,62}");
     private static final int MAX_TASKS = 500;
 
     private static final Set<String> ROOT_FIELDS = orderedSet("namespace", "id", "description", "schedule",
@@ -188,6 +192,8 @@ public final class PipelineParser {
 
         final List<FieldError> errors = new ArrayList<>();
         final Map<String, JsonLocation> locations;
+        /** The pipeline's namespace once read (null while unknown or invalid). */
+        String namespace;
 
         Checker(Map<String, JsonLocation> locations) {
             this.locations = locations;
@@ -243,6 +249,46 @@ public final class PipelineParser {
             return v;
         }
 
+        /** A namespace by the platform's one rule ({@link Namespaces}). */
+        String namespace(JsonNode parent, String field, Path path) {
+            String v = text(parent, field, path, true);
+            Optional<String> problem = v == null ? Optional.empty() : Namespaces.problem(v);
+            if (problem.isPresent()) {
+                error(path.field(field), problem.get());
+                return null;
+            }
+            return v;
+        }
+
+        /**
+         * Whether {@code ns}, written at {@code path} for {@code what}, is the pipeline's own namespace; if not, says so.
+         */
+        boolean ownNamespace(String ns, Path path, String what) {
+            if (namespace == null || ns == null || namespace.equals(ns)) {
+                return true;
+            }
+            error(path, "'" + Namespaces.printable(ns) + "' is another namespace: a pipeline of '" + namespace
+                    + "' " + what + " only in '" + namespace + "'");
+            return false;
+        }
+
+        /** A dataset name, {@code namespace.name}: the namespace by the one rule, the name as task ids. */
+        Optional<String> datasetProblem(String dataset) {
+            int dot = dataset.indexOf('.');
+            if (dot < 0) {
+                return Optional.of("'" + Namespaces.printable(dataset) + "' is not a dataset; write namespace.name");
+            }
+            Optional<String> ns = Namespaces.problem(dataset.substring(0, dot));
+            if (ns.isPresent()) {
+                return Optional.of("'" + Namespaces.printable(dataset) + "' is not a dataset: " + ns.get());
+            }
+            if (!NAME.matcher(dataset.substring(dot + 1)).matches()) {
+                return Optional.of("'" + Namespaces.printable(dataset) + "' is not a dataset: the name after the "
+                        + "namespace uses lower-case letters, digits, '_' and '-', starting with a letter (at most 63)");
+            }
+            return Optional.empty();
+        }
+
         Duration duration(JsonNode parent, String field, Path path) {
             String v = text(parent, field, path, false);
             if (v == null) {
@@ -285,7 +331,8 @@ public final class PipelineParser {
                 }
                 return null;
             }
-            String namespace = name(root, "namespace", Path.ROOT, "namespace");
+            String namespace = namespace(root, "namespace", Path.ROOT);
+            this.namespace = namespace;
             String id = name(root, "id", Path.ROOT, "pipeline id");
             String description = text(root, "description", Path.ROOT, false);
             Optional<Schedule> schedule = schedule(root.get("schedule"), Path.ROOT.field("schedule"));
@@ -355,8 +402,14 @@ public final class PipelineParser {
                 }
                 TriggerType type = choice(t, "type", p, TriggerType.class, null);
                 String dataset = text(t, "dataset", p, type == TriggerType.DATASET_UPDATED);
-                if (type == TriggerType.DATASET_UPDATED && dataset != null && !DATASET.matcher(dataset).matches()) {
-                    error(p.field("dataset"), "'" + dataset + "' is not a dataset; write namespace.name");
+                Optional<String> datasetProblem = type == TriggerType.DATASET_UPDATED && dataset != null
+                        ? datasetProblem(dataset)
+                        : Optional.empty();
+                if (datasetProblem.isPresent()) {
+                    error(p.field("dataset"), datasetProblem.get());
+                } else if (type == TriggerType.DATASET_UPDATED && dataset != null) {
+                    ownNamespace(dataset.substring(0, dataset.indexOf('.')), p.field("dataset"),
+                            "is triggered by datasets");
                 } else if (type != null && type != TriggerType.DATASET_UPDATED && dataset != null) {
                     error(p.field("dataset"), "only a dataset_updated trigger names a dataset");
                 }
@@ -557,10 +610,15 @@ public final class PipelineParser {
                     } else if (!spec.isObject()) {
                         error(sp, "must be the load spec as a mapping");
                     } else {
-                        String ns = text(spec, "namespace", sp, true);
+                        String ns = namespace(spec, "namespace", sp);
                         String name = text(spec, "name", sp, true);
-                        if (ns != null && name != null && !DATASET.matcher(ns + "." + name).matches()) {
-                            error(sp.field("name"), "'" + ns + "." + name + "' is not a valid dataset name");
+                        if (ns != null) {
+                            ownNamespace(ns, sp.field("namespace"), "loads datasets");
+                        }
+                        if (name != null && !NAME.matcher(name).matches()) {
+                            error(sp.field("name"), "'" + Namespaces.printable(name) + "' is not a valid dataset "
+                                    + "name: use lower-case letters, digits, '_' and '-', starting with a letter "
+                                    + "(at most 63)");
                         }
                         if (spec.get("source") == null) {
                             error(sp.field("source"), "is required: where the data comes from");

@@ -5,13 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,26 +20,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.postgresql.util.PSQLException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.strata.events.AuditRecorded;
 import dev.strata.netguard.AddressGuard;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Redirects;
 import dev.strata.netguard.Urls;
+import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
+import dev.strata.scheduler.run.RunRecords.RunRow;
+import dev.strata.scheduler.run.RunRecords.TaskRunRow;
+import dev.strata.warehouse.NamespaceRoles;
+import dev.strata.warehouse.Namespaces;
 
 /**
- * Runs the task types that need no worker inside the scheduler: {@code sql} against the warehouse database and
- * {@code http} through the address guard (SSRF: internal addresses refused unless allow-listed, every redirect
- * re-checked). They report through the same state machine as workers do; if this replica dies mid-task, the
- * heartbeat timeout retries it elsewhere.
+ * Runs the task types that need no worker inside the scheduler: {@code sql} against the warehouse database, logged in
+ * as the pipeline namespace's own role, and {@code http} through the address guard (SSRF: internal addresses refused
+ * unless allow-listed, every redirect re-checked). They report through the same state machine as workers do; if this
+ * replica dies mid-task, the heartbeat timeout retries it elsewhere.
  */
 @ApplicationScoped
 public class LocalTasks {
@@ -52,14 +59,11 @@ public class LocalTasks {
     @Inject
     SchedulerConfig config;
 
-    @ConfigProperty(name = "strata.warehouse.jdbc-url")
-    Optional<String> warehouseUrl;
+    @Inject
+    NamespaceRoles roles;
 
-    @ConfigProperty(name = "strata.warehouse.username")
-    Optional<String> warehouseUser;
-
-    @ConfigProperty(name = "strata.warehouse.password")
-    Optional<String> warehousePassword;
+    @Inject
+    Heartbeats heartbeats;
 
     private static final int MAX_REDIRECTS = 5;
 
@@ -100,11 +104,16 @@ public class LocalTasks {
         String worker = "scheduler-local:" + config.instance().orElse("local");
         try {
             engine.onStarted(taskRunId, attempt, worker);
-            Map<String, String> outputs = switch (task.type()) {
-                case SQL -> sql(task.inputs());
-                case HTTP -> http(task.inputs());
-                default -> throw new IllegalStateException("not a local task type: " + task.type());
-            };
+            Map<String, String> outputs;
+            // heartbeats through Kafka like any worker's: if this replica dies, they stop and the task is retried
+            try (TaskHeartbeats.Beat beat = heartbeats.start(taskRunId, attempt, worker,
+                    config.heartbeatTimeout().dividedBy(4))) {
+                outputs = switch (task.type()) {
+                    case SQL -> sql(taskRunId, attempt, task);
+                    case HTTP -> http(task.inputs());
+                    default -> throw new IllegalStateException("not a local task type: " + task.type());
+                };
+            }
             engine.onSucceeded(taskRunId, attempt, 0, 0, outputs).ifPresent(engine::promote);
         } catch (TaskFailure e) {
             engine.onFailed(taskRunId, attempt, e.getMessage(), e.retryable).ifPresent(engine::promote);
@@ -125,18 +134,127 @@ public class LocalTasks {
         }
     }
 
-    private Map<String, String> sql(JsonNode inputs) {
-        String url = warehouseUrl.orElseThrow(() -> new TaskFailure(
-                "sql tasks need the warehouse database: set strata.warehouse.jdbc-url", false));
-        try (Connection c = DriverManager.getConnection(url, warehouseUser.orElse(null),
-                warehousePassword.orElse(null)); Statement s = c.createStatement()) {
-            boolean resultSet = s.execute(inputs.path("sql").asText());
-            long count = resultSet ? -1 : s.getUpdateCount();
-            return Map.of("updateCount", Long.toString(count));
-        } catch (SQLException e) {
-            throw new TaskFailure("the SQL failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")",
-                    e.getSQLState() != null && e.getSQLState().startsWith("08"));
+    /** The most of an sql task's text that its audit entry carries. */
+    static final int AUDIT_SQL_CHARS = 4096;
+    /** The most of a database's error message that a task's error repeats. */
+    private static final int ERROR_CHARS = 1000;
+
+    /**
+     * Runs an sql task's script as the pipeline namespace's own warehouse role ({@link NamespaceRoles#open}), never as
+     * the warehouse admin or a superuser: Postgres itself refuses other namespaces' schemas, the metadata database,
+     * superuser-only functions and {@code SET ROLE}. The script, one statement or several separated by {@code ;}, runs
+     * in one transaction: all of it applies or none. It may run for the task's timeout, at most
+     * {@code strata.scheduler.local.sql-timeout}. Every execution, successful or not, is an audit entry.
+     */
+    private Map<String, String> sql(UUID taskRunId, int attempt, Task task) {
+        TaskRunRow tr = engine.taskRun(taskRunId)
+                .orElseThrow(() -> new TaskFailure("task run " + taskRunId + " no longer exists", false));
+        RunRow run = engine.run(tr.runId())
+                .orElseThrow(() -> new TaskFailure("run " + tr.runId() + " no longer exists", false));
+        String namespace = run.namespace();
+        String text = task.inputs().path("sql").asText();
+        Duration timeout = task.timeout().compareTo(config.local().sqlTimeout()) < 0
+                ? task.timeout()
+                : config.local().sqlTimeout();
+        Connection c;
+        try {
+            c = roles.open(namespace);
+        } catch (SQLException | IllegalArgumentException e) {
+            String state = e instanceof SQLException q ? q.getSQLState() : null;
+            throw new TaskFailure("the scheduler cannot log in to the warehouse as the role of namespace '"
+                    + namespace + "': " + bounded(e.getMessage(), ERROR_CHARS) + (state == null
+                            ? ""
+                            : " (SQL state "
+                                    + state + ")"),
+                    retryable(state));
         }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("sql", bounded(text, AUDIT_SQL_CHARS));
+        details.put("role", Namespaces.role(namespace));
+        details.put("pipeline", run.pipelineId());
+        details.put("trigger", run.trigger());
+        details.put("taskRunId", taskRunId.toString());
+        details.put("attempt", Integer.toString(attempt));
+        long started = System.nanoTime();
+        try (c; Statement s = c.createStatement()) {
+            s.execute("set statement_timeout = " + Math.max(1, timeout.toMillis()));
+            c.setAutoCommit(false);
+            // the driver cancels the whole script too, should the script lift its statement_timeout
+            s.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeout.toMillis() + 999) / 1000)));
+            long updated = 0;
+            int statements = 0;
+            boolean resultSet = s.execute(text);
+            while (true) {
+                if (resultSet) {
+                    try (ResultSet ignored = s.getResultSet()) {
+                        statements++;
+                    }
+                } else {
+                    int count = s.getUpdateCount();
+                    if (count < 0) {
+                        break;
+                    }
+                    statements++;
+                    updated += count;
+                }
+                resultSet = s.getMoreResults();
+            }
+            c.commit();
+            details.put("outcome", "succeeded");
+            details.put("statements", Integer.toString(statements));
+            details.put("updateCount", Long.toString(updated));
+            details.put("durationMs", Long.toString((System.nanoTime() - started) / 1_000_000));
+            audit(run, task, namespace, details);
+            return Map.of("updateCount", Long.toString(updated), "statements", Integer.toString(statements));
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            String message = bounded(serverMessage(e), ERROR_CHARS);
+            details.put("outcome", "failed");
+            details.put("sqlState", state == null ? "" : state);
+            details.put("error", message);
+            details.put("durationMs", Long.toString((System.nanoTime() - started) / 1_000_000));
+            audit(run, task, namespace, details);
+            String at = " (SQL state " + state + ")";
+            if ("42501".equals(state)) {
+                throw new TaskFailure("permission denied: " + message + at + "; an sql task of namespace '"
+                        + namespace + "' runs as its role " + Namespaces.role(namespace) + ", which may use only "
+                        + "the schemas " + Namespaces.pgName(namespace) + "__* and tables shared with it. "
+                        + "Nothing of the task was applied", false);
+            }
+            if ("57014".equals(state)) {
+                throw new TaskFailure("the SQL ran longer than its timeout of " + RunEngine.human(timeout)
+                        + " and was cancelled: " + message + at + ". Nothing of the task was applied", false);
+            }
+            throw new TaskFailure("the SQL failed: " + message + at + ". Nothing of the task was applied",
+                    retryable(state));
+        }
+    }
+
+    private void audit(RunRow run, Task task, String namespace, Map<String, String> details) {
+        engine.audit(new AuditRecorded("scheduler:" + run.pipelineId(), "sql.executed",
+                run.id() + "/" + task.id(), namespace, details));
+    }
+
+    /** Lost connections, serialization failures and deadlocks are worth another attempt; nothing else is. */
+    private static boolean retryable(String sqlState) {
+        return sqlState != null
+                && (sqlState.startsWith("08") || "40001".equals(sqlState) || "40P01".equals(sqlState));
+    }
+
+    /** The server's own sentence (without "ERROR:" and the position), or the driver's message. */
+    private static String serverMessage(SQLException e) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getMessage() != null) {
+            return p.getServerErrorMessage().getMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    static String bounded(String text, int limit) {
+        if (text == null || text.length() <= limit) {
+            return text == null ? "" : text;
+        }
+        return text.substring(0, limit) + "... (" + text.length() + " characters in all)";
     }
 
     private Map<String, String> http(JsonNode inputs) {

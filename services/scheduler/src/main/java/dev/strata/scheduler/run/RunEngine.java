@@ -29,6 +29,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.strata.events.AuditRecorded;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
@@ -273,8 +274,10 @@ public class RunEngine {
             case INGEST -> {
                 JsonNode spec = inputs.get("spec");
                 params.put("spec", RunRecords.json(spec));
-                emit(tr.id(), new IngestRequested(tr.id(), run.id(), spec.path("namespace").asText(),
-                        spec.path("name").asText(), attempt, params));
+                // the pipeline's own namespace, whatever the spec says: the parser refuses another one, and ingest
+                // refuses a spec that does not match the request (a version stored before that check)
+                emit(tr.id(), new IngestRequested(tr.id(), run.id(), run.namespace(), spec.path("name").asText(),
+                        attempt, params, run.namespace()));
             }
             case TRANSFORM -> {
                 JsonNode vars = inputs.get("vars");
@@ -343,12 +346,17 @@ public class RunEngine {
         flush(null, false);
     }
 
-    /** A worker is alive: pushes the lost-task deadline out. No state change, no transition. */
+    /**
+     * A worker is alive: pushes the lost-task deadline out. No state change, no transition. Only a heartbeat of the
+     * running attempt counts (0: a worker that does not say): an attempt the scheduler gave up on may still be running
+     * and must not keep the attempt that replaced it alive.
+     */
     @Transactional
-    public void onHeartbeat(UUID taskRunId, String worker) {
+    public void onHeartbeat(UUID taskRunId, int attempt, String worker) {
         Instant now = Instant.now();
         db.update("UPDATE task_run SET heartbeat_at = ?, due_at = LEAST(timeout_at, ?) WHERE id = ? "
-                + "AND state = 'running'", now, now.plus(config.heartbeatTimeout()), taskRunId);
+                + "AND state = 'running' AND (? <= 0 OR attempt = ?)", now, now.plus(config.heartbeatTimeout()),
+                taskRunId, attempt, attempt);
     }
 
     /** An attempt succeeded: downstream tasks whose upstreams are all done are dispatched in this transaction. */
@@ -555,6 +563,18 @@ public class RunEngine {
             }
         }
         return new PipelineKey(run.namespace(), run.pipelineId());
+    }
+
+    /**
+     * Records what the scheduler did in the data plane on a pipeline's behalf (an {@code sql} task's statement) for the
+     * audit log, through the outbox. Its own transaction: the statement ran, whatever becomes of the task's report.
+     */
+    @Transactional
+    public void audit(AuditRecorded event) {
+        Pending p = pending();
+        p.messages.add(OutboxMessage.of(EventEnvelope.of(SOURCE, event.namespace(), event), codec));
+        p.urgent = true;
+        flush(null);
     }
 
     // ------------------------------------------------------------------ cancel, watchdog

@@ -23,6 +23,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 
 import dev.strata.events.DatasetColumn;
+import dev.strata.events.AuditRecorded;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
@@ -33,6 +34,9 @@ import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.warehouse.Namespaces;
+import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
@@ -50,12 +54,12 @@ import dev.strata.transform.run.NodeResult;
 import dev.strata.transform.version.ProjectService;
 import dev.strata.transform.version.ProjectVersion;
 import dev.strata.transform.version.ProjectVersionRepository;
-import dev.strata.transform.warehouse.WarehouseBootstrap;
+import dev.strata.warehouse.NamespaceRoles;
 import dev.strata.web.ProblemException;
 
 /**
  * Queues builds (REST and Kafka tasks) and runs them: compile the version with the build's vars, select, plan, run
- * with N threads as the restricted role, record every step, then in one transaction the build's outcome and its
+ * with N threads as the build's namespace role, record every step, then in one transaction the build's outcome and its
  * events (DatasetUpdated per built model, QualityTestFailed per failing or warning test, FreshnessBreached, and the
  * task events when the scheduler asked).
  */
@@ -75,13 +79,16 @@ public class BuildService {
     ProjectService projects;
     @Inject
     AgroalDataSource db;
+    /** Catalog reads only (the columns of a built relation); never a build's SQL. */
     @Inject
-    @DataSource("runner")
-    AgroalDataSource runner;
+    @DataSource("warehouse")
+    AgroalDataSource warehouse;
     @Inject
-    WarehouseBootstrap warehouse;
+    NamespaceRoles roles;
     @Inject
     Outbox outbox;
+    @Inject
+    Heartbeats heartbeats;
     @Inject
     TransformConfig config;
     @Inject
@@ -102,7 +109,7 @@ public class BuildService {
         Map<String, Object> vars = request.vars() == null ? Map.of() : request.vars();
         String select = request.select() == null ? "" : request.select().strip();
         String exclude = request.exclude() == null ? "" : request.exclude().strip();
-        CompiledProject compiled = projects.compile(projects.files(v), vars);
+        CompiledProject compiled = projects.compile(namespace, projects.files(v), vars);
         try {
             if (Selector.select(compiled, select, exclude).isEmpty()) {
                 throw ProblemException.badRequest("The selection '" + select + "' excluding '" + exclude
@@ -176,21 +183,26 @@ public class BuildService {
         String status;
         String error = null;
         CompiledProject compiled = null;
+        TaskHeartbeats.Beat beat = TaskHeartbeats.Beat.NONE;
         try {
             if (build.taskRunId() != null) {
                 emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
                         build.taskRunId(), build.runId(), worker.name(), build.taskAttempt()))));
+                // the scheduler's task: TaskHeartbeated while the build runs, stopped before its outcome is reported
+                beat = heartbeats.start(build.taskRunId(), build.taskAttempt(), worker.name(),
+                        config.heartbeatInterval());
             }
-            warehouse.ensure();
             ProjectVersion v = versions.find(build.versionId()).orElseThrow();
-            compiled = projects.compile(projects.files(v), build.vars());
+            compiled = projects.compile(build.namespace(), projects.files(v), build.vars());
+            // the namespace's role and the schemas the project writes, owned by it (the role cannot make schemas)
+            roles.ensureSchemas(build.namespace(), List.copyOf(compiled.writtenSchemas()));
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
             OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), build.namespace(), compiled,
                     this::columns);
-            BuildRunner runner = new BuildRunner(compiled, this.runner::getConnection, new BuildRunner.Options(
-                    config.threads(), build.fullRefresh(), config.quarantineLimit(),
-                    Set.copyOf(config.warehouseSchemas()), true), new BuildRunner.Listener() {
+            String namespace = build.namespace();
+            BuildRunner runner = new BuildRunner(compiled, () -> roles.open(namespace), new BuildRunner.Options(
+                    config.threads(), build.fullRefresh(), config.quarantineLimit(), true), new BuildRunner.Listener() {
                         @Override
                         public void onResult(NodeResult r) {
                             builds.addNode(build.id(), r);
@@ -221,6 +233,8 @@ public class BuildService {
             LOG.errorf(e, "build %s could not run", build.id());
             status = "error";
             error = "the build could not run: " + e.getMessage();
+        } finally {
+            beat.close();
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         finish(build, compiled, results, status, error, durationMs);
@@ -285,6 +299,7 @@ public class BuildService {
                             status.equals("error") && error != null && !error.contains("does not compile"),
                             durationMs, build.taskAttempt())));
         }
+        events.add(audit(build, status, error, models, rows, durationMs));
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -304,6 +319,38 @@ public class BuildService {
         outbox.wakeUp();
     }
 
+    /**
+     * The build for the audit log (ADR 0005): who asked for it, in which namespace, which project version and
+     * selection, and how it ended; committed with the build's outcome.
+     */
+    private static EventEnvelope<AuditRecorded> audit(Build build, String status, String error, int models, long rows,
+            long durationMs) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("project", build.project());
+        details.put("versionId", String.valueOf(build.versionId()));
+        if (build.selector() != null) {
+            details.put("select", build.selector());
+        }
+        if (build.exclude() != null) {
+            details.put("exclude", build.exclude());
+        }
+        details.put("role", Namespaces.role(build.namespace()));
+        details.put("status", status);
+        details.put("models", String.valueOf(models));
+        details.put("rows", String.valueOf(rows));
+        details.put("durationMs", String.valueOf(durationMs));
+        if (build.runId() != null) {
+            details.put("runId", build.runId().toString());
+        }
+        if (error != null) {
+            details.put("error", error.length() > 1000 ? error.substring(0, 1000) + "..." : error);
+        }
+        String actor = build.requestedBy() == null ? "unknown" : build.requestedBy();
+        return EventEnvelope.of(SOURCE, build.namespace(), new AuditRecorded(actor,
+                status.equals("success") ? "build.succeeded" : "build.failed", build.id().toString(),
+                build.namespace(), details));
+    }
+
     private void emit(List<EventEnvelope<? extends StrataEvent>> events) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -317,7 +364,7 @@ public class BuildService {
 
     private List<DatasetColumn> columns(CompiledModel m) {
         List<DatasetColumn> cols = new ArrayList<>();
-        try (Connection c = runner.getConnection();
+        try (Connection c = warehouse.getConnection();
                 PreparedStatement ps = c.prepareStatement("select a.attname,"
                         + " format_type(a.atttypid, a.atttypmod) from pg_attribute a join pg_class t on t.oid = a.attrelid"
                         + " join pg_namespace n on n.oid = t.relnamespace where n.nspname = ? and t.relname = ? and"

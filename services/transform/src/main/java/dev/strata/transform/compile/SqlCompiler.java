@@ -16,8 +16,10 @@ import java.util.stream.Collectors;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.errorcategory.BasicTemplateErrorCategory;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 
 import dev.strata.transform.project.DataTest;
@@ -28,11 +30,19 @@ import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.project.ProjectProblem;
 import dev.strata.transform.project.Seed;
 import dev.strata.transform.project.SourceTable;
+import dev.strata.warehouse.Namespaces;
 
 /**
  * Compiles a project with Jinjava: macros first, then every model once (collecting its {@code ref}s, {@code source}s
  * and {@code config()}), then the relation names are filled in, ephemeral models become CTEs, and the tests get their
  * queries. Every problem is reported with its file and line.
+ *
+ * <p>
+ * A project is compiled for one namespace: every schema it names (a model's or seed's {@code schema}, a snapshot's
+ * {@code target_schema}, a source's {@code schema}, or what the project's own {@code generate_schema_name} macro
+ * returns) is a name inside that namespace and becomes {@link Namespaces#schema(String, String)}, e.g. {@code silver}
+ * of namespace {@code sales-eu} is {@code sales_eu__silver}. {@code alias} only names the table. So one project
+ * compiled for two namespaces writes two independent sets of relations.
  */
 public final class SqlCompiler {
 
@@ -46,7 +56,8 @@ public final class SqlCompiler {
             .compile("^\\s*source\\(\\s*['\"](\\w+)['\"]\\s*,\\s*['\"](\\w+)['\"]\\s*\\)\\s*$");
     private static final Pattern TRAILING_SEMICOLONS = Pattern.compile(";+\\s*$");
     private static final String CTE_PREFIX = "__strata_cte__";
-    private static final Jinjava JINJAVA = newJinjava();
+    /** One engine per macro depth and output bound (their settings live in the engine's config). */
+    private static final Map<List<Long>, Jinjava> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MODELS_PER_THREAD = 100;
     private static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Helpers that render models of large projects next to the compiling thread (daemon, shared by compilations). */
@@ -58,8 +69,11 @@ public final class SqlCompiler {
             });
 
     private final Project project;
+    private final String namespace;
     private final Map<String, Object> vars;
     private final String defaultSchema;
+    private final CompileLimits limits;
+    private final Jinjava jinjava;
     private final Context macroContext;
     private final CompileContext compileContext;
     private final List<ProjectProblem> problems = new ArrayList<>();
@@ -68,22 +82,31 @@ public final class SqlCompiler {
     private final String startedAt = Instant.now().toString();
     private JinjavaInterpreter interpreter;
 
-    private SqlCompiler(Project project, Map<String, ?> runVars, String defaultSchema) {
-        this.project = project;
+    private SqlCompiler(Project project, String namespace, Map<String, ?> runVars, String defaultSchema,
+            CompileLimits limits) {
+        this.namespace = Namespaces.require(namespace);
+        this.project = inNamespace(project);
         Map<String, Object> merged = new LinkedHashMap<>(project.vars());
         merged.putAll(runVars);
         this.vars = merged;
         this.defaultSchema = defaultSchema;
+        this.limits = limits;
+        this.jinjava = ENGINES.computeIfAbsent(List.of((long) limits.maxMacroDepth(), limits.maxRenderedBytes()),
+                k -> newJinjava(limits));
         Set<String> nodes = new HashSet<>(project.models().keySet());
         nodes.addAll(project.seeds().keySet());
-        this.compileContext = new CompileContext(project, vars, nodes);
-        this.macroContext = new Context(JINJAVA.getGlobalContext());
+        this.compileContext = new CompileContext(this.project, vars, nodes, new CompileBudget(limits.budget()));
+        this.macroContext = new Context(jinjava.getGlobalContext());
     }
 
-    private static Jinjava newJinjava() {
+    private static Jinjava newJinjava(CompileLimits limits) {
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false)
-                .withNestedInterpretationEnabled(false).withMaxOutputSize(50L * 1024 * 1024)
-                .withEnableRecursiveMacroCalls(true).withMaxMacroRecursionDepth(50).build());
+                .withNestedInterpretationEnabled(false).withMaxOutputSize(limits.maxRenderedBytes())
+                .withMaxStringLength(limits.maxRenderedBytes()).withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(limits.maxMacroDepth())
+                .withNodePreProcessor((node, interpreter) -> CompileBudget.check(interpreter)).build());
+        // include, import and from read the project's own files only (the default reads the classpath)
+        jinjava.setResourceLocator(new ProjectResourceLocator());
         Context global = jinjava.getGlobalContext();
         global.registerFunction(new ELFunctionDefinition("", "ref", JinjaFunctions.class, "ref", Object[].class));
         global.registerFunction(new ELFunctionDefinition("", "source", JinjaFunctions.class, "source", Object.class,
@@ -103,21 +126,103 @@ public final class SqlCompiler {
      * What a push does with its files: load the project, compile it and order its DAG (a cycle is refused); throws a
      * {@link ProjectException} listing every problem with its file and line.
      */
-    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files,
+    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files, String namespace,
             Map<String, ?> runVars, String defaultSchema) {
-        CompiledProject compiled = compile(ProjectLoader.load(files), runVars, defaultSchema);
+        return compileFiles(files, namespace, runVars, defaultSchema, CompileLimits.DEFAULTS);
+    }
+
+    /** {@link #compileFiles(dev.strata.transform.project.ProjectFiles, String, Map, String)} within the given limits. */
+    public static CompiledProject compileFiles(dev.strata.transform.project.ProjectFiles files, String namespace,
+            Map<String, ?> runVars, String defaultSchema, CompileLimits limits) {
+        CompiledProject compiled = compile(ProjectLoader.load(files), namespace, runVars, defaultSchema, limits);
         dev.strata.transform.plan.Plan.topologicalOrder(compiled);
         return compiled;
     }
 
-    /** Compiles every model, seed and test; throws a {@link ProjectException} listing every problem. */
-    public static CompiledProject compile(Project project, Map<String, ?> runVars, String defaultSchema) {
-        SqlCompiler compiler = new SqlCompiler(project, runVars, defaultSchema);
+    /**
+     * Compiles every model, seed and test for {@code namespace} (whose schemas they read and write); throws a
+     * {@link ProjectException} listing every problem.
+     */
+    public static CompiledProject compile(Project project, String namespace, Map<String, ?> runVars,
+            String defaultSchema) {
+        return compile(project, namespace, runVars, defaultSchema, CompileLimits.DEFAULTS);
+    }
+
+    /** {@link #compile(Project, String, Map, String)} within the given limits (time, macro depth, rendered size). */
+    public static CompiledProject compile(Project project, String namespace, Map<String, ?> runVars,
+            String defaultSchema, CompileLimits limits) {
+        SqlCompiler compiler = new SqlCompiler(project, namespace, runVars, defaultSchema, limits);
         return compiler.run();
+    }
+
+    /** The namespace this project is compiled for. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The project with its sources' schemas resolved inside the namespace ({@code raw} → {@code <ns>__raw}). */
+    private Project inNamespace(Project loaded) {
+        Map<String, SourceTable> sources = new LinkedHashMap<>();
+        for (SourceTable t : loaded.sources().values()) {
+            String schema;
+            try {
+                schema = Namespaces.schema(namespace, t.schema());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ProjectProblem(t.file(), 0, "source '" + t.source() + "': " + e.getMessage()));
+                schema = t.schema();
+            }
+            sources.put(t.key(), new SourceTable(t.source(), t.name(), schema, t.identifier(), t.loadedAtField(),
+                    t.warnAfterSecs(), t.errorAfterSecs(), t.file()));
+        }
+        return new Project(loaded.name(), loaded.vars(), loaded.models(), loaded.seeds(), sources, loaded.tests(),
+                loaded.macros(), loaded.docs(), loaded.files());
+    }
+
+    /**
+     * The Postgres schema a model, seed or snapshot lands in: a snapshot's {@code target_schema}, else what the
+     * project's {@code generate_schema_name(custom_schema_name, node)} macro returns when it has one, else its
+     * {@code schema} or the default, always inside the namespace. An unusable name is a problem of the node's file.
+     */
+    private String schemaOf(String node, String file, String sql, String resourceType, Map<String, Object> config) {
+        Object custom = config.get("schema");
+        String local;
+        if (resourceType.equals("snapshot") && config.get("target_schema") != null) {
+            local = String.valueOf(config.get("target_schema"));
+        } else if (macroContext.isGlobalMacro("generate_schema_name")) {
+            Map<String, Object> b = bindings(null);
+            if (custom != null) {
+                b.put("__strata_custom", String.valueOf(custom));
+            }
+            b.put("__strata_node", Map.of("name", node, "resource_type", resourceType, "original_file_path", file,
+                    "config", config));
+            RenderState state = new RenderState(file, null, false);
+            local = render(state, "{{ generate_schema_name(__strata_custom, __strata_node) }}", b).strip();
+            if (!state.problems.isEmpty()) {
+                return "?";
+            }
+        } else {
+            local = custom == null ? defaultSchema : String.valueOf(custom);
+        }
+        String lower = local.toLowerCase(Locale.ROOT);
+        java.util.Optional<String> problem = Namespaces.schemaProblem(lower);
+        if (problem.isPresent()) {
+            String example = Namespaces.schema(namespace, "gold");
+            problems.add(new ProjectProblem(file, lineOf(sql, local), resourceType + " " + node + ": " + problem.get()
+                    + "; it names a schema inside the namespace, e.g. 'gold' (" + example + ")"));
+            return "?";
+        }
+        return Namespaces.schema(namespace, lower);
+    }
+
+    /** The line of {@code text} where {@code needle} first appears, else 1. */
+    private static int lineOf(String text, String needle) {
+        int at = text == null || needle.isEmpty() ? -1 : text.indexOf(needle);
+        return at < 0 ? 1 : 1 + (int) text.substring(0, at).chars().filter(ch -> ch == '\n').count();
     }
 
     private CompiledProject run() {
         CompileContext.CURRENT.set(compileContext);
+        compileContext.budget().restart();
         try {
             loadMacros();
             Map<String, RenderState> rendered = new LinkedHashMap<>();
@@ -125,7 +230,7 @@ public final class SqlCompiler {
             for (Seed seed : project.seeds().values()) {
                 Map<String, Object> config = seed.config();
                 models.put(seed.name(), new CompiledModel(seed.name(), seed.file(), "seed",
-                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        schemaOf(seed.name(), seed.file(), null, "seed", config),
                         String.valueOf(config.getOrDefault("alias", seed.name())), "seed", List.of(),
                         ProjectLoader.tags(config.get("tags")), Map.of(), Set.of(), null, config));
             }
@@ -146,12 +251,11 @@ public final class SqlCompiler {
                             + " or ephemeral, got '" + materialized + "'"));
                 } else if (materialized.equals("snapshot")) {
                     snapshotProblems(model, config);
-                    if (config.get("target_schema") != null) {
-                        config.put("schema", config.get("target_schema"));
-                    }
                 }
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
-                        String.valueOf(config.getOrDefault("schema", defaultSchema)),
+                        schemaOf(model.name(), model.file(), model.sql(), materialized.equals("snapshot")
+                                ? "snapshot"
+                                : "model", config),
                         String.valueOf(config.getOrDefault("alias", model.name())), materialized,
                         keyColumns(config.get("unique_key")), ProjectLoader.tags(config.get("tags")), state.refs,
                         state.sources, null, config));
@@ -173,7 +277,7 @@ public final class SqlCompiler {
             if (!problems.isEmpty()) {
                 throw new ProjectException(problems);
             }
-            return new CompiledProject(project, models, tests, this);
+            return new CompiledProject(project, namespace, models, tests, this);
         } finally {
             CompileContext.CURRENT.remove();
         }
@@ -208,6 +312,7 @@ public final class SqlCompiler {
     public synchronized String renderIncremental(String modelName) {
         Model model = project.models().get(modelName);
         CompileContext.CURRENT.set(compileContext);
+        compileContext.budget().restart();
         try {
             RenderState state = new RenderState(model.file(), model.name(), true);
             String sql = render(state, model.sql(), bindings(model.name()));
@@ -224,16 +329,20 @@ public final class SqlCompiler {
         for (Map.Entry<String, String> file : project.macros().entrySet()) {
             String text = END_TEST.matcher(TEST_BLOCK.matcher(file.getValue()).replaceAll("{%$1 macro test_$2("))
                     .replaceAll("{%$1 endmacro $2%}");
-            JinjavaInterpreter interpreter = new JinjavaInterpreter(JINJAVA, macroContext, JINJAVA.getGlobalConfig());
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, macroContext, jinjava.getGlobalConfig());
             RenderState state = new RenderState(file.getKey(), null, false);
             RenderState.CURRENT.set(state);
             JinjavaInterpreter.pushCurrent(interpreter);
             try {
                 interpreter.render(text);
+            } catch (InterpretException | CompileBudget.Exceeded e) {
+                checkBudget();
+                state.problems.add(new ProjectProblem(file.getKey(), lineOf(e), "Jinja: " + e.getMessage()));
             } finally {
                 JinjavaInterpreter.popCurrent();
                 RenderState.CURRENT.remove();
             }
+            checkBudget();
             collectErrors(file.getKey(), interpreter.getErrors());
             problems.addAll(state.problems);
         }
@@ -306,7 +415,7 @@ public final class SqlCompiler {
     }
 
     private JinjavaInterpreter newInterpreter() {
-        return new JinjavaInterpreter(JINJAVA, new Context(macroContext), JINJAVA.getGlobalConfig());
+        return new JinjavaInterpreter(jinjava, new Context(macroContext), jinjava.getGlobalConfig());
     }
 
     private JinjavaInterpreter interpreter() {
@@ -327,15 +436,26 @@ public final class SqlCompiler {
         try (var scope = interpreter.enterScope()) {
             interpreter.getContext().putAll(bindings);
             int before = interpreter.getErrorsCopy().size();
-            out = interpreter.render(template);
+            try {
+                out = interpreter.render(template);
+            } catch (InterpretException | CompileBudget.Exceeded e) {
+                // e.g. an include of something that is not a file of the project
+                checkBudget();
+                out = "";
+                state.problems.add(new ProjectProblem(state.file, lineOf(e), "Jinja: " + e.getMessage()));
+            }
             List<TemplateError> all = interpreter.getErrorsCopy();
             errors = all.subList(Math.min(before, all.size()), all.size());
         } finally {
             JinjavaInterpreter.popCurrent();
             RenderState.CURRENT.remove();
         }
+        checkBudget();
         // the template itself is broken: its function problems may be consequences, keep the syntax ones first
         state.problems.addAll(0, templateProblems(state.file, errors));
+        if (out.length() > limits.maxRenderedBytes() && errors.isEmpty()) {
+            state.problems.add(new ProjectProblem(state.file, 0, tooBig()));
+        }
         return out;
     }
 
@@ -346,15 +466,42 @@ public final class SqlCompiler {
         return out;
     }
 
+    /** Once the budget is spent the compilation ends with that one problem (a runaway template, not a typo). */
+    private void checkBudget() {
+        CompileBudget.Stop stop = compileContext.budget().exceeded();
+        if (stop != null) {
+            throw new ProjectException(new ProjectProblem(stop.file(), stop.line(), "compiling the project took"
+                    + " longer than its budget of " + compileContext.budget().budget().toMillis() / 1000.0 + " s"
+                    + (stop.macro() == null ? "" : ", stopped in macro '" + stop.macro() + "'")
+                    + " (strata.transform.compile.budget)"));
+        }
+    }
+
+    private static int lineOf(RuntimeException e) {
+        return e instanceof InterpretException i ? Math.max(0, i.getLineNumber()) : 0;
+    }
+
+    private String tooBig() {
+        return "renders to more than " + limits.maxRenderedBytes() + " characters"
+                + " (strata.transform.compile.max-rendered-bytes)";
+    }
+
     private void collectErrors(String file, List<TemplateError> errors) {
         problems.addAll(templateProblems(file, errors));
     }
 
-    private static List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
+    private List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
         List<ProjectProblem> out = new ArrayList<>();
         for (TemplateError error : errors) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                String message = error.getMessage() == null ? "template error" : error.getMessage();
+            String message = error.getMessage() == null ? "template error" : error.getMessage();
+            if (error.getCategory() == BasicTemplateErrorCategory.CYCLE_DETECTED) {
+                // a warning for Jinjava (the call renders nothing): a refused compilation here
+                out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message + ": macros may call"
+                        + " themselves at most " + limits.maxMacroDepth() + " levels deep"
+                        + " (strata.transform.compile.max-macro-depth)"));
+            } else if (error.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG) {
+                out.add(new ProjectProblem(file, error.getLineno(), "Jinja: the template " + tooBig()));
+            } else if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
             }
         }

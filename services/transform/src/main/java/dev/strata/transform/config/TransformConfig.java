@@ -1,7 +1,6 @@
 package dev.strata.transform.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,20 +16,9 @@ public interface TransformConfig {
     /** The bucket where model project versions are stored. */
     String projectsBucket();
 
-    /** Schema of models and seeds that do not set {@code +schema}. */
+    /** Schema (inside the build's namespace) of models and seeds that do not set {@code +schema}. */
     @WithDefault("silver")
     String defaultSchema();
-
-    /** The warehouse schemas models may write (created at start, granted to the runner role). */
-    @WithDefault("raw,bronze,silver,gold,quarantine")
-    List<String> warehouseSchemas();
-
-    /** The restricted role model SQL runs as (created at start; LOGIN, member of nothing). */
-    @WithDefault("strata_transform_runner")
-    String runnerRole();
-
-    /** Its password, when the warehouse asks for one (set from a secret); none with trust authentication. */
-    Optional<String> runnerPassword();
 
     /** Models built at once within one build. */
     @WithDefault("4")
@@ -55,6 +43,13 @@ public interface TransformConfig {
     @WithDefault("60s")
     Duration lease();
 
+    /**
+     * How often a running build of a scheduler task sends TaskHeartbeated; well inside the scheduler's
+     * {@code strata.scheduler.heartbeat-timeout} (60 s), or the scheduler retries the task while it runs.
+     */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
     /** Claims of one build at most: a build whose worker died this many times ends in error instead. */
     @WithDefault("3")
     int maxClaims();
@@ -62,6 +57,12 @@ public interface TransformConfig {
     /** Largest accepted project archive. */
     @WithDefault("33554432")
     long maxArchiveBytes();
+
+    /** Bounds on a pushed project archive, checked while it is unpacked. */
+    ProjectLimits projectLimits();
+
+    /** Bounds on compiling a project (Jinja). */
+    Compile compile();
 
     /** Kafka consumer group of the task listener. */
     @WithDefault("strata-transform")
@@ -79,6 +80,42 @@ public interface TransformConfig {
 
     /** The service account transform calls other services as (client_credentials at the auth service). */
     ServiceAccount serviceAccount();
+
+    interface ProjectLimits {
+        /** Entries (files and folders, also the ones that are not project files) an archive may hold. */
+        @WithDefault("20000")
+        int maxEntries();
+
+        /** Unpacked bytes of one entry (10 MB). */
+        @WithDefault("10485760")
+        long maxFileBytes();
+
+        /** Unpacked bytes of all entries together (100 MB). */
+        @WithDefault("104857600")
+        long maxTotalBytes();
+
+        /** Characters of an entry's path. */
+        @WithDefault("512")
+        int maxPathLength();
+
+        /** Folders an entry's path goes down. */
+        @WithDefault("32")
+        int maxPathDepth();
+    }
+
+    interface Compile {
+        /** Wall-clock time compiling one project may take (a push, a build, an incremental model's variant). */
+        @WithDefault("30s")
+        Duration budget();
+
+        /** How deep a macro may call itself (directly or through others). */
+        @WithDefault("20")
+        int maxMacroDepth();
+
+        /** Bytes one rendered model, test or macro call may produce (10 MB). */
+        @WithDefault("10485760")
+        long maxRenderedBytes();
+    }
 
     interface ServiceAccount {
         /** Its client id, e.g. {@code sa-transform}; no token (and no Authorization header) without it. */

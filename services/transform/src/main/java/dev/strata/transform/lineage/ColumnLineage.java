@@ -23,6 +23,7 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.project.SourceTable;
+import dev.strata.warehouse.Namespaces;
 
 /**
  * Lineage of a model: model level from its refs and sources, column level from its compiled SQL (JSqlParser) where
@@ -35,16 +36,12 @@ public final class ColumnLineage {
     }
 
     /**
-     * The dataset a source table is: a loaded table is {@code <layer>.<namespace>__<name>} in the warehouse (the
-     * registry's mapping), so {@code raw.sales__orders} is {@code sales.orders}; any other table is
-     * {@code <namespace>.<table>}.
+     * The dataset a source table is: a table in a namespace's schema is a dataset of that namespace (ADR 0005), so
+     * {@code sales__raw.orders}, where ingest loads {@code sales.orders}, is {@code sales.orders}; a table in a schema
+     * of no namespace is {@code <namespace>.<table>}.
      */
-    static String sourceDataset(String namespace, String identifier) {
-        int sep = identifier.indexOf("__");
-        if (sep > 0 && sep + 2 < identifier.length()) {
-            return identifier.substring(0, sep) + "." + identifier.substring(sep + 2);
-        }
-        return namespace + "." + identifier;
+    static String sourceDataset(String namespace, String schema, String identifier) {
+        return Namespaces.namespaceOfSchema(schema).orElse(namespace) + "." + identifier;
     }
 
     /** The model's inputs as the registry's datasets ({@code <namespace>.<name>}). */
@@ -60,7 +57,7 @@ public final class ColumnLineage {
         for (String source : model.sources()) {
             SourceTable t = project.project().sources().get(source);
             if (t != null) {
-                datasets.put(key(t.schema(), t.identifier()), sourceDataset(namespace, t.identifier()));
+                datasets.put(key(t.schema(), t.identifier()), sourceDataset(namespace, t.schema(), t.identifier()));
             }
         }
         return of(model, datasets);

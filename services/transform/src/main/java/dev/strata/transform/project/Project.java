@@ -14,7 +14,10 @@ import java.util.Map;
  * @param tests   generic and singular tests
  * @param macros  macro files (path → text), rendered before every model
  * @param docs    {% docs %} blocks by name
+ * @param files   every text file of the project by path: what {@code {% include %}}, {@code {% import %}} and
+ *                {@code {% from %}} may read
  */
 public record Project(String name, Map<String, Object> vars, Map<String, Model> models, Map<String, Seed> seeds,
-        Map<String, SourceTable> sources, List<DataTest> tests, Map<String, String> macros, Map<String, String> docs) {
+        Map<String, SourceTable> sources, List<DataTest> tests, Map<String, String> macros, Map<String, String> docs,
+        Map<String, String> files) {
 }

@@ -1,6 +1,8 @@
 package dev.strata.transform.project;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +16,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
+import jakarta.ws.rs.core.Response.Status;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import dev.strata.web.ProblemException;
 
 /**
  * The text files of a project, by path relative to the folder holding {@code dbt_project.yml} (forward slashes).
@@ -23,8 +29,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class ProjectFiles {
 
-    /** Archives bigger than this once unpacked are refused. */
-    public static final long MAX_UNPACKED_BYTES = 64L * 1024 * 1024;
     private static final String PROJECT_FILE = "dbt_project.yml";
 
     private final Map<String, String> files;
@@ -52,30 +56,43 @@ public final class ProjectFiles {
         return of(files);
     }
 
-    /** Unpacks a zip or a tar.gz (detected from its first bytes). */
+    /** Unpacks a zip or a tar.gz held in memory, within the default limits (tests and benchmarks). */
     public static ProjectFiles fromArchive(byte[] archive) {
-        Map<String, String> files = new TreeMap<>();
-        long total = 0;
+        return fromArchive(new ByteArrayInputStream(archive), ArchiveLimits.DEFAULTS);
+    }
+
+    /**
+     * Unpacks a zip or a tar.gz (told apart by its first bytes) while reading it: the archive itself is never held in
+     * memory, only the project's text files are kept. Every entry counts against the limits, also the ones skipped;
+     * an entry over a limit ends the read with a 413 problem naming it and the limit, an entry that would leave the
+     * project (absolute path, {@code ..}) or a link with a {@link ProjectException}.
+     */
+    public static ProjectFiles fromArchive(InputStream archive, ArchiveLimits limits) {
+        Unpacker unpacker = new Unpacker(limits);
         try {
-            if (archive.length > 2 && archive[0] == 'P' && archive[1] == 'K') {
-                try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
+            BufferedInputStream in = new BufferedInputStream(archive);
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            in.reset();
+            if (b0 == 'P' && b1 == 'K') {
+                try (ZipInputStream zip = new ZipInputStream(in)) {
                     for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                        if (!e.isDirectory() && isProjectFile(e.getName())) {
-                            String text = readLimited(zip, MAX_UNPACKED_BYTES - total);
-                            total += text.length();
-                            files.put(clean(e.getName()), text);
-                        }
+                        unpacker.entry(e.getName(), e.isDirectory(), zip);
                     }
                 }
-            } else if (archive.length > 2 && (archive[0] & 0xff) == 0x1f && (archive[1] & 0xff) == 0x8b) {
-                try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                        new GZIPInputStream(new ByteArrayInputStream(archive)))) {
+            } else if (b0 == 0x1f && b1 == 0x8b) {
+                try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
                     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-                        if (e.isFile() && isProjectFile(e.getName())) {
-                            String text = readLimited(tar, MAX_UNPACKED_BYTES - total);
-                            total += text.length();
-                            files.put(clean(e.getName()), text);
+                        if (e.isSymbolicLink() || e.isLink()) {
+                            throw new ProjectException(new ProjectProblem(e.getName(), 0, "archive entries may not be"
+                                    + " links (this one points to '" + e.getLinkName() + "')"));
                         }
+                        if (!e.isFile() && !e.isDirectory()) {
+                            throw new ProjectException(new ProjectProblem(e.getName(), 0, "archive entries must be"
+                                    + " files or folders"));
+                        }
+                        unpacker.entry(e.getName(), e.isDirectory(), tar);
                     }
                 }
             } else {
@@ -86,27 +103,93 @@ public final class ProjectFiles {
             throw new ProjectException(new ProjectProblem("(archive)", 0, "the archive cannot be read: "
                     + e.getMessage()));
         }
-        return of(files);
+        return of(unpacker.files);
     }
 
-    private static String readLimited(InputStream in, long budget) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, budget + 1));
-        if (bytes.length > budget) {
-            throw new ProjectException(new ProjectProblem("(archive)", 0, "the archive unpacks to more than "
-                    + MAX_UNPACKED_BYTES / (1024 * 1024) + " MB"));
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
+    /** Reads the entries of one archive, counting what they unpack to. */
+    private static final class Unpacker {
 
-    private static String clean(String name) {
-        String n = name.replace('\\', '/');
-        while (n.startsWith("./") || n.startsWith("/")) {
-            n = n.substring(n.startsWith("./") ? 2 : 1);
+        private final ArchiveLimits limits;
+        private final Map<String, String> files = new TreeMap<>();
+        private final byte[] buffer = new byte[8192];
+        private int entries;
+        private long total;
+
+        Unpacker(ArchiveLimits limits) {
+            this.limits = limits;
         }
-        if (n.contains("../")) {
-            throw new ProjectException(new ProjectProblem(name, 0, "archive entries may not leave the project"));
+
+        void entry(String rawName, boolean directory, InputStream in) throws IOException {
+            if (++entries > limits.maxEntries()) {
+                throw tooLarge("the archive has more than " + limits.maxEntries() + " entries (at '" + rawName
+                        + "'); the limit is strata.transform.project-limits.max-entries");
+            }
+            String name = clean(rawName);
+            if (directory) {
+                return;
+            }
+            boolean keep = isProjectFile(name);
+            ByteArrayOutputStream text = keep ? new ByteArrayOutputStream() : null;
+            long size = 0;
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                size += n;
+                total += n;
+                if (size > limits.maxFileBytes()) {
+                    throw tooLarge("archive entry '" + name + "' unpacks to more than " + bytes(limits.maxFileBytes())
+                            + "; the limit is strata.transform.project-limits.max-file-bytes");
+                }
+                if (total > limits.maxTotalBytes()) {
+                    throw tooLarge("the archive unpacks to more than " + bytes(limits.maxTotalBytes()) + " (at '"
+                            + name + "'); the limit is strata.transform.project-limits.max-total-bytes");
+                }
+                if (keep) {
+                    text.write(buffer, 0, n);
+                }
+            }
+            if (keep) {
+                files.put(name, text.toString(StandardCharsets.UTF_8));
+            }
         }
-        return n;
+
+        /** The entry's path without a leading {@code ./}; one that leaves the project, or too long, is refused. */
+        private String clean(String rawName) {
+            String n = rawName.replace('\\', '/');
+            if (n.length() > limits.maxPathLength()) {
+                throw new ProjectException(new ProjectProblem(n.substring(0, Math.min(n.length(), 80)) + "...", 0,
+                        "the path of this archive"
+                                + " entry is longer than " + limits.maxPathLength() + " characters; the limit is"
+                                + " strata.transform.project-limits.max-path-length"));
+            }
+            if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
+                throw new ProjectException(new ProjectProblem(rawName, 0, "archive entries may not have an absolute"
+                        + " path"));
+            }
+            while (n.startsWith("./")) {
+                n = n.substring(2);
+            }
+            String[] segments = n.split("/");
+            for (String segment : segments) {
+                if (segment.equals("..")) {
+                    throw new ProjectException(new ProjectProblem(rawName, 0, "archive entries may not leave the"
+                            + " project ('..' in the path)"));
+                }
+            }
+            if (segments.length > limits.maxPathDepth()) {
+                throw new ProjectException(new ProjectProblem(rawName, 0, "the path of this archive entry is more than "
+                        + limits.maxPathDepth() + " folders deep; the limit is"
+                        + " strata.transform.project-limits.max-path-depth"));
+            }
+            return n;
+        }
+
+        private static ProblemException tooLarge(String detail) {
+            return new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "archive-too-large", "The project archive is"
+                    + " refused: " + detail + ".");
+        }
+
+        private static String bytes(long n) {
+            return n % (1024 * 1024) == 0 ? n / (1024 * 1024) + " MB (" + n + " bytes)" : n + " bytes";
+        }
     }
 
     private static boolean isProjectFile(String name) {

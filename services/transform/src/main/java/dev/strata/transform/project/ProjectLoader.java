@@ -140,9 +140,10 @@ public final class ProjectLoader {
             }
         }
         for (Map.Entry<String, JsonNode> schemaFile : schemaFiles) {
-            readSchemaFile(schemaFile.getKey(), schemaFile.getValue(), models, sources, tests);
+            readSchemaFile(schemaFile.getKey(), files.all().get(schemaFile.getKey()), schemaFile.getValue(), models,
+                    sources, tests);
         }
-        return new Project(name, vars, models, seeds, sources, tests, macros, docs);
+        return new Project(name, vars, models, seeds, sources, tests, macros, docs, files.all());
     }
 
     /**
@@ -173,7 +174,7 @@ public final class ProjectLoader {
         }
     }
 
-    private void readSchemaFile(String path, JsonNode schema, Map<String, Model> models,
+    private void readSchemaFile(String path, String text, JsonNode schema, Map<String, Model> models,
             Map<String, SourceTable> sources, List<DataTest> tests) {
         for (JsonNode source : schema.path("sources")) {
             String sourceName = source.path("name").asText(null);
@@ -182,6 +183,12 @@ public final class ProjectLoader {
                 continue;
             }
             String schemaName = source.path("schema").asText(sourceName);
+            // a name inside the build's namespace (raw → <ns>__raw): checked here, where its line is known
+            var schemaProblem = dev.strata.warehouse.Namespaces.schemaProblem(schemaName.toLowerCase(Locale.ROOT));
+            if (schemaProblem.isPresent()) {
+                problems.add(new ProjectProblem(path, lineOf(text, schemaName), "source '" + sourceName + "': "
+                        + schemaProblem.get() + "; it names a schema inside the namespace, e.g. 'raw'"));
+            }
             String loadedAt = source.path("loaded_at_field").asText(null);
             JsonNode freshness = source.path("freshness");
             for (JsonNode table : source.path("tables")) {
@@ -222,6 +229,12 @@ public final class ProjectLoader {
             models.put(modelName, new Model(model.name(), model.file(), model.folder(), model.sql(), config,
                     modelNode.path("description").asText(null), columns));
         }
+    }
+
+    /** The line of {@code text} where {@code needle} first appears, else 0. */
+    private static int lineOf(String text, String needle) {
+        int at = text == null || needle.isEmpty() ? -1 : text.indexOf(needle);
+        return at < 0 ? 0 : 1 + (int) text.substring(0, at).chars().filter(ch -> ch == '\n').count();
     }
 
     private void addTests(String path, String target, boolean onSource, String column, JsonNode owner,

@@ -10,24 +10,23 @@ import dev.strata.transform.compile.Relation;
 
 /**
  * Runs a data test: counts the rows its query returns and, when there are any, keeps up to {@code limit} of them in
- * the {@code quarantine} schema (table {@code <project>__<test>}) for people to look at.
+ * the namespace's quarantine schema ({@code <ns>__quarantine}, table {@code <project>__<test>}) for people to look at.
  */
 public final class DataTestRunner {
-
-    public static final String QUARANTINE = "quarantine";
 
     private DataTestRunner() {
     }
 
     /** Failing rows (0: the test passes). */
-    public static long run(Connection c, String project, CompiledTest test, int limit) throws SQLException {
+    public static long run(Connection c, String quarantineSchema, String project, CompiledTest test, int limit)
+            throws SQLException {
         long failing;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from (\n" + test.sql() + "\n) as strata_test")) {
             rs.next();
             failing = rs.getLong(1);
         }
-        String table = Relation.quote(QUARANTINE) + "." + Relation.quote(quarantineTable(project, test));
+        String table = Relation.quote(quarantineSchema) + "." + Relation.quote(quarantineTable(project, test));
         try (Statement s = c.createStatement()) {
             s.execute("drop table if exists " + table);
             if (failing > 0 && limit > 0) {

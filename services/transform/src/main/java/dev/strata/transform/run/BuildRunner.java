@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -35,10 +37,16 @@ import dev.strata.transform.quality.FreshnessCheck;
 /**
  * Runs a plan with N threads in topological order. A model that fails, or an error-severity test that finds rows,
  * skips everything downstream of it; the other branches go on.
+ *
+ * <p>
+ * Every statement runs on a connection from {@link Connections} — in the service, logged in as the build's namespace
+ * role, so Postgres itself keeps the build inside its namespace. Each thread opens one when it first needs it and
+ * keeps it for the build; a step that fails (or leaves a transaction open) gives its connection up, so the next step
+ * starts from a clean session. All of them are closed when the build ends.
  */
 public final class BuildRunner {
 
-    /** Where model SQL runs: connections of the restricted warehouse role. */
+    /** Where the build's SQL runs: new connections as the build's namespace role (the runner closes them). */
     @FunctionalInterface
     public interface Connections {
         Connection open() throws SQLException;
@@ -58,17 +66,17 @@ public final class BuildRunner {
      * @param threads          models run at once
      * @param fullRefresh      rebuild incremental models from scratch
      * @param quarantineLimit  failing rows kept per test
-     * @param allowedSchemas   schemas models may write; empty: any
      * @param checkFreshness   check the freshness of the sources the selected models read
      */
-    public record Options(int threads, boolean fullRefresh, int quarantineLimit, Set<String> allowedSchemas,
-            boolean checkFreshness) {
+    public record Options(int threads, boolean fullRefresh, int quarantineLimit, boolean checkFreshness) {
     }
 
     private final CompiledProject project;
     private final Connections connections;
     private final Options options;
     private final Listener listener;
+    private final ThreadLocal<Connection> held = new ThreadLocal<>();
+    private final List<Connection> opened = Collections.synchronizedList(new ArrayList<>());
 
     public BuildRunner(CompiledProject project, Connections connections, Options options, Listener listener) {
         this.project = project;
@@ -84,7 +92,11 @@ public final class BuildRunner {
             listener.onResult(r);
         };
         if (options.checkFreshness()) {
-            freshness(plan, record);
+            try {
+                freshness(plan, record);
+            } finally {
+                closeAll();
+            }
         }
         Map<String, PlanNode> nodes = new HashMap<>();
         Map<String, Integer> waiting = new HashMap<>();
@@ -138,6 +150,7 @@ public final class BuildRunner {
             Thread.currentThread().interrupt();
         } finally {
             pool.shutdownNow();
+            closeAll();
         }
         return List.copyOf(results);
     }
@@ -174,13 +187,9 @@ public final class BuildRunner {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String sql = m.sql();
-        if (!options.allowedSchemas().isEmpty() && !options.allowedSchemas().contains(m.schema())) {
-            return new NodeResult(m.name(), m.kind(), "error", m.relation(), m.materialized(), null, 0, sql,
-                    m.file() + ": schema '" + m.schema() + "' is not a warehouse schema; use one of "
-                            + String.join(", ", options.allowedSchemas()),
-                    started, null);
-        }
-        try (Connection c = connections.open()) {
+        boolean ok = false;
+        try {
+            Connection c = connection();
             Long rows;
             switch (m.materialized()) {
                 case "seed" -> rows = SeedLoader.load(c, m, project.project().seeds().get(m.name()).csv());
@@ -198,6 +207,7 @@ public final class BuildRunner {
                 }
                 default -> throw new IllegalStateException("materialization " + m.materialized());
             }
+            ok = true;
             return new NodeResult(m.name(), m.kind(), "success", m.relation(), m.materialized(), rows, millis(t0), sql,
                     null, started, null);
         } catch (SQLException e) {
@@ -206,6 +216,8 @@ public final class BuildRunner {
         } catch (ProjectException e) {
             return new NodeResult(m.name(), m.kind(), "error", m.relation(), m.materialized(), null, millis(t0), sql,
                     e.getMessage(), started, null);
+        } finally {
+            release(ok);
         }
     }
 
@@ -213,13 +225,17 @@ public final class BuildRunner {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String severity = t.test().severity();
-        try (Connection c = connections.open()) {
-            long failing = DataTestRunner.run(c, project.project().name(), t, options.quarantineLimit());
+        boolean ok = false;
+        try {
+            Connection c = connection();
+            long failing = DataTestRunner.run(c, project.quarantineSchema(), project.project().name(), t,
+                    options.quarantineLimit());
+            ok = true;
             String status = failing == 0 ? "pass" : severity.equals("warn") ? "warn" : "fail";
             String error = failing == 0
                     ? null
                     : failing + " failing row" + (failing == 1 ? "" : "s") + " for " + t.name() + " on " + t.dataset()
-                            + "; up to " + options.quarantineLimit() + " kept in " + DataTestRunner.QUARANTINE + "."
+                            + "; up to " + options.quarantineLimit() + " kept in " + project.quarantineSchema() + "."
                             + DataTestRunner.quarantineTable(project.project().name(), t);
             return new NodeResult(t.test().id(), "test", status, null, severity, failing, millis(t0), t.sql(), error,
                     started, t.dataset());
@@ -227,6 +243,8 @@ public final class BuildRunner {
             return new NodeResult(t.test().id(), "test", "error", null, severity, null, millis(t0), t.sql(),
                     t.test().file() + ": test " + t.name() + " could not run: " + describe(e, t.sql()), started,
                     t.dataset());
+        } finally {
+            release(ok);
         }
     }
 
@@ -241,8 +259,10 @@ public final class BuildRunner {
             }
             Instant started = Instant.now();
             long t0 = System.nanoTime();
-            try (Connection c = connections.open()) {
-                FreshnessCheck.Result r = FreshnessCheck.check(c, table, now);
+            boolean ok = false;
+            try {
+                FreshnessCheck.Result r = FreshnessCheck.check(connection(), table, now);
+                ok = true;
                 record.onResult(new NodeResult(key, "freshness", r.status(), table.schema() + "." + table.identifier(),
                         r.loadedAt() == null ? null : r.loadedAt().toString(), r.threshold(), millis(t0), null,
                         r.status().equals("pass")
@@ -256,7 +276,62 @@ public final class BuildRunner {
                         null, null, millis(t0), null, table.file() + ": freshness of source " + key
                                 + " could not be checked: " + describe(e, null),
                         started, table.identifier()));
+            } finally {
+                release(ok);
             }
+        }
+    }
+
+    /** This thread's connection for the build, opened on first use. */
+    private Connection connection() throws SQLException {
+        Connection c = held.get();
+        if (c == null) {
+            c = connections.open();
+            opened.add(c);
+            held.set(c);
+        }
+        return c;
+    }
+
+    /**
+     * After a step: a connection whose step failed, or that the step's SQL left inside a transaction, is closed (the
+     * next step on this thread opens a fresh one); otherwise it is kept for the next step.
+     */
+    private void release(boolean ok) {
+        Connection c = held.get();
+        if (c == null) {
+            return;
+        }
+        boolean clean = ok;
+        try {
+            clean = clean && !c.isClosed() && c.getAutoCommit()
+                    && (!c.isWrapperFor(BaseConnection.class)
+                            || c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE);
+        } catch (SQLException e) {
+            clean = false;
+        }
+        if (!clean) {
+            held.remove();
+            opened.remove(c);
+            close(c);
+        }
+    }
+
+    private void closeAll() {
+        held.remove();
+        List<Connection> all;
+        synchronized (opened) {
+            all = List.copyOf(opened);
+            opened.clear();
+        }
+        all.forEach(BuildRunner::close);
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // gone already: nothing to give back
         }
     }
 

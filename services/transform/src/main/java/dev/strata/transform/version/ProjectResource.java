@@ -1,5 +1,6 @@
 package dev.strata.transform.version;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 
@@ -49,10 +50,13 @@ public class ProjectResource {
     @Operation(summary = "Push a project version (engineer in the namespace)", description = "The body is the"
             + " project as a zip or tar.gz archive (dbt_project.yml at its top or in its one top folder). It is"
             + " compiled first: a project that does not compile is refused with 422 and every problem's file and"
-            + " line in 'errors'. Otherwise it is stored in the projects bucket as the project's next version.")
-    public Response push(@PathParam("namespace") String namespace, byte[] archive) {
+            + " line in 'errors'. Otherwise it is stored in the projects bucket as the project's next version. The"
+            + " archive is unpacked while it is read: more entries, bigger files or more unpacked bytes than the"
+            + " project limits allow answer 413; a path leaving the project or a link answers 422.")
+    public Response push(@PathParam("namespace") String namespace, InputStream archive) {
         access.require(namespace, Role.ENGINEER);
-        ProjectVersion v = service.push(namespace, archive == null ? new byte[0] : archive, access.principal());
+        ProjectVersion v = service.push(namespace, archive == null ? InputStream.nullInputStream() : archive,
+                access.principal());
         return Response.created(URI.create("/api/v1/projects/" + namespace + "/" + v.project() + "/versions/"
                 + v.version())).entity(v).build();
     }

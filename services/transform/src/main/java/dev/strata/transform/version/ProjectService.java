@@ -1,6 +1,11 @@
 package dev.strata.transform.version;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.Instant;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,12 +26,15 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 
+import dev.strata.transform.compile.CompileLimits;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.CompiledTest;
 import dev.strata.transform.compile.SqlCompiler;
 import dev.strata.transform.config.TransformConfig;
+import dev.strata.transform.project.ArchiveLimits;
 import dev.strata.transform.project.ProjectFiles;
+import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
 /**
@@ -56,34 +65,94 @@ public class ProjectService {
         this.config = config;
     }
 
-    /** Loads and compiles a project (load, Jinja, refs, cycles); throws ProjectException with file:line. */
-    public CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
-        return SqlCompiler.compileFiles(files, vars, config.defaultSchema());
+    /**
+     * Loads and compiles a project for a namespace (load, Jinja, refs, cycles, schema names inside the namespace)
+     * within the compile limits; throws ProjectException with file:line.
+     */
+    public CompiledProject compile(String namespace, ProjectFiles files, Map<String, ?> vars) {
+        TransformConfig.Compile c = config.compile();
+        return SqlCompiler.compileFiles(files, namespace, vars, config.defaultSchema(), new CompileLimits(c.budget(),
+                c.maxMacroDepth(), c.maxRenderedBytes()));
     }
 
-    public ProjectVersion push(String namespace, byte[] archive, String uploadedBy) {
-        if (archive.length == 0) {
-            throw ProblemException.badRequest("The request body is empty: send the project as a zip or tar.gz"
-                    + " archive.");
+    private ArchiveLimits archiveLimits() {
+        TransformConfig.ProjectLimits l = config.projectLimits();
+        return new ArchiveLimits(l.maxEntries(), l.maxFileBytes(), l.maxTotalBytes(), l.maxPathLength(),
+                l.maxPathDepth());
+    }
+
+    /**
+     * Pushes an archive read from {@code body}: it goes to a temporary file (at most {@code max-archive-bytes}, its
+     * SHA-256 taken on the way), is unpacked from there within the project limits and compiled, and only then stored.
+     */
+    public ProjectVersion push(String namespace, InputStream body, String uploadedBy) {
+        Namespaces.problem(namespace).ifPresent(p -> {
+            throw ProblemException.badRequest(p + ".");
+        });
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("strata-project-", ".upload");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (InputStream in = new DigestInputStream(body, sha); OutputStream out = Files.newOutputStream(spool)) {
+                size = copyAtMost(in, out, config.maxArchiveBytes());
+            }
+            if (size == 0) {
+                throw ProblemException.badRequest("The request body is empty: send the project as a zip or tar.gz"
+                        + " archive.");
+            }
+            return push(namespace, spool, size, HexFormat.of().formatHex(sha.digest()), uploadedBy);
+        } catch (IOException e) {
+            throw new IllegalStateException("the upload could not be read: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException ignored) {
+                    // a temporary file: the OS cleans it up
+                }
+            }
         }
-        if (archive.length > config.maxArchiveBytes()) {
-            throw ProblemException.badRequest("The archive is " + archive.length + " bytes; at most "
-                    + config.maxArchiveBytes() + " are accepted.");
+    }
+
+    private long copyAtMost(InputStream in, OutputStream out, long max) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long size = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            size += n;
+            if (size > max) {
+                throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "archive-too-large", "The archive is"
+                        + " larger than " + max + " bytes, the most accepted (strata.transform.max-archive-bytes).");
+            }
+            out.write(buffer, 0, n);
         }
-        ProjectFiles files = ProjectFiles.fromArchive(archive);
-        CompiledProject compiled = compile(files, Map.of());
+        return size;
+    }
+
+    private ProjectVersion push(String namespace, Path archive, long size, String sha256, String uploadedBy)
+            throws IOException {
+        ProjectFiles files;
+        try (InputStream in = Files.newInputStream(archive)) {
+            files = ProjectFiles.fromArchive(in, archiveLimits());
+        }
+        CompiledProject compiled = compile(namespace, files, Map.of());
         String name = compiled.project().name();
-        boolean zip = archive[0] == 'P';
+        boolean zip;
+        try (InputStream in = Files.newInputStream(archive)) {
+            zip = in.read() == 'P';
+        }
         UUID id = UUID.randomUUID();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try {
+            try (InputStream in = Files.newInputStream(archive)) {
                 int number = versions.nextVersion(c, namespace, name);
                 String key = namespace + "/" + name + "/" + number + "-" + id + (zip ? ".zip" : ".tar.gz");
                 s3.putObject(PutObjectArgs.builder().bucket(config.projectsBucket()).object(key)
-                        .stream(new ByteArrayInputStream(archive), (long) archive.length, null)
+                        .stream(in, size, null)
                         .contentType(zip ? "application/zip" : "application/gzip").build());
-                ProjectVersion v = new ProjectVersion(id, namespace, name, number, key, sha256(archive),
+                ProjectVersion v = new ProjectVersion(id, namespace, name, number, key, sha256,
                         compiled.models().size(), compiled.tests().size(), manifest(compiled), uploadedBy,
                         Instant.now());
                 versions.insert(c, v);
@@ -109,7 +178,7 @@ public class ProjectService {
         }
         try (var in = s3.getObject(GetObjectArgs.builder().bucket(config.projectsBucket()).object(v.s3Key())
                 .build())) {
-            files = ProjectFiles.fromArchive(in.readAllBytes());
+            files = ProjectFiles.fromArchive(in, archiveLimits());
         } catch (Exception e) {
             throw new IllegalStateException("the archive of " + v.project() + " version " + v.version()
                     + " cannot be read from S3: " + e.getMessage(), e);
@@ -142,14 +211,6 @@ public class ProjectService {
         ArrayNode sources = root.putArray("sources");
         compiled.project().sources().keySet().forEach(sources::add);
         return root;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }

@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,10 +42,6 @@ class CrashedBuildTest {
     @Inject
     AgroalDataSource db;
 
-    @Inject
-    @DataSource("warehouse")
-    AgroalDataSource warehouse;
-
     @Test
     void aBuildOfADeadWorkerIsClaimedAgainAndFinished() throws Exception {
         String engineer = new IssuerClient(stack.auth()).tokenFor(Map.of("leasens", "engineer"));
@@ -69,7 +64,8 @@ class CrashedBuildTest {
         List<Map<String, Object>> nodes = rerun.getList("nodes");
         assertEquals(1, nodes.size(), "the lost attempt's step is replaced by the new one: " + nodes);
         assertEquals("success", nodes.get(0).get("status"));
-        assertEquals(5, TransformStack.count(warehouse, "select count(*) from gold.lease_orders"));
+        assertEquals(5,
+                TransformStack.count(TransformStack.superuser(), "select count(*) from leasens__gold.lease_orders"));
         List<Object> lease = TransformStack.rows(db, "select claims, claimed_by from build where id = '" + lost + "'")
                 .get(0);
         assertEquals(2, lease.get(0));

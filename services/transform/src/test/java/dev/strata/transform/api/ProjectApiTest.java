@@ -18,10 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.agroal.api.AgroalDataSource;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,10 +41,6 @@ class ProjectApiTest {
 
     @InjectDevStack
     DevStack stack;
-
-    @Inject
-    @DataSource("warehouse")
-    AgroalDataSource warehouse;
 
     @Inject
     MinioClient s3;
@@ -108,11 +102,13 @@ class ProjectApiTest {
                 .orElseThrow();
         assertEquals("success", total.get("status"));
         assertEquals(1, total.get("rows"));
-        assertTrue(String.valueOf(total.get("compiledSql")).contains("from \"silver\".\"api_orders\""));
+        assertTrue(String.valueOf(total.get("compiledSql")).contains("from \"apins__silver\".\"api_orders\""));
         assertTrue(((Number) total.get("durationMs")).longValue() >= 0);
         assertTrue(nodes.stream().anyMatch(n -> n.get("node").equals("unique_api_orders_id") && n.get("status")
                 .equals("pass")));
-        assertEquals(110L, TransformStack.count(warehouse, "select total from silver.api_total"), "2 * (1 + ... + 10)");
+        assertEquals(110L,
+                TransformStack.count(TransformStack.superuser(), "select total from apins__silver.api_total"),
+                "2 * (1 + ... + 10)");
 
         given().auth().oauth2(viewer).get("/api/v1/builds").then().statusCode(200).body("id", hasItem(build
                 .getString("id")));

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,6 +45,7 @@ import dev.strata.events.EventEnvelope;
 import dev.strata.events.QualityTestFailed;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskHeartbeated;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
@@ -93,7 +95,8 @@ class TransformTaskTest {
         send(request); // a redelivery: dropped by event id
 
         List<EventEnvelope<? extends StrataEvent>> taskEvents = read(Topics.TASK_EVENTS,
-                e -> e.subject().equals(taskRunId.toString()), e -> e.data() instanceof TaskSucceeded);
+                e -> e.subject().equals(taskRunId.toString()) && !(e.data() instanceof TaskHeartbeated),
+                e -> e.data() instanceof TaskSucceeded);
         assertTrue(taskEvents.get(0).data() instanceof TaskStarted, taskEvents.toString());
         TaskSucceeded done = (TaskSucceeded) taskEvents.get(taskEvents.size() - 1).data();
         assertEquals(runId, done.runId());
@@ -110,7 +113,7 @@ class TransformTaskTest {
                 "tasks.task_orders") && e.data() instanceof DatasetUpdated d && runId.equals(d.producedByRun()),
                 e -> true).get(0).data();
         assertEquals(5, updated.rowCount());
-        assertEquals("postgresql://warehouse/silver.task_orders", updated.rawLocation());
+        assertEquals("postgresql://warehouse/tasks__silver.task_orders", updated.rawLocation());
         assertEquals(List.of("order_id", "status"), updated.columns().stream().map(c -> c.name()).toList());
         assertEquals("integer", updated.columns().get(0).type());
 
@@ -137,8 +140,10 @@ class TransformTaskTest {
 
         List<ConsumerRecord<String, byte[]>> reports = records(Topics.TASK_EVENTS,
                 e -> e.subject().equals(taskRunId.toString()), e -> e.data() instanceof TaskSucceeded);
+        // heartbeats (if the build outlasted an interval) are in the trace as well, but not listed here
         assertEquals(List.of("TaskStarted", "TaskSucceeded"), reports.stream()
-                .map(r -> CODEC.decode(r.value()).data().getClass().getSimpleName()).toList());
+                .map(r -> CODEC.decode(r.value()).data().getClass().getSimpleName())
+                .filter(type -> !type.equals("TaskHeartbeated")).toList());
         for (ConsumerRecord<String, byte[]> report : reports) {
             String type = CODEC.decode(report.value()).data().getClass().getSimpleName();
             Header traceparent = report.headers().lastHeader("traceparent");
@@ -146,6 +151,69 @@ class TransformTaskTest {
             assertEquals(traceId, new String(traceparent.value(), UTF_8).substring(3, 35),
                     type + " is in the trace of the request that queued the build");
         }
+    }
+
+    /**
+     * A build that lasts several heartbeat intervals (1 s in tests; its model sleeps 5 s in the warehouse) tells the
+     * scheduler it is alive: TaskHeartbeated for its task run and attempt while it runs, none dated after its outcome,
+     * and none sent after it.
+     */
+    @Test
+    void aLongBuildHeartbeatsWhileItRunsAndStopsWhenItEnds() throws InterruptedException {
+        String token = new IssuerClient(stack.auth()).tokenFor(Map.of("tasks", "engineer"));
+        // a table, so the build runs the query (a view would not sleep)
+        String versionId = given().auth().oauth2(token).contentType("application/zip")
+                .body(Archives.zip("",
+                        Map.of("dbt_project.yml", "name: slowshop\nmodels:\n  slowshop:\n    +materialized: table\n",
+                                "models/slow_orders.sql", "select 1 as order_id from pg_sleep(5)")))
+                .post("/api/v1/projects/tasks").then().statusCode(201).extract().jsonPath().getString("id");
+        UUID taskRunId = UUID.randomUUID();
+        send(EventEnvelope.of("/strata/scheduler", taskRunId.toString(), new TransformRequested(taskRunId,
+                UUID.randomUUID(), "tasks", versionId, "slow_orders", Map.of(), 2)));
+        read(Topics.TASK_EVENTS, e -> e.subject().equals(taskRunId.toString()), e -> e.data() instanceof TaskSucceeded);
+        Thread.sleep(3_000); // three intervals more: a heartbeat that did not stop would be on the topic by now
+
+        List<EventEnvelope<? extends StrataEvent>> events = allOnTopic(Topics.TASK_EVENTS, taskRunId.toString());
+        EventEnvelope<?> started = events.stream().filter(e -> e.data() instanceof TaskStarted).findFirst()
+                .orElseThrow(() -> new AssertionError("no TaskStarted in " + events));
+        EventEnvelope<?> succeeded = events.stream().filter(e -> e.data() instanceof TaskSucceeded).findFirst()
+                .orElseThrow(() -> new AssertionError("no TaskSucceeded in " + events));
+        List<EventEnvelope<? extends StrataEvent>> heartbeats = events.stream()
+                .filter(e -> e.data() instanceof TaskHeartbeated).toList();
+        // about one per second of a 5 s build; fewer would let a short scheduler timeout presume it dead
+        assertTrue(heartbeats.size() >= 3, heartbeats.size() + " heartbeats: " + events);
+        for (EventEnvelope<?> e : heartbeats) {
+            TaskHeartbeated hb = (TaskHeartbeated) e.data();
+            assertEquals(taskRunId, hb.taskRunId());
+            assertEquals(2, hb.attempt(), "the heartbeat names the running attempt");
+            assertEquals(((TaskStarted) started.data()).worker(), hb.worker());
+            assertTrue(e.time().isAfter(started.time()) && e.time().isBefore(succeeded.time()),
+                    "heartbeat at " + e.time() + " is not between the start at " + started.time()
+                            + " and the success at " + succeeded.time());
+        }
+    }
+
+    /** Every event on {@code topic} with key {@code key}, from the start to the topic's end as it is now. */
+    private List<EventEnvelope<? extends StrataEvent>> allOnTopic(String topic, String key) {
+        List<EventEnvelope<? extends StrataEvent>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                assertTrue(Instant.now().isBefore(deadline), "the topic was not read to its end within a minute");
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(r.key())) {
+                        found.add(CODEC.decode(r.value()));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     @Test

@@ -45,7 +45,11 @@ class CompileTest {
             """;
 
     static CompiledProject compile(Map<String, String> files, Map<String, ?> vars) {
-        return SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), vars, "silver");
+        return compile("shop", files, vars);
+    }
+
+    static CompiledProject compile(String namespace, Map<String, String> files, Map<String, ?> vars) {
+        return SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), namespace, vars, "silver");
     }
 
     static Map<String, String> files(String... pathAndText) {
@@ -94,25 +98,25 @@ class CompileTest {
 
         CompiledModel stg = p.model("stg_orders");
         assertEquals("table", stg.materialized(), "config() wins over the folder's +materialized");
-        assertEquals("bronze", stg.schema(), "folder +schema");
+        assertEquals("shop__bronze", stg.schema(), "folder +schema, inside the namespace");
         assertEquals(List.of("id"), stg.uniqueKey());
         assertEquals(List.of("staging", "daily"), stg.tags(), "folder tags and config tags add up");
         assertEquals(Set.of("raw.orders"), stg.sources());
         String sql = stg.sql().replaceAll("\\s+", " ");
         assertTrue(sql.contains("round(amount * 100)::bigint as cents"), sql);
         assertTrue(sql.contains("(status = 'paid') as is_paid, (status = 'shipped') as is_shipped"), sql);
-        assertTrue(sql.contains("from \"raw\".\"orders\""), sql);
+        assertTrue(sql.contains("from \"shop__raw\".\"orders\""), sql);
         assertTrue(sql.contains("amount >= 20"), "the build's var wins over the project's: " + sql);
         assertTrue(!sql.contains("max(id)"), "is_incremental() is false at compile time: " + sql);
 
         String incremental = p.compiler().renderIncremental("stg_orders").replaceAll("\\s+", " ");
-        assertTrue(incremental.contains("id > (select max(id) from \"bronze\".\"stg_orders\")"), incremental);
+        assertTrue(incremental.contains("id > (select max(id) from \"shop__bronze\".\"stg_orders\")"), incremental);
 
         CompiledModel big = p.model("big_orders");
-        assertEquals("gold", big.schema());
+        assertEquals("shop__gold", big.schema());
         assertEquals(Set.of("stg_orders"), big.refs());
         assertTrue(big.sql().contains("-- Orders, one row each."), big.sql());
-        assertTrue(big.sql().contains("from \"bronze\".\"stg_orders\" where cents > 500"), big.sql());
+        assertTrue(big.sql().contains("from \"shop__bronze\".\"stg_orders\" where cents > 500"), big.sql());
     }
 
     @Test
@@ -236,7 +240,7 @@ class CompileTest {
         assertEquals("warn", tests.get("accepted_values_orders_status").test().severity());
         assertEquals(Set.of("orders", "customers"), tests.get("relationships_orders_customer_id").refs());
         assertTrue(tests.get("positive_orders_customer_id").sql().contains(
-                "select * from \"silver\".\"orders\" where customer_id <= 0"),
+                "select * from \"shop__silver\".\"orders\" where customer_id <= 0"),
                 tests.get("positive_orders_customer_id")
                         .sql());
         assertEquals("orders", tests.get("no_orphans").attachedTo());
@@ -268,7 +272,7 @@ class CompileTest {
         files[643] = "select id from {{ ref('m319') }}";
         CompiledProject p = compile(files(files), Map.of());
         assertEquals(400, p.models().size());
-        assertEquals("select id, round(amount * 100)::bigint as cents_399, 10 as floor\nfrom \"silver\".\"m398\"",
+        assertEquals("select id, round(amount * 100)::bigint as cents_399, 10 as floor\nfrom \"shop__silver\".\"m398\"",
                 p.model("m399").sql());
         assertEquals(Set.of("m149"), p.model("m150").refs());
         assertEquals(400, Plan.topologicalOrder(p).size());
@@ -295,7 +299,93 @@ class CompileTest {
                 {% endsnapshot %}
                 """), Map.of());
         assertEquals("snapshot", p.model("customers_history").materialized());
-        assertEquals("\"gold\".\"customers_history\"", p.model("customers_history").relation());
+        assertEquals("\"shop__gold\".\"customers_history\"", p.model("customers_history").relation());
         assertEquals(List.of("id"), p.model("customers_history").uniqueKey());
+    }
+
+    @Test
+    void everySchemaResolvesInsideTheNamespace() {
+        Map<String, String> files = files(
+                "seeds/countries.csv", "code\nFR\n",
+                "models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}",
+                "models/marts/totals.sql", "{{ config(alias='order_totals') }}\nselect * from {{ ref('stg_orders') }}"
+                        + " join {{ ref('countries') }} on true",
+                "models/custom.sql", "{{ config(schema='Finance_Marts') }}\nselect '{{ this.schema }}' as s",
+                "snapshots/snap.sql", """
+                        {% snapshot snap %}
+                        {{ config(target_schema='history', unique_key='id', strategy='check', check_cols='all') }}
+                        select * from {{ ref('stg_orders') }}
+                        {% endsnapshot %}
+                        """);
+        CompiledProject a = compile("team-a", files, Map.of());
+        CompiledProject b = compile("team-b", files, Map.of());
+
+        assertEquals("\"team_a__silver\".\"countries\"", a.model("countries").relation(), "seeds");
+        assertEquals("\"team_a__bronze\".\"stg_orders\"", a.model("stg_orders").relation());
+        assertTrue(a.model("stg_orders").sql().contains("from \"team_a__raw\".\"orders\""), "sources: "
+                + a.model("stg_orders").sql());
+        assertEquals("\"team_a__gold\".\"order_totals\"", a.model("totals").relation(),
+                "alias names the table, the schema stays the namespace's");
+        assertTrue(a.model("totals").sql().contains("\"team_a__bronze\".\"stg_orders\"") && a.model("totals").sql()
+                .contains("\"team_a__silver\".\"countries\""), "refs: " + a.model("totals").sql());
+        assertEquals("team_a__finance_marts", a.model("custom").schema(), "custom schemas, in lower case");
+        assertTrue(a.model("custom").sql().contains("team_a__finance_marts"),
+                "this.schema: " + a.model("custom").sql());
+        assertEquals("\"team_a__history\".\"snap\"", a.model("snap").relation(), "a snapshot's target_schema");
+        assertEquals(Set.of("silver", "bronze", "gold", "finance_marts", "history", "quarantine"), a
+                .writtenSchemas());
+
+        assertEquals("\"team_b__gold\".\"order_totals\"", b.model("totals").relation());
+        assertTrue(b.model("stg_orders").sql().contains("from \"team_b__raw\".\"orders\""));
+        assertEquals("team-b", b.namespace());
+    }
+
+    @Test
+    void aProjectsGenerateSchemaNameMacroResolvesInsideTheNamespace() {
+        CompiledProject p = compile("sales-eu", files(
+                "macros/schemas.sql", """
+                        {% macro generate_schema_name(custom_schema_name, node) -%}
+                          {%- if custom_schema_name is none -%}{{ target.schema }}_{{ node.name }}
+                          {%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+                        {%- endmacro %}
+                        """,
+                "models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}",
+                "models/plain.sql", "select * from {{ ref('stg_orders') }}"), Map.of());
+        assertEquals("sales_eu__silver_bronze", p.model("stg_orders").schema());
+        assertEquals("sales_eu__silver_plain", p.model("plain").schema());
+        assertTrue(p.model("plain").sql().contains("\"sales_eu__silver_bronze\".\"stg_orders\""), p.model("plain")
+                .sql());
+        assertTrue(p.model("stg_orders").sql().contains("\"sales_eu__raw\".\"orders\""), "sources do not use it");
+    }
+
+    @Test
+    void anUnusableSchemaNameIsRefusedWithFileAndLine() {
+        ProjectProblem model = onlyProblem(files("models/x.sql", "select 1 as a\n{{ config(schema='team_b.silver') }}"
+                + "\nselect 1"));
+        assertEquals("models/x.sql", model.file());
+        assertEquals(2, model.line());
+        assertTrue(model.message().startsWith("model x: schema 'team_b.silver' is not valid: use lower-case letters,"),
+                model.message());
+
+        ProjectProblem source = onlyProblem(Map.of("dbt_project.yml", "name: shop\n", "models/sources.yml", """
+                version: 2
+                sources:
+                  - name: raw
+                    schema: "raw; drop table x"
+                    tables:
+                      - name: orders
+                """));
+        assertEquals("models/sources.yml", source.file());
+        assertEquals(4, source.line());
+        assertTrue(source.message().startsWith("source 'raw': schema 'raw; drop table x' is not valid"),
+                source.message());
+
+        ProjectProblem macro = onlyProblem(files("macros/schemas.sql", """
+                {% macro generate_schema_name(custom_schema_name, node) -%}
+                  other"schema
+                {%- endmacro %}
+                """, "models/y.sql", "select 1"));
+        assertEquals("models/y.sql", macro.file());
+        assertTrue(macro.message().contains("schema 'other\"schema' is not valid"), macro.message());
     }
 }

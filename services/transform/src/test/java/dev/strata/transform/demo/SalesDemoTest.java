@@ -2,6 +2,7 @@ package dev.strata.transform.demo;
 
 import static dev.strata.transform.TransformStack.count;
 import static dev.strata.transform.TransformStack.rows;
+import static dev.strata.transform.TransformStack.sql;
 import static dev.strata.transform.TransformStack.waitForBuild;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +32,8 @@ import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
 import dev.strata.devstack.quarkus.IssuerClient;
 import dev.strata.transform.Archives;
+import dev.strata.transform.TransformStack;
+import dev.strata.warehouse.NamespaceRoles;
 
 /** The sales medallion of docs/examples/sales, pushed and built end to end through the API, every test passing. */
 @QuarkusTest
@@ -43,14 +47,25 @@ class SalesDemoTest {
     DevStack stack;
 
     @Inject
-    @DataSource("warehouse")
-    AgroalDataSource warehouse;
+    NamespaceRoles roles;
+
+    /** The superuser: asserts what the build wrote, and that nothing else was touched. */
+    DataSource warehouse;
+
+    @BeforeEach
+    void superuser() {
+        warehouse = TransformStack.superuser();
+    }
 
     @Test
     void demoProjectBuildsAndPassesItsTests() throws Exception {
-        try (Connection c = warehouse.getConnection()) {
-            SalesDemoData.generate(c, DEMO.resolve("data/generate_raw.sql"), 1);
+        // a table of another namespace with a demo table's name: the generator must not touch it
+        roles.ensure("other");
+        sql(warehouse, "create table other__raw.orders (order_id int)", "insert into other__raw.orders values (7)");
+        try (Connection c = roles.open("sales")) {
+            SalesDemoData.generate(c, "sales", DEMO.resolve("data/generate_raw.sql"), 1);
         }
+        assertEquals(List.of(List.of(7)), rows(warehouse, "select order_id from other__raw.orders"));
         String token = new IssuerClient(stack.auth()).tokenFor(Map.of("sales", "engineer"));
         JsonPath pushed = given().auth().oauth2(token).contentType("application/zip")
                 .body(Archives.zip("sales/", Archives.folder(DEMO))).post("/api/v1/projects/sales").then()
@@ -74,31 +89,31 @@ class SalesDemoTest {
         assertEquals(4L, kinds.get("freshness"));
         assertTrue(kinds.get("test") >= 30, "tests on every layer: " + kinds);
 
-        assertEquals("v", relkind("bronze", "brz_orders"));
-        assertEquals("r", relkind("silver", "slv_orders_enriched"));
-        assertEquals("r", relkind("gold", "gold_daily_sales"));
-        assertEquals(2000L, count(warehouse, "select count(*) from silver.slv_orders_enriched"));
-        assertEquals(200L, count(warehouse, "select count(*) from gold.gold_customer_metrics"));
-        assertEquals(60L, count(warehouse, "select count(*) from gold.gold_product_performance"));
+        assertEquals("v", relkind("sales__bronze", "brz_orders"));
+        assertEquals("r", relkind("sales__silver", "slv_orders_enriched"));
+        assertEquals("r", relkind("sales__gold", "gold_daily_sales"));
+        assertEquals(2000L, count(warehouse, "select count(*) from sales__silver.slv_orders_enriched"));
+        assertEquals(200L, count(warehouse, "select count(*) from sales__gold.gold_customer_metrics"));
+        assertEquals(60L, count(warehouse, "select count(*) from sales__gold.gold_product_performance"));
 
         // revenue agrees between raw lines and the gold mart, computed independently here
         BigDecimal rawRevenue = (BigDecimal) rows(warehouse, "select sum(round(l.quantity * l.unit_price * (1 -"
-                + " l.discount_pct / 100.0), 2)) from raw.order_lines l join raw.orders o using (order_id) where"
+                + " l.discount_pct / 100.0), 2)) from sales__raw.order_lines l join sales__raw.orders o using (order_id) where"
                 + " o.status in ('completed', 'shipped')").get(0).get(0);
-        BigDecimal goldRevenue = (BigDecimal) rows(warehouse, "select sum(revenue) from gold.gold_daily_sales")
+        BigDecimal goldRevenue = (BigDecimal) rows(warehouse, "select sum(revenue) from sales__gold.gold_daily_sales")
                 .get(0).get(0);
         assertEquals(0, rawRevenue.compareTo(goldRevenue), rawRevenue + " vs " + goldRevenue);
         // year to date on the last day of 2024 is the whole year's revenue
         assertEquals(List.of(List.of(true)), rows(warehouse, "select revenue_ytd = (select sum(revenue) from"
-                + " gold.gold_daily_sales where sales_year = 2024) from gold.gold_daily_sales where sales_date ="
+                + " sales__gold.gold_daily_sales where sales_year = 2024) from sales__gold.gold_daily_sales where sales_date ="
                 + " date '2024-12-31'"));
         // 7-day moving average on a day is the mean of that day and the 6 before
         assertEquals(List.of(List.of(true)), rows(warehouse, "select d.revenue_ma_7d = round((select avg(revenue)"
-                + " from gold.gold_daily_sales w where w.sales_date between d.sales_date - 6 and d.sales_date), 2)"
-                + " from gold.gold_daily_sales d where d.sales_date = date '2024-06-30'"));
+                + " from sales__gold.gold_daily_sales w where w.sales_date between d.sales_date - 6 and d.sales_date), 2)"
+                + " from sales__gold.gold_daily_sales d where d.sales_date = date '2024-06-30'"));
         assertEquals(List.of(List.of(true)), rows(warehouse, "select bool_and(abc_class in ('A', 'B', 'C')) and"
-                + " count(*) filter (where abc_class = 'A') > 0 from gold.gold_product_performance"));
-        assertTrue(count(warehouse, "select count(distinct segment) from silver.slv_customer_rfm") >= 4,
+                + " count(*) filter (where abc_class = 'A') > 0 from sales__gold.gold_product_performance"));
+        assertTrue(count(warehouse, "select count(distinct segment) from sales__silver.slv_customer_rfm") >= 4,
                 "customers fall into several RFM segments");
     }
 

@@ -45,15 +45,15 @@ class LineageTest {
                 with t as (select * from {{ ref('enriched') }})
                 select count(*) as n from t
                 """);
-        return SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), Map.of(), "silver");
+        return SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), "sales", Map.of(), "silver");
     }
 
     @Test
     void aLoadedSourceTableIsTheDatasetTheRegistryKnows() {
-        // ingest loads sales.orders into raw.sales__orders; a source naming that table is that dataset
-        assertEquals("sales.orders", ColumnLineage.sourceDataset("shop", "sales__orders"));
-        assertEquals("shop.orders", ColumnLineage.sourceDataset("shop", "orders"));
-        assertEquals("shop.__x", ColumnLineage.sourceDataset("shop", "__x"));
+        // ingest loads sales.orders into sales__raw.orders; a source naming that table is that dataset
+        assertEquals("sales.orders", ColumnLineage.sourceDataset("shop", "sales__raw", "orders"));
+        assertEquals("sales-eu.orders", ColumnLineage.sourceDataset("shop", "sales_eu__raw", "orders"));
+        assertEquals("shop.orders", ColumnLineage.sourceDataset("shop", "raw", "orders"));
     }
 
     @Test
@@ -116,18 +116,6 @@ class LineageTest {
                 return "silver";
             }
 
-            public List<String> warehouseSchemas() {
-                return List.of();
-            }
-
-            public String runnerRole() {
-                return "r";
-            }
-
-            public Optional<String> runnerPassword() {
-                return Optional.empty();
-            }
-
             public int threads() {
                 return 1;
             }
@@ -148,12 +136,24 @@ class LineageTest {
                 return Duration.ofSeconds(60);
             }
 
+            public Duration heartbeatInterval() {
+                return Duration.ofSeconds(15);
+            }
+
             public int maxClaims() {
                 return 3;
             }
 
             public long maxArchiveBytes() {
                 return 1;
+            }
+
+            public ProjectLimits projectLimits() {
+                return null;
+            }
+
+            public Compile compile() {
+                return null;
             }
 
             public String consumerGroup() {

@@ -202,16 +202,16 @@ class OpenLineageTest {
         JsonNode input = complete.path("inputs").get(0);
         assertEquals(1, complete.path("inputs").size());
         assertEquals("postgres://warehouse", input.path("namespace").asText());
-        assertEquals("silver.ol_orders", input.path("name").asText());
+        assertEquals("olns__silver.ol_orders", input.path("name").asText());
         JsonNode output = complete.path("outputs").get(0);
         assertEquals("postgres://warehouse", output.path("namespace").asText());
-        assertEquals("silver.ol_totals", output.path("name").asText());
+        assertEquals("olns__silver.ol_totals", output.path("name").asText());
 
         JsonNode lineage = output.path("facets").path("columnLineage").path("fields");
         assertEquals(new ObjectMapper().readTree("""
-                {"order_id": {"inputFields": [{"namespace": "postgres://warehouse", "name": "silver.ol_orders",
+                {"order_id": {"inputFields": [{"namespace": "postgres://warehouse", "name": "olns__silver.ol_orders",
                                                "field": "id"}]},
-                 "amount": {"inputFields": [{"namespace": "postgres://warehouse", "name": "silver.ol_orders",
+                 "amount": {"inputFields": [{"namespace": "postgres://warehouse", "name": "olns__silver.ol_orders",
                                              "field": "amount"}]}}
                 """), lineage);
         assertEquals(new ObjectMapper().readTree("""
@@ -220,7 +220,7 @@ class OpenLineageTest {
 
         JsonNode root = one(events, "olshop.ol_orders", "COMPLETE");
         assertEquals(0, root.path("inputs").size(), "generate_series reads no dataset");
-        assertEquals("silver.ol_orders", root.path("outputs").get(0).path("name").asText());
+        assertEquals("olns__silver.ol_orders", root.path("outputs").get(0).path("name").asText());
         assertTrue(root.path("outputs").get(0).path("facets").path("columnLineage").isMissingNode());
     }
 
@@ -244,8 +244,8 @@ class OpenLineageTest {
         assertFalse(message.contains("\tat ") || message.contains("Exception"), "no stack trace: " + message);
         assertTrue(error.path("stackTrace").isMissingNode());
         assertEquals("SQL", error.path("programmingLanguage").asText());
-        assertEquals("silver.ol_broken", fail.path("outputs").get(0).path("name").asText());
-        assertEquals("silver.ol_ok", fail.path("inputs").get(0).path("name").asText());
+        assertEquals("olns__silver.ol_broken", fail.path("outputs").get(0).path("name").asText());
+        assertEquals("olns__silver.ol_ok", fail.path("inputs").get(0).path("name").asText());
     }
 
     @Test
@@ -275,8 +275,8 @@ class OpenLineageTest {
             for (JsonNode e : own) {
                 assertEquals(OpenLineageEvents.runId(UUID.fromString(build.getString("id")), "ol_twin").toString(),
                         e.path("run").path("runId").asText(), "each namespace's build is its own run");
-                assertEquals("silver.ol_twin", e.path("outputs").get(0).path("name").asText(),
-                        "both builds write the same warehouse table: the same dataset");
+                assertEquals(jobNamespace.substring("strata/".length()) + "__silver.ol_twin", e.path("outputs").get(0)
+                        .path("name").asText(), "each namespace's build writes its own table: its own dataset");
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.strata.transform.run;
 
 import static dev.strata.transform.TransformStack.build;
-import static dev.strata.transform.TransformStack.compile;
 import static dev.strata.transform.TransformStack.count;
 import static dev.strata.transform.TransformStack.result;
 import static dev.strata.transform.TransformStack.rows;
@@ -21,42 +20,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.transform.TransformStack;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.project.ProjectFiles;
-import dev.strata.transform.warehouse.WarehouseBootstrap;
+import dev.strata.warehouse.NamespaceRoles;
 
-/** The engine against the real warehouse: materializations, incremental runs, swaps, failures, tests, the role. */
+/**
+ * The engine against the real warehouse, in namespace {@value #NS} (schemas {@code engine__*}): materializations,
+ * incremental runs, swaps, failures, tests, the namespace's role.
+ */
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
         @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
 class EngineTest {
 
-    @Inject
-    @DataSource("warehouse")
-    AgroalDataSource warehouse;
+    static final String NS = "engine";
 
     @Inject
-    @DataSource("runner")
-    AgroalDataSource runner;
+    NamespaceRoles roles;
 
-    @Inject
-    WarehouseBootstrap bootstrap;
+    /** The namespace's own role: sets up its raw tables as ingest would and reads what its builds wrote. */
+    DataSource warehouse;
 
     @BeforeEach
-    void prepare() throws Exception {
-        bootstrap.ensure();
+    void prepare() {
+        warehouse = TransformStack.as(roles, NS);
+    }
+
+    static CompiledProject compile(ProjectFiles files, Map<String, ?> vars) {
+        return TransformStack.compile(NS, files, vars);
     }
 
     static ProjectFiles project(String... pathAndText) {
@@ -93,9 +97,9 @@ class EngineTest {
 
     @Test
     void viewTableEphemeralAndSeed() {
-        sql(warehouse, "drop table if exists raw.mat_orders cascade",
-                "create table raw.mat_orders (id int, amount numeric, country text)",
-                "insert into raw.mat_orders values (1, 10.5, 'FR'), (2, 20, 'DE'), (3, 5, 'FR')");
+        sql(warehouse, "drop table if exists engine__raw.mat_orders cascade",
+                "create table engine__raw.mat_orders (id int, amount numeric, country text)",
+                "insert into engine__raw.mat_orders values (1, 10.5, 'FR'), (2, 20, 'DE'), (3, 5, 'FR')");
         CompiledProject p = compile(project("models/sources.yml", RAW_SOURCES,
                 "seeds/mat_countries.csv", "code,name,eu_member,joined\nFR,France,true,1957-03-25\nDE,Germany,true,"
                         + "1957-03-25\n",
@@ -107,26 +111,27 @@ class EngineTest {
                         + " from {{ ref('mat_eph') }} group by country_name"),
                 Map.of());
 
-        List<NodeResult> results = build(runner, p, "", false);
+        List<NodeResult> results = build(roles, p, "", false);
 
         assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
-        assertEquals("v", kind("bronze", "mat_stg"));
-        assertEquals("r", kind("silver", "mat_by_country"));
-        assertNull(kind("silver", "mat_eph"), "an ephemeral model leaves nothing in the warehouse");
+        assertEquals("v", kind("engine__bronze", "mat_stg"));
+        assertEquals("r", kind("engine__silver", "mat_by_country"));
+        assertNull(kind("engine__silver", "mat_eph"), "an ephemeral model leaves nothing in the warehouse");
         assertEquals(2L, result(results, "mat_countries").rows());
         assertEquals(List.of(List.of("boolean", "date")), rows(warehouse, "select pg_typeof(eu_member)::text,"
-                + " pg_typeof(joined)::text from silver.mat_countries limit 1"), "seed columns are typed");
+                + " pg_typeof(joined)::text from engine__silver.mat_countries limit 1"), "seed columns are typed");
         assertEquals(List.of(List.of("France", new BigDecimal("15.5"), 2L), List.of("Germany", new BigDecimal("20"),
-                1L)), rows(warehouse, "select country_name, total, orders from silver.mat_by_country order by 1"));
+                1L)),
+                rows(warehouse, "select country_name, total, orders from engine__silver.mat_by_country order by 1"));
         assertEquals(2L, result(results, "mat_by_country").rows());
         assertTrue(result(results, "mat_by_country").sql().contains("with __strata_cte__mat_eph as ("));
     }
 
     @Test
     void incrementalRunTwiceAddsNewRowsWithoutDuplicates() {
-        sql(warehouse, "drop table if exists raw.inc_events cascade",
-                "create table raw.inc_events (id int, v text, updated_at timestamptz)",
-                "insert into raw.inc_events values (1, 'a', '2026-01-01'), (2, 'b', '2026-01-02'),"
+        sql(warehouse, "drop table if exists engine__raw.inc_events cascade",
+                "create table engine__raw.inc_events (id int, v text, updated_at timestamptz)",
+                "insert into engine__raw.inc_events values (1, 'a', '2026-01-01'), (2, 'b', '2026-01-02'),"
                         + " (3, 'c', '2026-01-03')");
         String filter = "{% if is_incremental() %} where updated_at > (select max(updated_at) from {{ this }})"
                 + " {% endif %}";
@@ -137,30 +142,32 @@ class EngineTest {
                         + " {{ source('raw', 'inc_events') }}" + filter),
                 Map.of());
 
-        List<NodeResult> first = build(runner, p, "", false);
+        List<NodeResult> first = build(roles, p, "", false);
         assertEquals(3L, result(first, "inc_merge").rows());
-        assertEquals(3L, count(warehouse, "select count(*) from silver.inc_append"));
+        assertEquals(3L, count(warehouse, "select count(*) from engine__silver.inc_append"));
 
-        sql(warehouse, "insert into raw.inc_events values (4, 'd', '2026-01-04'), (2, 'b2', '2026-01-05')");
-        List<NodeResult> second = build(runner, p, "", false);
+        sql(warehouse, "insert into engine__raw.inc_events values (4, 'd', '2026-01-04'), (2, 'b2', '2026-01-05')");
+        List<NodeResult> second = build(roles, p, "", false);
 
         assertEquals(2L, result(second, "inc_merge").rows(), "only the new rows were read and written");
         assertTrue(result(second, "inc_merge").sql().contains("where updated_at > (select max(updated_at) from"
-                + " \"silver\".\"inc_merge\")"), result(second, "inc_merge").sql());
+                + " \"engine__silver\".\"inc_merge\")"), result(second, "inc_merge").sql());
         assertEquals(List.of(List.of(1, "a"), List.of(2, "b2"), List.of(3, "c"), List.of(4, "d")),
-                rows(warehouse, "select id, v from silver.inc_merge order by id"), "merged on id: no duplicates");
-        assertEquals(5L, count(warehouse, "select count(*) from silver.inc_append"), "appended the 2 new rows");
+                rows(warehouse, "select id, v from engine__silver.inc_merge order by id"),
+                "merged on id: no duplicates");
+        assertEquals(5L, count(warehouse, "select count(*) from engine__silver.inc_append"), "appended the 2 new rows");
 
-        List<NodeResult> full = build(runner, p, "inc_append", true);
+        List<NodeResult> full = build(roles, p, "inc_append", true);
         assertEquals(4L + 1, result(full, "inc_append").rows(), "a full refresh rebuilds from every source row");
     }
 
     @Test
     void snapshotsKeepEveryVersionWithTimestampAndCheckStrategies() {
-        sql(warehouse, "drop table if exists raw.snap_customers cascade", "drop table if exists gold.snap_ts cascade",
-                "drop table if exists gold.snap_check cascade",
-                "create table raw.snap_customers (id int, tier text, updated_at timestamp)",
-                "insert into raw.snap_customers values (1, 'bronze', '2026-01-01'), (2, 'silver', '2026-01-01'),"
+        sql(warehouse, "drop table if exists engine__raw.snap_customers cascade",
+                "drop table if exists engine__gold.snap_ts cascade",
+                "drop table if exists engine__gold.snap_check cascade",
+                "create table engine__raw.snap_customers (id int, tier text, updated_at timestamp)",
+                "insert into engine__raw.snap_customers values (1, 'bronze', '2026-01-01'), (2, 'silver', '2026-01-01'),"
                         + " (3, 'gold', '2026-01-01')");
         CompiledProject p = compile(project("models/sources.yml", """
                 version: 2
@@ -182,15 +189,15 @@ class EngineTest {
                 """, "models/silver/snap_current.sql",
                 "select id, tier from {{ ref('snap_ts') }} where dbt_valid_to is null"), Map.of());
 
-        List<NodeResult> first = build(runner, p, "", false);
+        List<NodeResult> first = build(roles, p, "", false);
         assertTrue(first.stream().allMatch(NodeResult::ok), first.toString());
         assertEquals(3L, result(first, "snap_ts").rows());
 
         // 2 changes tier, 3 is deleted at the source, 4 is new, 1 stays as it was
-        sql(warehouse, "update raw.snap_customers set tier = 'gold', updated_at = '2026-02-01' where id = 2",
-                "delete from raw.snap_customers where id = 3",
-                "insert into raw.snap_customers values (4, 'bronze', '2026-02-02')");
-        List<NodeResult> second = build(runner, p, "", false);
+        sql(warehouse, "update engine__raw.snap_customers set tier = 'gold', updated_at = '2026-02-01' where id = 2",
+                "delete from engine__raw.snap_customers where id = 3",
+                "insert into engine__raw.snap_customers values (4, 'bronze', '2026-02-02')");
+        List<NodeResult> second = build(roles, p, "", false);
         assertTrue(second.stream().allMatch(NodeResult::ok), second.toString());
         assertEquals(2L, result(second, "snap_ts").rows(), "new versions of 2 and 4");
         assertEquals(List.of(List.of(1, "bronze", "2026-01-01", "current"), List.of(2, "silver", "2026-01-01",
@@ -199,20 +206,21 @@ class EngineTest {
                         "current"),
                 List.of(4, "bronze", "2026-02-02", "current")),
                 rows(warehouse, "select id, tier, dbt_valid_from::date::text, coalesce(dbt_valid_to::date::text,"
-                        + " 'current') from gold.snap_ts order by id, dbt_valid_from"));
+                        + " 'current') from engine__gold.snap_ts order by id, dbt_valid_from"));
         assertEquals(List.of(List.of(1, "bronze", true), List.of(2, "silver", false), List.of(2, "gold", true),
                 List.of(3, "gold", false), List.of(4, "bronze", true)),
                 rows(warehouse, "select id, tier,"
-                        + " dbt_valid_to is null from gold.snap_check order by id, dbt_valid_from"),
+                        + " dbt_valid_to is null from engine__gold.snap_check order by id, dbt_valid_from"),
                 "check strategy: the tier change makes a version, the deleted row is closed");
         assertEquals(List.of(List.of(1, "bronze"), List.of(2, "gold"), List.of(3, "gold"), List.of(4, "bronze")),
-                rows(warehouse, "select id, tier from silver.snap_current order by id"), "models read snapshots");
+                rows(warehouse, "select id, tier from engine__silver.snap_current order by id"),
+                "models read snapshots");
 
-        List<NodeResult> third = build(runner, p, "", false);
+        List<NodeResult> third = build(roles, p, "", false);
         assertEquals(0L, result(third, "snap_ts").rows(), "nothing changed: no new version");
         assertEquals(0L, result(third, "snap_check").rows());
-        assertEquals(5L, count(warehouse, "select count(*) from gold.snap_ts"));
-        assertEquals(5L, count(warehouse, "select count(distinct dbt_scd_id) from gold.snap_ts"));
+        assertEquals(5L, count(warehouse, "select count(*) from engine__gold.snap_ts"));
+        assertEquals(5L, count(warehouse, "select count(distinct dbt_scd_id) from engine__gold.snap_ts"));
     }
 
     @Test
@@ -222,7 +230,7 @@ class EngineTest {
                 "models/bronze/swap_reader.sql", "select count(*) as n from {{ ref('swap_big') }}"),
                 Map.of("n",
                         20000, "batch", 0));
-        assertTrue(build(runner, first, "swap_big", false).get(0).ok());
+        assertTrue(build(roles, first, "swap_big", false).get(0).ok());
 
         AtomicBoolean stop = new AtomicBoolean();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -230,7 +238,7 @@ class EngineTest {
             try (Connection c = warehouse.getConnection(); Statement s = c.createStatement()) {
                 while (!stop.get()) {
                     try (ResultSet rs = s.executeQuery("select count(*), count(distinct batch), min(batch) from"
-                            + " silver.swap_big")) {
+                            + " engine__silver.swap_big")) {
                         rs.next();
                         seen.add(rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3));
                     }
@@ -248,7 +256,7 @@ class EngineTest {
                         "models/bronze/swap_reader.sql", "select count(*) as n from {{ ref('swap_big') }}"),
                         Map.of(
                                 "n", 20000 + batch * 1000, "batch", batch));
-                List<NodeResult> r = build(runner, p, select, false);
+                List<NodeResult> r = build(roles, p, select, false);
                 assertTrue(r.stream().allMatch(NodeResult::ok), r.toString());
             }
         } finally {
@@ -262,8 +270,8 @@ class EngineTest {
                     && Long.parseLong(parts[0]) == 20000 + Long.parseLong(parts[2]) * 1000,
                     "a reader saw a complete batch each time, got " + s);
         }
-        assertEquals(26000L, count(warehouse, "select count(*) from silver.swap_big"));
-        assertEquals(26000L, count(warehouse, "select n from bronze.swap_reader"));
+        assertEquals(26000L, count(warehouse, "select count(*) from engine__silver.swap_big"));
+        assertEquals(26000L, count(warehouse, "select n from engine__bronze.swap_reader"));
     }
 
     @Test
@@ -275,7 +283,7 @@ class EngineTest {
                 "models/silver/fail_child.sql", "select * from {{ ref('fail_bad_b') }}",
                 "models/silver/fail_grandchild.sql", "select * from {{ ref('fail_child') }}"), Map.of());
 
-        List<NodeResult> results = build(runner, p, "", false);
+        List<NodeResult> results = build(roles, p, "", false);
 
         assertEquals("success", result(results, "fail_ok_a").status());
         assertEquals("success", result(results, "fail_ok_c").status());
@@ -286,8 +294,8 @@ class EngineTest {
         assertEquals("skipped", result(results, "fail_child").status());
         assertEquals("skipped", result(results, "fail_grandchild").status());
         assertTrue(result(results, "fail_grandchild").error().contains("fail_"), "says which upstream failed");
-        assertEquals(List.of(List.of(2)), rows(warehouse, "select id from silver.fail_ok_c"));
-        assertNull(kind("silver", "fail_child"));
+        assertEquals(List.of(List.of(2)), rows(warehouse, "select id from engine__silver.fail_ok_c"));
+        assertNull(kind("engine__silver", "fail_child"));
     }
 
     @Test
@@ -331,7 +339,7 @@ class EngineTest {
                 "tests/tq_no_open_orders.sql", "select * from {{ ref('tq_orders') }} where status = 'open'"),
                 Map.of());
 
-        List<NodeResult> results = build(runner, p, "", false);
+        List<NodeResult> results = build(roles, p, "", false);
 
         assertEquals("pass", result(results, "unique_tq_customers_id").status());
         assertEquals("pass", result(results, "not_null_tq_customers_id").status());
@@ -349,10 +357,11 @@ class EngineTest {
         assertEquals("skipped", result(results, "tq_after_orders").status(),
                 "a failing error-severity test stops its model's children");
         assertEquals(List.of(List.of(3, 15L)), rows(warehouse, "select unique_field, n_records from"
-                + " quarantine.enginetest__unique_tq_orders_id"));
+                + " engine__quarantine.enginetest__unique_tq_orders_id"));
         assertEquals(List.of(List.of(2, 9, "open")), rows(warehouse, "select * from"
-                + " quarantine.enginetest__tq_no_open_orders"));
-        assertNull(kind("quarantine", "enginetest__below_tq_orders_customer_id"), "a passing test keeps nothing");
+                + " engine__quarantine.enginetest__tq_no_open_orders"));
+        assertNull(kind("engine__quarantine", "enginetest__below_tq_orders_customer_id"),
+                "a passing test keeps nothing");
 
         // fixed data: the same tests pass and the quarantine is emptied
         CompiledProject fixed = compile(project(
@@ -360,9 +369,9 @@ class EngineTest {
                 "models/silver/tq_orders.sql", "select 1 as id, 1 as customer_id, 'paid' as status",
                 "tests/tq_no_open_orders.sql", "select * from {{ ref('tq_orders') }} where status = 'open'"),
                 Map.of());
-        List<NodeResult> again = build(runner, fixed, "tq_orders", false);
+        List<NodeResult> again = build(roles, fixed, "tq_orders", false);
         assertEquals("pass", result(again, "tq_no_open_orders").status());
-        assertNull(kind("quarantine", "enginetest__tq_no_open_orders"));
+        assertNull(kind("engine__quarantine", "enginetest__tq_no_open_orders"));
     }
 
     @Test
@@ -377,44 +386,41 @@ class EngineTest {
                               - name: id
                                 tests: [unique]
                         """), Map.of());
-        NodeResult r = result(build(runner, p, "", false), "unique_tq_many_id");
+        NodeResult r = result(build(roles, p, "", false), "unique_tq_many_id");
         assertEquals(50L, r.rows());
-        assertEquals(10L, count(warehouse, "select count(*) from quarantine.enginetest__unique_tq_many_id"),
+        assertEquals(10L, count(warehouse, "select count(*) from engine__quarantine.enginetest__unique_tq_many_id"),
                 "at most the limit (10 in this test) is kept");
     }
 
     @Test
-    void modelSqlRunsAsTheRestrictedRole() {
+    void modelSqlRunsAsTheNamespaceRole() {
         CompiledProject p = compile(project(
                 "models/silver/role_who.sql", "select current_user as who",
                 "models/silver/role_secrets.sql", "select rolname, rolpassword from pg_authid",
                 "models/silver/role_public.sql", "{{ config(schema='public') }} select 1 as id"), Map.of());
-        List<NodeResult> results = build(runner, p, "", false);
-        assertEquals(List.of(List.of("strata_transform_runner")), rows(warehouse, "select who from silver.role_who"));
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals(List.of(List.of("strata_ns_engine")), rows(warehouse, "select who from engine__silver.role_who"));
         assertTrue(result(results, "role_secrets").error().contains("permission denied"), results.toString());
-        assertTrue(result(results, "role_public").error().contains("schema 'public' is not a warehouse schema"),
-                results.toString());
-        sql(warehouse, "drop table if exists raw.role_probe", "create table raw.role_probe (id int)");
-        CompiledProject drop = compile(project("models/silver/role_drop.sql",
-                "select 1 as id; drop table raw.role_probe"), Map.of());
-        build(runner, drop, "", false);
-        assertEquals(1L, count(warehouse, "select count(*) from pg_tables where schemaname = 'raw' and tablename ="
-                + " 'role_probe'"), "the role can read raw tables it does not own, not drop them");
+        assertEquals("success", result(results, "role_public").status(), results.toString());
+        assertEquals("r", kind("engine__public", "role_public"), "schema 'public' of the project is the namespace's");
+        assertNull(kind("public", "role_public"));
     }
 
     @Test
     void sourceFreshness() {
-        sql(warehouse, "drop table if exists raw.fresh_loads", "create table raw.fresh_loads (id int, loaded_at"
-                + " timestamptz)", "insert into raw.fresh_loads values (1, now() - interval '2 hours')");
+        sql(warehouse, "drop table if exists engine__raw.fresh_loads",
+                "create table engine__raw.fresh_loads (id int, loaded_at"
+                        + " timestamptz)",
+                "insert into engine__raw.fresh_loads values (1, now() - interval '2 hours')");
         CompiledProject p = compile(project("models/sources.yml", RAW_SOURCES,
                 "models/silver/fresh_model.sql", "select * from {{ source('raw', 'fresh_loads') }}"), Map.of());
-        NodeResult warn = result(build(runner, p, "", false), "raw.fresh_loads");
+        NodeResult warn = result(build(roles, p, "", false), "raw.fresh_loads");
         assertEquals("warn", warn.status());
         assertEquals(3600L, warn.rows(), "the threshold breached");
-        sql(warehouse, "update raw.fresh_loads set loaded_at = now() - interval '2 days'");
-        assertEquals("error", result(build(runner, p, "", false), "raw.fresh_loads").status());
-        sql(warehouse, "update raw.fresh_loads set loaded_at = now()");
-        assertEquals("pass", result(build(runner, p, "", false), "raw.fresh_loads").status());
+        sql(warehouse, "update engine__raw.fresh_loads set loaded_at = now() - interval '2 days'");
+        assertEquals("error", result(build(roles, p, "", false), "raw.fresh_loads").status());
+        sql(warehouse, "update engine__raw.fresh_loads set loaded_at = now()");
+        assertEquals("pass", result(build(roles, p, "", false), "raw.fresh_loads").status());
     }
 
     private String kind(String schema, String name) {
