@@ -35,10 +35,10 @@ import dev.strata.ingest.load.LoadSettings;
 import dev.strata.ingest.load.Loader;
 import dev.strata.ingest.load.NamespaceWarehouse;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.source.UrlGuard;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.warehouse.NamespaceRoles;
+import dev.strata.netguard.AddressGuard;
 
 /**
  * The ingest benchmark (bench/ingest/run.sh runs it with the ingest module's classpath).
@@ -177,7 +177,7 @@ public class IngestBench {
 
     /** The load path as the service runs it: as the namespace's own role, made by the warehouse admin. */
     static Loader loader(MinioClient s3, String warehouseUrl, String adminPassword, String roleKey, Path spool) {
-        SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(List.of("127.0.0.1/32")), ref -> Optional.empty(),
+        SourceFetcher fetcher = new SourceFetcher(s3, AddressGuard.of(List.of("127.0.0.1/32"), "strata.ingest.allowed-hosts"), ref -> Optional.empty(),
                 Long.MAX_VALUE, Duration.ofHours(1));
         LoadSettings settings = new LoadSettings("strata-lake", "raw", spool, 1000, 1 << 20, 1000,
                 Duration.ofHours(1));

@@ -314,7 +314,7 @@ class RunLifecycleTest extends SchedulerTestSupport {
                       - id: call
                         type: http
                         retries: {count: 2, backoff: 100ms}
-                        inputs: {url: "http://127.0.0.1:%d/slow"}
+                        inputs: {url: "http://localhost:%d/slow"}
                     """.formatted(target.getAddress().getPort()));
             UUID runId = trigger("sales", "slow_call", Map.of());
             JsonPath run = awaitEnded(runId);

@@ -17,8 +17,8 @@ import io.minio.MinioClient;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.source.Secrets;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.source.UrlGuard;
 import dev.strata.ingest.spec.SourceLocations;
+import dev.strata.netguard.AddressGuard;
 import dev.strata.warehouse.NamespaceRoles;
 
 /** Wires the plain-Java load path to the service's configuration, the namespace roles and the S3 client. */
@@ -52,7 +52,8 @@ public class LoaderProducer {
                 Path.of(config.spoolDir().orElse(System.getProperty("java.io.tmpdir")), "strata-ingest"),
                 config.sampleRows(), config.maxLineLength(), config.maxQuarantineRows(), config.timeout(),
                 new TextInput.Limits(config.maxDecompressedBytes(), config.maxDecompressionRatio()));
-        SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(config.allowedHosts().orElse(List.of())),
+        SourceFetcher fetcher = new SourceFetcher(s3, AddressGuard.of(config.allowedHosts().orElse(List.of()),
+                "strata.ingest.allowed-hosts"),
                 configSecrets(), config.maxBytes(), config.timeout());
         return new Loader(settings, new NamespaceWarehouse(roles), s3, fetcher, locations);
     }

@@ -37,10 +37,14 @@ import dev.strata.ingest.load.ColumnType;
 import dev.strata.ingest.load.Columns;
 import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.spec.SourceSpec;
+import dev.strata.netguard.AddressGuard;
+import dev.strata.netguard.AddressRefusedException;
+import dev.strata.netguard.Redirects;
+import dev.strata.netguard.Urls;
 
 /**
  * Copies a load's source to the worker's disk, streaming, within the byte limit: an HTTP(S) URL (redirects followed by
- * hand, each hop checked by the {@link UrlGuard}), an S3 object or every object under a prefix, an upload, or a JDBC
+ * hand, each hop checked by the {@link AddressGuard}), an S3 object or every object under a prefix, an upload, or a JDBC
  * table (extracted with {@code COPY ... TO STDOUT} in one snapshot, fully or after the last cursor value).
  */
 public final class SourceFetcher {
@@ -48,13 +52,13 @@ public final class SourceFetcher {
     private static final int MAX_REDIRECTS = 5;
 
     private final MinioClient s3;
-    private final UrlGuard guard;
+    private final AddressGuard guard;
     private final Secrets secrets;
     private final long maxBytes;
     private final Duration timeout;
     private final HttpClient http;
 
-    public SourceFetcher(MinioClient s3, UrlGuard guard, Secrets secrets, long maxBytes, Duration timeout) {
+    public SourceFetcher(MinioClient s3, AddressGuard guard, Secrets secrets, long maxBytes, Duration timeout) {
         this.s3 = s3;
         this.guard = guard;
         this.secrets = secrets;
@@ -78,65 +82,59 @@ public final class SourceFetcher {
     }
 
     private SpooledFile http(SourceSpec source, Path dir) {
-        URI uri = URI.create(source.url());
-        String authorization = null;
+        URI uri;
+        try {
+            uri = Urls.http(source.url(), "source.url");
+        } catch (AddressRefusedException e) {
+            throw refused(e);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (source.credentialsRef() != null) {
             String secret = secrets.resolve(source.credentialsRef());
-            authorization = secret.contains(" ") ? secret : "Bearer " + secret;
+            // sent to the first host only: Redirects drops it on every redirect
+            request.header("Authorization", secret.contains(" ") ? secret : "Bearer " + secret);
         }
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme())) {
-                throw LoadException.input("source redirected to a non-HTTP URL; refused");
-            }
-            guard.check(uri.getHost());
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-            if (authorization != null && hop == 0) {
-                request.header("Authorization", authorization);
-            }
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                throw LoadException.unavailable("source " + safe(uri) + " did not answer within " + timeout, e);
-            } catch (ConnectException e) {
-                throw LoadException.unavailable("source " + safe(uri) + " refused the connection", e);
-            } catch (IOException e) {
-                throw LoadException.unavailable("source " + safe(uri) + " failed: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw LoadException.unavailable("interrupted", e);
-            }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                close(response.body());
-                uri = uri.resolve(response.headers().firstValue("Location").get());
-                continue;
-            }
-            if (status != 200) {
-                close(response.body());
-                String message = "source " + safe(uri) + " answered HTTP " + status;
-                if (status >= 500 || status == 429 || status == 408) {
-                    throw LoadException.unavailable(message, null);
-                }
-                throw LoadException.input(message);
-            }
-            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (declared > maxBytes) {
-                close(response.body());
-                throw LoadException.input("source " + safe(uri) + " is " + declared + " bytes, over the limit of "
-                        + maxBytes + " (strata.ingest.max-bytes)");
-            }
-            String name = fileName(uri.getPath(), "data");
-            Path path = dir.resolve(name);
-            try {
-                // the load reads the body while it arrives
-                return new SpooledFile(path, name, -1, Download.start(response.body(), path, maxBytes, safe(uri)));
-            } catch (IOException e) {
-                close(response.body());
-                throw LoadException.unavailable("cannot spool " + safe(uri) + ": " + e.getMessage(), e);
-            }
+        HttpResponse<InputStream> response;
+        try {
+            response = Redirects.send(http, request.build(), HttpResponse.BodyHandlers.ofInputStream(), guard,
+                    MAX_REDIRECTS);
+        } catch (AddressRefusedException e) {
+            throw refused(e);
+        } catch (HttpTimeoutException e) {
+            throw LoadException.unavailable("source " + safe(uri) + " did not answer within " + timeout, e);
+        } catch (ConnectException e) {
+            throw LoadException.unavailable("source " + safe(uri) + " refused the connection", e);
+        } catch (IOException e) {
+            throw LoadException.unavailable("source " + safe(uri) + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LoadException.unavailable("interrupted", e);
         }
-        throw LoadException.input("source " + safe(uri) + " redirected more than " + MAX_REDIRECTS + " times");
+        uri = response.uri();
+        int status = response.statusCode();
+        if (status != 200) {
+            close(response.body());
+            String message = "source " + safe(uri) + " answered HTTP " + status;
+            if (status >= 500 || status == 429 || status == 408) {
+                throw LoadException.unavailable(message, null);
+            }
+            throw LoadException.input(message);
+        }
+        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (declared > maxBytes) {
+            close(response.body());
+            throw LoadException.input("source " + safe(uri) + " is " + declared + " bytes, over the limit of "
+                    + maxBytes + " (strata.ingest.max-bytes)");
+        }
+        String name = fileName(uri.getPath(), "data");
+        Path path = dir.resolve(name);
+        try {
+            // the load reads the body while it arrives
+            return new SpooledFile(path, name, -1, Download.start(response.body(), path, maxBytes, safe(uri)));
+        } catch (IOException e) {
+            close(response.body());
+            throw LoadException.unavailable("cannot spool " + safe(uri) + ": " + e.getMessage(), e);
+        }
     }
 
     private List<SpooledFile> s3(SourceSpec source, Path dir) {
@@ -190,8 +188,11 @@ public final class SourceFetcher {
     }
 
     private Fetched jdbc(SourceSpec source, Path dir, String previousCursor) {
-        URI uri = URI.create(source.jdbcUrl().substring("jdbc:".length()));
-        guard.check(uri.getHost());
+        try {
+            guard.checkJdbc(source.jdbcUrl(), "source.jdbcUrl");
+        } catch (AddressRefusedException e) {
+            throw refused(e);
+        }
         Properties props = new Properties();
         if (source.credentialsRef() != null) {
             String secret = secrets.resolve(source.credentialsRef());
@@ -263,6 +264,11 @@ public final class SourceFetcher {
         } catch (IOException e) {
             throw LoadException.unavailable("cannot spool " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A refused address is the user's input: failed, not retried (a name that does not resolve may come back). */
+    private static LoadException refused(AddressRefusedException e) {
+        return e.retryable() ? LoadException.unavailable(e.getMessage(), null) : LoadException.input(e.getMessage());
     }
 
     private SpooledFile spool(InputStream in, Path dir, String name, String where) {

@@ -1,6 +1,5 @@
 package dev.strata.ingest.spec;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +7,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.strata.netguard.AddressRefusedException;
+import dev.strata.netguard.Urls;
 
 /**
  * Where a load reads from. Credentials are never here: {@code credentialsRef} names a secret the worker resolves.
@@ -43,17 +45,13 @@ public record SourceSpec(String kind, String url, String bucket, String key, Str
         }
         switch (kind) {
             case "http" -> {
-                URI uri = null;
                 try {
-                    uri = url == null ? null : URI.create(url);
-                } catch (IllegalArgumentException e) {
-                    // reported below
-                }
-                if (uri == null || uri.getHost() == null || uri.getScheme() == null
-                        || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-                    problems.add("source.url must be an http(s) URL with a host");
-                } else if (uri.getUserInfo() != null) {
-                    problems.add("source.url must not carry credentials; name a secret in source.credentialsRef");
+                    if (Urls.http(url, "source.url").getUserInfo() != null) {
+                        problems.add("source.url must not carry credentials; name a secret in "
+                                + "source.credentialsRef");
+                    }
+                } catch (AddressRefusedException e) {
+                    problems.add(e.getMessage());
                 }
             }
             case "s3" -> {
@@ -73,9 +71,12 @@ public record SourceSpec(String kind, String url, String bucket, String key, Str
                 }
             }
             case "jdbc" -> {
-                if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
-                    problems.add("source.jdbcUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
-                } else if (jdbcUrl.contains("password=")) {
+                try {
+                    Urls.postgresHosts(jdbcUrl, "source.jdbcUrl");
+                } catch (AddressRefusedException e) {
+                    problems.add(e.getMessage());
+                }
+                if (jdbcUrl != null && jdbcUrl.contains("password=")) {
                     problems.add("source.jdbcUrl must not carry a password; name a secret in source.credentialsRef");
                 }
                 if (table == null || !TABLE.matcher(table).matches()) {

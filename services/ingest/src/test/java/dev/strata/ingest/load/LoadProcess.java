@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.MinioClient;
 
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.source.UrlGuard;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
+import dev.strata.netguard.AddressGuard;
 import dev.strata.warehouse.NamespaceRoles;
 
 /**
@@ -33,7 +33,8 @@ public final class LoadProcess {
         MinioClient s3 = MinioClient.builder().endpoint(args[2]).region("us-east-1").credentials(args[3], args[4])
                 .build();
         LoadSpec spec = new ObjectMapper().readValue(args[6], LoadSpec.class);
-        SourceFetcher fetcher = new SourceFetcher(s3, new UrlGuard(List.of("127.0.0.1/32")), ref -> Optional.empty(),
+        SourceFetcher fetcher = new SourceFetcher(s3,
+                AddressGuard.of(List.of("127.0.0.1/32"), "strata.ingest.allowed-hosts"), ref -> Optional.empty(),
                 Long.MAX_VALUE, Duration.ofMinutes(10));
         LoadSettings settings = new LoadSettings("strata-lake", "raw", Path.of(args[7]), 1000, 1 << 20, 1000,
                 Duration.ofMinutes(10));

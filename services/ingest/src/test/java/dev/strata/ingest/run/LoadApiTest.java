@@ -56,8 +56,63 @@ class LoadApiTest {
                 "http://[::1]:8080/data.csv", "http://192.168.0.10/x.csv", "http://127.0.0.2:8080/x.csv"}) {
             JsonPath run = it.load(spec(unique("ssrf"), url));
             assertEquals("failed", run.getString("status"), url);
-            assertEquals(true, run.getString("error").contains("an internal address (loopback, link-local or private "
-                    + "range); it is refused unless allow-listed"), run::prettify);
+            assertEquals(true, run.getString("error").contains("; internal addresses are refused unless allow-listed "
+                    + "in strata.ingest.allowed-hosts"), run::prettify);
+        }
+    }
+
+    @Test
+    void loopbackInIpv6ClothingIsRefusedAndNothingIsLoaded() {
+        // the test profile allow-lists 127.0.0.1/32 only: these spell other loopback addresses
+        String port = serve("/spelled.csv", "id\n1\n").split(":")[2].split("/")[0];
+        for (String host : new String[]{"[::127.0.0.1]", "[::ffff:7f00:2]", "[64:ff9b::7f00:1]", "[2002:7f00:1::]",
+                "[0:0:0:0:0:ffff:a9fe:a9fe]"}) {
+            JsonPath run = it.load(spec(unique("spelled"), "http://" + host + ":" + port + "/spelled.csv"));
+            assertEquals("failed", run.getString("status"), host);
+            assertEquals(false, run.getBoolean("retryable"), host);
+            assertEquals(0L, run.get("rows") == null ? 0L : run.getLong("rows"), "nothing loaded from " + host);
+            assertEquals(true, run.getString("error").startsWith("host '" + host + "' is "), run::prettify);
+            assertEquals(true, run.getString("error").endsWith("; internal addresses are refused unless allow-listed "
+                    + "in strata.ingest.allowed-hosts"), run::prettify);
+        }
+        JsonPath run = it.load(spec(unique("spelled"), "http://[::127.0.0.1]:" + port + "/spelled.csv"));
+        assertEquals("host '[::127.0.0.1]' is the IPv4-compatible form of 127.0.0.1, a loopback address; internal "
+                + "addresses are refused unless allow-listed in strata.ingest.allowed-hosts", run.getString("error"));
+    }
+
+    @Test
+    void everyHostOfAJdbcSourceIsCheckedAndABrokenOneIsA400() {
+        String jdbc = """
+                {"namespace":"sales","name":"%s","source":{"kind":"jdbc","jdbcUrl":"%s","table":"public.t"}}
+                """;
+        // the first host is public, the second is not: refused before any connection
+        JsonPath run = it.load(jdbc.formatted(unique("multi"), "jdbc:postgresql://93.184.216.34:5432,10.0.0.7/db"));
+        assertEquals("failed", run.getString("status"));
+        assertEquals(false, run.getBoolean("retryable"));
+        assertEquals("host '10.0.0.7' is a private address (10.0.0.0/8); internal addresses are refused unless "
+                + "allow-listed in strata.ingest.allowed-hosts", run.getString("error"));
+        for (String[] broken : new String[][]{
+                {"jdbc:postgresql://h1,/db", "source.jdbcUrl host 2 is empty"},
+                {"jdbc:postgresql:///db", "source.jdbcUrl has no host"},
+                {"jdbc:postgresql://,db.example.com/db", "source.jdbcUrl host 1 is empty"},
+                {"jdbc:postgresql://db.example.com/db?PGHOST=127.0.0.1", "source.jdbcUrl: the parameter 'PGHOST'"}}) {
+            given().auth().oauth2(it.adminToken()).contentType("application/json")
+                    .body(jdbc.formatted("broken", broken[0])).post("/api/v1/loads").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0]", containsString(broken[1]));
+        }
+    }
+
+    @Test
+    void aMalformedUrlIsA400NotAServerError() {
+        for (String[] broken : new String[][]{
+                {"http://[::1/a.csv?token=abc123", "source.url is not a valid URL"},
+                {"http://exa mple.com/a.csv?token=abc123", "source.url is not a valid URL"},
+                {"http://2130706433/a.csv?token=abc123", "source.url: host '2130706433' is an ambiguous IPv4 address"},
+                {"http:///a.csv?token=abc123", "source.url has no host"},
+                {"file:///etc/passwd?token=abc123", "source.url must be an http or https URL, not file:"}}) {
+            given().auth().oauth2(it.adminToken()).contentType("application/json").body(spec("x", broken[0]))
+                    .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0]", containsString(broken[1])).body("detail", not(containsString("abc123")));
         }
     }
 
@@ -67,8 +122,8 @@ class LoadApiTest {
         String url = serve("/ok.csv", "id\n1\n").replace("/ok.csv", "/redirect?" + target);
         JsonPath run = it.load(spec(unique("redirect"), url));
         assertEquals("failed", run.getString("status"));
-        assertEquals("source host '169.254.169.254' resolves to 169.254.169.254, an internal address (loopback, "
-                + "link-local or private range); it is refused unless allow-listed in strata.ingest.allowed-hosts",
+        assertEquals("host '169.254.169.254' is a link-local address (169.254.0.0/16, where cloud metadata services "
+                + "answer); internal addresses are refused unless allow-listed in strata.ingest.allowed-hosts",
                 run.getString("error"));
     }
 

@@ -142,6 +142,11 @@ public class ChannelService {
                         + "set " + secrets.whereToSet(secret) + " first");
             }
         }
+        try {
+            plugin.checkTarget(request.settings(), secrets);
+        } catch (NotificationChannel.InvalidSettingsException e) {
+            throw ProblemException.badRequest(e.getMessage());
+        }
         return plugin;
     }
 

@@ -11,14 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.strata.netguard.AddressGuard;
+import dev.strata.netguard.AddressRefusedException;
+import dev.strata.netguard.Urls;
+
 /** One JSON POST for the HTTP channels: a 2xx answer is delivered, anything else a failure to retry. */
 public final class HttpPost {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final AddressGuard guard;
 
-    public HttpPost(Duration timeout) {
+    public HttpPost(Duration timeout, AddressGuard guard) {
         this.timeout = timeout;
+        this.guard = guard;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -30,12 +36,9 @@ public final class HttpPost {
     public SendResult post(String url, String body, Map<String, String> headers) {
         URI uri;
         try {
-            uri = URI.create(url);
-            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                return SendResult.failed(null, "the URL in the secret is not an http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            return SendResult.failed(null, "the URL in the secret is not a valid URL");
+            uri = target(url, guard);
+        } catch (AddressRefusedException e) {
+            return SendResult.failed(null, e.getMessage()); // checked before connecting: nothing about the port
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -59,6 +62,18 @@ public final class HttpPost {
             Thread.currentThread().interrupt();
             return SendResult.failed(null, "sending was interrupted (the service is stopping)");
         }
+    }
+
+    /**
+     * The URL held by a secret, parsed and checked by the address guard (redirects are never followed: a 3xx answer
+     * is a failure).
+     *
+     * @throws AddressRefusedException naming the host and why, never the URL (it may hold a token)
+     */
+    public static URI target(String url, AddressGuard guard) {
+        URI uri = Urls.http(url, "the URL in the secret");
+        guard.check(uri);
+        return uri;
     }
 
     private static String snippet(String body) {

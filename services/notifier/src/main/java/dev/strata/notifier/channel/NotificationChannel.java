@@ -26,7 +26,16 @@ public interface NotificationChannel {
     List<String> check(JsonNode settings);
 
     /**
-     * Sends one notification. Never throws for a receiver that fails or cannot be reached: that is a
+     * Checks where the channel would connect, with the address guard, when a channel is created or changed (after
+     * {@link #check}; its secrets are set). Nothing is connected to.
+     *
+     * @throws InvalidSettingsException naming the setting and why its host is refused
+     */
+    void checkTarget(JsonNode settings, Secrets secrets);
+
+    /**
+     * Sends one notification. Checks the target with the address guard first: a refused host is a failed answer and
+     * nothing is connected to. Never throws for a receiver that fails or cannot be reached: that is a
      * {@link SendResult#failed} answer, to be retried.
      *
      * @param deliveryId identifies this delivery to the receiver (the same on every retry)

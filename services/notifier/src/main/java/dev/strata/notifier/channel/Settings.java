@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import dev.strata.netguard.AddressGuard;
+import dev.strata.netguard.AddressRefusedException;
 import dev.strata.notifier.channel.NotificationChannel.InvalidSettingsException;
 import dev.strata.notifier.secret.Secrets;
 
@@ -65,6 +67,20 @@ public final class Settings {
                     + "letters, digits, '.', '_' and '-'); put the value in a secret and give its name here");
         }
         names.add(name);
+    }
+
+    /**
+     * Checks the URL a secret holds (for {@code setting}) with the address guard; the message names the host, never
+     * the URL. A name that does not resolve now is accepted: each send checks again.
+     */
+    public static void target(String url, String setting, AddressGuard guard) {
+        try {
+            HttpPost.target(url, guard);
+        } catch (AddressRefusedException e) {
+            if (!e.retryable()) {
+                throw new InvalidSettingsException("settings." + setting + ": " + e.getMessage());
+            }
+        }
     }
 
     private static String path(JsonMappingException e) {

@@ -1,6 +1,8 @@
 package dev.strata.notifier.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,6 +17,12 @@ public interface NotifierConfig {
     /** The console's base URL; links to runs are {@code <console-url>/namespaces/<ns>/pipelines/<id>/runs/<run>}. */
     @WithDefault("http://127.0.0.1:8080")
     String consoleUrl();
+
+    /**
+     * Host names, addresses and CIDR ranges that channels may reach although they are internal (loopback, private,
+     * link-local...): e.g. an SMTP relay on the cluster network. Everything else internal is refused.
+     */
+    Optional<List<String>> allowedHosts();
 
     Consumer consumer();
 

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.RunFailed;
+import dev.strata.netguard.AddressGuard;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.secret.Secrets;
 import dev.strata.notifier.testing.Receivers;
@@ -37,6 +38,8 @@ public abstract class ChannelConformanceTest {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** As in the test profile: the receivers on 127.0.0.1 are allowed, nothing else internal. */
+    protected static final AddressGuard GUARD = AddressGuard.of(List.of("127.0.0.1"), Guards.ALLOW_LIST_KEY);
 
     protected Receivers receivers;
     protected Secrets secrets;
@@ -49,6 +52,9 @@ public abstract class ChannelConformanceTest {
 
     /** Settings whose secrets point at a receiver that fails or cannot be reached. */
     protected abstract ObjectNode failingSettings();
+
+    /** Settings that point at the trap ({@link Receivers#TRAP_HOST}: loopback, not allow-listed). */
+    protected abstract ObjectNode towardsTheTrap();
 
     /** The name of a secret-reference setting that the type requires. */
     protected abstract String requiredSecretSetting();
@@ -103,6 +109,25 @@ public abstract class ChannelConformanceTest {
         for (String secret : receivers.secrets().values()) {
             assertFalse(result.error().contains(secret), "the error shows a secret: " + result.error());
         }
+    }
+
+    @Test
+    void anInternalTargetIsRefusedBeforeAnyConnection() {
+        ObjectNode settings = towardsTheTrap();
+        channel().check(settings); // the settings as such are fine
+        String why = "host '" + Receivers.TRAP_HOST + "' is a loopback address; internal addresses are refused unless "
+                + "allow-listed in strata.notifier.allowed-hosts";
+        var refused = assertThrows(NotificationChannel.InvalidSettingsException.class,
+                () -> channel().checkTarget(settings, secrets));
+        assertTrue(refused.getMessage().startsWith("settings.") && refused.getMessage().endsWith(": " + why),
+                refused.getMessage());
+        SendResult result = channel().send(settings, secrets, runFailed(), UUID.randomUUID());
+        assertFalse(result.delivered());
+        assertEquals(null, result.responseCode());
+        assertTrue(result.error().endsWith(why), result.error());
+        assertFalse(result.error().contains(Integer.toString(receivers.trapPort())), "nothing about the port");
+        assertEquals(0, receivers.trapConnections(), "nothing connected to the internal address");
+        channel().checkTarget(workingSettings(), secrets); // the allow-listed receiver passes
     }
 
     @Test

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.strata.notifier.channel.email.EmailChannel;
+import dev.strata.notifier.testing.Receivers;
 
 class EmailChannelTest extends ChannelConformanceTest {
 
-    private final EmailChannel email = new EmailChannel(TIMEOUT);
+    private final EmailChannel email = new EmailChannel(TIMEOUT, GUARD);
 
     @Override
     protected NotificationChannel channel() {
@@ -37,6 +38,14 @@ class EmailChannelTest extends ChannelConformanceTest {
     protected ObjectNode failingSettings() {
         ObjectNode settings = workingSettings();
         settings.put("username", "nobody"); // GreenMail refuses this login
+        return settings;
+    }
+
+    @Override
+    protected ObjectNode towardsTheTrap() {
+        ObjectNode settings = workingSettings();
+        settings.put("host", Receivers.TRAP_HOST);
+        settings.put("port", receivers.trapPort());
         return settings;
     }
 

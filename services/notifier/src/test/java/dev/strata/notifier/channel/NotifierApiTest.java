@@ -173,6 +173,46 @@ class NotifierApiTest {
     }
 
     @Test
+    void aChannelToAnInternalAddressIsA400AndNothingIsConnected() {
+        String base = "{\"namespace\":\"" + ns + "\",\"name\":\"internal\",\"type\":\"email\",\"settings\":"
+                + "{\"security\":\"none\",\"from\":\"a@b.test\",\"to\":[\"c@d.test\"],";
+        String guard = "; internal addresses are refused unless allow-listed in strata.notifier.allowed-hosts";
+        // an open (silent) port and a closed one answer the same: nothing tells them apart, nothing is connected
+        String open = post(engineer.token(), "/api/v1/channels", base + "\"host\":\"127.0.0.2\",\"port\":"
+                + receivers.trapPort() + "}}").then().statusCode(400).contentType("application/problem+json")
+                .extract().path("detail");
+        String closed = post(engineer.token(), "/api/v1/channels", base + "\"host\":\"127.0.0.2\",\"port\":1}}")
+                .then().statusCode(400).extract().path("detail");
+        assertEquals("settings.host: host '127.0.0.2' is a loopback address" + guard, open);
+        assertEquals(open, closed);
+        for (String[] host : new String[][]{
+                {"[::127.0.0.1]", "settings.host: host '[::127.0.0.1]' is the IPv4-compatible form of 127.0.0.1, a "
+                        + "loopback address" + guard},
+                {"::ffff:7f00:2", "settings.host: host '::ffff:7f00:2' is a loopback address" + guard},
+                {"[::1]", "settings.host: host '[::1]' is the loopback address (::1)" + guard},
+                {"169.254.169.254", "settings.host: host '169.254.169.254' is a link-local address"},
+                {"0x7f000001", "settings.host: host '0x7f000001' is an ambiguous IPv4 address"},
+                {"smtp relay", "settings.host: host 'smtp relay' is not a valid host name"}}) {
+            post(engineer.token(), "/api/v1/channels", base + "\"host\":\"" + host[0] + "\",\"port\":"
+                    + receivers.trapPort() + "}}").then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", startsWith(host[1]));
+        }
+        // webhook and Slack URLs are secrets: the host is named, the URL never
+        String hook = post(engineer.token(), "/api/v1/channels", "{\"namespace\":\"" + ns + "\",\"name\":\"trap\","
+                + "\"type\":\"webhook\",\"settings\":{\"urlRef\":\"trap-url\",\"signingSecretRef\":\"hook-key\"}}")
+                .then().statusCode(400).body("detail", equalTo("settings.urlRef: host '127.0.0.2' is a loopback "
+                        + "address" + guard))
+                .extract().asString();
+        assertNoSecretIn(hook);
+        post(engineer.token(), "/api/v1/channels", "{\"namespace\":\"" + ns + "\",\"name\":\"trap\","
+                + "\"type\":\"slack\",\"settings\":{\"webhookUrlRef\":\"trap-url\"}}").then().statusCode(400)
+                .body("detail", startsWith("settings.webhookUrlRef: host '127.0.0.2' is a loopback address"));
+        assertEquals(0, receivers.trapConnections(), "nothing connected to the internal address");
+        given().auth().oauth2(engineer.token()).get("/api/v1/channels?namespace=" + ns).then().statusCode(200)
+                .body("name", not(hasItem("internal"))).body("name", not(hasItem("trap")));
+    }
+
+    @Test
     void badInputIsAProblemThatSaysWhatAndWhere() {
         String base = "{\"namespace\":\"" + ns + "\",\"name\":\"bad\",";
         post(engineer.token(), "/api/v1/channels", base + "\"type\":\"pager\",\"settings\":{}}").then()

@@ -16,7 +16,7 @@ import dev.strata.notifier.testing.Receivers;
 
 class SlackChannelTest extends ChannelConformanceTest {
 
-    private final SlackChannel slack = new SlackChannel(TIMEOUT);
+    private final SlackChannel slack = new SlackChannel(TIMEOUT, GUARD);
 
     @Override
     protected NotificationChannel channel() {
@@ -31,6 +31,11 @@ class SlackChannelTest extends ChannelConformanceTest {
     @Override
     protected ObjectNode failingSettings() {
         return object("{\"webhookUrlRef\":\"broken-hook-url\"}");
+    }
+
+    @Override
+    protected ObjectNode towardsTheTrap() {
+        return object("{\"webhookUrlRef\":\"trap-url\"}");
     }
 
     @Override

@@ -23,7 +23,7 @@ import dev.strata.notifier.testing.Receivers;
 
 class WebhookChannelTest extends ChannelConformanceTest {
 
-    private final WebhookChannel webhook = new WebhookChannel(TIMEOUT);
+    private final WebhookChannel webhook = new WebhookChannel(TIMEOUT, GUARD);
 
     @Override
     protected NotificationChannel channel() {
@@ -38,6 +38,11 @@ class WebhookChannelTest extends ChannelConformanceTest {
     @Override
     protected ObjectNode failingSettings() {
         return object("{\"urlRef\":\"flaky-hook-url\",\"signingSecretRef\":\"hook-key\"}"); // its port is closed
+    }
+
+    @Override
+    protected ObjectNode towardsTheTrap() {
+        return object("{\"urlRef\":\"trap-url\",\"signingSecretRef\":\"hook-key\"}");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.strata.notifier.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -26,7 +28,9 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The outside world of the notifier, for tests, on loopback: an HTTP receiver (Slack's incoming webhook and generic
  * webhooks), a second receiver that is DOWN until {@link #startFlaky()} (its port refuses connections), and a real SMTP
- * server (GreenMail). The HTTP receivers record every request with the status they answered.
+ * server (GreenMail). The HTTP receivers record every request with the status they answered. A trap on another
+ * loopback address ({@link #TRAP_HOST}, not allow-listed) accepts connections, counts them and never answers: the
+ * address guard must refuse it before connecting.
  */
 public final class Receivers implements AutoCloseable {
 
@@ -54,6 +58,7 @@ public final class Receivers implements AutoCloseable {
     public static final String BROKEN_PATH = "/hooks/broken";
     public static final String FLAKY_PATH = "/hooks/flaky";
     public static final String MAIL_USER = "alerts";
+    public static final String TRAP_HOST = "127.0.0.2";
 
     private final HttpServer http;
     private final int flakyPort;
@@ -66,6 +71,8 @@ public final class Receivers implements AutoCloseable {
     private final Map<String, Mode> modes = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Boolean> answered503 = new ConcurrentHashMap<>();
+    private final ServerSocket trap;
+    private final AtomicInteger trapped = new AtomicInteger();
 
     public Receivers() {
         try {
@@ -75,9 +82,22 @@ public final class Receivers implements AutoCloseable {
             http.start();
             flakyPort = freePort();
             mailPort = freePort();
+            trap = new ServerSocket(0, 50, InetAddress.getByName(TRAP_HOST));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Thread trapper = new Thread(() -> {
+            while (!trap.isClosed()) {
+                try {
+                    trap.accept(); // held open, never answered: a "silent" port
+                    trapped.incrementAndGet();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        }, "receivers-trap");
+        trapper.setDaemon(true);
+        trapper.start();
         mail = new GreenMail(new ServerSetup(mailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         mail.setUser("alerts@strata.test", MAIL_USER, mailPassword);
@@ -97,6 +117,7 @@ public final class Receivers implements AutoCloseable {
         secrets.put("broken-hook-url", base + BROKEN_PATH);
         secrets.put("flaky-hook-url", "http://127.0.0.1:" + flakyPort + FLAKY_PATH);
         secrets.put("smtp-password", mailPassword);
+        secrets.put("trap-url", "http://" + TRAP_HOST + ":" + trap.getLocalPort() + "/hooks/trap");
         return secrets;
     }
 
@@ -114,6 +135,16 @@ public final class Receivers implements AutoCloseable {
 
     public int mailPort() {
         return mailPort;
+    }
+
+    /** The port of the trap on {@link #TRAP_HOST}. */
+    public int trapPort() {
+        return trap.getLocalPort();
+    }
+
+    /** Connections the trap accepted: each one is a guard that let an internal address through. */
+    public int trapConnections() {
+        return trapped.get();
     }
 
     public void mode(String path, Mode mode) {
@@ -180,6 +211,11 @@ public final class Receivers implements AutoCloseable {
             flaky.stop(0);
         }
         mail.stop();
+        try {
+            trap.close();
+        } catch (IOException e) {
+            // closing
+        }
     }
 
     private static int freePort() throws IOException {

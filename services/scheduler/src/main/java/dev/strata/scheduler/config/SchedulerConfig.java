@@ -1,6 +1,7 @@
 package dev.strata.scheduler.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,9 +85,12 @@ public interface SchedulerConfig {
         @WithDefault("4")
         int threads();
 
-        /** Let http tasks call loopback and private addresses (off: SSRF protection). */
+        /** Let http tasks call every internal address (off: SSRF protection); same as allowing 0.0.0.0/0 and ::/0. */
         @WithDefault("false")
         boolean allowPrivateNetworks();
+
+        /** Host names, addresses and CIDR ranges that http tasks may call although they are internal. */
+        Optional<List<String>> allowedHosts();
 
         /**
          * The longest an sql task's statements may run: the task's own timeout, but never more than this (enforced by

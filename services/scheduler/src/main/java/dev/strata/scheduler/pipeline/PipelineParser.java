@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.strata.netguard.AddressRefusedException;
+import dev.strata.netguard.Urls;
 import dev.strata.scheduler.pipeline.PipelineDefinition.CatchUp;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Concurrency;
 import dev.strata.scheduler.pipeline.PipelineDefinition.ConcurrencyPolicy;
@@ -635,8 +637,12 @@ public final class PipelineParser {
                 case SQL -> text(inputs, "sql", path, true);
                 case HTTP -> {
                     String url = text(inputs, "url", path, true);
-                    if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
-                        error(path.field("url"), "'" + url + "' is not an http or https URL");
+                    if (url != null) {
+                        try {
+                            Urls.http(url, "the URL");
+                        } catch (AddressRefusedException e) {
+                            error(path.field("url"), e.getMessage());
+                        }
                     }
                     String method = text(inputs, "method", path, false);
                     if (method != null && !Set.of("GET", "POST", "PUT", "DELETE").contains(method)) {

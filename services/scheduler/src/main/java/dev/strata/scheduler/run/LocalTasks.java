@@ -1,8 +1,6 @@
 package dev.strata.scheduler.run;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +26,13 @@ import org.postgresql.util.PSQLException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.events.AuditRecorded;
+import dev.strata.netguard.AddressGuard;
+import dev.strata.netguard.AddressRefusedException;
+import dev.strata.netguard.Redirects;
+import dev.strata.netguard.Urls;
 import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.scheduler.config.SchedulerConfig;
@@ -40,9 +44,9 @@ import dev.strata.warehouse.Namespaces;
 
 /**
  * Runs the task types that need no worker inside the scheduler: {@code sql} against the warehouse database, logged in
- * as the pipeline namespace's own role, and
- * {@code http} with a client that refuses loopback, private and link-local addresses (SSRF). They report through the
- * same state machine as workers do; if this replica dies mid-task, the heartbeat timeout retries it elsewhere.
+ * as the pipeline namespace's own role, and {@code http} through the address guard (SSRF: internal addresses refused
+ * unless allow-listed, every redirect re-checked). They report through the same state machine as workers do; if this
+ * replica dies mid-task, the heartbeat timeout retries it elsewhere.
  */
 @ApplicationScoped
 public class LocalTasks {
@@ -61,7 +65,10 @@ public class LocalTasks {
     @Inject
     Heartbeats heartbeats;
 
+    private static final int MAX_REDIRECTS = 5;
+
     private volatile ExecutorService executor;
+    private volatile AddressGuard guard;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -74,6 +81,11 @@ public class LocalTasks {
             });
         }
         return executor;
+    }
+
+    /** Reads the allow-list at start: a bad entry stops the service instead of failing the first http task. */
+    void onStart(@Observes StartupEvent event) {
+        guard();
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -246,22 +258,33 @@ public class LocalTasks {
     }
 
     private Map<String, String> http(JsonNode inputs) {
-        URI uri = URI.create(inputs.path("url").asText());
-        checkAddress(uri);
+        URI uri;
+        HttpRequest.Builder request;
         String method = inputs.path("method").asText("GET");
-        String body = inputs.path("body").isMissingNode() ? "" : inputs.path("body").asText();
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .method(method, body.isEmpty()
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        inputs.path("headers").fields().forEachRemaining(e -> request.header(e.getKey(), e.getValue().asText()));
         try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            uri = Urls.http(inputs.path("url").asText(null), "inputs.url");
+            String body = inputs.path("body").isMissingNode() ? "" : inputs.path("body").asText();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                    .method(method, body.isEmpty()
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            inputs.path("headers").fields().forEachRemaining(e -> builder.header(e.getKey(), e.getValue().asText()));
+            request = builder;
+        } catch (AddressRefusedException e) {
+            throw new TaskFailure("http task: " + e.getMessage(), false);
+        } catch (IllegalArgumentException e) {
+            throw new TaskFailure("http task: the request cannot be sent: " + e.getMessage(), false);
+        }
+        try {
+            HttpResponse<Void> response = Redirects.send(http, request.build(), HttpResponse.BodyHandlers.discarding(),
+                    guard(), MAX_REDIRECTS);
             if (response.statusCode() / 100 != 2) {
-                throw new TaskFailure(method + " " + uri.getHost() + " answered " + response.statusCode(),
+                throw new TaskFailure(method + " " + response.uri().getHost() + " answered " + response.statusCode(),
                         response.statusCode() >= 500 || response.statusCode() == 429);
             }
             return Map.of("status", Integer.toString(response.statusCode()));
+        } catch (AddressRefusedException e) {
+            throw new TaskFailure("http task: " + e.getMessage(), e.retryable());
         } catch (java.io.IOException e) {
             throw new TaskFailure(method + " " + uri.getHost() + " failed: " + e.getMessage(), true);
         } catch (InterruptedException e) {
@@ -270,25 +293,16 @@ public class LocalTasks {
         }
     }
 
-    private void checkAddress(URI uri) {
-        if (config.local().allowPrivateNetworks()) {
-            return;
+    /** The address guard of http tasks: the allow-list, or every address with allow-private-networks. */
+    private AddressGuard guard() {
+        AddressGuard g = guard;
+        if (g == null) {
+            List<String> allowed = config.local().allowPrivateNetworks()
+                    ? List.of("0.0.0.0/0", "::/0")
+                    : config.local().allowedHosts().orElse(List.of());
+            g = AddressGuard.of(allowed, "strata.scheduler.local.allowed-hosts");
+            guard = g;
         }
-        try {
-            for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                        || a.isMulticastAddress() || isUniqueLocal(a)) {
-                    throw new TaskFailure("http tasks may not call " + uri.getHost()
-                            + ": it resolves to a private or local address", false);
-                }
-            }
-        } catch (UnknownHostException e) {
-            throw new TaskFailure("the host " + uri.getHost() + " is unknown", true);
-        }
-    }
-
-    private static boolean isUniqueLocal(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
+        return g;
     }
 }

@@ -25,6 +25,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.strata.netguard.AddressGuard;
+import dev.strata.netguard.AddressRefusedException;
 import dev.strata.notifier.channel.NotificationChannel;
 import dev.strata.notifier.channel.SendResult;
 import dev.strata.notifier.channel.Settings;
@@ -48,14 +50,16 @@ public class EmailChannel implements NotificationChannel {
     }
 
     private final Duration timeout;
+    private final AddressGuard guard;
 
     @Inject
-    EmailChannel(NotifierConfig config) {
-        this(config.delivery().timeout());
+    EmailChannel(NotifierConfig config, AddressGuard guard) {
+        this(config.delivery().timeout(), guard);
     }
 
-    public EmailChannel(Duration timeout) {
+    public EmailChannel(Duration timeout, AddressGuard guard) {
         this.timeout = timeout;
+        this.guard = guard;
     }
 
     @Override
@@ -88,8 +92,26 @@ public class EmailChannel implements NotificationChannel {
     }
 
     @Override
+    public void checkTarget(JsonNode settings, Secrets secrets) {
+        EmailSettings s = Settings.read(settings, EmailSettings.class, TYPE);
+        try {
+            guard.check(s.host());
+        } catch (AddressRefusedException e) {
+            if (!e.retryable()) {
+                throw new InvalidSettingsException("settings.host: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
     public SendResult send(JsonNode settings, Secrets secrets, Notification notification, UUID deliveryId) {
         EmailSettings s = Settings.read(settings, EmailSettings.class, TYPE);
+        try {
+            // before any connection: a refused host must not tell open, closed and silent ports apart
+            guard.check(s.host());
+        } catch (AddressRefusedException e) {
+            return SendResult.failed(null, "settings.host: " + e.getMessage());
+        }
         String password = s.passwordRef() == null ? null : secrets.require(s.passwordRef());
         String security = security(s);
         Session session = Session.getInstance(properties(s, security));

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.strata.netguard.AddressGuard;
 import dev.strata.notifier.channel.HttpPost;
 import dev.strata.notifier.channel.NotificationChannel;
 import dev.strata.notifier.channel.SendResult;
@@ -42,13 +43,16 @@ public class SlackChannel implements NotificationChannel {
     private final HttpPost http;
     private final ObjectMapper json = new ObjectMapper();
 
+    private final AddressGuard guard;
+
     @Inject
-    SlackChannel(NotifierConfig config) {
-        this(config.delivery().timeout());
+    SlackChannel(NotifierConfig config, AddressGuard guard) {
+        this(config.delivery().timeout(), guard);
     }
 
-    public SlackChannel(Duration timeout) {
-        this.http = new HttpPost(timeout);
+    public SlackChannel(Duration timeout, AddressGuard guard) {
+        this.http = new HttpPost(timeout, guard);
+        this.guard = guard;
     }
 
     @Override
@@ -62,6 +66,12 @@ public class SlackChannel implements NotificationChannel {
         List<String> secrets = new ArrayList<>();
         Settings.secretRef(s.webhookUrlRef(), "webhookUrlRef", true, secrets);
         return secrets;
+    }
+
+    @Override
+    public void checkTarget(JsonNode settings, Secrets secrets) {
+        SlackSettings s = Settings.read(settings, SlackSettings.class, TYPE);
+        Settings.target(secrets.require(s.webhookUrlRef()), "webhookUrlRef", guard);
     }
 
     @Override

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.strata.netguard.AddressGuard;
 import dev.strata.notifier.channel.HttpPost;
 import dev.strata.notifier.channel.NotificationChannel;
 import dev.strata.notifier.channel.SendResult;
@@ -48,13 +49,16 @@ public class WebhookChannel implements NotificationChannel {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    private final AddressGuard guard;
+
     @Inject
-    WebhookChannel(NotifierConfig config) {
-        this(config.delivery().timeout());
+    WebhookChannel(NotifierConfig config, AddressGuard guard) {
+        this(config.delivery().timeout(), guard);
     }
 
-    public WebhookChannel(Duration timeout) {
-        this.http = new HttpPost(timeout);
+    public WebhookChannel(Duration timeout, AddressGuard guard) {
+        this.http = new HttpPost(timeout, guard);
+        this.guard = guard;
     }
 
     @Override
@@ -69,6 +73,12 @@ public class WebhookChannel implements NotificationChannel {
         Settings.secretRef(s.urlRef(), "urlRef", true, secrets);
         Settings.secretRef(s.signingSecretRef(), "signingSecretRef", true, secrets);
         return secrets;
+    }
+
+    @Override
+    public void checkTarget(JsonNode settings, Secrets secrets) {
+        WebhookSettings s = Settings.read(settings, WebhookSettings.class, TYPE);
+        Settings.target(secrets.require(s.urlRef()), "urlRef", guard);
     }
 
     @Override
