@@ -119,8 +119,10 @@ class EndToEndIT {
         dataDir = tmp.resolve("data");
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
                 READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
-        // what an operator configures: the loopback source allowed for ingest, the webhook's secrets for the notifier
+        // what an operator configures: the loopback source allowed for ingest, the loopback webhook target allowed for
+        // the notifier (libs/netguard refuses loopback otherwise), the webhook's secrets for the notifier
         up.environment().put("STRATA_INGEST_ALLOWED_HOSTS", "127.0.0.1");
+        up.environment().put("STRATA_NOTIFIER_ALLOWED_HOSTS", "127.0.0.1");
         up.environment().put("STRATA_SECRETS_E2E_HOOK_URL", receiverUrl + "/hook");
         up.environment().put("STRATA_SECRETS_E2E_HOOK_KEY", SIGNING_KEY);
         launcher = up.start();
