@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -133,9 +135,19 @@ public final class OutboxRelay implements AutoCloseable {
     private final Map<UUID, Long> claims = new ConcurrentHashMap<>();
     /** Claimed messages Kafka acknowledged: the next round marks their rows published. */
     private final Set<UUID> sentAtOnce = ConcurrentHashMap.newKeySet();
+    /*
+     * Locks and the Kafka producer. A producer runs the callbacks of failed sends on its network thread, and its close
+     * waits for that thread. So no callback takes a lock, and no lock is held while calling a producer's send, flush or
+     * close: a callback only records (claims, sentAtOnce, failedDirectProducer) and wakes the relay up; a failed
+     * producer is swapped out under the lock and closed after it, the direct one by the relay's thread.
+     */
     private final Object directLock = new Object();
     private Producer<String, byte[]> directProducer; // guarded by directLock
-    private boolean directFailed; // guarded by directLock
+    /** The direct producer a send failed on, set by its callback: the next {@link #sendNow} starts a fresh one. */
+    private volatile Producer<String, byte[]> failedDirectProducer;
+    /** Direct producers swapped out after a failure: the relay's thread closes them (never a committing thread). */
+    private final Queue<Producer<String, byte[]>> retiredDirectProducers = new ConcurrentLinkedQueue<>();
+    private boolean producerFailed; // guarded by roundLock
 
     public OutboxRelay(DataSource dataSource, Settings settings) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource is required");
@@ -178,6 +190,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
         closeProducer(Duration.ofSeconds(5));
         closeDirectProducer(Duration.ofSeconds(5));
+        closeRetiredDirectProducers();
     }
 
     @Override
@@ -223,6 +236,10 @@ public final class OutboxRelay implements AutoCloseable {
      * relay was stopped when they were claimed) are left to them too.
      */
     public void sendNow(Collection<OutboxMessage> messages) {
+        if (!running) {
+            release(messages); // no producer after stop(): the rows wait for a round, here or in another replica
+            return;
+        }
         Producer<String, byte[]> kafka;
         try {
             kafka = directProducer();
@@ -243,20 +260,19 @@ public final class OutboxRelay implements AutoCloseable {
                             if (error == null) {
                                 sentAtOnce.add(id);
                             } else {
-                                directSendFailed(id, error);
+                                directSendFailed(kafka, id, error);
                             }
                         });
             } catch (RuntimeException e) {
-                directSendFailed(id, e);
+                directSendFailed(kafka, id, e);
             }
         }
     }
 
-    private void directSendFailed(UUID eventId, Throwable error) {
+    /** Runs on the producer's network thread too (a callback): takes no lock, never waits. */
+    private void directSendFailed(Producer<String, byte[]> kafka, UUID eventId, Throwable error) {
         claims.remove(eventId);
-        synchronized (directLock) {
-            directFailed = true;
-        }
+        failedDirectProducer = kafka;
         LOG.log(System.Logger.Level.DEBUG, "sending event " + eventId + " at once failed (" + error
                 + "); the relay sends it");
         wakeUp();
@@ -264,12 +280,15 @@ public final class OutboxRelay implements AutoCloseable {
 
     private Producer<String, byte[]> directProducer() {
         synchronized (directLock) {
-            if (directFailed && directProducer != null) {
-                // a producer that failed may hold records; a fresh one starts with a clean slate
-                closeQuietly(directProducer, Duration.ZERO);
+            if (directProducer != null && directProducer == failedDirectProducer) {
+                // a producer that failed may hold records; a fresh one starts with a clean slate. The old one is
+                // closed by the relay's thread: its close waits for the callbacks of its records, and this thread
+                // (a committing one) must not wait for Kafka. Its records fail there, and the rounds send their rows.
+                retiredDirectProducers.add(directProducer);
                 directProducer = null;
+                failedDirectProducer = null;
+                wakeUp();
             }
-            directFailed = false;
             if (directProducer == null) {
                 Map<String, Object> config = settings.producerConfig();
                 config.put(ProducerConfig.CLIENT_ID_CONFIG, "strata-outbox-direct");
@@ -283,9 +302,17 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void closeDirectProducer(Duration timeout) {
+        Producer<String, byte[]> old;
         synchronized (directLock) {
-            closeQuietly(directProducer, timeout);
+            old = directProducer;
             directProducer = null;
+        }
+        closeQuietly(old, timeout);
+    }
+
+    private void closeRetiredDirectProducers() {
+        for (Producer<String, byte[]> old; (old = retiredDirectProducers.poll()) != null;) {
+            closeQuietly(old, Duration.ZERO);
         }
     }
 
@@ -337,6 +364,7 @@ public final class OutboxRelay implements AutoCloseable {
      * @throws OutboxException if the database or Kafka failed; the round was rolled back
      */
     public OptionalInt publishBatch() {
+        Producer<String, byte[]> failed = null;
         roundLock.lock();
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
@@ -360,7 +388,14 @@ public final class OutboxRelay implements AutoCloseable {
         } catch (SQLException e) {
             throw new OutboxException("outbox round failed on the database: " + e.getMessage(), e);
         } finally {
+            if (producerFailed) {
+                failed = producer;
+                producer = null;
+                producerFailed = false;
+            }
             roundLock.unlock();
+            // a producer that failed may hold records of this batch; a fresh one starts with a clean slate
+            closeQuietly(failed, Duration.ZERO);
         }
     }
 
@@ -544,8 +579,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private OutboxException kafkaFailure(List<Row> rows, Throwable cause) {
-        // a producer that failed may hold records of this batch; a fresh one starts with a clean slate
-        closeProducer(Duration.ZERO);
+        producerFailed = true; // replaced when the round ends, once the lock is released
         long first = rows.get(0).id();
         long last = rows.get(rows.size() - 1).id();
         return new OutboxException("cannot publish outbox rows " + first + ".." + last + " to Kafka at "
@@ -573,13 +607,16 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void closeProducer(Duration timeout) {
+        Producer<String, byte[]> old;
         roundLock.lock();
         try {
-            closeQuietly(producer, timeout);
+            old = producer;
             producer = null;
+            producerFailed = false;
         } finally {
             roundLock.unlock();
         }
+        closeQuietly(old, timeout);
     }
 
     private void run() {
@@ -587,6 +624,7 @@ public final class OutboxRelay implements AutoCloseable {
         long nextCleanup = System.nanoTime();
         while (running) {
             try {
+                closeRetiredDirectProducers();
                 if (System.nanoTime() - nextCleanup >= 0) {
                     nextCleanup = System.nanoTime() + settings.cleanupInterval().toNanos();
                     cleanup().ifPresent(n -> {

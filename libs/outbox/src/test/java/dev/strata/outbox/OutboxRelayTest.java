@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,11 +20,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -266,6 +270,197 @@ class OutboxRelayTest {
         }
         assertEquals(Map.of("task-1", 1, "task-2", 1, "task-3", 1, "task-5", 1), keys,
                 "each committed message once; the rolled-back one never");
+    }
+
+    /**
+     * The deadlock seen after a Kafka outage: a committing thread replaced the failed direct producer under the direct
+     * send's lock ({@code close(Duration.ZERO)} waits for the producer's network thread), while that thread ran the
+     * callback of a failed send, which needed the same lock. That needs records waiting in the producer when it fails:
+     * a broker that is stopped outright makes the producer forget the cluster at once (it rebootstraps), and every
+     * send then fails on the caller's thread. So here Kafka first hangs (SIGSTOP, as a partitioned or paused broker):
+     * the producer knows the topic, records wait in it and fail on its network thread, while several threads append
+     * and send at once for several delivery timeouts; then Kafka is killed, and restarted after the senders are done.
+     */
+    @Test
+    void sendingAtOnceThroughAKafkaOutageNeitherDeadlocksNorLosesEvents() throws Exception {
+        DevStack stack = TestStack.get();
+        String schema = TestStack.createSchema("at_once_outage");
+        DataSource dataSource = TestStack.dataSource(schema);
+        String topic = "strata.test.outbox." + schema;
+        OutboxWriter writer = new OutboxWriter();
+        OutboxRelay.Settings settings = OutboxRelay.Settings.defaults(stack.kafka().bootstrapServers())
+                .withDeliveryTimeout(Duration.ofSeconds(1))
+                .withMaxBackoff(Duration.ofSeconds(1));
+        int threads = 6;
+        int rounds = 60;
+        Map<UUID, String> appended = new ConcurrentHashMap<>(); // event id -> key
+        List<Thread> senders = new ArrayList<>();
+        OutboxRelay relay = new OutboxRelay(dataSource, settings);
+        boolean stuck = true;
+        try {
+            relay.start();
+            // the direct producer learns the topic's partitions while Kafka is up
+            OutboxMessage warmUp = message(topic, "warm-up");
+            relay.claim(List.of(warmUp));
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.append(tx, warmUp);
+                tx.commit();
+            }
+            appended.put(warmUp.eventId(), warmUp.key());
+            relay.sendNow(List.of(warmUp));
+            await("the warm-up message to be marked", Duration.ofSeconds(30), () -> relay.pendingCount() == 0);
+
+            long kafkaPid = stack.kafka().pid().orElseThrow();
+            signal(kafkaPid, "STOP");
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicInteger failed = new AtomicInteger();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread sender = new Thread(() -> {
+                    try {
+                        go.await();
+                        for (int n = 1; n <= rounds; n++) {
+                            // a request keyed by its own id, sent at once, and an event of this thread's entity,
+                            // left to the rounds, in one transaction
+                            OutboxMessage direct = message(topic, "task-" + thread + "-" + n);
+                            OutboxMessage event = new OutboxMessage(UUID.randomUUID(), topic, "thing-" + thread, TYPE,
+                                    String.valueOf(n).getBytes(StandardCharsets.UTF_8), Map.of("x-strata-n", "" + n));
+                            relay.claim(List.of(direct));
+                            try (Connection tx = dataSource.getConnection()) {
+                                tx.setAutoCommit(false);
+                                writer.appendAll(tx, List.of(direct, event));
+                                tx.commit();
+                            }
+                            appended.put(direct.eventId(), direct.key());
+                            appended.put(event.eventId(), event.key());
+                            relay.sendNow(List.of(direct));
+                            relay.wakeUp();
+                            Thread.sleep(50);
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                        throw new IllegalStateException(e);
+                    }
+                }, "outbox-test-sender-" + t);
+                sender.setDaemon(true);
+                sender.start();
+                senders.add(sender);
+            }
+            go.countDown();
+            Thread.sleep(3_000);
+            signal(kafkaPid, "CONT");
+            stack.kafka().stop();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (Thread sender : senders) {
+                sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            List<String> alive = senders.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+            assertEquals(List.of(), alive, "senders stuck while Kafka is down:\n" + threadDump());
+            assertEquals(0, failed.get(), "no sender failed");
+            assertEquals(threads * rounds * 2 + 1, appended.size());
+
+            stack.kafka().start();
+            await("every row to be published or marked", Duration.ofSeconds(60), () -> relay.pendingCount() == 0);
+            assertEquals(List.of(), blockedInTheRelay(), "threads blocked in the relay:\n" + threadDump());
+            stuck = false;
+        } finally {
+            if (!stuck) {
+                relay.close();
+            } // else closing would wait for the lock of a stuck thread forever: the failure above says why
+            OptionalLong frozen = stack.kafka().pid();
+            if (frozen.isPresent()) {
+                signal(frozen.getAsLong(), "CONT"); // if the test failed before it thawed Kafka
+            } else {
+                stack.kafka().start();
+            }
+        }
+
+        // every event arrives; the first delivery of each event of an entity follows the order it was appended in
+        List<ConsumerRecord<String, byte[]>> onTopic = readUntil(stack, topic, appended.keySet(),
+                Duration.ofSeconds(60));
+        Map<UUID, Integer> copies = new HashMap<>();
+        Map<String, List<Integer>> firstDeliveries = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : onTopic) {
+            UUID id = UUID.fromString(header(record, OutboxMessage.ID_HEADER));
+            assertEquals(appended.get(id), record.key(), "event " + id + " was appended with this key");
+            if (copies.merge(id, 1, Integer::sum) == 1 && record.key().startsWith("thing-")) {
+                firstDeliveries.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                        .add(Integer.parseInt(header(record, "x-strata-n")));
+            }
+        }
+        assertEquals(appended.keySet(), copies.keySet(), "every appended event arrived, nothing else");
+        List<Integer> written = new ArrayList<>();
+        for (int n = 1; n <= rounds; n++) {
+            written.add(n);
+        }
+        assertEquals(threads, firstDeliveries.size());
+        firstDeliveries.forEach((key, ns) -> assertEquals(written, ns, "order of " + key));
+    }
+
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    }
+
+    /** Records of the topic from its start until every expected event id was read (and 1 s more), or the timeout. */
+    private static List<ConsumerRecord<String, byte[]>> readUntil(DevStack stack, String topic, Set<UUID> expected,
+            Duration timeout) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        Set<UUID> missing = new HashSet<>(expected);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(record);
+                    missing.remove(UUID.fromString(header(record, OutboxMessage.ID_HEADER)));
+                }
+                if (missing.isEmpty() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "events not on the topic within " + timeout.toSeconds() + " s");
+        return records;
+    }
+
+    /** Threads blocked on a monitor or lock while inside the relay's code. */
+    private static List<String> blockedInTheRelay() {
+        List<String> blocked = new ArrayList<>();
+        for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            boolean inRelay = Arrays.stream(info.getStackTrace())
+                    .anyMatch(frame -> frame.getClassName().startsWith(OutboxRelay.class.getName()));
+            boolean waitsForALock = info.getThreadState() == Thread.State.BLOCKED
+                    || (info.getLockInfo() != null && info.getLockOwnerName() != null);
+            if (inRelay && waitsForALock) {
+                blocked.add(info.getThreadName() + " " + info.getThreadState() + " on " + info.getLockInfo()
+                        + " held by " + info.getLockOwnerName());
+            }
+        }
+        return blocked;
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState());
+            if (info.getLockInfo() != null) {
+                dump.append(" on ").append(info.getLockInfo()).append(" held by ").append(info.getLockOwnerName());
+            }
+            dump.append('\n');
+            for (StackTraceElement frame : info.getStackTrace()) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        }
+        return dump.toString();
     }
 
     private static OutboxMessage message(String topic, String key) {
