@@ -104,8 +104,8 @@ class SecretsTest {
         assertEquals(Set.of("strata-auth/admin-username", "strata-auth/admin-password",
                 "strata-auth/key-encryption-key", "strata-auth/transform-account-secret", "strata-gateway/state-secret",
                 "strata-postgresql/metadata-password",
-                "strata-postgresql/warehouse-password", "strata-redis/password", "strata-s3/access-key",
-                "strata-s3/secret-key"), referenced);
+                "strata-postgresql/warehouse-password", "strata-postgresql/warehouse-role-key",
+                "strata-redis/password", "strata-s3/access-key", "strata-s3/secret-key"), referenced);
         assertTrue(api.requests().stream().noneMatch(r -> r.contains("/secrets/")),
                 "nothing to look up when every credential is yours: " + api.requests());
     }
