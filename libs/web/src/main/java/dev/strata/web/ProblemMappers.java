@@ -1,6 +1,10 @@
 package dev.strata.web;
 
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
@@ -13,7 +17,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -77,9 +83,53 @@ public class ProblemMappers {
         return Problem.of(Status.BAD_REQUEST, "invalid-request", UNREADABLE_BODY).toResponse();
     }
 
+    /**
+     * A field the body's type does not have ({@code load_mode} for {@code loadMode}): refused rather than ignored, so
+     * a typo cannot pass silently ({@code quarkus.jackson.fail-on-unknown-properties}, set for every service in this
+     * library's defaults). Names the field, where it is (a JSON path) and, when there are few, the fields allowed there.
+     */
+    @ServerExceptionMapper(priority = Priorities.USER - 110)
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return unknownField(e.getPropertyName(), jsonPath(e.getPath().subList(0, Math.max(0, e.getPath().size() - 1))),
+                e.getKnownPropertyIds());
+    }
+
+    /**
+     * The problem for an unknown field, also for a service that checks a raw body by hand: {@code field} at
+     * {@code at} (a JSON path, {@code $} for the top), listing {@code known} (left out when empty or long).
+     */
+    public static Response unknownField(String field, String at, Collection<?> known) {
+        List<String> allowed = known == null ? List.of() : known.stream().map(Objects::toString).sorted().toList();
+        String detail = "Unknown field '" + printable(field) + "' at " + at + (allowed.isEmpty() || allowed.size() > 20
+                ? "; see /q/openapi for the fields allowed there."
+                : "; the fields allowed there are " + allowed.stream().collect(Collectors.joining(", ")) + ".");
+        return Problem.of(Status.BAD_REQUEST, "unknown-field", detail).toResponse();
+    }
+
+    /** {@code $.source.columns[2]}: where in the body a reference path points. */
+    public static String jsonPath(List<JsonMappingException.Reference> path) {
+        StringBuilder at = new StringBuilder("$");
+        for (JsonMappingException.Reference ref : path) {
+            at.append(ref.getFieldName() != null ? "." + printable(ref.getFieldName()) : "[" + ref.getIndex() + "]");
+        }
+        return at.toString();
+    }
+
+    /** A name from the caller, cut short and without control characters, fit to quote in a sentence. */
+    private static String printable(String name) {
+        if (name == null) {
+            return "";
+        }
+        String clean = name.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
+    }
+
     /** A field of the wrong type ({@code "tags": "x"} for a list): named, so the caller knows what to fix. */
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response mismatchedBody(MismatchedInputException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown);
+        }
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .reduce("", String::concat);

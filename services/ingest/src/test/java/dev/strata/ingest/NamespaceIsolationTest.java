@@ -99,7 +99,7 @@ class NamespaceIsolationTest {
     private static String s3Spec(String namespace, String name, String kind, String bucket, String field,
             String key) {
         return """
-                {"namespace":"%s","name":"%s","source":{"kind":"%s","bucket":"%s","%s":"%s"}}
+                {"namespace":"%s","name":"%s","source":{"kind":"%s","bucket":"%s","%s":"%s"},"loadMode":"append"}
                 """.formatted(namespace, name, kind, bucket, field, key).strip();
     }
 

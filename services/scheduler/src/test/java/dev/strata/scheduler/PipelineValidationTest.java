@@ -77,6 +77,31 @@ class PipelineValidationTest extends SchedulerTestSupport {
     }
 
     @Test
+    void anUnknownFieldOfAnInlineLoadSpecIsRefusedNotCarriedToIngestAndIgnored() {
+        JsonPath p = refused("""
+                namespace: sales
+                id: spec_typo
+                tasks:
+                  - id: load
+                    type: ingest
+                    inputs:
+                      spec:
+                        namespace: sales
+                        name: orders
+                        source: {kind: http, url: "https://example.com/orders.csv", merge_key: [id]}
+                        load_mode: merge
+                        columns:
+                          - {name: id, type: bigint, pii: true}
+                """);
+        assertEquals(List.of("tasks[0].inputs.spec.load_mode", "tasks[0].inputs.spec.source.merge_key",
+                "tasks[0].inputs.spec.columns[0].pii"), p.getList("errors.path"));
+        assertEquals(List.of(11, 10, 13), p.getList("errors.line"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[0].message"), containsString("unknown field "
+                + "'load_mode'; the fields here are namespace, name, source, format, loadMode, mergeKey"));
+        org.hamcrest.MatcherAssert.assertThat(p.getString("errors[1].message"), containsString("kind, url"));
+    }
+
+    @Test
     void anUnknownTaskTypeIsRefused() {
         JsonPath p = refused("""
                 namespace: sales

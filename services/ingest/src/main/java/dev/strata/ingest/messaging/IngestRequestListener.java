@@ -168,7 +168,7 @@ public class IngestRequestListener {
             problem = "the request has no params.spec (the load spec as JSON)";
         } else {
             try {
-                spec = json.readValue(specJson, LoadSpec.class);
+                spec = LoadSpec.readLenient(json, specJson);
                 List<String> problems = spec.problems();
                 if (!problems.isEmpty()) {
                     problem = "the load spec is not usable: " + String.join("; ", problems);

@@ -20,6 +20,7 @@ import dev.strata.events.AuditRecorded;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
+import dev.strata.events.LoadModes;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskStarted;
@@ -149,7 +150,7 @@ public class LoadEvents {
             JsonNode spec = json.readTree(load.spec());
             JsonNode source = spec.path("source");
             details.put("sourceKind", source.path("kind").asText(""));
-            details.put("loadMode", spec.path("loadMode").asText("append"));
+            details.put("loadMode", spec.path("loadMode").asText(LoadModes.DEFAULT));
             switch (source.path("kind").asText("")) {
                 case "s3", "upload" -> details.put("source", "s3://" + source.path("bucket").asText() + "/"
                         + source.path(source.hasNonNull("key") ? "key" : "prefix").asText());

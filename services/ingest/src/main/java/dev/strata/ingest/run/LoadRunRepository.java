@@ -226,7 +226,7 @@ public class LoadRunRepository {
                     notes == null ? null : json.readValue(notes, new TypeReference<List<String>>() {
                     }), rs.getString(18), instant(rs.getTimestamp(19)), instant(rs.getTimestamp(20)),
                     instant(rs.getTimestamp(21)),
-                    spec == null || spec.equals("{}") ? null : json.readValue(spec, LoadSpec.class));
+                    spec == null || spec.equals("{}") ? null : LoadSpec.readLenient(json, spec));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable load_run row", e);
         }

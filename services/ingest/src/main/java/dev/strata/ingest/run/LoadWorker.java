@@ -178,7 +178,7 @@ public class LoadWorker {
                 throw LoadException.input("the load was started " + (load.tries() - 1) + " times and its worker "
                         + "stopped each time (strata.ingest.max-tries)");
             }
-            LoadSpec spec = json.readValue(load.spec(), LoadSpec.class);
+            LoadSpec spec = LoadSpec.readLenient(json, load.spec());
             result = loader.load(load.id(), spec);
         } catch (LoadException e) {
             error = e.getMessage();

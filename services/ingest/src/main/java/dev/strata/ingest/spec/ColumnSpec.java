@@ -3,13 +3,11 @@ package dev.strata.ingest.spec;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.strata.ingest.load.ColumnType;
 
 /** A declared column: its name, its warehouse type and what it means. */
-@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnSpec(String name, String type, String description) {
 

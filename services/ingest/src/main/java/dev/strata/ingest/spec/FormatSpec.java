@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -19,7 +19,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param nullMarkers field values read as NULL (default: the empty field)
  * @param compression auto (gzip detected by its magic bytes) | none | gzip
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FormatSpec(String type, String delimiter, String quote, Boolean header, String encoding,
         List<String> nullMarkers, String compression) {
@@ -36,6 +35,7 @@ public record FormatSpec(String type, String delimiter, String quote, Boolean he
         compression = compression == null ? "auto" : compression.toLowerCase(Locale.ROOT);
     }
 
+    @JsonIgnore
     public boolean isJson() { return "json".equals(type) || "ndjson".equals(type); }
 
     List<String> problems() {

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.strata.events.LoadModes;
 import dev.strata.warehouse.Namespaces;
 
 /**
@@ -19,12 +22,11 @@ import dev.strata.warehouse.Namespaces;
  * @param name      the dataset's name
  * @param source    where the data comes from
  * @param format    how the bytes are written (ignored for JDBC)
- * @param loadMode  replace | append | merge
+ * @param loadMode  replace (the default, {@link LoadModes#DEFAULT}) | append | merge
  * @param mergeKey  the key columns of a merge
  * @param contract  evolve | freeze | discard_row | quarantine
  * @param columns   declared columns (name, type, description); inferred from a sample when empty
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadSpec(String namespace, String name, SourceSpec source, FormatSpec format, String loadMode,
         List<String> mergeKey, String contract, List<ColumnSpec> columns) {
@@ -36,10 +38,19 @@ public record LoadSpec(String namespace, String name, SourceSpec source, FormatS
 
     public LoadSpec {
         format = format == null ? FormatSpec.DEFAULT : format;
-        loadMode = loadMode == null ? "append" : loadMode.toLowerCase(Locale.ROOT);
+        loadMode = loadMode == null ? LoadModes.DEFAULT : loadMode.toLowerCase(Locale.ROOT);
         contract = contract == null ? "evolve" : contract.toLowerCase(Locale.ROOT);
         mergeKey = mergeKey == null ? List.of() : List.copyOf(mergeKey);
         columns = columns == null ? List.of() : List.copyOf(columns);
+    }
+
+    /**
+     * A spec that arrived in an event or that ingest stored itself: a field this version does not know is ignored
+     * (a newer producer may add one). What a caller sends to the REST API is read strictly instead.
+     */
+    public static LoadSpec readLenient(ObjectMapper json, String spec) throws JsonProcessingException {
+        return json.readerFor(LoadSpec.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(spec);
     }
 
     public LoadMode mode() {
@@ -67,7 +78,7 @@ public record LoadSpec(String namespace, String name, SourceSpec source, FormatS
             problems.addAll(source.problems());
         }
         problems.addAll(format.problems());
-        if (!List.of("replace", "append", "merge").contains(loadMode)) {
+        if (!LoadModes.ALL.contains(loadMode)) {
             problems.add("loadMode must be replace, append or merge, got '" + loadMode + "'");
         }
         if ("merge".equals(loadMode) && mergeKey.isEmpty()) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.strata.netguard.AddressRefusedException;
@@ -25,7 +24,6 @@ import dev.strata.netguard.Urls;
  * @param credentialsRef the name of a secret: {@code strata.ingest.secrets.<name>} (env
  *                       {@code STRATA_INGEST_SECRETS_<NAME>})
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SourceSpec(String kind, String url, String bucket, String key, String prefix, String jdbcUrl,
         String table, String cursorColumn, String credentialsRef) {

@@ -26,6 +26,8 @@ import dev.strata.ingest.IngestTestSupport;
         @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
 class LoadModesTest {
 
+    private static final String APPEND = ",\"loadMode\":\"append\"";
+
     @InjectDevStack
     DevStack stack;
     IngestTestSupport it;
@@ -58,6 +60,15 @@ class LoadModesTest {
     }
 
     @Test
+    void withoutALoadModeASecondLoadReplacesTheRowsAsTheRegistryDefaultSays() throws Exception {
+        String name = unique("default");
+        assertEquals("succeeded", load(name, "a.csv", "id,v\n1,a\n2,b\n", "").getString("status"));
+        JsonPath again = load(name, "a.csv", "id,v\n1,a\n2,b\n", "");
+        assertEquals("succeeded", again.getString("status"), again::prettify);
+        assertEquals(List.of("1|a", "2|b"), it.rows("SELECT * FROM sales__raw." + name + " ORDER BY id"));
+    }
+
+    @Test
     void mergeUpdatesByKeyAndInsertsTheRestLastRowOfAKeyWins() throws Exception {
         String name = unique("merge");
         String table = "sales__raw." + name;
@@ -72,14 +83,14 @@ class LoadModesTest {
     void evolveAddsNewColumnsAndReportsATypeTheFileNoLongerMatches() throws Exception {
         String name = unique("evolve");
         String table = "sales__raw." + name;
-        assertEquals("succeeded", load(name, "a.csv", "id,qty\n1,5\n", "").getString("status"));
-        JsonPath second = load(name, "b.csv", "id,qty,color\n2,6,red\n", ",\"contract\":\"evolve\"");
+        assertEquals("succeeded", load(name, "a.csv", "id,qty\n1,5\n", APPEND).getString("status"));
+        JsonPath second = load(name, "b.csv", "id,qty,color\n2,6,red\n", APPEND + ",\"contract\":\"evolve\"");
         assertEquals("succeeded", second.getString("status"), second::prettify);
         assertEquals(List.of("id:integer", "qty:integer", "color:text"), it.columnTypes("sales__raw", name));
         assertEquals(List.of("1|5|∅", "2|6|red"), it.rows("SELECT * FROM " + table + " ORDER BY id"));
         assertTrue(second.getList("notes").toString().contains("column color added as text"), second::prettify);
 
-        JsonPath changed = load(name, "c.csv", "id,qty,color\n3,6.5,blue\n", ",\"contract\":\"evolve\"");
+        JsonPath changed = load(name, "c.csv", "id,qty,color\n3,6.5,blue\n", APPEND + ",\"contract\":\"evolve\"");
         assertEquals("failed", changed.getString("status"));
         assertEquals("c.csv: line 2, column qty, value '6.5' is not a valid integer; contract evolve fails the load "
                 + "on a row that does not fit (nothing was loaded)", changed.getString("error"));

@@ -168,6 +168,23 @@ class LoadApiTest {
     }
 
     @Test
+    void anUnknownFieldIsRefusedNamingItAndWhereNotIgnored() {
+        given().auth().oauth2(it.adminToken()).contentType("application/json")
+                .body("{\"namespace\":\"sales\",\"name\":\"x\",\"source\":{\"kind\":\"http\","
+                        + "\"url\":\"https://example.com/a.csv\"},\"load_mode\":\"merge\",\"merge_key\":[\"id\"]}")
+                .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:strata:problem:unknown-field"))
+                .body("detail", containsString("Unknown field 'load_mode' at $;"))
+                .body("detail", containsString("loadMode"));
+        given().auth().oauth2(it.adminToken()).contentType("application/json")
+                .body("{\"namespace\":\"sales\",\"name\":\"x\",\"source\":{\"kind\":\"http\","
+                        + "\"url\":\"https://example.com/a.csv\"},\"format\":{\"type\":\"csv\",\"sep\":\";\"}}")
+                .post("/api/v1/loads").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("Unknown field 'sep' at $.format;"))
+                .body("detail", containsString("delimiter"));
+    }
+
+    @Test
     void rolesAndNamespacesAreEnforced() {
         String url = serve("/roles.csv", "id\n1\n");
         given().contentType("application/json").body(spec("r", url)).post("/api/v1/loads").then().statusCode(401);

@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.security.NamespaceAccess;
@@ -33,7 +34,8 @@ public class DatasetRepository {
 
     DatasetRepository(Db db, ObjectMapper json) {
         this.db = db;
-        this.json = json;
+        // what the registry stored itself: a field an older or newer version wrote is no reason to fail a read
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public Optional<Dataset> find(String namespace, String name) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.strata.events.LoadModes;
 import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
@@ -23,7 +24,7 @@ final class DatasetValidator {
     static final List<String> SOURCE_KINDS = List.of("http", "s3", "upload", "jdbc");
     static final List<String> FORMAT_TYPES = List.of("csv", "tsv", "json", "ndjson");
     static final List<String> COMPRESSIONS = List.of("auto", "none", "gzip");
-    static final List<String> LOAD_MODES = List.of("replace", "append", "merge");
+    static final List<String> LOAD_MODES = LoadModes.ALL;
     static final List<String> CONTRACTS = List.of("evolve", "freeze", "discard_row", "quarantine");
 
     /** PostgreSQL types a declared column may have (what ingest infers, plus common spellings). */
@@ -52,7 +53,7 @@ final class DatasetValidator {
         text("owner", r.owner());
         List<String> tags = tags(r.tags());
         List<Column> columns = columns(r.columns());
-        String loadMode = oneOf("loadMode", r.loadMode(), LOAD_MODES, "replace");
+        String loadMode = oneOf("loadMode", r.loadMode(), LOAD_MODES, LoadModes.DEFAULT);
         String contract = oneOf("contract", r.contract(), CONTRACTS, "evolve");
         List<String> mergeKey = r.mergeKey() == null ? List.of() : List.copyOf(r.mergeKey());
         if ("merge".equals(loadMode) && mergeKey.isEmpty()) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.web.db.Db;
@@ -25,7 +26,8 @@ public class LineageRepository {
 
     LineageRepository(Db db, ObjectMapper json) {
         this.db = db;
-        this.json = json;
+        // what the registry stored itself: a field an older or newer version wrote is no reason to fail a read
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public void replaceUpstream(String namespace, String name, List<LineageGraph.Edge> edges) {

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strata.events.DatasetColumn;
@@ -27,7 +28,8 @@ public class VersionRepository {
 
     VersionRepository(Db db, ObjectMapper json) {
         this.db = db;
-        this.json = json;
+        // what the registry stored itself: a field an older or newer version wrote is no reason to fail a read
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /**

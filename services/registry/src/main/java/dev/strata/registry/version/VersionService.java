@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.strata.events.DatasetColumn;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventEnvelope;
+import dev.strata.events.LoadModes;
 import dev.strata.registry.dataset.Column;
 import dev.strata.registry.dataset.Dataset;
 import dev.strata.registry.dataset.DatasetNames;
@@ -98,7 +99,7 @@ public class VersionService {
             String layer = DatasetNames.LAYERS.contains(schema) ? schema : IMPLICIT_LAYER;
             List<Column> columns = snapshot.stream().map(c -> new Column(c.name(), c.type(), null)).toList();
             datasets.insert(UUID.randomUUID(), new DatasetRequest(data.namespace(), data.name(), null, null, List.of(),
-                    layer, null, null, "replace", List.of(), "evolve", columns), event.source());
+                    layer, null, null, LoadModes.DEFAULT, List.of(), "evolve", columns), event.source());
             dataset = datasets.findForUpdate(data.namespace(), data.name()).orElseThrow();
             registered = true;
         }

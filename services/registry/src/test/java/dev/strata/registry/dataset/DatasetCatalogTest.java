@@ -125,6 +125,33 @@ class DatasetCatalogTest {
     }
 
     @Test
+    void anUnknownFieldIsRefusedNamingItAndWhereItIsInsteadOfBeingIgnored() {
+        // snake_case for camelCase: the mistake a new user makes, which used to register a dataset without a merge
+        engineer().body(orders("refunds", "raw", "[]").replace("\"loadMode\":\"merge\",\"mergeKey\"",
+                "\"load_mode\":\"merge\",\"merge_key\"")).post(DATASETS).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:strata:problem:unknown-field"))
+                .body("detail", containsString("Unknown field 'load_mode' at $;"))
+                .body("detail", containsString("loadMode"));
+        engineer().body(orders("refunds", "raw", "[]").replace("\"url\":", "\"merge_key\":[\"id\"],\"url\":"))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", containsString("Unknown field 'merge_key' at $.source;"))
+                .body("detail", containsString("kind"));
+        engineer().body(orders("refunds", "raw", "[]").replace("\"type\":\"text\"", "\"type\":\"text\",\"pii\":true"))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", containsString("Unknown field 'pii' at $.columns[1];"));
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/refunds").then().statusCode(404);
+    }
+
+    @Test
+    void aDatasetWithoutALoadModeIsReplacedOnEachLoadAsIngestDoes() {
+        engineer().body(orders("payouts", "raw", "[]").replace("\"loadMode\":\"merge\",\"mergeKey\":[\"order_id\"],",
+                "")).post(DATASETS).then().statusCode(201);
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/payouts/load-spec").then().statusCode(200)
+                .body("loadMode", equalTo("replace"));
+    }
+
+    @Test
     void listsFilterByNamespaceTagAndLayerAndSearchNamesAndColumns() {
         engineer().body(orders("invoices", "silver", "[\"finance\"]")).post(DATASETS).then().statusCode(201);
         engineer().body(orders("carts", "bronze", "[\"web\"]")).post(DATASETS).then().statusCode(201);

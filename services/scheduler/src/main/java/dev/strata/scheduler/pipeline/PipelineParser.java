@@ -72,6 +72,17 @@ public final class PipelineParser {
             TaskType.NOTIFY, orderedSet("channel", "message"),
             TaskType.SQL, orderedSet("sql"),
             TaskType.HTTP, orderedSet("url", "method", "body", "headers"));
+    /**
+     * The fields of an inline load spec and of its parts, as ingest reads them (ingest's {@code LoadSpec}): a field
+     * left out here would travel to ingest inside the event and be ignored there, so it is refused at save time.
+     */
+    private static final Set<String> SPEC_FIELDS = orderedSet("namespace", "name", "source", "format", "loadMode",
+            "mergeKey", "contract", "columns");
+    private static final Set<String> SPEC_SOURCE_FIELDS = orderedSet("kind", "url", "bucket", "key", "prefix",
+            "jdbcUrl", "table", "cursorColumn", "credentialsRef");
+    private static final Set<String> SPEC_FORMAT_FIELDS = orderedSet("type", "delimiter", "quote", "header",
+            "encoding", "nullMarkers", "compression");
+    private static final Set<String> SPEC_COLUMN_FIELDS = orderedSet("name", "type", "description");
 
     private final ObjectMapper yaml;
     private final ObjectMapper json = new ObjectMapper();
@@ -597,6 +608,23 @@ public final class PipelineParser {
             return Optional.empty();
         }
 
+        /** Every field of an inline load spec is one ingest knows ({@code load_mode} is refused, not ignored). */
+        void specFields(JsonNode spec, Path sp) {
+            object(spec, sp, SPEC_FIELDS);
+            for (var part : Map.of("source", SPEC_SOURCE_FIELDS, "format", SPEC_FORMAT_FIELDS).entrySet()) {
+                JsonNode node = spec.get(part.getKey());
+                if (node != null && !node.isNull()) {
+                    object(node, sp.field(part.getKey()), part.getValue());
+                }
+            }
+            JsonNode columns = spec.get("columns");
+            if (columns != null && columns.isArray()) {
+                for (int i = 0; i < columns.size(); i++) {
+                    object(columns.get(i), sp.field("columns").index(i), SPEC_COLUMN_FIELDS);
+                }
+            }
+        }
+
         void inputs(TaskType type, JsonNode inputs, Path path) {
             if (!object(inputs, path, INPUT_FIELDS.get(type))) {
                 return;
@@ -610,6 +638,7 @@ public final class PipelineParser {
                     } else if (!spec.isObject()) {
                         error(sp, "must be the load spec as a mapping");
                     } else {
+                        specFields(spec, sp);
                         String ns = namespace(spec, "namespace", sp);
                         String name = text(spec, "name", sp, true);
                         if (ns != null) {
