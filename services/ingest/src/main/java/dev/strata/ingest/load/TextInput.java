@@ -13,6 +13,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
+import com.google.common.io.CountingInputStream;
+
 import dev.strata.ingest.source.Download;
 
 /**
@@ -132,33 +134,6 @@ public final class TextInput {
         }
     }
 
-    /** Counts the bytes read from the file (the compressed side). */
-    private static final class CountingInputStream extends FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-    }
-
     /**
      * The decompressed side: fails the load (not retryable, so nothing is written) once it has put out more bytes, or
      * more bytes per compressed byte, than the limits allow.
@@ -192,9 +167,9 @@ public final class TextInput {
                     throw LoadException.input(name + ": decompresses to more than " + limits.maxBytes() + " bytes"
                             + " (strata.ingest.max-decompressed-bytes); nothing was loaded");
                 }
-                if (count > Limits.RATIO_GRACE && count > (double) limits.maxRatio() * compressed.count) {
+                if (count > Limits.RATIO_GRACE && count > (double) limits.maxRatio() * compressed.getCount()) {
                     throw LoadException.input(name + ": decompresses to more than " + limits.maxRatio() + " times its"
-                            + " compressed size (" + count + " bytes out of " + compressed.count + ")"
+                            + " compressed size (" + count + " bytes out of " + compressed.getCount() + ")"
                             + " (strata.ingest.max-decompression-ratio); nothing was loaded");
                 }
             }
