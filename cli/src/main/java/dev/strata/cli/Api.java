@@ -158,12 +158,23 @@ final class Api {
     }
 
     private StrataException unreachable(Exception e) {
-        String reason = e.getMessage() == null || e.getMessage().isBlank()
-                ? e.getClass().getSimpleName()
-                : e.getMessage();
+        return cannotReach(url, e, ", or check the URL of context '" + contextName + "' with strata context current");
+    }
+
+    /** Exit code 3 and one sentence for a platform that does not answer. */
+    static StrataException cannotReach(String url, Exception e, String advice) {
+        String reason;
+        if (e instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (e instanceof HttpConnectTimeoutException) {
+            reason = "no answer to connect";
+        } else {
+            reason = e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage();
+        }
         return new StrataException(ExitCodes.UNREACHABLE, "cannot reach the Strata platform at " + url + " ("
-                + reason + "): start it with ./strata up, or check the URL of context '" + contextName
-                + "' with strata context current", e);
+                + reason + "): start it with ./strata up" + advice, e);
     }
 
     /** The token to send: the API token as it is (the gateway exchanges it), or a fresh access token. */

@@ -127,8 +127,7 @@ final class BrowserLogin {
             }
             return Api.parse(response.body());
         } catch (IOException e) {
-            throw new StrataException(ExitCodes.UNREACHABLE, "cannot reach the Strata platform at " + url + " ("
-                    + e.getMessage() + "): start it with ./strata up, or check the URL", e);
+            throw Api.cannotReach(url, e, ", or check the URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StrataException("interrupted", e);

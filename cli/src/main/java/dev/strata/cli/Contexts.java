@@ -54,6 +54,10 @@ final class Contexts {
     }
 
     static Path configDir() {
+        String property = System.getProperty("strata.config.dir");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
         String explicit = System.getenv("STRATA_CONFIG_DIR");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

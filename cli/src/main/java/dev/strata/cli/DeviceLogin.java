@@ -38,8 +38,7 @@ final class DeviceLogin {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(request,
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.io.IOException e) {
-            throw new StrataException(ExitCodes.UNREACHABLE, "cannot reach the Strata platform at " + url + " ("
-                    + e.getMessage() + "): start it with ./strata up, or check the URL", e);
+            throw Api.cannotReach(url, e, ", or check the URL");
         }
         JsonNode start = Api.parse(response.body());
         if (response.statusCode() == 404) {
