@@ -239,7 +239,7 @@ final class Api {
     }
 
     /** A non-2xx answer as one sentence and its exit code. */
-    private void check(int status, byte[] body, String path) {
+    void check(int status, byte[] body, String path) {
         if (status < 300) {
             return;
         }
@@ -278,7 +278,13 @@ final class Api {
                 .asText(node.path("error").asText(""))));
         StringJoiner errors = new StringJoiner("; ");
         for (JsonNode error : node.path("errors")) {
-            errors.add(error.isTextual() ? error.asText() : describe(error));
+            if (error.has("file") && error.has("message")) {
+                errors.add(error.path("file").asText() + (error.has("line") ? ":" + error.path("line").asText() : "")
+                        + (error.has("column") ? ":" + error.path("column").asText() : "") + ": "
+                        + error.path("message").asText());
+            } else {
+                errors.add(error.isTextual() ? error.asText() : describe(error));
+            }
         }
         return errors.length() == 0 ? detail : detail + " (" + errors + ")";
     }

@@ -60,6 +60,17 @@ abstract class ApiCommand implements Callable<Integer> {
         table.print(out(), answer.isArray() ? answer : List.of(answer));
     }
 
+    /** As JSON or YAML: {@code json} true for JSON (the table form of some verbs is YAML). */
+    void printStructured(JsonNode answer, boolean json) {
+        Format saved = output;
+        output = json ? Format.json : Format.yaml;
+        try {
+            printStructured(answer);
+        } finally {
+            output = saved;
+        }
+    }
+
     void printStructured(JsonNode answer) {
         try {
             String text = output == Format.yaml

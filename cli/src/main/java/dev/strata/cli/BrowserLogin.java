@@ -121,6 +121,11 @@ final class BrowserLogin {
         try {
             HttpResponse<byte[]> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
                     .send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 429) {
+                // the gateway limits sign-in attempts per address: a poller waits as RFC 8628 asks for slow_down
+                return Api.JSON.createObjectNode().put("error", "slow_down").put("error_description",
+                        "too many sign-in attempts from this address; wait and try again");
+            }
             if (response.statusCode() >= 500) {
                 throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url + " answered HTTP "
                         + response.statusCode() + " to the sign-in; check strata status and try again", null);

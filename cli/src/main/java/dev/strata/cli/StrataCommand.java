@@ -42,6 +42,8 @@ public final class StrataCommand implements Callable<Integer> {
                 .addSubcommand(new WhoamiCommand())
                 .addSubcommand(new ContextCommand())
                 .addSubcommand(new NsCommand())
+                .addSubcommand(new DatasetsCommand())
+                .addSubcommand(new ProjectCommand())
                 .addSubcommand(new PipelineCommand())
                 .addSubcommand(new RunsCommand())
                 .addSubcommand(new LogsCommand())

@@ -298,6 +298,40 @@ class UserVerbsIT {
     }
 
     @Test
+    @Order(5)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void loginWithTheDeviceGrant() throws Exception {
+        Properties stack = new Properties();
+        try (InputStream in = Files.newInputStream(dataDir.resolve("stack.properties"))) {
+            stack.load(in);
+        }
+        Path deviceConfig = tmp.resolve("device-config");
+        ProcessBuilder builder = Launcher.cli("login", gateway, "--device", "--context", "device")
+                .redirectErrorStream(true);
+        builder.environment().put("STRATA_CONFIG_DIR", deviceConfig.toString());
+        Process login = builder.start();
+        Output lines = new Output(login, null);
+        assertTrue(lines.await("and enter the code", Duration.ofSeconds(60)), lines.toString());
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("enter the code ([A-Z]{4}-[A-Z]{4})")
+                .matcher(lines.toString());
+        assertTrue(code.find(), lines.toString());
+        // the person, at the verification page (through the gateway), approves the code the terminal shows
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(gateway + "/oauth2/device?user_code="
+                + code.group(1))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        HttpResponse<String> approved = form("/oauth2/device", Map.of("user_code", code.group(1), "username", "admin",
+                "password", stack.getProperty(Platform.ADMIN_PASSWORD_KEY), "action", "approve"));
+        assertTrue(approved.body().contains("The device is signed in as admin"), approved.body());
+        assertTrue(login.waitFor(90, TimeUnit.SECONDS), lines.toString());
+        lines.join();
+        assertEquals(0, login.exitValue(), lines.toString());
+        assertTrue(lines.toString().contains("Signed in to " + gateway + " as admin (context device)"),
+                lines.toString());
+        String credentials = Files.readString(deviceConfig.resolve(Contexts.CREDENTIALS_FILE));
+        assertTrue(credentials.contains("context.device.refresh-token="), "a refresh token is kept");
+    }
+
+    @Test
     @Order(9)
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void restartOneService() throws Exception {
