@@ -143,6 +143,13 @@ class WebUiIT {
 
         Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
         Path screenshots = Path.of("..", "docs", "ui").toAbsolutePath().normalize();
+        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))) {
+            // the gateway's build installs them; a build of this module alone may not have
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
+                    .directory(webui.toFile()).redirectErrorStream(true).start();
+            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
+        }
         List<String> command = new ArrayList<>(List.of("node", "e2e/golden-path.mjs"));
         ProcessBuilder browser = new ProcessBuilder(command).directory(webui.toFile()).redirectErrorStream(true);
         browser.environment().put("STRATA_URL", gateway);

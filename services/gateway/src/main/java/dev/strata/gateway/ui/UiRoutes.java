@@ -78,7 +78,7 @@ public class UiRoutes {
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, asset.contentType())
                 .putHeader(HttpHeaders.CACHE_CONTROL, cacheControl)
-                .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+                .putHeader(HttpHeaders.VARY, "Accept-Encoding");
         if (ctx.request().method() == HttpMethod.HEAD) {
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
         } else {
