@@ -13,7 +13,6 @@ const base = need('STRATA_URL');
 const ns = need('STRATA_NS');
 const other = need('STRATA_OTHER_NS');
 const shots = env.STRATA_SCREENSHOTS;
-const ordersUrl = need('STRATA_ORDERS_URL');
 const chromiumPath = env.STRATA_CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -43,7 +42,6 @@ async function browserFor(label) {
   // a fresh profile for each user (--user-data-dir): no cookie or cache carried over
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), `strata-ui-${label}-`)), {
     executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1360, height: 860 },
-    ignoreDefaultArgs: ['--headless'],
   });
   context.setDefaultTimeout(20_000);
   const page = context.pages()[0] ?? await context.newPage();
@@ -106,9 +104,9 @@ await step('catalog lists the namespace datasets and searches by name; the other
   const options = await page.locator('[data-testid=namespace-switcher] option').allTextContents();
   check(!options.some((o) => o.startsWith(other)), `the switcher offers ${options}`);
   check(!(await page.content()).includes('secret_plans'), 'a dataset of the other namespace is shown');
-  await page.getByRole('searchbox').fill('customer');
+  await page.getByRole('searchbox').fill('totals');
   await page.getByRole('button', { name: 'Search' }).click();
-  await page.waitForURL(/q=customer/);
+  await page.waitForURL(/q=totals/);
   await table.getByRole('link', { name: 'customer_totals', exact: true }).waitFor();
   await table.getByRole('link', { name: 'orders', exact: true }).waitFor({ state: 'detached' });
   await axe(page, 'catalog');
@@ -122,36 +120,36 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
   const yaml = [
     `namespace: ${ns}`,
     `id: ${pipelineId}`,
-    'description: load the orders from the shop',
+    'description: land the orders, then count them',
     'tasks:',
-    '  - id: load',
-    '    type: ingest',
+    '  - id: land',
+    '    type: sql',
     '    retrys: 2',
     '    inputs:',
-    '      spec:',
-    `        namespace: ${ns}`,
-    '        name: orders',
-    `        source: {kind: http, url: "${ordersUrl}"}`,
-    '        format: {type: csv, header: true}',
-    '        loadMode: replace',
+    '      sql: >-',
+    `        drop table if exists ${ns}__raw.orders;`,
+    `        create table ${ns}__raw.orders as select * from (values`,
+    "        (1, 'ada', 12.50, date '2026-11-20'), (2, 'bob', 7.25, date '2026-11-20'),",
+    "        (3, 'ada', 30.00, date '2026-11-21'), (4, 'cyd', 5.00, date '2026-11-22'),",
+    "        (5, 'bob', 2.75, date '2026-11-22')) as o(order_id, customer, amount, ordered_on)",
     '  - id: check',
     '    type: sql',
-    '    depends_on: [load]',
+    '    depends_on: [land]',
     '    inputs:',
-    '      sql: select count(*) from orders',
+    `      sql: select count(*) from ${ns}__raw.orders`,
   ].join('\n');
   await editor.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
+  // pasted, as a person brings a pipeline from elsewhere
   await editor.evaluate((el, text) => {
-    // one transaction, as a paste: the editor view is reachable from its DOM
-    const view = el.cmView?.view ?? el.closest('.cm-editor')?.cmView?.view;
-    if (view) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, yaml);
-  if ((await editor.textContent()).length < 50) await page.keyboard.insertText(yaml);
-  const mark = page.locator('.cm-lintRange-error').first();
-  await mark.waitFor({ timeout: 15_000 });
-  check((await mark.textContent()) === 'retrys', `underlined: ${await mark.textContent()}`);
+  const mark = page.locator('.cm-lintRange-error', { hasText: /^retrys$/ });
+  await mark.waitFor({ timeout: 20_000 });
+  check(await page.locator('.cm-lintRange-error').count() === 1, 'exactly one finding underlined');
   const line = await mark.evaluate((el) => {
     const row = el.closest('.cm-line');
     return [...row.parentElement.querySelectorAll(':scope > .cm-line')].indexOf(row) + 1;
@@ -162,10 +160,11 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
   // fix it: the underline goes away, then save
   await mark.dblclick();
   await page.keyboard.insertText('retries');
-  await mark.waitFor({ state: 'detached', timeout: 15_000 });
+  await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached', timeout: 20_000 });
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/pipelines/${pipelineId}$`));
-  await page.getByText('Saved version 1.').waitFor();
+  await page.getByRole('heading', { name: pipelineId }).waitFor();
+  await page.getByRole('button', { name: 'Trigger run' }).waitFor();
 });
 
 await step('trigger it and watch the run turn green live, without a reload', async () => {

@@ -84,16 +84,35 @@ const serverLint = linter(async (view): Promise<Diagnostic[]> => {
   }
 }, { delay: 350 });
 
+const theme = EditorView.theme({
+  '&': { color: 'var(--fg)', backgroundColor: 'var(--bg)', fontSize: '13px', minHeight: '300px' },
+  '.cm-gutters': { backgroundColor: 'var(--panel)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
+  '.cm-activeLine': { backgroundColor: 'transparent' },
+  '.cm-activeLineGutter': { backgroundColor: 'transparent', color: 'var(--fg)' },
+  // the lint's own marks are data: images, which the CSP (img-src 'self') refuses: drawn with CSS instead
+  '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--bad)', textDecorationSkipInk: 'none' },
+  '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy var(--run)' },
+  '.cm-lint-marker': { backgroundImage: 'none', borderRadius: '50%', width: '0.8em', height: '0.8em' },
+  '.cm-lint-marker-error': { backgroundImage: 'none', backgroundColor: 'var(--bad)' },
+  '.cm-lint-marker-warning': { backgroundImage: 'none', backgroundColor: 'var(--run)' },
+  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--fg)' },
+  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' },
+});
+
 function YamlEditor({ initial, onChange, readOnly }: { initial: string; onChange: (text: string) => void; readOnly: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
   useEffect(() => {
+    // in a shadow root: CodeMirror then styles itself with constructed style sheets, which the CSP (no
+    // 'unsafe-inline') allows, instead of <style> elements, which it refuses
+    const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: 'open' });
     const view = new EditorView({
-      parent: host.current!,
+      parent: shadow,
+      root: shadow,
       state: EditorState.create({
         doc: initial,
-        extensions: [basicSetup, yaml(), serverLint, lintGutter(), EditorState.readOnly.of(readOnly),
+        extensions: [basicSetup, yaml(), serverLint, lintGutter(), EditorState.readOnly.of(readOnly), theme,
           EditorView.contentAttributes.of({ 'aria-label': 'Pipeline YAML' }),
           EditorView.updateListener.of((u) => u.docChanged && changed.current(u.state.doc.toString()))],
       }),
