@@ -19,6 +19,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
   '--disable-component-update', '--no-first-run'];
 
 let passed = 0;
+let current;
 let failed = 0;
 const cspViolations = [];
 
@@ -30,6 +31,7 @@ async function step(name, fn) {
     console.log(`ok - ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     failed++;
+    if (shots) await current?.screenshot({ path: join(shots, `failed-${passed + failed}.png`) }).catch(() => {});
     console.log(`not ok - ${name}: ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
   }
 }
@@ -79,6 +81,7 @@ async function shot(page, name) {
 
 const engineer = await browserFor('engineer');
 const page = engineer.page;
+current = page;
 const pipelineId = `orders-ui`;
 let runUrl;
 
@@ -97,7 +100,7 @@ await step('home: counts, accessible, screenshot', async () => {
 });
 
 await step('catalog lists the namespace datasets and searches by name; the other namespace stays invisible', async () => {
-  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Catalog' }).click();
   const table = page.locator('[data-testid=datasets]');
   await table.getByRole('link', { name: 'orders', exact: true }).waitFor();
   await table.getByRole('link', { name: 'customer_totals', exact: true }).waitFor();
@@ -148,7 +151,7 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, yaml);
   const mark = page.locator('.cm-lintRange-error', { hasText: /^retrys$/ });
-  await mark.waitFor({ timeout: 20_000 });
+  await mark.waitFor({ timeout: 45_000 });
   check(await page.locator('.cm-lintRange-error').count() === 1, 'exactly one finding underlined');
   const line = await mark.evaluate((el) => {
     const row = el.closest('.cm-line');
@@ -160,7 +163,7 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
   // fix it: the underline goes away, then save
   await mark.dblclick();
   await page.keyboard.insertText('retries');
-  await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached', timeout: 20_000 });
+  await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached', timeout: 45_000 });
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/pipelines/${pipelineId}$`));
   await page.getByRole('heading', { name: pipelineId }).waitFor();
@@ -183,7 +186,7 @@ await step('trigger it and watch the run turn green live, without a reload', asy
 });
 
 await step('runs list shows the run', async () => {
-  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).click();
   await page.locator('[data-testid=runs]').getByRole('link', { name: pipelineId }).first().waitFor();
   await axe(page, 'runs');
   await shot(page, 'runs');
@@ -219,6 +222,7 @@ await step('an ended session signs in again and returns to the same page', async
 const viewer = await browserFor('viewer');
 await step('a viewer sees no write controls, and a forged write is refused', async () => {
   const v = viewer.page;
+  current = v;
   await v.goto(`${base}/ui/namespaces/${ns}/pipelines`);
   await signIn(v, need('STRATA_VIEWER'), need('STRATA_VIEWER_PASSWORD'));
   await v.locator('[data-testid=pipelines]').getByRole('link', { name: pipelineId }).waitFor();

@@ -117,7 +117,8 @@ class WebUiIT {
                 + "{\"name\":\"amount\",\"type\":\"numeric\"}]");
         dataset(OTHER, "secret_plans", "gold", "[{\"name\":\"plan\",\"type\":\"text\"}]");
         HttpResponse<String> lineage = send("PUT", "/api/registry/v1/lineage/" + NS + "/customer_totals",
-                "{\"upstream\":[{\"dataset\":\"" + NS + ".orders\",\"columns\":[{\"from\":\"amount\",\"to\":\"amount\"}]}]}");
+                "{\"upstream\":[{\"dataset\":\"" + NS
+                        + ".orders\",\"columns\":[{\"from\":\"amount\",\"to\":\"amount\"}]}]}");
         assertEquals(200, lineage.statusCode(), lineage.body());
 
         Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();

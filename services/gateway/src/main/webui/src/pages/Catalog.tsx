@@ -130,11 +130,13 @@ export function DatasetPage() {
           {d.description && <><dt>Description</dt><dd>{d.description}</dd></>}
         </dl>
       )}
-      <div role="tablist" className="tabs">
-        {tabs.map((t) => (
-          <Link key={t} role="tab" aria-selected={tab === t} to="/namespaces/$ns/datasets/$name"
-            params={{ ns, name }} search={{ tab: t }}>{t[0].toUpperCase() + t.slice(1)}</Link>
-        ))}
+      <div className="tabs">
+        <div role="tablist" aria-label="Dataset views">
+          {tabs.map((t) => (
+            <Link key={t} role="tab" aria-selected={tab === t} to="/namespaces/$ns/datasets/$name"
+              params={{ ns, name }} search={{ tab: t }}>{t[0].toUpperCase() + t.slice(1)}</Link>
+          ))}
+        </div>
         <Link to="/namespaces/$ns/lineage" params={{ ns }} search={{ focus: name, depth: 3 }}>Lineage</Link>
       </div>
       {tab === 'schema' && (

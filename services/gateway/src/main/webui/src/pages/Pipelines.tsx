@@ -93,8 +93,9 @@ const theme = EditorView.theme({
   '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--bad)', textDecorationSkipInk: 'none' },
   '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy var(--run)' },
   '.cm-lint-marker': { backgroundImage: 'none', borderRadius: '50%', width: '0.8em', height: '0.8em' },
-  '.cm-lint-marker-error': { backgroundImage: 'none', backgroundColor: 'var(--bad)' },
-  '.cm-lint-marker-warning': { backgroundImage: 'none', backgroundColor: 'var(--run)' },
+  '.cm-lint-marker-error': { content: '""', backgroundColor: 'var(--bad)' },
+  '.cm-lint-marker-warning': { content: '""', backgroundColor: 'var(--run)' },
+  '.cm-lint-marker-info': { content: '""', backgroundColor: 'var(--muted)' },
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--fg)' },
   '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' },
 });
@@ -112,7 +113,8 @@ function YamlEditor({ initial, onChange, readOnly }: { initial: string; onChange
       root: shadow,
       state: EditorState.create({
         doc: initial,
-        extensions: [basicSetup, yaml(), serverLint, lintGutter(), EditorState.readOnly.of(readOnly), theme,
+        extensions: [basicSetup, yaml(), serverLint, lintGutter(), EditorState.readOnly.of(readOnly),
+          EditorView.editable.of(!readOnly), theme,
           EditorView.contentAttributes.of({ 'aria-label': 'Pipeline YAML' }),
           EditorView.updateListener.of((u) => u.docChanged && changed.current(u.state.doc.toString()))],
       }),
