@@ -116,6 +116,18 @@ await step('catalog lists the namespace datasets and searches by name; the other
   await shot(page, 'catalog');
 });
 
+await step('the command palette (Ctrl-K) jumps to a dataset by name', async () => {
+  await page.keyboard.press('Control+K');
+  const dialog = page.getByRole('dialog', { name: 'Go to' });
+  await dialog.waitFor();
+  await dialog.getByRole('combobox').fill('totals');
+  await dialog.getByRole('option', { name: /customer_totals/ }).waitFor();
+  await axe(page, 'command palette');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/datasets\/customer_totals$/);
+  await page.getByRole('heading', { name: 'customer_totals' }).waitFor();
+});
+
 await step('the pipeline editor underlines a typo at its line with the scheduler\'s message, before saving', async () => {
   await page.goto(`${base}/ui/namespaces/${ns}/pipelines/new`);
   const editor = page.locator('.cm-content');

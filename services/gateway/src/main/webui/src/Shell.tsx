@@ -4,6 +4,7 @@ import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/
 import { api, canWrite, type Access } from './api';
 import { setPrefs, usePrefs } from './prefs';
 import { ProblemView } from './ui';
+import { Palette } from './Palette';
 
 /** Who the caller is and its role per namespace (the registry's view; every service answers the same). */
 export function useAccess() {
@@ -82,6 +83,7 @@ export function Shell() {
           </nav>
         )}
         <div className="spacer" />
+        {ns && <span className="kbd" title="Command palette">Ctrl K</span>}
         {namespaces.length > 0 && (
           <label className="field">
             <span>Namespace</span>
@@ -100,6 +102,7 @@ export function Shell() {
         {access.data && <span className="who" data-testid="principal">{access.data.principal}</span>}
         <a href="/logout">Sign out</a>
       </header>
+      <Palette ns={ns} />
       {!online && <div role="status" className="banner">The network is gone: showing what was loaded; it reconnects by itself.</div>}
       <main>
         <ProblemView error={access.error} what="Reading your access" />
