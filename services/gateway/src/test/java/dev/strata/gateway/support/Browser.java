@@ -1,5 +1,9 @@
 package dev.strata.gateway.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +23,44 @@ public final class Browser {
 
     public HttpResponse<String> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET());
+    }
+
+    /** The code flow, as a browser follows it: gateway → issuer → gateway callback → the page first asked for. */
+    public static Browser signIn(URI gateway, String page) {
+        Browser browser = new Browser();
+        HttpResponse<String> toIssuer = browser.get(gateway.resolve(page));
+        assertEquals(302, toIssuer.statusCode(), toIssuer.body());
+        HttpResponse<String> toCallback = browser.get(URI.create(toIssuer.headers().firstValue("Location")
+                .orElseThrow()));
+        assertEquals(302, toCallback.statusCode(), "the issuer should approve: " + toCallback.body());
+        HttpResponse<String> callback = browser.get(URI.create(toCallback.headers().firstValue("Location")
+                .orElseThrow()));
+        assertEquals(302, callback.statusCode(), "the callback should complete the login: " + callback.body());
+        assertTrue(callback.headers().firstValue("Location").orElse("").endsWith(page),
+                "back to the page first asked for: " + callback.headers().firstValue("Location"));
+        assertNotNull(browser.cookie("q_session"), "a session cookie after the callback: " + browser.cookieNames());
+        return browser;
+    }
+
+    /** The answer's raw bytes (a compressed body stays as it came), with this browser's cookies. */
+    public HttpResponse<byte[]> bytes(HttpRequest.Builder request) {
+        withCookies(request);
+        try {
+            return Gateway.CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void withCookies(HttpRequest.Builder request) {
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {

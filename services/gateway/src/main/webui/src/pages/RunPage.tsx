@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { api, RUN_ACTIVE, type Run } from '../api';
+import { Graph } from '../Graph';
+import { useRole } from '../Shell';
+import { formatDuration, formatTime, usePrefs } from '../prefs';
+import { Loading, ProblemView, StateBadge } from '../ui';
+
+/**
+ * Keeps the run's query fresh: the scheduler's server-sent events when it offers them, else a poll while the run is
+ * active (and none once it ended).
+ */
+function useLiveRun(ns: string, runId: string, active: boolean) {
+  const client = useQueryClient();
+  const [live, setLive] = useState<'sse' | 'poll'>('sse');
+  useEffect(() => {
+    if (!active || live !== 'sse' || typeof EventSource === 'undefined') return;
+    const source = new EventSource(`/api/scheduler/v1/namespaces/${encodeURIComponent(ns)}/runs/${encodeURIComponent(runId)}/events`);
+    const refresh = () => client.invalidateQueries({ queryKey: ['run', runId] });
+    source.onmessage = refresh;
+    source.addEventListener('task', refresh);
+    source.addEventListener('run', refresh);
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) setLive('poll');
+    };
+    return () => source.close();
+  }, [ns, runId, active, live, client]);
+  return live;
+}
+
+export function RunPage() {
+  const { ns, runId } = useParams({ from: '/namespaces/$ns/runs/$runId' });
+  const { writer } = useRole(ns);
+  const prefs = usePrefs();
+  const client = useQueryClient();
+  const [live, setLiveMode] = useState<'sse' | 'poll'>('sse');
+  const run = useQuery({
+    queryKey: ['run', runId],
+    queryFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`),
+    refetchInterval: (q) => (q.state.data && RUN_ACTIVE.has(q.state.data.state) && live === 'poll' ? 1000 : false),
+  });
+  const active = !!run.data && RUN_ACTIVE.has(run.data.state);
+  const mode = useLiveRun(ns, runId, active);
+  useEffect(() => setLiveMode(mode), [mode]);
+  const cancel = useMutation({
+    mutationFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['run', runId] }),
+  });
+  const r = run.data;
+  const tasks = r?.tasks ?? [];
+  const start = Math.min(...tasks.map((t) => new Date(t.startedAt ?? t.queuedAt ?? r?.createdAt ?? 0).getTime()));
+  const end = Math.max(...tasks.map((t) => (t.finishedAt ? new Date(t.finishedAt).getTime() : Date.now())), start + 1);
+
+  return (
+    <section>
+      <p className="crumbs"><Link to="/namespaces/$ns/runs" params={{ ns }} search={{ since: '24h' }}>Runs</Link> / {ns}</p>
+      <ProblemView error={run.error} what="Reading the run" />
+      {run.isPending && <Loading />}
+      {r && (
+        <>
+          <h1>
+            <Link to="/namespaces/$ns/pipelines/$id" params={{ ns, id: r.pipelineId }}>{r.pipelineId}</Link>{' '}
+            <StateBadge state={r.state} />
+          </h1>
+          <dl className="facts">
+            <dt>Run</dt><dd><code>{r.id}</code></dd>
+            <dt>Trigger</dt><dd>{r.trigger}</dd>
+            <dt>Created</dt><dd>{formatTime(r.createdAt, prefs.tz)}</dd>
+            <dt>Finished</dt><dd>{formatTime(r.finishedAt, prefs.tz)}</dd>
+            <dt>Duration</dt><dd>{formatDuration(r.durationMs)}</dd>
+            {r.error && <><dt>Error</dt><dd className="error-text">{r.failedTask ? `${r.failedTask}: ` : ''}{r.error}</dd></>}
+            <dt>Updates</dt><dd>{active ? (live === 'sse' ? 'live (server-sent events)' : 'every second (polling)') : 'ended'}</dd>
+          </dl>
+          {writer && active && (
+            <div className="toolbar">
+              <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel run</button>
+            </div>
+          )}
+          <ProblemView error={cancel.error} what="Cancelling" />
+          <Graph label={`Tasks of run ${r.id}`}
+            nodes={tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type }))}
+            edges={tasks.flatMap((t) => (t.dependsOn ?? []).map((d) => ({ from: d, to: t.taskId })))} />
+          <h2>Tasks</h2>
+          <table className="grid" data-testid="tasks">
+            <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Timeline</th></tr></thead>
+            <tbody>
+              {tasks.map((t) => {
+                const from = new Date(t.startedAt ?? t.queuedAt ?? r.createdAt).getTime();
+                const to = t.finishedAt ? new Date(t.finishedAt).getTime() : Date.now();
+                const left = ((from - start) / (end - start)) * 100;
+                const width = Math.max(((to - from) / (end - start)) * 100, 0.5);
+                return (
+                  <tr key={t.id} data-task={t.taskId}>
+                    <td>{t.taskId}</td><td>{t.type}</td><td><StateBadge state={t.state} /></td>
+                    <td>{t.attempt}/{t.maxAttempts}</td><td>{formatTime(t.startedAt, prefs.tz)}</td>
+                    <td>{formatDuration(t.durationMs)}</td>
+                    <td className="gantt"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                      {t.startedAt || t.queuedAt ? <rect x={left} y={1} width={width} height={8} className={`bar state-${t.state}`} /> : null}
+                    </svg></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {tasks.some((t) => t.error) && (
+            <>
+              <h2>Errors</h2>
+              <ul>{tasks.filter((t) => t.error).map((t) => <li key={t.id}><strong>{t.taskId}</strong>: {t.error}</li>)}</ul>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Navigate } from '@tanstack/react-router';
+import { Shell, useAccess } from './Shell';
+import { HomePage } from './pages/Home';
+import { CatalogPage, DatasetPage } from './pages/Catalog';
+import { RunsPage } from './pages/Runs';
+
+// pages with an editor or a graph load their code when first opened: the initial bundle stays small
+const LineagePage = lazyRouteComponent(() => import('./pages/Lineage'), 'LineagePage');
+const PipelinesPage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinesPage');
+const PipelinePage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinePage');
+const RunPage = lazyRouteComponent(() => import('./pages/RunPage'), 'RunPage');
+import { Loading } from './ui';
+
+const rootRoute = createRootRoute({ component: Shell, notFoundComponent: () => <p>Nothing here.</p> });
+
+function Start() {
+  const access = useAccess();
+  if (!access.data) return <Loading />;
+  const first = Object.keys(access.data.namespaces)[0];
+  if (!first) return <p>You are signed in as {access.data.principal} but bound to no namespace yet: ask an admin.</p>;
+  return <Navigate to="/namespaces/$ns" params={{ ns: first }} replace />;
+}
+
+const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+const index = createRoute({ getParentRoute: () => rootRoute, path: '/', component: Start });
+const home = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns', component: HomePage });
+const catalog = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/catalog', component: CatalogPage,
+  validateSearch: (s: Record<string, unknown>): { q?: string; layer?: string } => ({ q: str(s.q), layer: str(s.layer) }),
+});
+const dataset = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/datasets/$name', component: DatasetPage,
+  validateSearch: (s: Record<string, unknown>): { tab?: string } => ({ tab: str(s.tab) }),
+});
+const lineage = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/lineage', component: LineagePage,
+  validateSearch: (s: Record<string, unknown>): { focus?: string; depth?: number } => ({
+    focus: str(s.focus), depth: s.depth === undefined ? undefined : Math.min(Math.max(Number(s.depth) || 3, 1), 10),
+  }),
+});
+const pipelines = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/pipelines', component: PipelinesPage,
+});
+const pipeline = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/pipelines/$id', component: PipelinePage,
+});
+const runs = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs', component: RunsPage,
+  validateSearch: (s: Record<string, unknown>): { state?: string; pipeline?: string; since?: string } => ({
+    state: str(s.state), pipeline: str(s.pipeline), since: str(s.since),
+  }),
+});
+const run = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage });
+
+const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run]);
+
+export const router = createRouter({ routeTree, basepath: '/ui', defaultPreload: 'intent' });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
