@@ -214,4 +214,36 @@ public final class JinjaFunctions {
         QueryResult result = s.results.get(String.valueOf(name));
         return result == null ? null : result.asLoadResult();
     }
+
+    /**
+     * dbt's {@code config} object beside the {@code config(...)} call: {@code config.get('key', default)} and
+     * {@code config.require('key')} read the model's config (dbt_project.yml, yml and what {@code config()} set so
+     * far).
+     */
+    public static final class ConfigView {
+        private final Map<String, Object> base;
+
+        ConfigView(Map<String, Object> base) {
+            this.base = base;
+        }
+
+        public Object get(Object key, Object... defaults) {
+            String k = String.valueOf(key);
+            RenderState s = RenderState.CURRENT.get();
+            Object v = s != null && s.config.containsKey(k) ? s.config.get(k) : base.get(k);
+            if (v == null && defaults.length > 0) {
+                Object d = defaults[0];
+                return d instanceof NamedParameter p ? p.getValue() : d;
+            }
+            return v;
+        }
+
+        public Object require(Object key) {
+            Object v = get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("config '" + key + "' is required here");
+            }
+            return v;
+        }
+    }
 }

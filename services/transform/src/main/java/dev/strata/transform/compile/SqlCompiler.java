@@ -137,6 +137,9 @@ public final class SqlCompiler {
                 "shouldStoreFailures"));
         global.registerFunction(new ELFunctionDefinition("", "load_result", JinjaFunctions.class, "loadResult",
                 Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "tojson", PyJson.class, "tojson", Object.class,
+                Object[].class));
+        global.registerFilter(new PyJson.TojsonFilter());
         // {% macro %} with return(), its own file in errors, and its package for adapter.dispatch
         global.registerTag(new DbtMacro.Tag());
         return jinjava;
@@ -272,6 +275,10 @@ public final class SqlCompiler {
                         project.name()));
                 if (state.usesQueries) {
                     runsQueries.add(model.name());
+                }
+                for (String problem : DbtConfigs.problems(model.name(), config)) {
+                    problems.add(new ProjectProblem(model.file(), lineOf(model.sql(), problem.split("'")[1]),
+                            problem));
                 }
                 if (Boolean.FALSE.equals(config.get("enabled"))) {
                     // dbt: a disabled model is not built, and a ref() to it is an error
@@ -486,6 +493,8 @@ public final class SqlCompiler {
                     self));
             b.put("model", Map.of("name", self));
         }
+        Model node = self == null ? null : project.models().get(self);
+        b.put("config", new JinjaFunctions.ConfigView(node == null ? Map.of() : node.config()));
         b.put("target", Map.of("name", "strata", "type", "postgres", "schema", defaultSchema, "database",
                 "warehouse", "threads", 4));
         b.put("run_started_at", startedAt);

@@ -239,4 +239,45 @@ class DbtCompatibilityTest {
         assertEquals("select 0 as n", sql(p, "x"));
         assertTrue(p.compiler().runsQueries("x"));
     }
+
+    /**
+     * Jinja2's |tojson filter sorts keys and writes Python's separators (jinja2 utils.htmlsafe_json_dumps with
+     * policies json.dumps_kwargs = {"sort_keys": True}); dbt's tojson() function is json.dumps without sorting.
+     */
+    @Test
+    void tojsonSpacingIsPythons() {
+        CompiledProject p = compile(files("models/x.sql", """
+                {% set d = {'b': [1, 2], 'a': 'x<y'} %}
+                select '{{ d | tojson }}' as f, '{{ tojson(d) }}' as g
+                """), Map.of());
+        assertEquals("select '{\"a\": \"x\\u003cy\", \"b\": [1, 2]}' as f, '{\"b\": [1, 2], \"a\": \"x<y\"}' as g",
+                sql(p, "x"));
+    }
+
+    /** config.get() reads the model's config beside config(...) (docs.getdbt.com/reference/dbt-jinja-functions/config). */
+    @Test
+    void configGetReadsTheModelsConfig() {
+        CompiledProject p = compile(files("models/staging/x.sql", """
+                {{ config(materialized='table') }}
+                select '{{ config.get('materialized') }}' as m, '{{ config.get('schema') }}' as s,
+                  '{{ config.get('nope', 'dflt') }}' as d
+                """), Map.of());
+        assertEquals("select 'table' as m, 'bronze' as s, 'dflt' as d", sql(p, "x"));
+    }
+
+    /** A config Strata does not run is refused with its line, never ignored. */
+    @Test
+    void unsupportedOrUnknownConfigsAreRefused() {
+        ProjectException e = refused(files("models/x.sql", """
+                {{ config(materialized='incremental',
+                          on_schema_change='append_new_columns',
+                          materialised='table') }}
+                select 1 as id
+                """));
+        assertEquals(List.of("models/x.sql:2: x: config 'on_schema_change' is not supported by Strata yet:"
+                + " on_schema_change 'append_new_columns' is not run yet (only ignore)",
+                "models/x.sql:3: x: config"
+                        + " 'materialised' is not a dbt config Strata knows; remove it or check its spelling"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
 }

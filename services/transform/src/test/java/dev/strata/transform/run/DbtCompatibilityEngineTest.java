@@ -128,7 +128,7 @@ class DbtCompatibilityEngineTest {
                         select {{ n }}::int as n, 'query'::text as src
                         """,
                 "models/dates.sql", """
-                        select {{ dbt.dateadd('day', 3, "'2024-01-30'::date") }}::date::text as plus3,
+                        select ({{ dbt.dateadd('day', 3, "'2024-01-30'::date") }})::date::text as plus3,
                           {{ dbt.datediff("'2024-01-01'::date", "'2024-03-01'::date", 'day') }} as days,
                           {{ dbt.date_trunc('month', "'2024-02-15'::date") }}::date::text as month,
                           {{ dbt.safe_cast("'12'", api.Column.translate_type('integer')) }} as twelve,
@@ -158,7 +158,12 @@ class DbtCompatibilityEngineTest {
      */
     @Test
     void snapshotMetaColumnsAreTypedAndHashedAsDbt() {
-        sql(warehouse, "create schema if not exists dbtcompat__raw", "drop table if exists dbtcompat__raw.people",
+        try {
+            roles.ensureSchemas(NS, List.of("raw")); // as ingest does before it loads
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        sql(warehouse, "drop table if exists dbtcompat__raw.people",
                 "create table dbtcompat__raw.people (id int, name text)",
                 "insert into dbtcompat__raw.people values (1, 'ann'), (2, 'bob')");
         CompiledProject p = compile("models/sources.yml", """
