@@ -122,10 +122,14 @@ class DbtCompatibilityEngineTest {
                 "models/counted.sql", """
                         {{ config(materialized='table',
                                   pre_hook="select 1",
-                                  post_hook=["insert into {{ this }} (n, src) values (99, 'hook')"],) }}
+                                  post_hook=["insert into {{ this }} (n, src, top) values (99, 'hook', 0)"],) }}
                         {% set r = run_query("select count(*) as n from " ~ ref('src_rows')) %}
                         {% if execute %}{% set n = r.columns[0].values()[0] %}{% else %}{% set n = -1 %}{% endif %}
-                        select {{ n }}::int as n, 'query'::text as src
+                        {% call statement('top', fetch_result=True) %}
+                          select max(id) as m from {{ ref('src_rows') }}
+                        {% endcall %}
+                        {% set top = load_result('top')['data'][0][0] if execute else 0 %}
+                        select {{ n }}::int as n, 'query'::text as src, {{ top }}::int as top
                         """,
                 "models/dates.sql", """
                         select ({{ dbt.dateadd('day', 3, "'2024-01-30'::date") }})::date::text as plus3,
@@ -144,9 +148,10 @@ class DbtCompatibilityEngineTest {
                         """);
         List<NodeResult> results = build(roles, p, "", false);
         assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
-        assertEquals(List.of(List.of(3, "query"), List.of(99, "hook")), rows(warehouse,
-                "select n, src from dbtcompat__silver.counted order by n"));
-        assertTrue(result(results, "counted").sql().contains("select 3::int as n"), result(results, "counted").sql());
+        assertEquals(List.of(List.of(3, "query", 3), List.of(99, "hook", 0)), rows(warehouse,
+                "select n, src, top from dbtcompat__silver.counted order by n"));
+        assertTrue(result(results, "counted").sql().contains("select 3::int as n, 'query'::text as src, 3::int as"
+                + " top"), result(results, "counted").sql());
         assertEquals("pass", result(results, "expression_is_true_counted").status());
         assertEquals(List.of(List.of("2024-02-02", 60, "2024-02-01", 12, "0cc175b9c0f1b6a831c399e269772661")),
                 rows(warehouse, "select plus3, days, month, twelve, h from dbtcompat__silver.dates"));
