@@ -180,7 +180,8 @@ public final class JinjaFunctions {
             return "";
         }
         JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-        Object caller = interpreter.getContext().get("caller");
+        // Jinjava's {% call %} makes its body the global macro 'caller' of the call's scope
+        Object caller = interpreter.getContext().getGlobalMacro("caller");
         if (!(caller instanceof com.hubspot.jinjava.lib.fn.MacroFunction body)) {
             s.problems.add(new ProjectProblem(file(s), line(), "statement() is used with {% call statement(...) %}"
                     + " ... {% endcall %}"));
