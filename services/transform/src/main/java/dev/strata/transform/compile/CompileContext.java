@@ -7,7 +7,8 @@ import java.util.Set;
 import dev.strata.transform.project.Project;
 
 /** Project-wide facts the template functions need while a project is compiled on this thread. */
-record CompileContext(Project project, Map<String, Object> vars, Set<String> nodes, CompileBudget budget) {
+record CompileContext(Project project, Map<String, Object> vars, Set<String> nodes, CompileBudget budget,
+        Map<String, String> env, MacroRegistry macros) {
 
     static final ThreadLocal<CompileContext> CURRENT = new ThreadLocal<>();
 

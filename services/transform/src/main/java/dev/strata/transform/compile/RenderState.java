@@ -21,6 +21,15 @@ final class RenderState {
     final Set<String> sources = new LinkedHashSet<>();
     final Map<String, Object> config = new LinkedHashMap<>();
     final List<ProjectProblem> problems = new ArrayList<>();
+    /** Template errors that happened inside a macro, with the macro's file. */
+    final Map<com.hubspot.jinjava.interpret.TemplateError, String> errorFiles = new java.util.IdentityHashMap<>();
+    /** The template ran {@code statement} / {@code run_query}: at build time it is rendered again with a connection. */
+    boolean usesQueries;
+    /** The build's connection (the namespace's role) when the template runs at build time ({@code execute}), else null. */
+    java.sql.Connection connection;
+    final Map<String, QueryResult> results = new java.util.HashMap<>();
+    /** Fills in the relation names of a query that run_query / statement runs. */
+    java.util.function.UnaryOperator<String> resolver = java.util.function.UnaryOperator.identity();
 
     RenderState(String file, String self, boolean incremental) {
         this.file = file;

@@ -79,6 +79,10 @@ public final class SqlCompiler {
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final Map<String, CompiledModel> models = new LinkedHashMap<>();
     private final Map<String, String> rawSql = new LinkedHashMap<>();
+    /** Models and seeds with enabled=false, with their files. */
+    private final Map<String, String> disabled = new LinkedHashMap<>();
+    private final Set<String> runsQueries = new HashSet<>();
+    private final Map<String, List<List<String>>> hooks = new java.util.HashMap<>();
     private final String startedAt = Instant.now().toString();
     private JinjavaInterpreter interpreter;
 
@@ -95,8 +99,10 @@ public final class SqlCompiler {
                 k -> newJinjava(limits));
         Set<String> nodes = new HashSet<>(project.models().keySet());
         nodes.addAll(project.seeds().keySet());
-        this.compileContext = new CompileContext(this.project, vars, nodes, new CompileBudget(limits.budget()));
+        this.compileContext = new CompileContext(this.project, vars, nodes, new CompileBudget(limits.budget()),
+                limits.env(), new MacroRegistry(project.name(), DbtProjects.dispatchOrders(project)));
         this.macroContext = new Context(jinjava.getGlobalContext());
+        macroContext.putAll(DbtGlobals.bindings());
     }
 
     private static Jinjava newJinjava(CompileLimits limits) {
@@ -119,6 +125,23 @@ public final class SqlCompiler {
                 "isIncremental"));
         global.registerFunction(new ELFunctionDefinition("", "doc", JinjaFunctions.class, "doc", Object.class));
         global.registerFunction(new ELFunctionDefinition("", "log", JinjaFunctions.class, "log", Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "return", JinjaFunctions.class, "doReturn",
+                Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "env_var", JinjaFunctions.class, "envVar", Object.class,
+                Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "statement", JinjaFunctions.class, "statement",
+                Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "run_query", JinjaFunctions.class, "runQuery",
+                Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "should_store_failures", JinjaFunctions.class,
+                "shouldStoreFailures"));
+        global.registerFunction(new ELFunctionDefinition("", "load_result", JinjaFunctions.class, "loadResult",
+                Object.class));
+        global.registerFunction(new ELFunctionDefinition("", "tojson", PyJson.class, "tojson", Object.class,
+                Object[].class));
+        global.registerFilter(new PyJson.TojsonFilter());
+        // {% macro %} with return(), its own file in errors, and its package for adapter.dispatch
+        global.registerTag(new DbtMacro.Tag());
         return jinjava;
     }
 
@@ -229,6 +252,10 @@ public final class SqlCompiler {
             Map<String, String> raw = rawSql;
             for (Seed seed : project.seeds().values()) {
                 Map<String, Object> config = seed.config();
+                if (Boolean.FALSE.equals(config.get("enabled"))) {
+                    disabled.put(seed.name(), seed.file());
+                    continue;
+                }
                 models.put(seed.name(), new CompiledModel(seed.name(), seed.file(), "seed",
                         schemaOf(seed.name(), seed.file(), null, "seed", config),
                         String.valueOf(config.getOrDefault("alias", seed.name())), "seed", List.of(),
@@ -244,6 +271,21 @@ public final class SqlCompiler {
                 raw.put(model.name(), renders.get(i).sql());
                 Map<String, Object> config = new LinkedHashMap<>(model.config());
                 ProjectLoader.mergeConfig(config, state.config);
+                problems.addAll(DbtProjects.undefinedCalls(model.file(), model.sql(), compileContext.macros(),
+                        project.name()));
+                if (state.usesQueries) {
+                    runsQueries.add(model.name());
+                }
+                for (String problem : DbtConfigs.problems(model.name(), config)) {
+                    problems.add(new ProjectProblem(model.file(), lineOf(model.sql(), problem.split("'")[1]),
+                            problem));
+                }
+                if (Boolean.FALSE.equals(config.get("enabled"))) {
+                    // dbt: a disabled model is not built, and a ref() to it is an error
+                    disabled.put(model.name(), model.file());
+                    raw.remove(model.name());
+                    continue;
+                }
                 String materialized = String.valueOf(config.getOrDefault("materialized", "view"))
                         .toLowerCase(Locale.ROOT);
                 if (!MATERIALIZATIONS.contains(materialized)) {
@@ -260,6 +302,16 @@ public final class SqlCompiler {
                         keyColumns(config.get("unique_key")), ProjectLoader.tags(config.get("tags")), state.refs,
                         state.sources, null, config));
             }
+            for (Model model : all) {
+                if (!disabled.containsKey(model.name())) {
+                    rendered.get(model.name()).refs.forEach((ref, line) -> {
+                        if (disabled.containsKey(ref)) {
+                            problems.add(new ProjectProblem(model.file(), line, "ref('" + ref + "') names a disabled"
+                                    + " model or seed (enabled=false in " + disabled.get(ref) + ")"));
+                        }
+                    });
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ProjectException(problems);
             }
@@ -267,8 +319,17 @@ public final class SqlCompiler {
                 CompiledModel m = models.get(e.getKey());
                 models.put(m.name(), withSql(m, finish(e.getValue(), m)));
             }
+            for (CompiledModel m : models.values()) {
+                if (!m.ephemeral()) {
+                    hooks.put(m.name(), List.of(renderHooks(m, "pre_hook", "pre-hook"), renderHooks(m, "post_hook",
+                            "post-hook")));
+                }
+            }
             List<CompiledTest> tests = new ArrayList<>();
             for (DataTest test : project.tests()) {
+                if (disabled.containsKey(test.model())) {
+                    continue; // dbt disables the tests of a disabled model with it
+                }
                 CompiledTest compiled = compileTest(test);
                 if (compiled != null) {
                     tests.add(compiled);
@@ -309,12 +370,60 @@ public final class SqlCompiler {
     }
 
     /** The model's SQL as it runs when its table already exists: {@code is_incremental()} is true (one at a time). */
-    public synchronized String renderIncremental(String modelName) {
+    public String renderIncremental(String modelName) {
+        return renderForRun(modelName, true, null);
+    }
+
+    /** Whether the model runs {@code run_query} / {@code statement}: the build renders it again with its connection. */
+    public boolean runsQueries(String modelName) {
+        return runsQueries.contains(modelName);
+    }
+
+    /** The model's {@code pre_hook} statements, rendered (run before it, on its connection). */
+    public List<String> preHooks(String modelName) {
+        return hooks.getOrDefault(modelName, List.of(List.of(), List.of())).get(0);
+    }
+
+    /** The model's {@code post_hook} statements, rendered (run after it, on its connection). */
+    public List<String> postHooks(String modelName) {
+        return hooks.getOrDefault(modelName, List.of(List.of(), List.of())).get(1);
+    }
+
+    /** dbt's hooks: a string or a list of them (or {@code {sql: ...}}), each a template rendered for the model. */
+    private List<String> renderHooks(CompiledModel m, String key, String dashed) {
+        Object value = m.config().containsKey(key) ? m.config().get(key) : m.config().get(dashed);
+        if (value == null) {
+            return List.of();
+        }
+        List<?> list = value instanceof List<?> l ? l : List.of(value);
+        List<String> out = new ArrayList<>();
+        for (Object hook : list) {
+            Object sql = hook instanceof Map<?, ?> map ? map.get("sql") : hook;
+            if (sql == null || String.valueOf(sql).isBlank()) {
+                continue;
+            }
+            RenderState state = new RenderState(m.file(), m.name(), false);
+            String rendered = replaceTokens(render(state, String.valueOf(sql), bindings(m.name()))).strip();
+            if (!rendered.isEmpty()) {
+                out.add(rendered);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The model's SQL as the build runs it: with {@code is_incremental()} true when its table exists, and with
+     * {@code execute} true and {@code run_query} / {@code statement} running on {@code connection} (the namespace's
+     * role) when it is given. One at a time.
+     */
+    public synchronized String renderForRun(String modelName, boolean incremental, java.sql.Connection connection) {
         Model model = project.models().get(modelName);
         CompileContext.CURRENT.set(compileContext);
         compileContext.budget().restart();
         try {
-            RenderState state = new RenderState(model.file(), model.name(), true);
+            RenderState state = new RenderState(model.file(), model.name(), incremental);
+            state.connection = connection;
+            state.resolver = this::replaceTokens;
             String sql = render(state, model.sql(), bindings(model.name()));
             if (!state.problems.isEmpty()) {
                 throw new ProjectException(state.problems);
@@ -325,26 +434,55 @@ public final class SqlCompiler {
         }
     }
 
+    /**
+     * Reads the macros: dbt's own (the {@code dbt} package: dbt-adapters' global project and dbt-postgres's
+     * overrides), then each package vendored in {@code dbt_packages/}, then the project's, each later one replacing
+     * a macro of the same name for calls without a package (as dbt resolves them); by package for
+     * {@code <package>.<macro>(...)} and {@code adapter.dispatch}.
+     */
     private void loadMacros() {
-        for (Map.Entry<String, String> file : project.macros().entrySet()) {
-            String text = END_TEST.matcher(TEST_BLOCK.matcher(file.getValue()).replaceAll("{%$1 macro test_$2("))
-                    .replaceAll("{%$1 endmacro $2%}");
+        Map<String, String[]> files = new LinkedHashMap<>();
+        DbtProjects.builtinMacros().forEach((path, text) -> files.put(path, new String[]{text, "dbt"}));
+        project.macros().forEach((path, text) -> {
+            String pkg = DbtProjects.packageOf(path);
+            if (pkg != null) {
+                files.put(path, new String[]{text, pkg});
+            }
+        });
+        project.macros().forEach((path, text) -> {
+            if (DbtProjects.packageOf(path) == null) {
+                files.put(path, new String[]{text, project.name()});
+            }
+        });
+        for (Map.Entry<String, String[]> file : files.entrySet()) {
+            String text = DbtSyntax.prepare(END_TEST.matcher(TEST_BLOCK.matcher(file.getValue()[0]).replaceAll(
+                    "{%$1 macro test_$2(")).replaceAll("{%$1 endmacro $2%}"));
+            if (file.getValue()[1].equals(project.name())) {
+                problems.addAll(DbtProjects.undefinedCalls(file.getKey(), text, compileContext.macros(),
+                        project.name()));
+            }
             JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, macroContext, jinjava.getGlobalConfig());
             RenderState state = new RenderState(file.getKey(), null, false);
             RenderState.CURRENT.set(state);
             JinjavaInterpreter.pushCurrent(interpreter);
+            DbtMacro.DEFINING.set(new String[]{file.getKey(), file.getValue()[1]});
             try {
                 interpreter.render(text);
             } catch (InterpretException | CompileBudget.Exceeded e) {
                 checkBudget();
                 state.problems.add(new ProjectProblem(file.getKey(), lineOf(e), "Jinja: " + e.getMessage()));
             } finally {
+                DbtMacro.DEFINING.remove();
                 JinjavaInterpreter.popCurrent();
                 RenderState.CURRENT.remove();
             }
             checkBudget();
             collectErrors(file.getKey(), interpreter.getErrors());
             problems.addAll(state.problems);
+        }
+        // <package>.<macro>(...): dbt.date_trunc, dbt_utils.generate_surrogate_key, <project>.my_macro
+        for (String pkg : compileContext.macros().packages()) {
+            macroContext.put(pkg, compileContext.macros().packageMacros(pkg));
         }
     }
 
@@ -355,6 +493,8 @@ public final class SqlCompiler {
                     self));
             b.put("model", Map.of("name", self));
         }
+        Model node = self == null ? null : project.models().get(self);
+        b.put("config", new JinjaFunctions.ConfigView(node == null ? Map.of() : node.config()));
         b.put("target", Map.of("name", "strata", "type", "postgres", "schema", defaultSchema, "database",
                 "warehouse", "threads", 4));
         b.put("run_started_at", startedAt);
@@ -436,8 +576,9 @@ public final class SqlCompiler {
         try (var scope = interpreter.enterScope()) {
             interpreter.getContext().putAll(bindings);
             int before = interpreter.getErrorsCopy().size();
+            interpreter.getContext().put("execute", state.connection != null);
             try {
-                out = interpreter.render(template);
+                out = interpreter.render(DbtSyntax.prepare(template));
             } catch (InterpretException | CompileBudget.Exceeded e) {
                 // e.g. an include of something that is not a file of the project
                 checkBudget();
@@ -452,7 +593,7 @@ public final class SqlCompiler {
         }
         checkBudget();
         // the template itself is broken: its function problems may be consequences, keep the syntax ones first
-        state.problems.addAll(0, templateProblems(state.file, errors));
+        state.problems.addAll(0, templateProblems(state.file, errors, state.errorFiles));
         if (out.length() > limits.maxRenderedBytes() && errors.isEmpty()) {
             state.problems.add(new ProjectProblem(state.file, 0, tooBig()));
         }
@@ -487,12 +628,15 @@ public final class SqlCompiler {
     }
 
     private void collectErrors(String file, List<TemplateError> errors) {
-        problems.addAll(templateProblems(file, errors));
+        problems.addAll(templateProblems(file, errors, Map.of()));
     }
 
-    private List<ProjectProblem> templateProblems(String file, List<TemplateError> errors) {
+    private List<ProjectProblem> templateProblems(String templateFile, List<TemplateError> errors,
+            Map<TemplateError, String> errorFiles) {
         List<ProjectProblem> out = new ArrayList<>();
         for (TemplateError error : errors) {
+            // an error inside a macro is in the macro's file (its line is a line of that file)
+            String file = errorFiles.getOrDefault(error, templateFile);
             String message = error.getMessage() == null ? "template error" : error.getMessage();
             if (error.getCategory() == BasicTemplateErrorCategory.CYCLE_DETECTED) {
                 // a warning for Jinjava (the call renders nothing): a refused compilation here
@@ -501,7 +645,9 @@ public final class SqlCompiler {
                         + " (strata.transform.compile.max-macro-depth)"));
             } else if (error.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG) {
                 out.add(new ProjectProblem(file, error.getLineno(), "Jinja: the template " + tooBig()));
-            } else if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+            } else if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                    || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+                // an unclosed {{ or {% is only a warning for Jinjava: dbt refuses the template
                 out.add(new ProjectProblem(file, error.getLineno(), "Jinja: " + message));
             }
         }

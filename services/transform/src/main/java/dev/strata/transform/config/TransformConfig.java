@@ -1,6 +1,7 @@
 package dev.strata.transform.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -63,6 +64,12 @@ public interface TransformConfig {
 
     /** Bounds on compiling a project (Jinja). */
     Compile compile();
+
+    /**
+     * What dbt's {@code env_var('X')} reads in a project's templates: {@code strata.transform.env.X} (env
+     * {@code STRATA_TRANSFORM_ENV_X}); a name without a value and without a default is refused at push.
+     */
+    Map<String, String> env();
 
     /** Kafka consumer group of the task listener. */
     @WithDefault("strata-transform")

@@ -29,6 +29,11 @@ public final class ProjectLoader {
     private static final Pattern SNAPSHOT = Pattern.compile(
             "\\{%-?\\s*snapshot\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*endsnapshot\\s*-?%}", Pattern.DOTALL);
 
+    /** dbt resources Strata does not run yet: refused at push rather than dropped. */
+    private static final List<String> UNSUPPORTED_SCHEMA_KEYS = List.of("unit_tests", "semantic_models", "metrics",
+            "saved_queries");
+    private static final List<String> UNSUPPORTED_PROJECT_KEYS = List.of("on-run-start", "on-run-end");
+
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final java.util.Set<String> testIds = new java.util.HashSet<>();
 
@@ -80,9 +85,24 @@ public final class ProjectLoader {
         JsonNode snapshotsConfig = root.path("snapshots").path(name);
         JsonNode testsConfig = root.path("tests").isMissingNode() ? root.path("data_tests") : root.path("tests");
 
+        for (String key : UNSUPPORTED_PROJECT_KEYS) {
+            if (root.has(key)) {
+                problems.add(new ProjectProblem("dbt_project.yml", lineOf(projectYml, key + ":"), "'" + key + "' is"
+                        + " not supported by Strata yet; remove it (the build would not run it)"));
+            }
+        }
         for (Map.Entry<String, String> file : files.all().entrySet()) {
             String path = file.getKey();
             String text = file.getValue();
+            if (path.startsWith("dbt_packages/")) {
+                // a vendored package: its macros (and generic tests, which are macros) only
+                String[] parts = path.split("/");
+                String lowerPath = path.toLowerCase(Locale.ROOT);
+                if (parts.length > 3 && parts[2].equals("macros") && lowerPath.endsWith(".sql")) {
+                    macros.put(path, text);
+                }
+                continue;
+            }
             String modelRoot = under(path, modelPaths);
             String lower = path.toLowerCase(Locale.ROOT);
             if (lower.endsWith(".md") || (modelRoot != null && lower.endsWith(".md"))) {
@@ -176,6 +196,12 @@ public final class ProjectLoader {
 
     private void readSchemaFile(String path, String text, JsonNode schema, Map<String, Model> models,
             Map<String, SourceTable> sources, List<DataTest> tests) {
+        for (String key : UNSUPPORTED_SCHEMA_KEYS) {
+            if (schema.has(key)) {
+                problems.add(new ProjectProblem(path, lineOf(text, key + ":"), "'" + key + ":' is not supported by"
+                        + " Strata yet; remove it from the project you push (it would not run)"));
+            }
+        }
         for (JsonNode source : schema.path("sources")) {
             String sourceName = source.path("name").asText(null);
             if (sourceName == null) {

@@ -190,6 +190,13 @@ public final class BuildRunner {
         boolean ok = false;
         try {
             Connection c = connection();
+            var compiler = project.compiler();
+            boolean runsQueries = compiler.runsQueries(m.name());
+            if (runsQueries && !m.materialized().equals("incremental")) {
+                // run_query / statement: rendered again now, with execute true, on this connection
+                sql = compiler.renderForRun(m.name(), false, c);
+            }
+            Materializer.hooks(c, m, compiler.preHooks(m.name()), "pre_hook");
             Long rows;
             switch (m.materialized()) {
                 case "seed" -> rows = SeedLoader.load(c, m, project.project().seeds().get(m.name()).csv());
@@ -199,14 +206,18 @@ public final class BuildRunner {
                 case "incremental" -> {
                     String kind = Materializer.relkind(c, m.schema(), m.identifier());
                     if (options.fullRefresh() || kind == null || !kind.equals("r")) {
+                        if (runsQueries) {
+                            sql = compiler.renderForRun(m.name(), false, c);
+                        }
                         rows = Materializer.table(c, m, sql);
                     } else {
-                        sql = project.compiler().renderIncremental(m.name());
+                        sql = compiler.renderForRun(m.name(), true, runsQueries ? c : null);
                         rows = Materializer.incremental(c, m, sql);
                     }
                 }
                 default -> throw new IllegalStateException("materialization " + m.materialized());
             }
+            Materializer.hooks(c, m, compiler.postHooks(m.name()), "post_hook");
             ok = true;
             return new NodeResult(m.name(), m.kind(), "success", m.relation(), m.materialized(), rows, millis(t0), sql,
                     null, started, null);

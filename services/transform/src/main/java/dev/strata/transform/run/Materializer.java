@@ -159,11 +159,33 @@ public final class Materializer {
      * changed row is closed and the new one inserted in one transaction; with {@code invalidate_hard_deletes} a row
      * gone from the query is closed too. Rows written: new versions.
      */
+    /** dbt's {@code pre_hook} / {@code post_hook}: each statement on the model's connection, in order. */
+    static void hooks(Connection c, CompiledModel m, List<String> hooks, String kind) throws SQLException {
+        for (String hook : hooks) {
+            try (Statement s = c.createStatement()) {
+                s.execute(hook);
+            } catch (SQLException e) {
+                throw new SQLException(kind + " of " + m.name() + " failed: " + e.getMessage(), e.getSQLState(), e);
+            }
+        }
+    }
+
+    /** dbt-postgres's {@code snapshot_get_time()}: the run's time as {@code timestamp} (without time zone). */
+    static final String SNAPSHOT_TIME = "now()::timestamp without time zone";
+
     public static long snapshot(Connection c, CompiledModel m, String sql) throws SQLException {
         boolean timestamp = "timestamp".equalsIgnoreCase(String.valueOf(m.config().get("strategy")));
-        String updated = timestamp ? "s." + Relation.quote(String.valueOf(m.config().get("updated_at"))) : "now()";
-        String scdId = "md5(" + m.uniqueKey().stream().map(k -> "coalesce(s." + Relation.quote(k) + "::text, '')")
-                .collect(Collectors.joining(" || '|' || ")) + " || '|' || " + updated + "::text)";
+        // dbt-postgres: snapshot_get_time() is now()::timestamp without time zone (postgres/macros/timestamps.sql);
+        // dbt_scd_id is snapshot_hash_arguments(scd_args(unique_key, updated_at)): md5 of each part as
+        // coalesce(cast(x as varchar), '') joined by '|' (global_project/.../snapshots/strategies.sql)
+        String updated = timestamp
+                ? "s." + Relation.quote(String.valueOf(m.config().get("updated_at")))
+                : SNAPSHOT_TIME;
+        List<String> scdArgs = new java.util.ArrayList<>(m.uniqueKey().stream().map(k -> "s." + Relation.quote(k))
+                .toList());
+        scdArgs.add(updated);
+        String scdId = "md5(" + scdArgs.stream().map(a -> "coalesce(cast(" + a + " as varchar ), '')")
+                .collect(Collectors.joining(" || '|' || ")) + ")";
         String stamps = scdId + " as dbt_scd_id, " + updated + " as dbt_updated_at, " + updated + " as dbt_valid_from,"
                 + " (case when false then " + updated + " end) as dbt_valid_to";
         if (relkind(c, m.schema(), m.identifier()) == null) {
@@ -202,7 +224,8 @@ public final class Materializer {
             s.executeUpdate("update " + m.relation() + " as t set dbt_valid_to = " + updated + " from " + srcRel
                     + " as s where " + match + " and t.dbt_valid_to is null and " + changed);
             if (Boolean.parseBoolean(String.valueOf(m.config().get("invalidate_hard_deletes")))) {
-                s.executeUpdate("update " + m.relation() + " as t set dbt_valid_to = now() where t.dbt_valid_to is"
+                s.executeUpdate("update " + m.relation() + " as t set dbt_valid_to = " + SNAPSHOT_TIME
+                        + " where t.dbt_valid_to is"
                         + " null and not exists (select 1 from " + srcRel + " as s where " + match + ")");
             }
             long rows = s.executeUpdate("insert into " + m.relation() + " (" + list + ", dbt_scd_id, dbt_updated_at,"

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.postgresql.PGConnection;
@@ -16,8 +17,13 @@ import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.Relation;
 
 /**
- * Loads a seed CSV with COPY: first as text columns, then typed (bigint, numeric, boolean, date, timestamp, else
- * text, judged from the values) into a table built aside and swapped in.
+ * Loads a seed CSV with COPY: first as text columns, then typed as dbt-postgres types them, into a table built aside
+ * and swapped in. dbt infers each column with agate (dbt-common {@code clients/agate_helper.py}
+ * {@code build_type_tester}: Integer, Number, Date {@code %Y-%m-%d}, DateTime, ISO datetime, Boolean
+ * {@code true/false}, else Text; {@code ''} and {@code null} are nulls) and maps them with dbt-adapters
+ * {@code sql/impl.py}: integers {@code integer}, numbers with decimals {@code float8} (without: {@code integer}),
+ * {@code boolean}, {@code date}, {@code timestamp without time zone}, {@code text}. Where dbt would fail (an integer
+ * beyond {@code integer}'s range) the column is {@code bigint}. The seed's {@code column_types} config wins.
  */
 public final class SeedLoader {
 
@@ -45,25 +51,32 @@ public final class SeedLoader {
         try (Statement s = c.createStatement()) {
             for (String col : header) {
                 String q = Relation.quote(col);
-                String probe = "select bool_and(" + q + " ~ '^-?[0-9]{1,18}$'), bool_and(" + q
-                        + " ~ '^-?[0-9]+(\\.[0-9]+)?$'), bool_and(lower(" + q + ") in ('true','false')), bool_and("
+                Object given = columnTypes(seed).get(col);
+                if (given != null) {
+                    select.add("nullif(nullif(" + q + ", ''), 'null')::" + given + " as " + q);
+                    continue;
+                }
+                String probe = "select bool_and(" + q + " ~ '^[-+]?[0-9]{1,18}$'), bool_and(" + q
+                        + " ~ '^[-+]?[0-9]*\\.?[0-9]+$'), bool_and(lower(" + q + ") in ('true','false')), bool_and("
                         + q + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'), bool_and(" + q
                         + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$'), count(" + q
-                        + ") from " + Relation.quote(raw) + " where " + q + " <> ''";
+                        + "), bool_and(case when " + q + " ~ '^[-+]?[0-9]{1,18}$' then " + q + "::bigint between"
+                        + " -2147483648 and 2147483647 else true end) from " + Relation.quote(raw)
+                        + " where " + q + " not in ('', 'null')";
                 String type = "text";
                 try (ResultSet rs = s.executeQuery(probe)) {
                     rs.next();
                     if (rs.getLong(6) > 0) {
                         type = rs.getBoolean(1)
-                                ? "bigint"
+                                ? rs.getBoolean(7) ? "integer" : "bigint"
                                 : rs.getBoolean(2)
-                                        ? "numeric"
+                                        ? "float8"
                                         : rs.getBoolean(3)
                                                 ? "boolean"
                                                 : rs.getBoolean(4) ? "date" : rs.getBoolean(5) ? "timestamp" : "text";
                     }
                 }
-                select.add("nullif(" + q + ", '')::" + type + " as " + q);
+                select.add("nullif(nullif(" + q + ", ''), 'null')::" + type + " as " + q);
             }
         }
         String tmp = Materializer.aside(seed.identifier(), "__strata_tmp");
@@ -76,6 +89,11 @@ public final class SeedLoader {
         }
         Materializer.swap(c, seed, tmp);
         return rows;
+    }
+
+    /** The seed's {@code column_types: {column: type}} config. */
+    private static Map<?, ?> columnTypes(CompiledModel seed) {
+        return seed.config().get("column_types") instanceof Map<?, ?> m ? m : Map.of();
     }
 
     static List<String> header(String csv) {

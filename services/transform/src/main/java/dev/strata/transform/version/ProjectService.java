@@ -72,7 +72,7 @@ public class ProjectService {
     public CompiledProject compile(String namespace, ProjectFiles files, Map<String, ?> vars) {
         TransformConfig.Compile c = config.compile();
         return SqlCompiler.compileFiles(files, namespace, vars, config.defaultSchema(), new CompileLimits(c.budget(),
-                c.maxMacroDepth(), c.maxRenderedBytes()));
+                c.maxMacroDepth(), c.maxRenderedBytes(), config.env()));
     }
 
     private ArchiveLimits archiveLimits() {

@@ -156,6 +156,10 @@ class LineageTest {
                 return null;
             }
 
+            public java.util.Map<String, String> env() {
+                return java.util.Map.of();
+            }
+
             public String consumerGroup() {
                 return "g";
             }

@@ -1,0 +1,283 @@
+package dev.strata.transform.compile;
+
+import static dev.strata.transform.compile.CompileTest.compile;
+import static dev.strata.transform.compile.CompileTest.files;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.strata.transform.project.ProjectException;
+import dev.strata.transform.project.ProjectFiles;
+import dev.strata.transform.project.ProjectLoader;
+import dev.strata.transform.project.ProjectProblem;
+
+/**
+ * dbt projects compile as dbt-core 1.11 with dbt-postgres compiles them; the expected SQL is written from dbt's
+ * documentation and source (cited per test). What Strata does not support is refused with file, line and a sentence.
+ */
+class DbtCompatibilityTest {
+
+    static String sql(CompiledProject p, String model) {
+        return p.model(model).sql().replaceAll("\\s+", " ").strip();
+    }
+
+    static ProjectException refused(Map<String, String> files) {
+        return assertThrows(ProjectException.class, () -> compile(files, Map.of()));
+    }
+
+    static ProjectProblem only(ProjectException e) {
+        assertEquals(1, e.problems().size(), e.getMessage());
+        return e.problems().get(0);
+    }
+
+    /** {{ return(x) }} makes the macro's value x, a list here (docs.getdbt.com/reference/dbt-jinja-functions/return). */
+    @Test
+    void returnGivesTheMacroItsValue() {
+        CompiledProject p = compile(files(
+                "macros/cols.sql", """
+                        {% macro payment_methods() %}
+                          {{ return(['card', 'cash']) }}
+                        {% endmacro %}
+                        """,
+                "models/pivot.sql",
+                """
+                        select
+                        {% for m in payment_methods() %}sum(case when method = '{{ m }}' then amount end) as {{ m }}_amount{% if not loop.last %}, {% endif %}{% endfor %}
+                        from {{ source('raw', 'orders') }}
+                        """),
+                Map.of());
+        assertEquals("select sum(case when method = 'card' then amount end) as card_amount, sum(case when method ="
+                + " 'cash' then amount end) as cash_amount from \"shop__raw\".\"orders\"", sql(p, "pivot"));
+    }
+
+    /**
+     * adapter.dispatch: search order root project then the namespace, postgres__ before default__ (dbt-core
+     * context/providers.py BaseDatabaseWrapper.dispatch); dispatch: search_order in dbt_project.yml changes it.
+     */
+    @Test
+    void dispatchSearchesTheProjectThenThePackagePostgresFirst() {
+        Map<String, String> files = files(
+                "dbt_packages/pkg/dbt_project.yml", "name: pkg\n",
+                "dbt_packages/pkg/macros/greet.sql", """
+                        {% macro greet(who) -%}
+                          {{ return(adapter.dispatch('greet', 'pkg') (who,)) }}
+                        {%- endmacro %}
+                        {% macro default__greet(who) %}'pkg default {{ who }}'{% endmacro %}
+                        {% macro postgres__greet(who) %}'pkg postgres {{ who }}'{% endmacro %}
+                        """,
+                "macros/greet.sql", "{% macro default__greet(who) %}'shop default {{ who }}'{% endmacro %}",
+                "models/hello.sql", "select {{ pkg.greet('ann') }} as g, {{ greet('bob') }} as h");
+        CompiledProject p = compile(files, Map.of());
+        assertEquals("select 'shop default ann' as g, 'shop default bob' as h", sql(p, "hello"),
+                "the root project's default__ wins over the package's postgres__");
+
+        files.put("dbt_project.yml", CompileTest.PROJECT + "dispatch:\n  - macro_namespace: pkg\n    search_order:"
+                + " ['pkg', 'shop']\n");
+        assertEquals("select 'pkg postgres ann' as g, 'pkg postgres bob' as h", sql(compile(files, Map.of()),
+                "hello"));
+    }
+
+    /**
+     * dbt's cross-database macros with their Postgres implementations (dbt-adapters global_project/macros/utils/*.sql,
+     * dbt-postgres postgres/macros/utils/*.sql and timestamps.sql), called as dbt.x(...) or x(...).
+     */
+    @Test
+    void crossDatabaseMacrosRenderAsDbtPostgres() {
+        CompiledProject p = compile(files("models/x.sql", """
+                select {{ dbt.date_trunc('day', 'created_at') }} as d,
+                  {{ dbt.dateadd('day', 3, 'created_at') }} as plus3,
+                  {{ dbt.datediff('a', 'b', 'day') }} as days,
+                  {{ dbt.current_timestamp() }} as now_ts,
+                  {{ dbt.safe_cast('amount', api.Column.translate_type('string')) }} as amount_text,
+                  {{ dbt.hash('id') }} as h,
+                  {{ dbt.concat(['a', "'-'", 'b']) }} as ab,
+                  {{ dbt.split_part('s', "','", 2) }} as part,
+                  cast(1 as {{ dbt.type_string() }}) as t, cast(1 as {{ type_int() }}) as i,
+                  cast(1 as {{ dbt.type_numeric() }}) as n
+                """), Map.of());
+        String sql = sql(p, "x");
+        assertTrue(sql.contains("date_trunc('day', created_at) as d"), sql);
+        assertTrue(sql.contains("created_at + ((interval '1 day') * (3)) as plus3"), sql);
+        assertTrue(sql.contains("((b)::date - (a)::date) as days"), sql);
+        assertTrue(sql.contains("now() as now_ts"), sql);
+        assertTrue(sql.contains("cast(amount as TEXT) as amount_text"), sql);
+        assertTrue(sql.contains("md5(cast(id as TEXT)) as h"), sql);
+        assertTrue(sql.contains("a || '-' || b as ab"), sql);
+        assertTrue(sql.contains("split_part( s, ',', 2 ) as part"), sql);
+        assertTrue(sql.contains("cast(1 as TEXT) as t, cast(1 as integer) as i, cast(1 as numeric(28,6)) as n"), sql);
+    }
+
+    /** A trailing comma in a call, as dbt's snapshot docs write config(...). */
+    @Test
+    void trailingCommasAreJinja2() {
+        CompiledProject p = compile(files("models/x.sql", """
+                {{ config(materialized='table', tags=['a', 'b',],) }}
+                select {{ [1, 2,] | length }} as n
+                """), Map.of());
+        assertEquals("table", p.model("x").materialized());
+        assertEquals(List.of("a", "b"), p.model("x").tags());
+        assertEquals("select 2 as n", sql(p, "x"));
+    }
+
+    @Test
+    void envVarReadsTheConfiguredValueOrTheDefault() {
+        Map<String, String> files = files("models/x.sql",
+                "select '{{ env_var('REGION', 'eu') }}' as r, '{{ env_var('TEAM') }}' as t");
+        CompiledProject p = SqlCompiler.compile(ProjectLoader.load(ProjectFiles.of(files)), "shop", Map.of(),
+                "silver", new CompileLimits(CompileLimits.DEFAULTS.budget(), 20, 1 << 20, Map.of("TEAM", "data")));
+        assertEquals("select 'eu' as r, 'data' as t", sql(p, "x"));
+
+        ProjectProblem missing = only(refused(files));
+        assertEquals("models/x.sql", missing.file());
+        assertTrue(missing.message().startsWith("env_var('TEAM') has no value: set strata.transform.env.TEAM"),
+                missing.message());
+
+        ProjectProblem secret = only(refused(files("models/y.sql", "select '{{ env_var('DBT_ENV_SECRET_KEY', 'x')"
+                + " }}'")));
+        assertTrue(secret.message().contains("a DBT_ENV_SECRET_ value may not be used"), secret.message());
+    }
+
+    /** dbt_utils.x(...) without the package, modules.pytz: refused with line and column, never rendered as nothing. */
+    @Test
+    void unknownPackageCallsAreRefusedWithLineAndColumn() {
+        ProjectException e = refused(files("models/x.sql", """
+                select
+                  {{ dbt_utils.generate_surrogate_key(['a', 'b']) }} as k,
+                  '{{ modules.pytz.timezone('UTC') }}' as tz
+                """));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertEquals("models/x.sql:2: column 6: 'dbt_utils' is undefined, so dbt_utils.generate_surrogate_key(...)"
+                + " cannot be called: is it a package? Vendor it (dbt deps) into dbt_packages/dbt_utils/ in the"
+                + " project you push", e.problems().get(0).toString());
+        assertEquals("models/x.sql:3: column 7: modules.pytz is not available (Strata has modules.datetime,"
+                + " modules.re)", e.problems().get(1).toString());
+
+        ProjectProblem member = only(refused(files("models/y.sql", "select {{ dbt.no_such_macro('x') }}")));
+        assertEquals("models/y.sql", member.file());
+        assertTrue(member.message().contains("no_such_macro"), member.message());
+    }
+
+    @Test
+    void modulesDatetimeAndRe() {
+        CompiledProject p = compile(files("models/x.sql", """
+                select '{{ modules.datetime.date(2024, 2, 29).strftime('%Y%m%d') }}' as d,
+                  {{ modules.re.search('^a', 'abc') }} as m
+                """), Map.of());
+        assertEquals("select '20240229' as d, true as m", sql(p, "x"));
+    }
+
+    /** config(enabled=false): not built; a ref() to it is refused (dbt: "depends on a node ... which is disabled"). */
+    @Test
+    void disabledModelIsSkippedAndItsRefsRefused() {
+        CompiledProject p = compile(files("models/old.sql", "{{ config(enabled=false) }} select 1 as id",
+                "models/new.sql", "select 2 as id"), Map.of());
+        assertEquals(null, p.model("old"));
+        ProjectProblem problem = only(refused(files("models/old.sql", "{{ config(enabled=false) }} select 1 as id",
+                "models/uses.sql", "select *\nfrom {{ ref('old') }}")));
+        assertEquals("models/uses.sql:2: ref('old') names a disabled model or seed (enabled=false in"
+                + " models/old.sql)", problem.toString());
+    }
+
+    @Test
+    void unsupportedResourcesAreRefusedNotDropped() {
+        ProjectException e = assertThrows(ProjectException.class, () -> ProjectLoader.load(ProjectFiles.of(files(
+                "models/x.sql", "select 1 as id",
+                "models/unit.yml", """
+                        unit_tests:
+                          - name: t
+                            model: x
+                        semantic_models:
+                          - name: s
+                        """))));
+        assertEquals(List.of("models/unit.yml:1: 'unit_tests:' is not supported by Strata yet; remove it from the"
+                + " project you push (it would not run)",
+                "models/unit.yml:4: 'semantic_models:' is not supported by"
+                        + " Strata yet; remove it from the project you push (it would not run)"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /** {{ source('raw','orders') } — an unclosed expression — is refused at push. */
+    @Test
+    void unclosedExpressionIsRefused() {
+        ProjectException e = refused(files("models/x.sql", "select *\nfrom {{ source('raw','orders') }\n"));
+        ProjectProblem problem = e.problems().get(0);
+        assertEquals("models/x.sql", problem.file());
+        assertEquals(2, problem.line(), problem.toString());
+    }
+
+    /** An error inside a macro names the macro's file and its line there, not the calling model's file. */
+    @Test
+    void errorInsideAMacroNamesTheMacrosFile() {
+        ProjectException e = refused(files(
+                "macros/helpers.sql", "{% macro helper() %}\n\n  {{ ref('nope') }}\n{% endmacro %}",
+                "models/x.sql", "-- x\nselect {{ helper() }}"));
+        ProjectProblem problem = only(e);
+        assertEquals("macros/helpers.sql", problem.file(), problem.toString());
+        assertEquals(3, problem.line(), problem.toString());
+
+        ProjectProblem raised = only(refused(files(
+                "macros/check.sql", "{% macro check() %}\n  {{ exceptions.raise_compiler_error('bad input') }}\n"
+                        + "{% endmacro %}",
+                "models/y.sql", "select {{ check() }}")));
+        assertEquals("macros/check.sql", raised.file(), raised.toString());
+        assertTrue(raised.message().contains("Compilation Error: bad input"), raised.message());
+    }
+
+    /** run_query / statement do not run when the project is compiled: execute is false (dbt's parse phase). */
+    @Test
+    void runQueryIsNotRunAtCompileTime() {
+        CompiledProject p = compile(files("models/x.sql", """
+                {% set r = run_query('select 1') %}
+                {% if execute %}{% set n = r.columns[0].values()[0] %}{% else %}{% set n = 0 %}{% endif %}
+                select {{ n }} as n
+                """), Map.of());
+        assertEquals("select 0 as n", sql(p, "x"));
+        assertTrue(p.compiler().runsQueries("x"));
+    }
+
+    /**
+     * Jinja2's |tojson filter sorts keys and writes Python's separators (jinja2 utils.htmlsafe_json_dumps with
+     * policies json.dumps_kwargs = {"sort_keys": True}); dbt's tojson() function is json.dumps without sorting.
+     */
+    @Test
+    void tojsonSpacingIsPythons() {
+        CompiledProject p = compile(files("models/x.sql", """
+                {% set d = {'b': [1, 2], 'a': 'x<y'} %}
+                select '{{ d | tojson }}' as f, '{{ tojson(d) }}' as g
+                """), Map.of());
+        assertEquals("select '{\"a\": \"x\\u003cy\", \"b\": [1, 2]}' as f, '{\"b\": [1, 2], \"a\": \"x<y\"}' as g",
+                sql(p, "x"));
+    }
+
+    /** config.get() reads the model's config beside config(...) (docs.getdbt.com/reference/dbt-jinja-functions/config). */
+    @Test
+    void configGetReadsTheModelsConfig() {
+        CompiledProject p = compile(files("models/staging/x.sql", """
+                {{ config(materialized='table') }}
+                select '{{ config.get('materialized') }}' as m, '{{ config.get('schema') }}' as s,
+                  '{{ config.get('nope', 'dflt') }}' as d
+                """), Map.of());
+        assertEquals("select 'table' as m, 'bronze' as s, 'dflt' as d", sql(p, "x"));
+    }
+
+    /** A config Strata does not run is refused with its line, never ignored. */
+    @Test
+    void unsupportedOrUnknownConfigsAreRefused() {
+        ProjectException e = refused(files("models/x.sql", """
+                {{ config(materialized='incremental',
+                          on_schema_change='append_new_columns',
+                          materialised='table') }}
+                select 1 as id
+                """));
+        assertEquals(List.of("models/x.sql:2: x: config 'on_schema_change' is not supported by Strata yet:"
+                + " on_schema_change 'append_new_columns' is not run yet (only ignore)",
+                "models/x.sql:3: x: config"
+                        + " 'materialised' is not a dbt config Strata knows; remove it or check its spelling"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+}

@@ -1,0 +1,197 @@
+package dev.strata.transform.run;
+
+import static dev.strata.transform.TransformStack.build;
+import static dev.strata.transform.TransformStack.result;
+import static dev.strata.transform.TransformStack.rows;
+import static dev.strata.transform.TransformStack.sql;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.transform.TransformStack;
+import dev.strata.transform.compile.CompiledProject;
+import dev.strata.transform.project.ProjectFiles;
+import dev.strata.warehouse.NamespaceRoles;
+
+/**
+ * dbt projects built in the real warehouse (namespace {@value #NS}) give the tables dbt-core 1.11 with dbt-postgres
+ * gives: the expected rows and column types are written from dbt's source, cited per test.
+ */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,s3,auth")})
+class DbtCompatibilityEngineTest {
+
+    static final String NS = "dbtcompat";
+
+    @Inject
+    NamespaceRoles roles;
+
+    DataSource warehouse;
+
+    @BeforeEach
+    void prepare() {
+        warehouse = TransformStack.as(roles, NS);
+    }
+
+    static CompiledProject compile(String... pathAndText) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dbt_project.yml", """
+                name: compat
+                seeds:
+                  compat:
+                    typed:
+                      +column_types: {label: varchar(5)}
+                """);
+        for (int i = 0; i < pathAndText.length; i += 2) {
+            files.put(pathAndText[i], pathAndText[i + 1]);
+        }
+        return TransformStack.compile(NS, ProjectFiles.of(files), Map.of());
+    }
+
+    List<List<Object>> types(String table) {
+        return rows(warehouse, "select column_name::text, data_type::text from information_schema.columns where"
+                + " table_schema = 'dbtcompat__silver' and table_name = '" + table + "' order by ordinal_position");
+    }
+
+    /**
+     * Seed types as dbt infers them: agate's Integer → integer, Number → float8 (dbt-adapters sql/impl.py
+     * convert_integer_type, convert_number_type), Boolean, Date, DateTime → timestamp without time zone, Text; and
+     * column_types wins.
+     */
+    @Test
+    void seedsAreTypedAsDbtTypesThem() {
+        CompiledProject p = compile(
+                "seeds/plain.csv", "id,price,qty,flag,day,at,note\n1,9.99,3,true,2024-01-02,2024-01-02 10:00:00,a\n"
+                        + "2,5,,false,2024-01-03,2024-01-03 11:30:00,\n",
+                "seeds/typed/typed.csv", "id,label\n1,ab\n");
+        List<NodeResult> results = build(roles, p, "", false);
+        assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
+        assertEquals(List.of(List.of("id", "integer"), List.of("price", "double precision"), List.of("qty",
+                "integer"), List.of("flag", "boolean"), List.of("day", "date"),
+                List.of("at",
+                        "timestamp without time zone"),
+                List.of("note", "text")), types("plain"));
+        assertEquals(List.of(List.of("id", "integer"), List.of("label", "character varying")), types("typed"));
+        assertEquals(List.of(List.of(2, 5.0)), rows(warehouse, "select id, price from dbtcompat__silver.plain"
+                + " where qty is null"));
+    }
+
+    /**
+     * run_query at build time as the namespace's role (execute is true), hooks around the model, a package's generic
+     * test (dbt_utils.expression_is_true, written as dbt-utils writes it) and dbt's cross-database macros.
+     */
+    @Test
+    void runQueryHooksPackagesAndCrossDatabaseMacros() {
+        CompiledProject p = compile(
+                "seeds/src_rows.csv", "id\n1\n2\n3\n",
+                "dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\n",
+                "dbt_packages/dbt_utils/macros/generic_tests/expression_is_true.sql",
+                """
+                        {% test expression_is_true(model, expression, column_name=None) %}
+                          {{ return(adapter.dispatch('test_expression_is_true', 'dbt_utils')(model, expression, column_name)) }}
+                        {% endtest %}
+
+                        {% macro default__test_expression_is_true(model, expression, column_name) -%}
+                        {% set column_list = '*' if should_store_failures() else "1" %}
+                        select
+                            {{ column_list }}
+                        from {{ model }}
+                        {% if column_name is none %}
+                        where not({{ expression }})
+                        {%- else %}
+                        where not({{ column_name }} {{ expression }})
+                        {%- endif %}
+                        {% endmacro %}
+                        """,
+                "models/counted.sql", """
+                        {{ config(materialized='table',
+                                  pre_hook="select 1",
+                                  post_hook=["insert into {{ this }} (n, src, top) values (99, 'hook', 0)"],) }}
+                        {% set r = run_query("select count(*) as n from " ~ ref('src_rows')) %}
+                        {% if execute %}{% set n = r.columns[0].values()[0] %}{% else %}{% set n = -1 %}{% endif %}
+                        {% call statement('top', fetch_result=True) %}
+                          select max(id) as m from {{ ref('src_rows') }}
+                        {% endcall %}
+                        {% set top = load_result('top')['data'][0][0] if execute else 0 %}
+                        select {{ n }}::int as n, 'query'::text as src, {{ top }}::int as top
+                        """,
+                "models/dates.sql", """
+                        select ({{ dbt.dateadd('day', 3, "'2024-01-30'::date") }})::date::text as plus3,
+                          {{ dbt.datediff("'2024-01-01'::date", "'2024-03-01'::date", 'day') }} as days,
+                          {{ dbt.date_trunc('month', "'2024-02-15'::date") }}::date::text as month,
+                          {{ dbt.safe_cast("'12'", api.Column.translate_type('integer')) }} as twelve,
+                          {{ dbt.hash("'a'") }} as h
+                        """,
+                "models/schema.yml", """
+                        version: 2
+                        models:
+                          - name: counted
+                            data_tests:
+                              - dbt_utils.expression_is_true:
+                                  expression: "n >= 0"
+                        """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
+        assertEquals(List.of(List.of(3, "query", 3), List.of(99, "hook", 0)), rows(warehouse,
+                "select n, src, top from dbtcompat__silver.counted order by n"));
+        assertTrue(result(results, "counted").sql().contains("select 3::int as n, 'query'::text as src, 3::int as"
+                + " top"), result(results, "counted").sql());
+        assertEquals("pass", result(results, "expression_is_true_counted").status());
+        assertEquals(List.of(List.of("2024-02-02", 60, "2024-02-01", 12, "0cc175b9c0f1b6a831c399e269772661")),
+                rows(warehouse, "select plus3, days, month, twelve, h from dbtcompat__silver.dates"));
+    }
+
+    /**
+     * A check-strategy snapshot's meta columns are timestamp (without time zone) as dbt-postgres's
+     * snapshot_get_time() makes them, and dbt_scd_id is dbt's snapshot_hash_arguments([unique_key, updated_at]).
+     */
+    @Test
+    void snapshotMetaColumnsAreTypedAndHashedAsDbt() {
+        try {
+            roles.ensureSchemas(NS, List.of("raw")); // as ingest does before it loads
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        sql(warehouse, "drop table if exists dbtcompat__raw.people",
+                "create table dbtcompat__raw.people (id int, name text)",
+                "insert into dbtcompat__raw.people values (1, 'ann'), (2, 'bob')");
+        CompiledProject p = compile("models/sources.yml", """
+                version: 2
+                sources:
+                  - name: raw
+                    tables:
+                      - name: people
+                """, "snapshots/people.sql", """
+                {% snapshot people_snap %}
+                {{ config(target_schema='silver', unique_key='id', strategy='check', check_cols=['name'],) }}
+                select * from {{ source('raw', 'people') }}
+                {% endsnapshot %}
+                """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
+        assertEquals(List.of(List.of("id", "integer"), List.of("name", "text"), List.of("dbt_scd_id", "text"),
+                List.of("dbt_updated_at", "timestamp without time zone"), List.of("dbt_valid_from",
+                        "timestamp without time zone"),
+                List.of("dbt_valid_to", "timestamp without time zone")),
+                types("people_snap"));
+        assertEquals(List.of(List.of(2L)), rows(warehouse, "select count(*) from dbtcompat__silver.people_snap where"
+                + " dbt_scd_id = md5(coalesce(cast(id as varchar ), '') || '|' || coalesce(cast(dbt_updated_at as"
+                + " varchar ), ''))"));
+    }
+}
