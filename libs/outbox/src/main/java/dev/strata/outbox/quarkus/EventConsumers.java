@@ -85,7 +85,13 @@ public class EventConsumers {
      * trace of the record. Empty without {@code kafka.bootstrap.servers}.
      */
     public Optional<EventConsumer> start(String name, String group, Collection<String> topics, Handler handler) {
-        return start(settings(name, group, topics), events -> {
+        return start(settings(name, group, topics), handler);
+    }
+
+    /** As {@link #start(String, String, Collection, Handler)} with settings of the caller's. */
+    public Optional<EventConsumer> start(EventConsumer.Settings settings, Handler handler) {
+        String name = settings.name();
+        return startBatches(settings, events -> {
             for (EventConsumer.Received received : events) {
                 if (!handler.accepts(received.event())) {
                     continue;
@@ -100,8 +106,11 @@ public class EventConsumers {
         });
     }
 
-    /** Starts a consumer with a batch handler of its own (which marks events itself); see {@link EventConsumer}. */
-    public Optional<EventConsumer> start(EventConsumer.Settings settings, EventConsumer.Handler handler) {
+    /**
+     * Starts a consumer with a batch handler of its own, which marks the events itself (and resumes their traces);
+     * see {@link EventConsumer}. Empty without {@code kafka.bootstrap.servers}.
+     */
+    public Optional<EventConsumer> startBatches(EventConsumer.Settings settings, EventConsumer.Handler handler) {
         if (bootstrapServers.filter(s -> !s.isBlank()).isEmpty()) {
             LOG.warnf("kafka.bootstrap.servers is not set: %s consumes nothing", settings.name());
             return Optional.empty();
