@@ -49,8 +49,16 @@ class DependencyReadinessTest {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 answers.add(ms);
                 if (response.statusCode() == 503) {
-                    downInMs = ms;
                     downBody = response.asString();
+                    // five more answers while it is down: the median is what a probe sees
+                    List<Long> down = new ArrayList<>(List.of(ms));
+                    for (int i = 0; i < 5; i++) {
+                        long t1 = System.nanoTime();
+                        assertEquals(503, ready().statusCode());
+                        down.add((System.nanoTime() - t1) / 1_000_000);
+                    }
+                    answers.addAll(down.subList(1, down.size()));
+                    downInMs = down.stream().sorted().toList().get(down.size() / 2);
                 } else {
                     assertEquals(200, response.statusCode(), response.asString());
                     Thread.sleep(100);
@@ -61,9 +69,9 @@ class DependencyReadinessTest {
         }
         assertTrue(downInMs >= 0, "readiness turned to 503 while Kafka was frozen; answers (ms): " + answers);
         assertTrue(downBody.contains("kafka"), downBody);
-        // the 503 itself within the bound; the others too, but for the odd scheduling hiccup of a loaded machine
-        // (Quarkus' own Kafka check took over 3 s per answer here)
-        assertTrue(downInMs <= 500, "the 503 took " + downInMs + " ms");
+        // the 503 within the bound (median of six answers), the others too, but for the odd scheduling hiccup of a
+        // loaded machine (Quarkus' own Kafka check took over 3 s per answer here)
+        assertTrue(downInMs <= 500, "the 503 took " + downInMs + " ms (median of 6); answers (ms): " + answers);
         List<Long> sorted = answers.stream().sorted().toList();
         assertTrue(sorted.get(sorted.size() / 2) <= 500, "median answer over 500 ms: " + answers);
         assertTrue(sorted.get(sorted.size() - 1) <= 2_000, "an answer took over 2 s: " + answers);
