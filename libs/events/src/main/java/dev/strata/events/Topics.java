@@ -23,6 +23,11 @@ public final class Topics {
     public static final String QUALITY_EVENTS = "strata.events.quality";
     /** What services did in the data plane on someone's behalf: {@link AuditRecorded}, for the audit log. */
     public static final String AUDIT_EVENTS = "strata.events.audit";
+    /**
+     * Records a service's consumer gave up on (libs/outbox {@code EventConsumer}): the record as it was, with the
+     * consumer, origin and reason in {@code strata_dead_letter_*} headers.
+     */
+    public static final String DEAD_LETTERS = "strata.dead-letters";
 
     private static final List<String> ALL = List.of(TASKS_INGEST, TASKS_TRANSFORM, TASK_EVENTS, RUN_EVENTS,
             DATASET_EVENTS, QUALITY_EVENTS, AUDIT_EVENTS);

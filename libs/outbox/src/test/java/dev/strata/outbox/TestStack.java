@@ -27,6 +27,7 @@ import dev.strata.devstack.PostgresServer;
 final class TestStack {
 
     static final String MIGRATION = "db/outbox/V0_1__outbox.sql";
+    static final String DEAD_LETTER_MIGRATION = "db/outbox/R__outbox_dead_letter.sql";
 
     private static DevStack stack;
 
@@ -50,6 +51,7 @@ final class TestStack {
             s.execute("CREATE SCHEMA " + schema);
             s.execute("SET search_path TO " + schema);
             s.execute(migrationSql());
+            s.execute(sql(DEAD_LETTER_MIGRATION));
         }
         return schema;
     }
@@ -64,9 +66,13 @@ final class TestStack {
     }
 
     static String migrationSql() throws IOException {
-        try (InputStream in = TestStack.class.getClassLoader().getResourceAsStream(MIGRATION)) {
+        return sql(MIGRATION);
+    }
+
+    static String sql(String resource) throws IOException {
+        try (InputStream in = TestStack.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(MIGRATION + " is not on the classpath");
+                throw new IllegalStateException(resource + " is not on the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -255,4 +255,45 @@ class PipelineValidationTest extends SchedulerTestSupport {
                 .extract().path("namespace");
         org.hamcrest.MatcherAssert.assertThat(runNamespaces, not(hasItem("hr")));
     }
+
+    /** Issue 21: a client's retry of a trigger (a timeout, a hung connection) must never make a second run. */
+    @Test
+    void anIdempotencyKeyMakesARetryAnswerTheFirstRunInsteadOfASecondOne() {
+        submitOk(VALID.formatted("idem"));
+        submitOk(VALID.formatted("idem_other"));
+        String key = UUID.randomUUID().toString();
+        String first = given().auth().oauth2(token()).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-01"))).post("/api/v1/pipelines/sales/valid_idem/runs")
+                .then().statusCode(202).extract().path("id");
+        // the retry: the same run, 200 instead of 202
+        given().auth().oauth2(token()).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-01"))).post("/api/v1/pipelines/sales/valid_idem/runs")
+                .then().statusCode(200).body("id", equalTo(first));
+        // the same key with another body: refused, naming the header
+        given().auth().oauth2(token()).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-02"))).post("/api/v1/pipelines/sales/valid_idem/runs")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("Idempotency-Key"));
+        List<String> runs = given().auth().oauth2(token()).queryParam("pipeline", "valid_idem").get("/api/v1/runs")
+                .then().statusCode(200).extract().path("id");
+        assertEquals(List.of(first), runs, "one run for the key");
+        // a key is per pipeline
+        given().auth().oauth2(token()).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-01")))
+                .post("/api/v1/pipelines/sales/valid_idem_other/runs").then().statusCode(202)
+                .body("id", not(equalTo(first)));
+        // another namespace's engineer learns nothing about the key's run; a viewer may not trigger
+        String hrEngineer = new IssuerClient(stack.auth()).tokenFor(Map.of("hr", "engineer"));
+        given().auth().oauth2(hrEngineer).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-01"))).post("/api/v1/pipelines/sales/valid_idem/runs")
+                .then().statusCode(404);
+        String salesViewer = new IssuerClient(stack.auth()).tokenFor(Map.of("sales", "viewer"));
+        given().auth().oauth2(salesViewer).contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("params", Map.of("day", "2026-12-01"))).post("/api/v1/pipelines/sales/valid_idem/runs")
+                .then().statusCode(403);
+        // a key that is not one: 400
+        given().auth().oauth2(token()).contentType("application/json").header("Idempotency-Key", "x".repeat(300))
+                .body(Map.of("params", Map.of())).post("/api/v1/pipelines/sales/valid_idem/runs").then()
+                .statusCode(400).body("detail", containsString("Idempotency-Key"));
+    }
 }

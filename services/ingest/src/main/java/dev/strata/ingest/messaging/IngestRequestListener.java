@@ -1,37 +1,22 @@
 package dev.strata.ingest.messaging;
 
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
-import dev.strata.events.StrataEvent;
 import dev.strata.events.Topics;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.run.LoadEvents;
@@ -39,28 +24,24 @@ import dev.strata.ingest.run.LoadRunRepository;
 import dev.strata.ingest.run.LoadWorker;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
-import dev.strata.outbox.IdempotentConsumer;
-import dev.strata.outbox.Tracing;
-import dev.strata.outbox.quarkus.Outbox;
+import dev.strata.outbox.quarkus.EventConsumers;
 
 /**
  * Takes {@link IngestRequested} from {@code strata.tasks.ingest} in a consumer group and queues each as a load run
- * (load id = task run id), in one transaction with the idempotent-consumer mark; the offset is committed after that
- * transaction. A request with an unusable spec, a spec for a namespace other than the pipeline's, or a source outside
- * the namespace's locations is answered with {@code TaskFailed} at once (and audited as {@code load.refused}).
+ * (load id = task run id), in one transaction with the event's processed mark; the consumer loop, its commit, retry
+ * and dead-letter policy are libs/outbox's {@link EventConsumers}. A request with an unusable spec, a spec for a
+ * namespace other than the pipeline's, or a source outside the namespace's locations is answered with
+ * {@code TaskFailed} at once (and audited as {@code load.refused}).
  */
 @ApplicationScoped
-public class IngestRequestListener {
+public class IngestRequestListener implements EventConsumers.Handler {
 
     static final String CONSUMER = "ingest.task-requests";
-    private static final Logger LOG = Logger.getLogger(IngestRequestListener.class);
 
     @Inject
     IngestConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
     @Inject
-    AgroalDataSource metadata;
+    EventConsumers consumers;
     @Inject
     LoadRunRepository runs;
     @Inject
@@ -68,96 +49,26 @@ public class IngestRequestListener {
     @Inject
     LoadWorker worker;
     @Inject
-    Outbox outbox;
-    @Inject
-    MeterRegistry meters;
-    @Inject
     ObjectMapper json;
     @Inject
     SourceLocations locations;
 
-    private final EventCodec codec = new EventCodec();
-    private final IdempotentConsumer idempotent = new IdempotentConsumer();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean stopping;
-    private Thread thread;
-
     void start(@Observes StartupEvent event) {
-        if (!config.consumer().enabled()) {
-            return;
-        }
-        thread = new Thread(this::run, "ingest-requests");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
+        if (config.consumer().enabled()) {
+            consumers.start(consumers.settings(CONSUMER, config.consumer().group(), List.of(Topics.TASKS_INGEST))
+                    .withProperties(Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100)), this);
         }
     }
 
-    private void run() {
-        while (!stopping) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumer().group());
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new ByteArrayDeserializer()); KafkaClientMetrics lag = new KafkaClientMetrics(c)) {
-                lag.bindTo(meters); // consumer lag for the pipelines dashboard
-                consumer = c;
-                c.subscribe(List.of(Topics.TASKS_INGEST));
-                while (!stopping) {
-                    ConsumerRecords<String, byte[]> records = c.poll(Duration.ofSeconds(1));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        handle(record);
-                    }
-                    c.commitSync();
-                    worker.wakeUp();
-                    outbox.wakeUp();
-                }
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("ingest request consumer failed (%s); reconnecting", e.getMessage());
-                try {
-                    Thread.sleep(2_000);
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        }
+    @Override
+    public boolean accepts(EventEnvelope<?> event) {
+        return event.data() instanceof IngestRequested;
     }
 
-    void handle(ConsumerRecord<String, byte[]> record) {
-        EventEnvelope<? extends StrataEvent> envelope;
-        try {
-            envelope = codec.decode(record.value());
-        } catch (RuntimeException e) {
-            LOG.warnf("skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return;
-        }
-        if (!(envelope.data() instanceof IngestRequested request)) {
-            return;
-        }
-        UUID eventId = envelope.id();
-        try (Tracing.Resumed trace = Tracing.resume(record.headers()); Connection c = metadata.getConnection()) {
-            c.setAutoCommit(false);
-            idempotent.processOnce(c, CONSUMER, eventId, tx -> queue(tx, request));
-            c.commit();
-        } catch (java.sql.SQLException e) {
-            // the offset is not committed: the request comes again
-            throw new IllegalStateException("cannot queue ingest request " + eventId + ": " + e.getMessage(), e);
-        }
+    @Override
+    public Runnable handle(EventEnvelope<?> event, Connection tx) throws java.sql.SQLException {
+        queue(tx, (IngestRequested) event.data());
+        return worker::wakeUp;
     }
 
     private void queue(Connection tx, IngestRequested request) throws java.sql.SQLException {
@@ -206,7 +117,15 @@ public class IngestRequestListener {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        runs.insertTask(tx, request.taskRunId(), request.runId(), Math.max(1, request.attempt()), spec.namespace(),
-                spec.name(), stored);
+        int attempt = Math.max(1, request.attempt());
+        if (!runs.insertTask(tx, request.taskRunId(), request.runId(), attempt, spec.namespace(), spec.name(),
+                stored)) {
+            // a retry of a task whose load has not failed: the load becomes this attempt's (a running one reports
+            // for it when it ends; a finished one reports its success for it now) instead of being dropped
+            Optional<LoadRunRepository.Adopted> adopted = runs.adopt(tx, request.taskRunId(), attempt);
+            if (adopted.isPresent() && adopted.get().status().equals("succeeded")) {
+                events.succeededAgain(tx, request.taskRunId(), request.runId(), attempt, adopted.get());
+            }
+        }
     }
 }

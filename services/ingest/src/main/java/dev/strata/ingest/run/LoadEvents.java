@@ -83,6 +83,23 @@ public class LoadEvents {
                 "load.completed", result.table(), load.namespace(), details));
     }
 
+    /**
+     * A later attempt of a task whose load had succeeded already: its success again, for that attempt (the data is
+     * loaded once; the version and audit entry of the load stand).
+     */
+    public void succeededAgain(Connection tx, UUID loadId, UUID runId, int attempt,
+            LoadRunRepository.Adopted load) throws SQLException {
+        UUID versionId = UUID.nameUUIDFromBytes(("version:" + loadId).getBytes(StandardCharsets.UTF_8));
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("versionId", versionId.toString());
+        outputs.put("table", String.valueOf(load.table()));
+        outputs.put("rawLocation", String.valueOf(load.rawLocation()));
+        outputs.put("quarantined", Long.toString(load.quarantined()));
+        append(tx, UUID.nameUUIDFromBytes(("succeeded:" + loadId + ":" + attempt).getBytes(StandardCharsets.UTF_8)),
+                loadId.toString(), new TaskSucceeded(loadId, runId, load.rows(), load.bytes(), load.durationMs(),
+                        outputs, attempt));
+    }
+
     public void failed(Connection tx, Claimed load, String error, boolean retryable, long durationMs)
             throws SQLException {
         if (load.taskRunId() != null) {

@@ -81,6 +81,45 @@ public class LoadRunRepository {
         }
     }
 
+    /** What a retried attempt adopted: the load's status and, when it succeeded, its result. */
+    public record Adopted(String status, long rows, long bytes, long quarantined, long durationMs, String table,
+            String rawLocation) {
+    }
+
+    /**
+     * A later attempt of a task whose load has not failed (queued, running, or succeeded already): the load becomes
+     * that attempt's instead of being dropped, so its outcome is reported for the attempt the scheduler waits for.
+     * Empty when the load is of this attempt or a later one already (a redelivery) or does not exist.
+     */
+    public Optional<Adopted> adopt(Connection c, UUID id, int attempt) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("""
+                UPDATE load_run SET attempt = ?
+                WHERE id = ? AND attempt < ? AND status IN ('queued', 'running', 'succeeded')
+                RETURNING status, coalesce(rows_loaded, 0), coalesce(bytes_read, 0), coalesce(quarantined, 0),
+                    coalesce(duration_ms, 0), target_table, raw_location
+                """)) {
+            update.setInt(1, attempt);
+            update.setObject(2, id);
+            update.setInt(3, attempt);
+            try (ResultSet rs = update.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Adopted(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getString(6), rs.getString(7)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** The attempt a load is for now (a later attempt may have adopted it while it ran). */
+    public int attempt(Connection c, UUID id, int otherwise) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT attempt FROM load_run WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : otherwise;
+            }
+        }
+    }
+
     /** Records a task whose request was unusable as failed at once. */
     public void insertFailedTask(Connection c, UUID taskRunId, UUID runId, int attempt, String namespace,
             String dataset, String error) throws SQLException {

@@ -196,10 +196,10 @@ public class LoadWorker {
             c.setAutoCommit(false);
             if (result != null) {
                 if (runs.succeeded(c, load.id(), worker, result, durationMs)) {
-                    events.succeeded(c, load, result, durationMs);
+                    events.succeeded(c, current(c, load), result, durationMs);
                 }
             } else if (runs.failed(c, load.id(), worker, error, retryable, durationMs)) {
-                events.failed(c, load, error, retryable, durationMs);
+                events.failed(c, current(c, load), error, retryable, durationMs);
             }
             c.commit();
         }
@@ -233,5 +233,17 @@ public class LoadWorker {
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("cannot renew the lease of %d loads: %s", ids.size(), e.getMessage());
         }
+    }
+
+    /** The load as of the attempt it is for now: a retry of its task may have adopted it while it ran. */
+    private Claimed current(Connection c, Claimed load) throws SQLException {
+        if (load.taskRunId() == null) {
+            return load;
+        }
+        int attempt = runs.attempt(c, load.id(), load.attempt());
+        return attempt == load.attempt()
+                ? load
+                : new Claimed(load.id(), load.namespace(), load.dataset(), load.spec(), load.taskRunId(),
+                        load.runId(), attempt, load.tries(), load.traceparent(), load.requestedBy());
     }
 }

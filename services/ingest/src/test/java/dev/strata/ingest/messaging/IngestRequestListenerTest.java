@@ -352,4 +352,31 @@ class IngestRequestListenerTest {
         assertEquals(List.of(2), taskEvents.stream().filter(TaskSucceeded.class::isInstance)
                 .map(e -> ((TaskSucceeded) e).attempt()).toList(), taskEvents::toString);
     }
+
+    /**
+     * Issue 21: a retry of a task whose load has not failed was silently dropped, and the run waited for the task's
+     * timeout with the data already loaded. Now the retried attempt adopts the load's success.
+     */
+    @Test
+    void aRetryOfATaskWhoseLoadSucceededReportsThatSuccessForTheNewAttempt() throws Exception {
+        String name = unique("adopt");
+        String spec = appendFromHttp(name, "id,v\n1,a\n2,b\n");
+        UUID taskRunId = UUID.randomUUID();
+        UUID runId = UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, request(taskRunId, runId, 1, name, spec));
+            assertEquals("succeeded", awaitRun(taskRunId).getString("status"));
+            // the scheduler presumed attempt 1 lost (its success came late) and retries
+            send(producer, request(taskRunId, runId, 2, name, spec));
+        }
+        List<StrataEvent> taskEvents = events(Topics.TASK_EVENTS, List.of(taskRunId.toString()),
+                found -> found.stream().anyMatch(e -> e instanceof TaskSucceeded s && s.attempt() == 2));
+        assertEquals(List.of(1, 2), taskEvents.stream().filter(TaskSucceeded.class::isInstance)
+                .map(e -> ((TaskSucceeded) e).attempt()).toList(), taskEvents::toString);
+        TaskSucceeded adopted = (TaskSucceeded) taskEvents.stream()
+                .filter(e -> e instanceof TaskSucceeded s && s.attempt() == 2).findFirst().orElseThrow();
+        assertEquals(2, adopted.rows(), "the first attempt's result");
+        assertEquals(2, it.count("SELECT count(*) FROM sales__raw." + name), "loaded once");
+        assertEquals(2, it.await(taskRunId.toString()).getInt("attempt"));
+    }
 }

@@ -192,10 +192,20 @@ class DatasetVersionTest {
     }
 
     @Test
-    void anUndecodableRecordIsSkippedAndTheNextEventStillRecorded() {
+    void anUndecodableRecordIsDeadLetteredAndTheNextEventStillRecorded() {
         events().publishRaw("ledger.broken", "{not json".getBytes(StandardCharsets.UTF_8));
         events().publish(DatasetEvents.event("ledger", "broken", 7, V1));
         Await.until("the version after a malformed record", () -> versionCount("broken") == 1);
+        // the record is a dead letter with its reason, for platform admins (libs/outbox EventConsumer)
+        given().auth().oauth2(Callers.admin(stack)).get("/api/v1/dead-letters").then().statusCode(200)
+                .body("find { it.consumer == 'registry.dataset-events' }.reason", containsString("undecodable"))
+                .body("find { it.consumer == 'registry.dataset-events' }.topic", equalTo("strata.events.dataset"));
+        given().auth().oauth2(Callers.token(stack, Map.of("ledger", "admin"))).get("/api/v1/dead-letters").then()
+                .statusCode(403);
+        given().auth().oauth2(Callers.admin(stack)).queryParam("limit", 100_000).get("/api/v1/dead-letters")
+                .then().statusCode(400).body("detail", containsString("limit"));
+        given().accept("text/plain").get("/q/metrics").then().statusCode(200)
+                .body(containsString("strata_registry_dead_letters_total"));
     }
 
     @Test

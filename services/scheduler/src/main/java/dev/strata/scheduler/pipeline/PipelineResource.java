@@ -9,6 +9,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -54,8 +55,11 @@ public class PipelineResource {
     private final NamespaceAccess access;
     private final RunEngine engine;
     private final Backfills backfills;
+    private final TriggerIdempotency idempotency;
 
-    PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills) {
+    PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills,
+            TriggerIdempotency idempotency) {
+        this.idempotency = idempotency;
         this.store = store;
         this.access = access;
         this.engine = engine;
@@ -152,11 +156,26 @@ public class PipelineResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"engineer", "admin"})
     public Response trigger(@PathParam("namespace") String namespace, @PathParam("id") String id,
-            TriggerRequest request) {
+            @HeaderParam(TriggerIdempotency.HEADER) String idempotencyKey, TriggerRequest request) {
         access.require(namespace, Role.ENGINEER);
         find(namespace, id);
-        var run = engine.trigger(namespace, id, "manual", request == null ? Map.of() : request.params(), null, null);
-        return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+        return triggered(namespace, id, idempotencyKey, "manual", request == null ? Map.of() : request.params());
+    }
+
+    /**
+     * A new run answers 202; with an {@code Idempotency-Key} that a request with the same body used in the last 24
+     * hours, the run that request made answers 200 (no second run).
+     */
+    private Response triggered(String namespace, String id, String idempotencyKey, String trigger,
+            Map<String, String> params) {
+        if (idempotencyKey == null) {
+            var run = engine.trigger(namespace, id, trigger, params, null, null);
+            return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+        }
+        TriggerIdempotency.Outcome outcome = idempotency.trigger(namespace, id, idempotencyKey, trigger, params);
+        var run = outcome.run();
+        return Response.status(outcome.replayed() ? 200 : 202)
+                .entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
     }
 
     /**
@@ -168,7 +187,7 @@ public class PipelineResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"engineer", "admin"})
     public Response webhook(@PathParam("namespace") String namespace, @PathParam("id") String id,
-            Map<String, Object> body) {
+            @HeaderParam(TriggerIdempotency.HEADER) String idempotencyKey, Map<String, Object> body) {
         access.require(namespace, Role.ENGINEER);
         PipelineStore.Stored stored = find(namespace, id);
         PipelineDefinition def = store.definition(namespace, id, stored.version());
@@ -184,8 +203,7 @@ public class PipelineResource {
                 }
             });
         }
-        var run = engine.trigger(namespace, id, "webhook", params, null, null);
-        return Response.status(202).entity(RunView.of(run, engine.taskRuns(run.id()), List.of())).build();
+        return triggered(namespace, id, idempotencyKey, "webhook", params);
     }
 
     @POST
