@@ -105,6 +105,8 @@ public final class TaskLogs implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "strata-task-logs");
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000); // a line is worth something later too
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000); // only this class's thread waits (first metadata)
+        // in order even when a send is retried (e.g. while the topic is being created): one request in flight
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         this.producer = new KafkaProducer<>(config);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strata-task-logs");
