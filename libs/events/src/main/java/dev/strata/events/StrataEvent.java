@@ -17,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  */
 public sealed interface StrataEvent permits DatasetUpdated, IngestRequested, TransformRequested, TaskStarted,
         TaskHeartbeated, TaskSucceeded, TaskFailed, RunStarted, RunSucceeded, RunFailed, QualityTestFailed,
-        FreshnessBreached, RunSlaMissed, RunTransitioned, NotificationRequested, AuditRecorded {
+        FreshnessBreached, RunSlaMissed, RunTransitioned, NotificationRequested, AuditRecorded, TaskLogged {
 
     /** The CloudEvents {@code type} of this event, the value of its record's {@code TYPE} constant. */
     @JsonIgnore

@@ -15,6 +15,11 @@ public final class Topics {
     public static final String TASKS_TRANSFORM = "strata.tasks.transform";
     /** What workers report about task attempts: started, heartbeated, succeeded, failed. */
     public static final String TASK_EVENTS = "strata.events.task";
+    /**
+     * Log lines of task attempts: {@link TaskLogged}. A topic of its own, so that chatty tasks never delay the task
+     * events the scheduler hands off on.
+     */
+    public static final String TASK_LOGS = "strata.events.tasklog";
     /** Pipeline run lifecycle: started, succeeded, failed, SLA missed. */
     public static final String RUN_EVENTS = "strata.events.run";
     /** Dataset changes: {@link DatasetUpdated}. */
@@ -30,7 +35,7 @@ public final class Topics {
     public static final String DEAD_LETTERS = "strata.dead-letters";
 
     private static final List<String> ALL = List.of(TASKS_INGEST, TASKS_TRANSFORM, TASK_EVENTS, RUN_EVENTS,
-            DATASET_EVENTS, QUALITY_EVENTS, AUDIT_EVENTS);
+            DATASET_EVENTS, QUALITY_EVENTS, AUDIT_EVENTS, TASK_LOGS);
 
     private static final Map<Class<? extends StrataEvent>, String> TOPIC_BY_EVENT = Map.ofEntries(
             Map.entry(DatasetUpdated.class, DATASET_EVENTS),
@@ -48,7 +53,8 @@ public final class Topics {
             Map.entry(RunSlaMissed.class, RUN_EVENTS),
             Map.entry(RunTransitioned.class, RUN_EVENTS),
             Map.entry(NotificationRequested.class, RUN_EVENTS),
-            Map.entry(AuditRecorded.class, AUDIT_EVENTS));
+            Map.entry(AuditRecorded.class, AUDIT_EVENTS),
+            Map.entry(TaskLogged.class, TASK_LOGS));
 
     private Topics() {
     }

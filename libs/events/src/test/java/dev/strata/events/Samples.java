@@ -61,7 +61,11 @@ final class Samples {
             envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000010", "/strata/scheduler", "sales",
                     new AuditRecorded("scheduler:orders-daily", "sql.executed", RUN_ID.toString(), "sales",
                             Map.of("sql", "delete from sales__silver.orders where day < current_date - 90",
-                                    "updateCount", "42"))))
+                                    "updateCount", "42"))),
+            envelope("3d1f2a8e-0c1b-4f5e-a6d7-000000000011", "/strata/ingest", TASK_RUN_ID.toString(),
+                    new TaskLogged(TASK_RUN_ID, 1, "ingest-worker-7d9f6b-x2k4p", List.of(
+                            new TaskLogged.Line(1, TIME, "info", "source opened: https://files.example.com/orders.csv"),
+                            new TaskLogged.Line(2, TIME, "warn", "line 4127: 1 row quarantined")))))
             .stream()
             .collect(Collectors.toUnmodifiableMap(envelope -> envelope.data().getClass(), Function.identity()));
 

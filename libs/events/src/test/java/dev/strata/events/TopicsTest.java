@@ -45,7 +45,8 @@ class TopicsTest {
                 Map.entry(RunSlaMissed.class, "strata.events.run"),
                 Map.entry(RunTransitioned.class, "strata.events.run"),
                 Map.entry(NotificationRequested.class, "strata.events.run"),
-                Map.entry(AuditRecorded.class, "strata.events.audit"));
+                Map.entry(AuditRecorded.class, "strata.events.audit"),
+                Map.entry(TaskLogged.class, "strata.events.tasklog"));
 
         expected.forEach((eventClass, topic) -> assertEquals(topic,
                 Topics.forEvent(Samples.of(eventClass).orElseThrow().data()), eventClass.getSimpleName()));
@@ -58,7 +59,8 @@ class TopicsTest {
                 .collect(Collectors.toSet());
 
         assertEquals(List.of("strata.tasks.ingest", "strata.tasks.transform", "strata.events.task",
-                "strata.events.run", "strata.events.dataset", "strata.events.quality", "strata.events.audit"), all);
+                "strata.events.run", "strata.events.dataset", "strata.events.quality", "strata.events.audit",
+                "strata.events.tasklog"), all);
         assertEquals(Set.copyOf(all), used);
     }
 }

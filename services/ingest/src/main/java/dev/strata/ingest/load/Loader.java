@@ -46,6 +46,7 @@ import dev.strata.ingest.spec.FormatSpec;
 import dev.strata.ingest.spec.LoadMode;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
+import dev.strata.outbox.TaskLogs;
 import dev.strata.warehouse.Namespaces;
 
 /**
@@ -119,12 +120,34 @@ public final class Loader implements AutoCloseable {
         return Namespaces.lakePrefix(spec.namespace()) + "raw/" + spec.name() + "/" + loadId + "/";
     }
 
+    /** The source as the task log shows it: what is read, never a credential (the log redacts URLs' user info). */
+    static String describe(dev.strata.ingest.spec.SourceSpec source, String previousCursor) {
+        String what = switch (source.kind()) {
+            case "http" -> "http " + source.url();
+            case "s3" -> "s3://" + source.bucket() + "/" + (source.key() != null ? source.key() : source.prefix());
+            case "upload" -> "upload " + source.key();
+            case "jdbc" -> "jdbc table " + source.table();
+            default -> source.kind();
+        };
+        return what + (source.cursorColumn() == null
+                ? ""
+                : ", rows with " + source.cursorColumn() + (previousCursor == null ? "" : " > " + previousCursor));
+    }
+
     private Connection open(LoadSpec spec) throws SQLException {
         return warehouse.open(spec.namespace(), List.of(settings.targetSchema(), QUARANTINE));
     }
 
     /** Loads {@code spec} once under {@code loadId}; throws {@link LoadException} with what was wrong. */
     public LoadResult load(UUID loadId, LoadSpec spec) {
+        return load(loadId, spec, TaskLogs.Attempt.NONE);
+    }
+
+    /**
+     * Loads {@code spec} once under {@code loadId}, writing what it does to the task's log: the source it opens,
+     * what it read, each file's rows, quarantined rows, notes; throws {@link LoadException} with what was wrong.
+     */
+    public LoadResult load(UUID loadId, LoadSpec spec, TaskLogs.Attempt log) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         List<String> refused = locations.problems(spec);
         if (!refused.isEmpty()) {
@@ -132,6 +155,7 @@ public final class Loader implements AutoCloseable {
         }
         LoadResult committed = ledger(spec, loadId);
         if (committed != null) {
+            log.info("already loaded by an earlier attempt: " + committed.rows() + " rows");
             return committed;
         }
         Path dir;
@@ -145,8 +169,12 @@ public final class Loader implements AutoCloseable {
         try {
             String previousCursor = spec.source().cursorColumn() == null ? null : cursor(spec);
             long fetchStarted = System.nanoTime();
+            log.info("opening source: " + describe(spec.source(), previousCursor));
             Fetched fetched = fetcher.fetch(spec.source(), dir, previousCursor);
             long spooled = System.nanoTime();
+            log.info("source read: " + fetched.files().size() + " file(s), "
+                    + fetched.files().stream().mapToLong(SpooledFile::bytes).sum() + " bytes in "
+                    + TimeUnit.NANOSECONDS.toMillis(spooled - fetchStarted) + " ms");
             String prefix = rawPrefix(loadId, spec);
             List<CompletableFuture<Void>> rawCopies = fetched.files().stream()
                     .map(file -> CompletableFuture.runAsync(() -> upload(file, prefix + file.name()), uploads))
@@ -154,7 +182,7 @@ public final class Loader implements AutoCloseable {
             try (Connection c = open(spec)) {
                 c.setAutoCommit(false);
                 try {
-                    LoadResult result = write(c, loadId, spec, fetched, previousCursor, deadline, rawCopies);
+                    LoadResult result = write(c, loadId, spec, fetched, previousCursor, deadline, rawCopies, log);
                     c.commit();
                     LOG.debugf("load %s: source answered in %d ms, loaded and committed %d ms later", loadId,
                             TimeUnit.NANOSECONDS.toMillis(spooled - fetchStarted),
@@ -176,7 +204,7 @@ public final class Loader implements AutoCloseable {
     }
 
     private LoadResult write(Connection c, UUID loadId, LoadSpec spec, Fetched fetched, String previousCursor,
-            long deadline, List<CompletableFuture<Void>> rawCopies) throws SQLException {
+            long deadline, List<CompletableFuture<Void>> rawCopies, TaskLogs.Attempt log) throws SQLException {
         String schema = targetSchema(spec);
         String table = tableName(spec);
         String target = Columns.quote(schema) + "." + Columns.quote(table);
@@ -224,13 +252,19 @@ public final class Loader implements AutoCloseable {
             bytes += file.bytes(); // read to its end: a download has ended
             rows += counts.rows;
             discarded += counts.discarded;
+            log.info(file.name() + ": " + counts.rows + " rows copied into " + where + (counts.discarded > 0
+                    ? ", " + counts.discarded + " discarded"
+                    : "") + " (" + rows + " so far)");
             if (spec.mode() == LoadMode.MERGE) {
                 merge(c, spec, target, existing);
             }
         }
         if (!quarantine.isEmpty()) {
+            log.warn(quarantine.size() + " rows quarantined into " + Namespaces.schema(spec.namespace(), QUARANTINE)
+                    + " (each with its line and why)");
             writeQuarantine(c, spec, loadId, quarantine);
         }
+        notes.forEach(log::info);
         if (spec.source().cursorColumn() != null && fetched.newCursor() != null) {
             try (PreparedStatement upsert = c.prepareStatement("""
                     INSERT INTO strata_ingest.cursor_state (namespace, name, cursor_column, cursor_value, load_id)

@@ -35,9 +35,11 @@ import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.Loader;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.TaskLogs;
 import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
+import dev.strata.outbox.quarkus.TaskLogWriter;
 
 /**
  * Runs queued loads: claims one ({@code FOR UPDATE SKIP LOCKED}), keeps its lease while it runs (and tells the
@@ -63,6 +65,9 @@ public class LoadWorker {
     Outbox outbox;
     @Inject
     Heartbeats heartbeats;
+
+    @Inject
+    TaskLogWriter taskLogs;
     @Inject
     ObjectMapper json;
     @Inject
@@ -168,6 +173,10 @@ public class LoadWorker {
         TaskHeartbeats.Beat beat = load.taskRunId() == null
                 ? TaskHeartbeats.Beat.NONE
                 : heartbeats.start(load.taskRunId(), load.attempt(), worker, config.heartbeatInterval());
+        // and its log, read through the scheduler's API: closed (the last lines sent) before the outcome
+        TaskLogs.Attempt log = load.taskRunId() == null
+                ? TaskLogs.Attempt.NONE
+                : taskLogs.open(load.taskRunId(), load.attempt(), worker);
         long started = System.nanoTime();
         String dataset = load.namespace() + "." + load.dataset();
         LoadResult result = null;
@@ -179,17 +188,27 @@ public class LoadWorker {
                         + "stopped each time (strata.ingest.max-tries)");
             }
             LoadSpec spec = LoadSpec.readLenient(json, load.spec());
-            result = loader.load(load.id(), spec);
+            log.info("load " + load.id() + " of " + dataset + " ("
+                    + spec.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + ") started by " + worker);
+            result = loader.load(load.id(), spec, log);
+            log.info("loaded " + result.rows() + " rows, " + result.bytes() + " bytes, " + result.quarantined()
+                    + " quarantined, " + result.discarded() + " discarded in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; " + result.table() + " has "
+                    + result.tableRows() + " rows");
         } catch (LoadException e) {
             error = e.getMessage();
             retryable = e.retryable();
+            log.error("failed" + (retryable ? " (will be retried)" : "") + ": " + error);
         } catch (Exception e) {
             LOG.errorf(e, "load %s of %s failed unexpectedly", load.id(), dataset);
             error = "the load failed unexpectedly (" + e.getClass().getSimpleName() + "); see the worker's log";
             retryable = true;
+            log.error(error);
         } finally {
             running.remove(load.id());
             beat.close();
+            log.close();
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try (Connection c = metadata.getConnection()) {

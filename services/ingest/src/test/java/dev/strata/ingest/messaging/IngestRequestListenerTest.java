@@ -50,6 +50,7 @@ import dev.strata.events.IngestRequested;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskHeartbeated;
+import dev.strata.events.TaskLogged;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
@@ -228,6 +229,50 @@ class IngestRequestListenerTest {
                     "heartbeat at " + e.time() + " is not between the start at " + started.time()
                             + " and the success at " + succeeded.time());
         }
+    }
+
+    /**
+     * A load's log while it runs and after: from a source that trickles its body over 5 s, the "opening source" line
+     * is on {@code strata.events.tasklog} before the load ended (readable through the scheduler while it runs), and
+     * afterwards every line of the attempt in order, with the rows copied and the total.
+     */
+    @Test
+    void aLoadWritesItsTaskLogWhileItRuns() throws Exception {
+        String name = unique("logged");
+        HttpServer source = serveSlowly(10, Duration.ofMillis(500));
+        String url = "http://127.0.0.1:" + source.getAddress().getPort() + "/" + name + ".csv";
+        String spec = "{\"namespace\":\"sales\",\"name\":\"" + name + "\",\"source\":{\"kind\":\"http\",\"url\":"
+                + "\"" + url + "\"},\"loadMode\":\"append\"}";
+        UUID taskRunId = UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, request(taskRunId, UUID.randomUUID(), 2, name, spec));
+        }
+        // while the source trickles: the first lines are there, the outcome is not
+        List<TaskLogged.Line> early = events(Topics.TASK_LOGS, List.of(taskRunId.toString()),
+                found -> found.stream().flatMap(e -> ((TaskLogged) e).lines().stream())
+                        .anyMatch(l -> l.text().startsWith("opening source")))
+                .stream()
+                .flatMap(e -> ((TaskLogged) e).lines().stream()).toList();
+        assertTrue(allOnTopic(Topics.TASK_EVENTS, taskRunId.toString()).stream()
+                .noneMatch(e -> e.data() instanceof TaskSucceeded), "the load is still running");
+        assertTrue(early.stream().anyMatch(l -> l.text().equals("opening source: http " + url)), early::toString);
+
+        JsonPath run = awaitRun(taskRunId);
+        assertEquals("succeeded", run.getString("status"), run::prettify);
+        source.stop(0);
+        List<EventEnvelope<?>> logged = allOnTopic(Topics.TASK_LOGS, taskRunId.toString());
+        List<TaskLogged.Line> lines = logged.stream().flatMap(e -> ((TaskLogged) e.data()).lines().stream())
+                .toList();
+        logged.forEach(e -> assertEquals(2, ((TaskLogged) e.data()).attempt(), "the attempt that ran"));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, lines.size()).boxed().toList(),
+                lines.stream().map(TaskLogged.Line::seq).toList(), "every line once, in order");
+        List<String> texts = lines.stream().map(TaskLogged.Line::text).toList();
+        assertTrue(texts.get(0).startsWith("load ") && texts.get(0).contains("sales." + name), texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.matches("source read: 1 file\\(s\\), \\d+ bytes in \\d+ ms")),
+                texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.contains(": 10 rows copied into sales__raw." + name)),
+                texts::toString);
+        assertTrue(texts.get(texts.size() - 1).startsWith("loaded 10 rows,"), texts::toString);
     }
 
     /** A loopback server that answers any path with {@code rows} rows of CSV, one every {@code pause}, chunked. */

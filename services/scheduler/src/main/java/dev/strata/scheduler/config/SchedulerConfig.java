@@ -80,6 +80,31 @@ public interface SchedulerConfig {
     /** Tasks run inside the scheduler (sql, http). */
     Local local();
 
+    /** Task logs: what workers send on {@code strata.events.tasklog}, kept and served per task run. */
+    Logs logs();
+
+    interface Logs {
+        /** How long log lines are kept; older ones are deleted. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How often lines past the retention are deleted. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** How often a live stream (task logs, run events) looks for what is new. */
+        @WithDefault("250ms")
+        Duration streamPollInterval();
+
+        /** A stream stays open this long after its task run or run ended, for the lines still on their way. */
+        @WithDefault("2s")
+        Duration streamEndGrace();
+
+        /** The most live streams this replica serves at once; more are answered 503. */
+        @WithDefault("200")
+        int maxStreams();
+    }
+
     interface Local {
         /** Threads running sql and http tasks. */
         @WithDefault("4")

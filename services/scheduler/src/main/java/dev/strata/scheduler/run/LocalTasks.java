@@ -34,7 +34,9 @@ import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Redirects;
 import dev.strata.netguard.Urls;
 import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.TaskLogs;
 import dev.strata.outbox.quarkus.Heartbeats;
+import dev.strata.outbox.quarkus.TaskLogWriter;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition.Task;
 import dev.strata.scheduler.run.RunRecords.RunRow;
@@ -64,6 +66,9 @@ public class LocalTasks {
 
     @Inject
     Heartbeats heartbeats;
+
+    @Inject
+    TaskLogWriter taskLogs;
 
     private static final int MAX_REDIRECTS = 5;
 
@@ -102,6 +107,8 @@ public class LocalTasks {
 
     private void run(UUID taskRunId, int attempt, Task task) {
         String worker = "scheduler-local:" + config.instance().orElse("local");
+        TaskLogs.Attempt log = taskLogs.open(taskRunId, attempt, worker);
+        long started = System.nanoTime();
         try {
             engine.onStarted(taskRunId, attempt, worker);
             Map<String, String> outputs;
@@ -109,15 +116,31 @@ public class LocalTasks {
             try (TaskHeartbeats.Beat beat = heartbeats.start(taskRunId, attempt, worker,
                     config.heartbeatTimeout().dividedBy(4))) {
                 outputs = switch (task.type()) {
-                    case SQL -> sql(taskRunId, attempt, task);
-                    case HTTP -> http(task.inputs());
+                    case SQL -> {
+                        log.info("sql: running as the namespace's role:\n" + bounded(task.inputs().path("sql")
+                                .asText(), AUDIT_SQL_CHARS));
+                        yield sql(taskRunId, attempt, task);
+                    }
+                    case HTTP -> {
+                        log.info("http: " + task.inputs().path("method").asText("GET") + " "
+                                + task.inputs().path("url").asText());
+                        yield http(task.inputs());
+                    }
                     default -> throw new IllegalStateException("not a local task type: " + task.type());
                 };
             }
+            log.info("succeeded in " + (System.nanoTime() - started) / 1_000_000 + " ms" + (outputs.isEmpty()
+                    ? ""
+                    : ", outputs " + outputs.keySet()));
+            log.close(); // the last lines before the outcome
             engine.onSucceeded(taskRunId, attempt, 0, 0, outputs).ifPresent(engine::promote);
         } catch (TaskFailure e) {
+            log.error("failed after " + (System.nanoTime() - started) / 1_000_000 + " ms: " + e.getMessage());
+            log.close();
             engine.onFailed(taskRunId, attempt, e.getMessage(), e.retryable).ifPresent(engine::promote);
         } catch (RuntimeException e) {
+            log.error("the scheduler could not run the task: " + e.getClass().getSimpleName());
+            log.close();
             LOG.warnf(e, "local task %s failed", taskRunId);
             engine.onFailed(taskRunId, attempt, "the scheduler could not run the task: " + e.getClass().getSimpleName(),
                     true)

@@ -35,8 +35,10 @@ import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.outbox.OutboxMessage;
 import dev.strata.outbox.TaskHeartbeats;
+import dev.strata.outbox.TaskLogs;
 import dev.strata.outbox.quarkus.Heartbeats;
 import dev.strata.outbox.quarkus.Outbox;
+import dev.strata.outbox.quarkus.TaskLogWriter;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.config.TransformConfig;
@@ -89,6 +91,8 @@ public class BuildService {
     Outbox outbox;
     @Inject
     Heartbeats heartbeats;
+    @Inject
+    TaskLogWriter taskLogs;
     @Inject
     TransformConfig config;
     @Inject
@@ -184,6 +188,7 @@ public class BuildService {
         String error = null;
         CompiledProject compiled = null;
         TaskHeartbeats.Beat beat = TaskHeartbeats.Beat.NONE;
+        TaskLogs.Attempt log = TaskLogs.Attempt.NONE;
         try {
             if (build.taskRunId() != null) {
                 emit(List.of(EventEnvelope.of(SOURCE, build.taskRunId().toString(), new TaskStarted(
@@ -191,6 +196,10 @@ public class BuildService {
                 // the scheduler's task: TaskHeartbeated while the build runs, stopped before its outcome is reported
                 beat = heartbeats.start(build.taskRunId(), build.taskAttempt(), worker.name(),
                         config.heartbeatInterval());
+                // and its log, read through the scheduler: each model's compiled SQL, timings, test results, errors
+                log = taskLogs.open(build.taskRunId(), build.taskAttempt(), worker.name());
+                log.info("build " + build.id() + " of project version " + build.versionId() + " started by "
+                        + worker.name() + (build.selector() == null ? "" : ", selector " + build.selector()));
             }
             ProjectVersion v = versions.find(build.versionId()).orElseThrow();
             compiled = projects.compile(build.namespace(), projects.files(v), build.vars());
@@ -198,20 +207,25 @@ public class BuildService {
             roles.ensureSchemas(build.namespace(), List.copyOf(compiled.writtenSchemas()));
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
+            log.info("compiled; " + selected.size() + " node(s) selected");
             OpenLineageEmitter.BuildRuns runs = openLineage.build(build.id(), build.namespace(), compiled,
                     this::columns);
             String namespace = build.namespace();
+            TaskLogs.Attempt taskLog = log;
             BuildRunner runner = new BuildRunner(compiled, () -> roles.open(namespace), new BuildRunner.Options(
                     config.threads(), build.fullRefresh(), config.quarantineLimit(), true), new BuildRunner.Listener() {
                         @Override
                         public void onResult(NodeResult r) {
                             builds.addNode(build.id(), r);
                             runs.finished(r);
+                            logResult(taskLog, r);
                         }
 
                         @Override
                         public void onModelStarted(CompiledModel model) {
                             runs.started(model);
+                            taskLog.info(model.kind() + " " + model.name() + " started (" + model.materialized()
+                                    + " " + model.schema() + "." + model.identifier() + ")");
                         }
                     });
             results.addAll(runner.run(plan));
@@ -237,9 +251,33 @@ public class BuildService {
             beat.close();
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        if (error != null) {
+            log.error(status + ": " + error);
+        } else {
+            log.info("build succeeded in " + durationMs + " ms: " + results.size() + " step(s)");
+        }
+        log.close(); // the last lines before the outcome
         finish(build, compiled, results, status, error, durationMs);
         if (compiled != null && lineage.enabled()) {
             pushLineage(build, compiled, results);
+        }
+    }
+
+    /** A model's or test's outcome in the task log: status, timing, rows, its compiled SQL, its error. */
+    private static void logResult(TaskLogs.Attempt log, NodeResult r) {
+        String line = r.kind() + " " + r.node() + ": " + r.status() + " in " + r.durationMs() + " ms"
+                + (r.rows() == null ? "" : ", " + r.rows() + " rows");
+        if (r.status().equals("skipped")) {
+            log.warn(line + (r.error() == null ? "" : " (" + r.error() + ")"));
+            return;
+        }
+        if (r.ok()) {
+            log.log(r.status().equals("warn") ? "warn" : "info", line);
+        } else {
+            log.error(line + (r.error() == null ? "" : ": " + r.error()));
+        }
+        if (r.sql() != null && !r.sql().isBlank()) {
+            log.info("compiled SQL of " + r.node() + ":\n" + r.sql());
         }
     }
 

@@ -46,6 +46,7 @@ import dev.strata.events.QualityTestFailed;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskHeartbeated;
+import dev.strata.events.TaskLogged;
 import dev.strata.events.TaskStarted;
 import dev.strata.events.TaskSucceeded;
 import dev.strata.events.Topics;
@@ -122,6 +123,19 @@ class TransformTaskTest {
         assertEquals("task_orders", failed.dataset());
         assertEquals("warn", failed.severity());
         assertEquals(5, failed.failingRows());
+
+        // the task's log (read through the scheduler's API): each model's compiled SQL, timings, test results
+        List<TaskLogged> logged = read(Topics.TASK_LOGS, e -> e.subject().equals(taskRunId.toString()),
+                e -> ((TaskLogged) e.data()).lines().stream().anyMatch(l -> l.text().startsWith("build succeeded")))
+                .stream().map(e -> (TaskLogged) e.data()).toList();
+        logged.forEach(l -> assertEquals(2, l.attempt(), "the attempt that ran"));
+        List<String> log = logged.stream().flatMap(l -> l.lines().stream()).map(TaskLogged.Line::text).toList();
+        assertTrue(log.stream().anyMatch(t -> t.startsWith("compiled SQL of ") && t.contains("task_orders")
+                && t.contains("generate_series(1, 5)")), log::toString);
+        assertTrue(log.stream().anyMatch(t -> t.matches("model \\S*task_orders: success in \\d+ ms, 5 rows")),
+                log::toString);
+        assertTrue(log.stream().anyMatch(t -> t.startsWith("test ") && t.contains("accepted_values")
+                && t.contains(": warn in")), log::toString);
     }
 
     @Test
