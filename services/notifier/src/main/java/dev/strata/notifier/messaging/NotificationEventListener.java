@@ -73,10 +73,13 @@ public class NotificationEventListener {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread loop;
     private final MeterRegistry meters;
+    private final NotifyTaskOutcome taskOutcome;
 
     NotificationEventListener(Db db, DeliverySender sender, NotifierConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry meters) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry meters,
+            NotifyTaskOutcome taskOutcome) {
         this.meters = meters;
+        this.taskOutcome = taskOutcome;
         this.db = db;
         this.sender = sender;
         this.config = config;
@@ -189,13 +192,14 @@ public class NotificationEventListener {
                     record.offset(), e.getMessage());
             return false;
         }
-        var notification = Notification.of(envelope, config.consoleUrl());
+        var notification = Notification.of(envelope, config.publicBaseUrl());
         if (notification.isEmpty()) {
             return false; // e.g. RunStarted: nothing to tell
         }
         Notification n = notification.get();
         String body = write(n);
-        return db.inTransaction(tx -> {
+        boolean[] reported = {false};
+        boolean created = db.inTransaction(tx -> {
             boolean[] any = {false};
             idempotent.processOnce(tx, CONSUMER, envelope.id(), work -> {
                 if (envelope.data() instanceof NotificationRequested requested) {
@@ -206,6 +210,10 @@ public class NotificationEventListener {
                         LOG.warnf("pipeline %s/%s asked for channel '%s', which does not exist in its namespace; "
                                 + "nothing sent", requested.namespace(), requested.pipelineId(),
                                 requested.channel());
+                        // a notify task fails with the reason, so its run does not succeed silently
+                        taskOutcome.failed(work, envelope.id(), requested, "channel '" + requested.channel()
+                                + "' does not exist in namespace '" + requested.namespace() + "'");
+                        reported[0] |= requested.taskRunId() != null;
                         return;
                     }
                     UUID channelId = channel.get(0)[0];
@@ -213,6 +221,9 @@ public class NotificationEventListener {
                             rs -> rs.getInt(1), config.delivery().maxAttempts(), channelId).get(0);
                     any[0] |= DeliveryRepository.enqueueDirect(work, envelope.id(), channelId, n.namespace(),
                             n.eventType(), body, max);
+                    // the notification is taken (its delivery is retried on its own): the notify task succeeded
+                    taskOutcome.succeeded(work, envelope.id(), requested, channelId);
+                    reported[0] |= requested.taskRunId() != null;
                     return;
                 }
                 List<Subscription> matching = SubscriptionRepository.matching(work, n.namespace(), n.eventType(),
@@ -226,6 +237,10 @@ public class NotificationEventListener {
             });
             return any[0];
         });
+        if (reported[0]) {
+            taskOutcome.sent();
+        }
+        return created;
     }
 
     private String write(Notification n) {
