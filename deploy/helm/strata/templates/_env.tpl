@@ -89,6 +89,10 @@ the list is sorted by name: STRATA_AUTH_BOOTSTRAP_SA_... comes before STRATA_AUT
   value: {{ join "," $logouts | quote }}
 {{- end }}
 {{- end }}
+{{- if eq $name "notifier" }}
+- name: STRATA_NOTIFIER_PUBLIC_BASE_URL
+  value: {{ (default (include "strata.publicUrl" $ctx) $v.notifier.publicBaseUrl | default (include "strata.serviceUrl" (list $ctx "gateway"))) | trimSuffix "/" | quote }}
+{{- end }}
 {{- if eq $name "transform" }}
 - name: STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID
   value: "sa-transform"

@@ -96,6 +96,12 @@ final class Platform {
     /** The transform service's own account (lineage pushed to the registry), its secret generated like the admin's. */
     static final String TRANSFORM_ACCOUNT = "transform";
     static final String TRANSFORM_ACCOUNT_SECRET_KEY = "auth.service-account.transform";
+    /**
+     * The account the README's "Tokens for scripts" uses (client credentials, engineer on every namespace): its secret
+     * is {@code strata_sas_} + this key's value in {@code .strata/stack.properties}, generated once, owner-only.
+     */
+    static final String SCRIPTS_ACCOUNT = "scripts";
+    static final String SCRIPTS_ACCOUNT_SECRET_KEY = "auth.service-account.scripts";
 
     private static int authPort(List<ServiceProcess> services) {
         return services.stream().filter(s -> s.name().equals("auth")).mapToInt(ServiceProcess::port).findFirst()
@@ -127,7 +133,13 @@ final class Platform {
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
                 env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
                 env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"),
-                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret() + "," + SCRIPTS_ACCOUNT + "=strata_sas_"
+                                + stack.secret(SCRIPTS_ACCOUNT_SECRET_KEY));
+            }
+            if (service.name().equals("notifier")) {
+                // links in notifications lead to the run's page in the web UI, served by the gateway
+                toStart.stream().filter(s -> s.name().equals("gateway")).findFirst().ifPresent(gateway -> env.put(
+                        DevStack.envName("strata.notifier.public-base-url"), gateway.url()));
             }
             if (service.name().equals("transform")) {
                 env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);

@@ -124,7 +124,8 @@ class RunLifecycleTest extends SchedulerTestSupport {
             assertEquals(inApi, onTopic);
             assertEquals(List.of("null:null→queued", "null:queued→running", "load:waiting→queued",
                     "load:queued→running", "load:running→succeeded", "build:waiting→queued", "build:queued→running",
-                    "build:running→succeeded", "tell:waiting→queued", "tell:queued→succeeded",
+                    "build:running→succeeded", "tell:waiting→queued", "tell:queued→running",
+                    "tell:running→succeeded",
                     "null:running→succeeded"), inApi);
         }
     }
@@ -157,6 +158,34 @@ class RunLifecycleTest extends SchedulerTestSupport {
                     assertTrue(at >= end, tp + " committed at " + at + ", handled up to " + end);
                 });
             });
+        }
+    }
+
+    @Test
+    void aNotifyTaskNamingAMissingChannelFailsTheRunWithThatMessage() throws Exception {
+        worker(); // answers notify tasks as the notifier does
+        submitOk("""
+                namespace: sales
+                id: tell_nobody
+                tasks:
+                """ + ingest("load", "ok_tell", "") + """
+                  - id: tell
+                    type: notify
+                    depends_on: [load]
+                    inputs: {channel: missing-alerts, message: orders are ready}
+                """);
+        try (KafkaConsumer<String, byte[]> runEvents = consumer(Topics.RUN_EVENTS)) {
+            UUID runId = trigger("sales", "tell_nobody", Map.of());
+            JsonPath run = awaitEnded(runId);
+            assertEquals("failed", run.getString("state"));
+            assertEquals("tell", run.getString("failedTask"));
+            assertEquals("failed", task(run, "tell", "state"));
+            assertEquals("1", task(run, "tell", "attempt"), "not retried: another attempt would fail alike");
+            assertEquals("channel 'missing-alerts' does not exist in namespace 'sales'", task(run, "tell", "error"));
+            List<EventEnvelope<?>> events = readUntil(runEvents, runId, RunFailed.class);
+            RunFailed failed = (RunFailed) events.get(events.size() - 1).data();
+            assertEquals("tell", failed.failedTask());
+            assertEquals("channel 'missing-alerts' does not exist in namespace 'sales'", failed.error());
         }
     }
 

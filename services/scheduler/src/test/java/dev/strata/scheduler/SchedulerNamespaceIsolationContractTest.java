@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,8 +21,18 @@ import dev.strata.devstack.quarkus.NamespaceIsolationContractTest;
         @ResourceArg(name = "components", value = "postgres,kafka,auth")})
 class SchedulerNamespaceIsolationContractTest extends NamespaceIsolationContractTest {
 
+    /** Stands in for the notifier: it reports the pipeline's notify task, as the notifier does. */
+    private static TestWorker notifier;
+
     @Override
     protected List<Probe> resourcesOf(String namespace, String adminToken) {
+        synchronized (SchedulerNamespaceIsolationContractTest.class) {
+            if (notifier == null) {
+                notifier = new TestWorker(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers",
+                        String.class));
+                Runtime.getRuntime().addShutdownHook(new Thread(notifier::close));
+            }
+        }
         String yaml = """
                 namespace: %s
                 id: walled

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
+import dev.strata.events.NotificationRequested;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskHeartbeated;
@@ -43,7 +44,9 @@ import dev.strata.events.TransformRequested;
  * {@code ok*} succeeds; {@code fail*} fails every attempt; {@code flaky*} fails the first attempt only;
  * {@code hang*} starts and then says nothing (a dead worker); {@code dieonce*} starts and says nothing on attempt 1,
  * succeeds on later ones; {@code busy*} starts and heartbeats until the test ends; {@code silent*} only records the
- * request (the test sends the task events itself).
+ * request (the test sends the task events itself). It also stands in for the notifier: a {@code notify} task's
+ * {@code NotificationRequested} is answered with TaskStarted and TaskSucceeded, or, for a channel whose name starts
+ * with {@code missing}, TaskFailed "channel 'x' does not exist in namespace 'y'" (as the notifier reports it).
  */
 public final class TestWorker implements AutoCloseable {
 
@@ -77,7 +80,7 @@ public final class TestWorker implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producer = new KafkaProducer<>(p);
-        consumer.subscribe(List.of(Topics.TASKS_INGEST, Topics.TASKS_TRANSFORM));
+        consumer.subscribe(List.of(Topics.TASKS_INGEST, Topics.TASKS_TRANSFORM, Topics.RUN_EVENTS));
         // join the group before any test publishes, so "latest" misses nothing
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (consumer.assignment().isEmpty() && System.nanoTime() < until) {
@@ -112,6 +115,8 @@ public final class TestWorker implements AutoCloseable {
                         handle(new Request(r.taskRunId(), r.runId(), r.dataset(), r.attempt(), r.params(), received));
                     } else if (event.data() instanceof TransformRequested r) {
                         handle(new Request(r.taskRunId(), r.runId(), r.selector(), r.attempt(), r.vars(), received));
+                    } else if (event.data() instanceof NotificationRequested n && n.taskRunId() != null) {
+                        notify(n);
                     }
                 }
             }
@@ -140,6 +145,18 @@ public final class TestWorker implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         }
         // hang / dieonce attempt 1: silence
+    }
+
+    /** As the notifier reports a notify task (attempt 0: the request does not say which). */
+    private void notify(NotificationRequested n) {
+        UUID id = n.taskRunId();
+        send(id, new TaskStarted(id, n.runId(), "notifier", 0));
+        if (n.channel().startsWith("missing")) {
+            send(id, new TaskFailed(id, n.runId(), "channel '" + n.channel() + "' does not exist in namespace '"
+                    + n.namespace() + "'", false, 0, 0));
+        } else {
+            send(id, new TaskSucceeded(id, n.runId(), 0, 0, 0, Map.of("channel", n.channel()), 0));
+        }
     }
 
     private void send(UUID taskRunId, StrataEvent event) {

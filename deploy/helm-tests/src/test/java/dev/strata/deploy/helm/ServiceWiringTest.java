@@ -49,7 +49,7 @@ class ServiceWiringTest {
                     "STRATA_AUTH_KEY_ENCRYPTION_KEY", "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET",
                     "STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS"),
             "registry", LAKE_AND_WAREHOUSE, "ingest", LAKE_AND_WAREHOUSE, "transform", transform(),
-            "scheduler", WAREHOUSE, "notifier", Set.of());
+            "scheduler", WAREHOUSE, "notifier", Set.of("STRATA_NOTIFIER_PUBLIC_BASE_URL"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new TreeSet<>(a);
@@ -110,6 +110,17 @@ class ServiceWiringTest {
             assertEquals("strata-postgresql-credentials",
                     env.get("QUARKUS_DATASOURCE_PASSWORD").getValueFrom().getSecretKeyRef().getName(), service);
         }
+    }
+
+    @Test
+    void runLinksInNotificationsLeadToTheGatewayAsUsersReachIt() {
+        assertEquals("http://strata-gateway:8080", value(StrataChart.release().render(ValuesFile.DEFAULT)
+                .env("strata-notifier"), "STRATA_NOTIFIER_PUBLIC_BASE_URL"), "no ingress: the gateway in the cluster");
+        assertEquals("https://strata.example.com", value(StrataChart.release().render(ValuesFile.PRODUCTION)
+                .env("strata-notifier"), "STRATA_NOTIFIER_PUBLIC_BASE_URL"), "the ingress' first host");
+        assertEquals("https://data.example.org", value(StrataChart.release().render(ValuesFile.PRODUCTION,
+                set("notifier.publicBaseUrl", "https://data.example.org/")).env("strata-notifier"),
+                "STRATA_NOTIFIER_PUBLIC_BASE_URL"), "the value given");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.strata.auth.testing;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 import dev.strata.devstack.quarkus.DevStackResource;
@@ -23,6 +24,8 @@ public class AuthTestStack extends DevStackResource {
     /** A platform service account, as the launcher or the chart configures one. */
     public static final String PLATFORM_ACCOUNT = "platform-transform";
     public static final String PLATFORM_ACCOUNTS_KEY = "strata.auth.bootstrap.service-accounts";
+    /** The {@code scripts} account's secret without its {@code strata_sas_} prefix, as in .strata/stack.properties. */
+    public static final String SCRIPTS_SECRET_HEX_KEY = "strata.test.scripts-secret-hex";
 
     @Override
     public Map<String, String> start() {
@@ -41,8 +44,14 @@ public class AuthTestStack extends DevStackResource {
         config.put(CONFIDENTIAL_SECRET_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(clientSecret));
         byte[] accountSecret = new byte[24];
         random.nextBytes(accountSecret);
+        // and the launcher's account for scripts (README "Tokens for scripts"), its secret as the launcher makes it
+        byte[] scriptsSecret = new byte[24];
+        random.nextBytes(scriptsSecret);
+        String scriptsHex = HexFormat.of().formatHex(scriptsSecret);
+        config.put(SCRIPTS_SECRET_HEX_KEY, scriptsHex);
         config.put(PLATFORM_ACCOUNTS_KEY, PLATFORM_ACCOUNT + "="
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(accountSecret));
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(accountSecret) + ",scripts=strata_sas_"
+                + scriptsHex);
         return config;
     }
 }

@@ -21,13 +21,16 @@ import io.vertx.core.json.JsonObject;
 /**
  * A stand-in for any Strata service: answers every request with what it received (method, URI, headers, body size and
  * SHA-256 of the body), reading the body as it streams. {@code GET /__progress?id=X} tells how many bytes of the
- * upload with {@code X-Upload-Id: X} have arrived so far; a path ending in {@code /slow} answers after 4 s.
+ * upload with {@code X-Upload-Id: X} have arrived so far; a path ending in {@code /slow} answers after 4 s;
+ * {@code /q/openapi} is the service's OpenAPI document ({@link #description()}).
  */
 public final class EchoService {
 
     private final String name;
     private final HttpServer server;
     private final Map<String, AtomicLong> progress = new ConcurrentHashMap<>();
+    /** How often {@code /q/openapi} was asked for ({@code GET /__openapi-requests}). */
+    private final AtomicLong descriptions = new AtomicLong();
 
     private EchoService(String name) throws IOException {
         this.name = name;
@@ -66,8 +69,47 @@ public final class EchoService {
                 respond(exchange, 200, new JsonObject().put("bytes", received == null ? 0 : received.get()));
                 return;
             }
+            if (path.equals("/__openapi-requests")) {
+                respond(exchange, 200, new JsonObject().put("count", descriptions.get()));
+                return;
+            }
+            if (path.equals("/q/openapi")) {
+                descriptions.incrementAndGet();
+                respond(exchange, 200, description());
+                return;
+            }
             answer(exchange, name);
         }
+    }
+
+    /**
+     * A service's own OpenAPI document, as Quarkus publishes it: one path under {@code /api} (named after the service),
+     * one that the gateway does not route, a schema called {@code Thing} in every service (a name two services share),
+     * a global security requirement.
+     */
+    JsonObject description() {
+        JsonObject thing = new JsonObject().put("$ref", "#/components/schemas/Thing");
+        JsonObject list = new JsonObject().put("operationId", "listThings")
+                .put("parameters", new io.vertx.core.json.JsonArray()
+                        .add(new JsonObject().put("name", "limit").put("in", "query"))
+                        .add(new JsonObject().put("name", "after").put("in", "query")))
+                .put("responses", new JsonObject().put("200", new JsonObject().put("description", "the things")
+                        .put("content", new JsonObject().put("application/json", new JsonObject()
+                                .put("schema", new JsonObject().put("type", "array").put("items", thing))))));
+        return new JsonObject()
+                .put("openapi", "3.1.0")
+                .put("info", new JsonObject().put("title", "Strata " + name).put("version", "1.0"))
+                .put("paths", new JsonObject()
+                        .put("/api/v1/" + name + "-things", new JsonObject().put("get", list))
+                        .put("/q/health/live", new JsonObject().put("get", new JsonObject()
+                                .put("responses", new JsonObject()))))
+                .put("components", new JsonObject()
+                        .put("schemas", new JsonObject().put("Thing", new JsonObject().put("type", "object")
+                                .put("properties", new JsonObject().put("kind", new JsonObject().put("const", name)))))
+                        .put("securitySchemes", new JsonObject().put("jwt", new JsonObject().put("type", "http")
+                                .put("scheme", "bearer"))))
+                .put("security", new io.vertx.core.json.JsonArray().add(new JsonObject().put("jwt",
+                        new io.vertx.core.json.JsonArray())));
     }
 
     /** Reads the body as it comes and answers with what arrived. */

@@ -14,9 +14,12 @@ public interface NotifierConfig {
     /** The service's own schema in the metadata database. */
     String schema();
 
-    /** The console's base URL; links to runs are {@code <console-url>/namespaces/<ns>/pipelines/<id>/runs/<run>}. */
+    /**
+     * The gateway as users reach it (the launcher passes its URL, the chart the ingress host); links to runs are
+     * {@code <public-base-url>/ui/namespaces/<ns>/runs/<run>}, the run's page in the web UI.
+     */
     @WithDefault("http://127.0.0.1:8080")
-    String consoleUrl();
+    String publicBaseUrl();
 
     /**
      * Host names, addresses and CIDR ranges that channels may reach although they are internal (loopback, private,

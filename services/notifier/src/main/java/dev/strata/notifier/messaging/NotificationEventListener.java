@@ -48,8 +48,12 @@ public class NotificationEventListener implements EventConsumers.Handler {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    NotificationEventListener(EventConsumers consumers, DeliverySender sender, NotifierConfig config) {
+    private final NotifyTaskOutcome taskOutcome;
+
+    NotificationEventListener(EventConsumers consumers, DeliverySender sender, NotifierConfig config,
+            NotifyTaskOutcome taskOutcome) {
         this.consumers = consumers;
+        this.taskOutcome = taskOutcome;
         this.sender = sender;
         this.config = config;
     }
@@ -63,12 +67,12 @@ public class NotificationEventListener implements EventConsumers.Handler {
 
     @Override
     public boolean accepts(EventEnvelope<?> envelope) {
-        return Notification.of(envelope, config.consoleUrl()).isPresent(); // e.g. RunStarted: nothing to tell
+        return Notification.of(envelope, config.publicBaseUrl()).isPresent(); // e.g. RunStarted: nothing to tell
     }
 
     @Override
     public Runnable handle(EventEnvelope<?> envelope, Connection work) throws SQLException {
-        Notification n = Notification.of(envelope, config.consoleUrl()).orElseThrow();
+        Notification n = Notification.of(envelope, config.publicBaseUrl()).orElseThrow();
         String body = write(n);
         boolean any = false;
         if (envelope.data() instanceof NotificationRequested requested) {
@@ -78,13 +82,27 @@ public class NotificationEventListener implements EventConsumers.Handler {
             if (channel.isEmpty()) {
                 LOG.warnf("pipeline %s/%s asked for channel '%s', which does not exist in its namespace; "
                         + "nothing sent", requested.namespace(), requested.pipelineId(), requested.channel());
-                return null;
+                // a notify task fails with the reason, so its run does not succeed silently
+                taskOutcome.failed(work, envelope.id(), requested, "channel '" + requested.channel()
+                        + "' does not exist in namespace '" + requested.namespace() + "'");
+                return requested.taskRunId() != null ? taskOutcome::sent : null;
             }
             UUID channelId = channel.get(0)[0];
             int max = Db.list(work, "SELECT coalesce(max_attempts, ?) FROM channel WHERE id = ?",
                     rs -> rs.getInt(1), config.delivery().maxAttempts(), channelId).get(0);
             any = DeliveryRepository.enqueueDirect(work, envelope.id(), channelId, n.namespace(), n.eventType(),
                     body, max);
+            // the notification is taken (its delivery is retried on its own): the notify task succeeded
+            taskOutcome.succeeded(work, envelope.id(), requested, channelId);
+            if (requested.taskRunId() != null) {
+                boolean wake = any;
+                return () -> {
+                    taskOutcome.sent();
+                    if (wake) {
+                        sender.wakeUp();
+                    }
+                };
+            }
         } else {
             List<Subscription> matching = SubscriptionRepository.matching(work, n.namespace(), n.eventType(),
                     n.pipelineId(), n.dataset());

@@ -1,12 +1,16 @@
 package dev.strata.notifier.notification;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.FreshnessBreached;
@@ -38,35 +42,37 @@ import dev.strata.events.StrataEvent;
  * @param failingRows rows that failed the test
  * @param loadedAt    when the dataset was last loaded (freshness)
  * @param thresholdSeconds the freshness threshold
- * @param runUrl      a link to the run in the console
+ * @param runUrl      a link to the run's page in the web UI: {@code <public-base-url>/ui/namespaces/<ns>/runs/<run>}
  * @param occurredAt  when the event happened
  * @param message     the text a pipeline asked to send (a notify task, a notification rule)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// outcome and subject are derived: written for receivers (webhook body), ignored when a stored delivery is read back
+@JsonIgnoreProperties(value = {"outcome", "subject"}, allowGetters = true)
 public record Notification(UUID eventId, String eventType, String namespace, String pipelineId, UUID runId,
         String status, Long durationMs, String failedTask, String error, Long slaMs, String dataset, String test,
         String severity, Long failingRows, Instant loadedAt, Long thresholdSeconds, String runUrl,
         Instant occurredAt, String message) {
 
     /** The notification of an event, or empty for events nobody subscribes to (e.g. a run started). */
-    public static Optional<Notification> of(EventEnvelope<? extends StrataEvent> envelope, String consoleUrl) {
+    public static Optional<Notification> of(EventEnvelope<? extends StrataEvent> envelope, String publicBaseUrl) {
         StrataEvent data = envelope.data();
         UUID id = envelope.id();
         Instant at = envelope.time();
         if (data instanceof RunFailed e) {
             return Optional.of(new Notification(id, EventKind.RUN_FAILED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "failed", e.durationMs(), e.failedTask(), e.error(), null, null, null, null, null,
-                    null, null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
+                    null, null, runUrl(publicBaseUrl, e.namespace(), e.runId()), at, null));
         }
         if (data instanceof RunSucceeded e) {
             return Optional.of(new Notification(id, EventKind.RUN_SUCCEEDED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "succeeded", e.durationMs(), null, null, null, null, null, null, null, null, null,
-                    runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
+                    runUrl(publicBaseUrl, e.namespace(), e.runId()), at, null));
         }
         if (data instanceof RunSlaMissed e) {
             return Optional.of(new Notification(id, EventKind.SLA_MISSED.id(), e.namespace(), e.pipelineId(),
                     e.runId(), "sla_missed", e.elapsedMs(), null, null, e.slaMs(), null, null, null, null, null,
-                    null, runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, null));
+                    null, runUrl(publicBaseUrl, e.namespace(), e.runId()), at, null));
         }
         if (data instanceof QualityTestFailed e) {
             return Optional.of(new Notification(id, EventKind.DATA_TEST_FAILED.id(), e.namespace(), null, e.runId(),
@@ -81,7 +87,7 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
         if (data instanceof NotificationRequested e) {
             return Optional.of(new Notification(id, EventKind.PIPELINE_MESSAGE.id(), e.namespace(), e.pipelineId(),
                     e.runId(), e.status(), null, null, null, null, null, null, null, null, null, null,
-                    runUrl(consoleUrl, e.namespace(), e.pipelineId(), e.runId()), at, e.message()));
+                    runUrl(publicBaseUrl, e.namespace(), e.runId()), at, e.message()));
         }
         return Optional.empty();
     }
@@ -93,17 +99,38 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
                 null, null, null, Instant.now(), null);
     }
 
-    /** One line saying what happened, e.g. {@code Run failed: sales/orders-daily}. */
-    @JsonIgnore
-    public String title() {
+    /**
+     * The outcome in capitals, first in every subject: {@code FAILED}, {@code SUCCEEDED}, {@code SLA MISSED},
+     * {@code DATA TEST FAILED}, {@code FRESHNESS BREACHED}, {@code TEST}; a pipeline's message says the run's state
+     * when it was sent ({@code RUNNING}, {@code FAILED}, ...).
+     */
+    @JsonProperty("outcome")
+    public String outcome() {
         return switch (eventType) {
-            case "run_failed" -> "Run failed: " + namespace + "/" + pipelineId;
-            case "run_succeeded" -> "Run succeeded: " + namespace + "/" + pipelineId;
-            case "sla_missed" -> "SLA missed: " + namespace + "/" + pipelineId;
-            case "data_test_failed" -> "Data test failed: " + namespace + "." + dataset;
-            case "freshness_breached" -> "Freshness breached: " + namespace + "." + dataset;
-            case "pipeline_message" -> "Pipeline " + namespace + "/" + pipelineId;
-            default -> "Strata test notification (" + namespace + ")";
+            case "run_failed" -> "FAILED";
+            case "run_succeeded" -> "SUCCEEDED";
+            case "sla_missed" -> "SLA MISSED";
+            case "data_test_failed" -> "DATA TEST FAILED";
+            case "freshness_breached" -> "FRESHNESS BREACHED";
+            case "pipeline_message" -> status == null || status.isBlank()
+                    ? "MESSAGE"
+                    : status.replace('_', ' ').toUpperCase(java.util.Locale.ROOT);
+            default -> "TEST";
+        };
+    }
+
+    /**
+     * One line saying what happened, outcome first, e.g.
+     * {@code FAILED: pipeline orders-daily run 7c3e… in namespace sales}; the e-mail subject after {@code [Strata] }.
+     */
+    @JsonProperty("subject")
+    public String title() {
+        return outcome() + ": " + switch (eventType) {
+            case "run_failed", "run_succeeded", "sla_missed", "pipeline_message" -> "pipeline " + pipelineId
+                    + (runId == null ? "" : " run " + runId) + " in namespace " + namespace;
+            case "data_test_failed" -> "test " + test + " on dataset " + dataset + " in namespace " + namespace;
+            case "freshness_breached" -> "dataset " + dataset + " in namespace " + namespace;
+            default -> "Strata test notification in namespace " + namespace;
         };
     }
 
@@ -153,8 +180,11 @@ public record Notification(UUID eventId, String eventType, String namespace, Str
         }
     }
 
-    private static String runUrl(String consoleUrl, String namespace, String pipelineId, UUID runId) {
-        String base = consoleUrl.endsWith("/") ? consoleUrl.substring(0, consoleUrl.length() - 1) : consoleUrl;
-        return base + "/namespaces/" + namespace + "/pipelines/" + pipelineId + "/runs/" + runId;
+    /** The run's page in the web UI (served by the gateway): {@code <base>/ui/namespaces/<ns>/runs/<run>}. */
+    public static String runUrl(String publicBaseUrl, String namespace, UUID runId) {
+        String base = publicBaseUrl.endsWith("/")
+                ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
+                : publicBaseUrl;
+        return base + "/ui/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "/runs/" + runId;
     }
 }

@@ -78,7 +78,7 @@ public abstract class ChannelConformanceTest {
         UUID runId = UUID.randomUUID();
         var envelope = EventEnvelope.of("/strata/scheduler", runId.toString(), new RunFailed(runId, "sales",
                 "orders-daily", "load_orders", "line 4127, column `amount`: 'abc' is not a number", 61_007L));
-        return Notification.of(envelope, "http://console.test").orElseThrow();
+        return Notification.of(envelope, "http://strata.test/").orElseThrow();
     }
 
     @Test

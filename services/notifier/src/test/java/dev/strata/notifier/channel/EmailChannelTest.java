@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.strata.notifier.channel.email.EmailChannel;
+import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.testing.Receivers;
 
 class EmailChannelTest extends ChannelConformanceTest {
@@ -67,7 +68,9 @@ class EmailChannelTest extends ChannelConformanceTest {
     @Test
     void theMailHasASubjectAndGoesToEveryRecipient() throws Exception {
         UUID deliveryId = UUID.randomUUID();
-        assertTrue(email.send(workingSettings(), secrets, runFailed(), deliveryId).delivered());
+        Notification failed = runFailed();
+        UUID runId = failed.runId();
+        assertTrue(email.send(workingSettings(), secrets, failed, deliveryId).delivered());
         MimeMessage[] mine = Arrays.stream(receivers.mails()).filter(m -> {
             try {
                 return deliveryId.toString().equals(m.getHeader("X-Strata-Delivery-Id", null));
@@ -76,11 +79,13 @@ class EmailChannelTest extends ChannelConformanceTest {
             }
         }).toArray(MimeMessage[]::new);
         assertEquals(2, mine.length, "one copy per recipient");
-        assertEquals("[Strata] Run failed: sales/orders-daily", mine[0].getSubject());
+        assertEquals("[Strata] FAILED: pipeline orders-daily run " + runId + " in namespace sales",
+                mine[0].getSubject());
         assertEquals("strata@strata.test", mine[0].getFrom()[0].toString());
         String body = mine[0].getContent().toString();
         assertTrue(body.contains("Failed task: load_orders"), body);
         assertTrue(body.contains("Duration: 1m 1s"), body);
+        assertTrue(body.contains("Run: http://strata.test/ui/namespaces/sales/runs/" + runId), body);
     }
 
     @Test

@@ -54,10 +54,11 @@ class SlackChannelTest extends ChannelConformanceTest {
     void theMessageIsBlockKitWithPipelineStatusDurationFailedTaskErrorAndRunLink() {
         Notification n = runFailed();
         JsonNode m = slack.message(n);
-        assertEquals("Run failed: sales/orders-daily", m.path("text").asText());
+        assertEquals("FAILED: pipeline orders-daily run " + n.runId() + " in namespace sales", m.path("text").asText());
         JsonNode blocks = m.path("blocks");
         assertEquals("header", blocks.path(0).path("type").asText());
-        assertEquals(":x: Run failed: sales/orders-daily", blocks.path(0).path("text").path("text").asText());
+        assertEquals(":x: FAILED: pipeline orders-daily run " + n.runId() + " in namespace sales",
+                blocks.path(0).path("text").path("text").asText());
         JsonNode fields = blocks.path(1).path("fields");
         assertEquals("*Pipeline*\nsales/orders-daily", fields.path(0).path("text").asText());
         assertEquals("*Status*\nfailed", fields.path(1).path("text").asText());
@@ -65,7 +66,7 @@ class SlackChannelTest extends ChannelConformanceTest {
         assertEquals("*Failed task*\nload_orders", fields.path(3).path("text").asText());
         assertEquals("*Error*\n```line 4127, column `amount`: 'abc' is not a number```",
                 blocks.path(2).path("text").path("text").asText());
-        assertEquals("http://console.test/namespaces/sales/pipelines/orders-daily/runs/" + n.runId(),
+        assertEquals("http://strata.test/ui/namespaces/sales/runs/" + n.runId(),
                 blocks.path(3).path("elements").path(0).path("url").asText());
     }
 

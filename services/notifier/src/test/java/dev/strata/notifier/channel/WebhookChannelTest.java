@@ -79,6 +79,10 @@ class WebhookChannelTest extends ChannelConformanceTest {
         assertEquals(deliveryId.toString(), body.path("deliveryId").asText());
         assertEquals(n.eventId().toString(), body.path("eventId").asText());
         assertEquals("run_failed", body.path("eventType").asText());
+        assertEquals("FAILED", body.path("outcome").asText());
+        assertEquals("FAILED: pipeline orders-daily run " + n.runId() + " in namespace sales",
+                body.path("subject").asText());
+        assertEquals("http://strata.test/ui/namespaces/sales/runs/" + n.runId(), body.path("runUrl").asText());
         assertEquals("load_orders", body.path("failedTask").asText());
         assertEquals(61_007L, body.path("durationMs").asLong());
         assertEquals(n.eventId().toString(), got.header("X-Strata-Event-Id"));

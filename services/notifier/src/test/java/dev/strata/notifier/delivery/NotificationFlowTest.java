@@ -45,6 +45,10 @@ import dev.strata.events.QualityTestFailed;
 import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
 import dev.strata.events.RunSucceeded;
+import dev.strata.events.TaskFailed;
+import dev.strata.events.TaskStarted;
+import dev.strata.events.TaskSucceeded;
+import dev.strata.events.Topics;
 import dev.strata.notifier.testing.Await;
 import dev.strata.notifier.testing.Events;
 import dev.strata.notifier.testing.InjectReceivers;
@@ -116,17 +120,18 @@ class NotificationFlowTest {
         assertEquals(1, posts.size(), "one POST to Slack for the event");
         JsonNode message = JSON.readTree(posts.get(0).body());
         String pipeline = namespace + "/orders-daily";
-        assertEquals("Run failed: " + pipeline, message.path("text").asText());
+        String subject = "FAILED: pipeline orders-daily run " + event.data().runId() + " in namespace " + namespace;
+        assertEquals(subject, message.path("text").asText());
         JsonNode blocks = message.path("blocks");
-        assertEquals(":x: Run failed: " + pipeline, blocks.path(0).path("text").path("text").asText());
+        assertEquals(":x: " + subject, blocks.path(0).path("text").path("text").asText());
         List<String> fields = new ArrayList<>();
         blocks.path(1).path("fields").forEach(f -> fields.add(f.path("text").asText()));
         assertEquals(List.of("*Pipeline*\n" + pipeline, "*Status*\nfailed", "*Duration*\n1m 1s",
                 "*Failed task*\nload_orders"), fields);
         assertEquals("*Error*\n```line 4127, column `amount`: 'abc' is not a number```",
                 blocks.path(2).path("text").path("text").asText());
-        assertEquals("http://127.0.0.1:8080/namespaces/" + namespace + "/pipelines/orders-daily/runs/"
-                + event.data().runId(), blocks.path(3).path("elements").path(0).path("url").asText());
+        assertEquals("http://127.0.0.1:8080/ui/namespaces/" + namespace + "/runs/" + event.data().runId(),
+                blocks.path(3).path("elements").path(0).path("url").asText());
 
         // the subscription's filters hold: another pipeline's failure and a success are not sent to it (one key,
         // so one partition: the marker is consumed after both)
@@ -165,10 +170,39 @@ class NotificationFlowTest {
                 .filter(r -> r.text().contains(request.id().toString())).toList();
         assertEquals(1, posts.size(), "one POST to Slack for the request");
         JsonNode message = JSON.readTree(posts.get(0).body());
-        assertEquals("Pipeline " + namespace + "/orders-daily", message.path("text").asText());
+        assertEquals("RUNNING: pipeline orders-daily run " + runId + " in namespace " + namespace,
+                message.path("text").asText());
         List<String> sections = new ArrayList<>();
         message.path("blocks").forEach(b -> sections.add(b.path("text").path("text").asText()));
         assertTrue(sections.contains("orders loaded for 2025-03-13"), sections.toString());
+    }
+
+    @Test
+    void aNotifyTaskIsReportedToTheSchedulerAsWorkersDoAndFailsForAMissingChannel() {
+        api.createChannel(namespace, "task-slack", "slack", "{\"webhookUrlRef\":\"slack-url\"}", null);
+        UUID runId = UUID.randomUUID();
+        UUID missingTask = UUID.randomUUID();
+        UUID sentTask = UUID.randomUUID();
+        events.publish(EventEnvelope.of("/strata/scheduler", runId.toString(), new NotificationRequested(runId,
+                missingTask, namespace, "sales-daily", "no-such-channel", "task", "running", "orders are ready")));
+        events.publish(EventEnvelope.of("/strata/scheduler", runId.toString(), new NotificationRequested(runId,
+                sentTask, namespace, "sales-daily", "task-slack", "task", "running", "orders are ready")));
+
+        List<EventEnvelope<?>> missing = events.readUntil(Topics.TASK_EVENTS, missingTask.toString(),
+                found -> found.stream().anyMatch(e -> e.data() instanceof TaskFailed));
+        assertEquals(List.of(TaskStarted.class, TaskFailed.class), missing.stream().map(e -> e.data().getClass())
+                .toList());
+        TaskFailed failed = (TaskFailed) missing.get(1).data();
+        assertEquals("channel 'no-such-channel' does not exist in namespace '" + namespace + "'", failed.error());
+        assertEquals(runId, failed.runId());
+        assertFalse(failed.retryable(), "another attempt would fail alike");
+        assertEquals("notifier", ((TaskStarted) missing.get(0).data()).worker());
+
+        List<EventEnvelope<?>> sent = events.readUntil(Topics.TASK_EVENTS, sentTask.toString(),
+                found -> found.stream().anyMatch(e -> e.data() instanceof TaskSucceeded));
+        assertEquals(List.of(TaskStarted.class, TaskSucceeded.class), sent.stream().map(e -> e.data().getClass())
+                .toList());
+        assertEquals("task-slack", ((TaskSucceeded) sent.get(1).data()).outputs().get("channel"));
     }
 
     @Test
@@ -269,30 +303,71 @@ class NotificationFlowTest {
 
     @Test
     void aFailedDataTestArrivesAsAnEmailInTheSmtpServer() throws Exception {
-        UUID mail = api.createChannel(namespace, "oncall-mail", "email", "{\"host\":\"127.0.0.1\",\"port\":"
-                + receivers.mailPort() + ",\"security\":\"none\",\"username\":\"" + Receivers.MAIL_USER
-                + "\",\"passwordRef\":\"smtp-password\",\"from\":\"strata@strata.test\",\"to\":[\"oncall@"
-                + namespace + ".test\"]}", null);
+        UUID mail = mailChannel("oncall-mail", "oncall");
         api.subscribe(namespace, mail, List.of("data_test_failed", "freshness_breached"), null);
         var event = EventEnvelope.of("/strata/transform", namespace + ".orders",
                 new QualityTestFailed(namespace, "orders", "not_null(customer_id)", "error", 17L, null));
         events.publish(event);
         assertEquals("delivered", awaitFinalDelivery(event.id()).get("status"));
 
-        List<MimeMessage> mine = new ArrayList<>();
-        for (MimeMessage m : receivers.mails()) {
-            if (event.id().toString().equals(m.getHeader("X-Strata-Event-Id", null))) {
-                mine.add(m);
-            }
-        }
-        assertEquals(1, mine.size());
-        MimeMessage m = mine.get(0);
-        assertEquals("[Strata] Data test failed: " + namespace + ".orders", m.getSubject());
+        MimeMessage m = mailOf(event.id());
+        assertEquals(
+                "[Strata] DATA TEST FAILED: test not_null(customer_id) on dataset orders in namespace " + namespace,
+                m.getSubject());
         assertEquals("oncall@" + namespace + ".test", m.getAllRecipients()[0].toString());
         String text = m.getContent().toString();
         assertTrue(text.contains("Test: not_null(customer_id)"), text);
         assertTrue(text.contains("Failing rows: 17"), text);
         assertTrue(text.contains("Severity: error"), text);
+    }
+
+    @Test
+    void aRunFailedArrivesAsAnEmailWhoseSubjectSaysTheOutcomeAndLinksToTheRunsPage() throws Exception {
+        UUID mail = mailChannel("runs-mail", "runs");
+        api.subscribe(namespace, mail, List.of("run_failed", "run_succeeded"), "sales-daily");
+        UUID failedRun = UUID.randomUUID();
+        UUID succeededRun = UUID.randomUUID();
+        var failed = EventEnvelope.of("/strata/scheduler", failedRun.toString(), new RunFailed(failedRun, namespace,
+                "sales-daily", "load_orders", "line 4127, column `amount`: 'abc' is not a number", 61_007L));
+        var succeeded = EventEnvelope.of("/strata/scheduler", succeededRun.toString(),
+                new RunSucceeded(succeededRun, namespace, "sales-daily", 2_000L));
+        events.publish(failed);
+        events.publish(succeeded);
+        // other tests' subscriptions in this namespace may take the events too: this channel's deliveries count
+        for (UUID eventId : List.of(failed.id(), succeeded.id())) {
+            Map<String, Object> delivery = Await.until("the mail of event " + eventId, () -> api
+                    .deliveriesOf(eventId).stream().filter(d -> mail.toString().equals(d.get("channelId"))).toList(),
+                    list -> list.size() == 1 && !"pending".equals(list.get(0).get("status"))).get(0);
+            assertEquals("delivered", delivery.get("status"));
+        }
+
+        MimeMessage failedMail = mailOf(failed.id());
+        assertEquals("[Strata] FAILED: pipeline sales-daily run " + failedRun + " in namespace " + namespace,
+                failedMail.getSubject());
+        String text = failedMail.getContent().toString();
+        assertTrue(text.contains("Run: http://127.0.0.1:8080/ui/namespaces/" + namespace + "/runs/" + failedRun),
+                text);
+        assertEquals("[Strata] SUCCEEDED: pipeline sales-daily run " + succeededRun + " in namespace " + namespace,
+                mailOf(succeeded.id()).getSubject());
+    }
+
+    /** An e-mail channel to {@code <user>@<namespace>.test} through the GreenMail server. */
+    private UUID mailChannel(String name, String user) {
+        return api.createChannel(namespace, name, "email", "{\"host\":\"127.0.0.1\",\"port\":"
+                + receivers.mailPort() + ",\"security\":\"none\",\"username\":\"" + Receivers.MAIL_USER
+                + "\",\"passwordRef\":\"smtp-password\",\"from\":\"strata@strata.test\",\"to\":[\"" + user
+                + "@" + namespace + ".test\"]}", null);
+    }
+
+    private MimeMessage mailOf(UUID eventId) throws Exception {
+        List<MimeMessage> mine = new ArrayList<>();
+        for (MimeMessage m : receivers.mails()) {
+            if (eventId.toString().equals(m.getHeader("X-Strata-Event-Id", null))) {
+                mine.add(m);
+            }
+        }
+        assertEquals(1, mine.size(), "one mail for event " + eventId);
+        return mine.get(0);
     }
 
     @Test

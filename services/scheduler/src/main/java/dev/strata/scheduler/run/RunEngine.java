@@ -257,7 +257,7 @@ public class RunEngine {
         Pending p = pending();
         if (p.held && (task.type() == TaskType.INGEST || task.type() == TaskType.TRANSFORM)) {
             // written with the group's transitions and events, in their round trip: nothing in the group reads the
-            // task's row again (a worker's task; a notify task is read back below)
+            // task's row again (a worker's task)
             p.statements.add(queue);
             p.statementParams.addAll(Arrays.asList(queueParams));
         } else {
@@ -287,12 +287,11 @@ public class RunEngine {
                 emit(tr.id(), new TransformRequested(tr.id(), run.id(), run.namespace(),
                         inputs.path("project_version").asText(), inputs.path("selector").asText(), params, attempt));
             }
-            case NOTIFY -> {
-                emit(run.id(), new NotificationRequested(run.id(), tr.id(), run.namespace(), run.pipelineId(),
-                        inputs.path("channel").asText(), "task", run.state(), inputs.path("message").asText()));
-                TaskRunRow queued = taskRun(tr.id()).orElseThrow();
-                succeed(run, def, queued, 0, 0, Map.of("channel", inputs.path("channel").asText()));
-            }
+            // the notifier reports the task as workers do (TaskStarted, then TaskSucceeded once the notification is
+            // taken, or TaskFailed: e.g. the namespace has no channel of that name), so the run cannot succeed silently
+            case NOTIFY -> emit(run.id(), new NotificationRequested(run.id(), tr.id(), run.namespace(),
+                    run.pipelineId(), inputs.path("channel").asText(), "task", run.state(),
+                    inputs.path("message").asText()));
             case SQL, HTTP -> afterCommit(() -> local.submit(tr.id(), run.id(), attempt, task));
             default -> throw new IllegalStateException("unknown task type " + task.type());
         }
@@ -461,7 +460,7 @@ public class RunEngine {
         for (TaskRunRow next : ready) {
             if (next.upstreamRemaining() == 0 && RunState.WAITING.equals(next.state())) {
                 dispatch(run, def, next);
-                waitingForWorkers |= def.task(next.taskId()).orElseThrow().type() != TaskType.NOTIFY;
+                waitingForWorkers = true;
             }
         }
         // a task was just handed to a worker: the run cannot be finished, no need to count its tasks
