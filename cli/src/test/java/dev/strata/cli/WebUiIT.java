@@ -36,7 +36,7 @@ import dev.strata.devstack.quarkus.IssuerClient;
  * {@code playwright-core} from the gateway's {@code src/main/webui/e2e/golden-path.mjs}, signs in through the real
  * login page, writes a pipeline in the editor (the typo underlined), triggers it and watches the run turn green, walks
  * the lineage to the preview, and checks what a viewer and another namespace's data look like. axe-core on each page;
- * screenshots into {@code docs/ui/}. Chromium is installed with apt-get when missing.
+ * screenshots into {@code target/ui-screenshots/} ({@code -Dstrata.ui.screenshots=../docs/ui} for the README's). Chromium is installed with apt-get when missing.
  */
 @Tag("ui")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -122,7 +122,11 @@ class WebUiIT {
         assertEquals(200, lineage.statusCode(), lineage.body());
 
         Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
-        Path screenshots = Path.of("..", "docs", "ui").toAbsolutePath().normalize();
+        // docs/ui/ when asked (-Dstrata.ui.screenshots=../docs/ui refreshes the README's pictures), else target/, so
+        // that a test run leaves the checkout as it was
+        Path screenshots = Path.of(System.getProperty("strata.ui.screenshots", "target/ui-screenshots"))
+                .toAbsolutePath().normalize();
+        Files.createDirectories(screenshots);
         if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))) {
             // the gateway's build installs them; a build of this module alone may not have
             Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
