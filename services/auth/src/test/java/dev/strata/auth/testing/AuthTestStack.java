@@ -24,6 +24,9 @@ public class AuthTestStack extends DevStackResource {
     public static final String PLATFORM_ACCOUNT = "platform-transform";
     public static final String PLATFORM_ACCOUNTS_KEY = "strata.auth.bootstrap.service-accounts";
 
+    /** The master key of namespace secrets' envelope encryption, random per run. */
+    public static final String MASTER_KEY = "strata.secrets.master-key";
+
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
@@ -43,6 +46,11 @@ public class AuthTestStack extends DevStackResource {
         random.nextBytes(accountSecret);
         config.put(PLATFORM_ACCOUNTS_KEY, PLATFORM_ACCOUNT + "="
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(accountSecret));
+        byte[] masterKey = new byte[32];
+        random.nextBytes(masterKey);
+        config.put(MASTER_KEY, Base64.getEncoder().encodeToString(masterKey));
+        // the platform account stands in for the workers' accounts (ingest, notifier) that resolve connections
+        config.put("strata.secrets.resolvers", "ingest,notifier," + PLATFORM_ACCOUNT);
         return config;
     }
 }
