@@ -102,8 +102,15 @@ final class Platform {
                 .orElse(0);
     }
 
+    /** The workers that resolve namespaces' connections and secrets at the auth service, each with its account. */
+    static final List<String> RESOLVER_ACCOUNTS = List.of("ingest", "notifier");
+
     private String transformAccountSecret() {
         return "strata_sas_" + stack.secret(TRANSFORM_ACCOUNT_SECRET_KEY);
+    }
+
+    private String accountSecret(String account) {
+        return "strata_sas_" + stack.secret("auth.service-account." + account);
     }
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
@@ -126,8 +133,17 @@ final class Platform {
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-username"), ADMIN_USERNAME);
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
                 env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
-                env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"),
-                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+                StringBuilder accounts = new StringBuilder(TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+                RESOLVER_ACCOUNTS.forEach(a -> accounts.append(',').append(a).append('=').append(accountSecret(a)));
+                env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"), accounts.toString());
+                // envelope encryption of namespaces' secrets: generated once per data directory like the others
+                env.put(DevStack.envName("strata.secrets.master-key"), stack.key256("auth.secrets-master-key"));
+            }
+            if (RESOLVER_ACCOUNTS.contains(service.name())) {
+                env.put(DevStack.envName("strata." + service.name() + ".service-account.client-id"),
+                        "sa-" + service.name());
+                env.put(DevStack.envName("strata." + service.name() + ".service-account.client-secret"),
+                        accountSecret(service.name()));
             }
             if (service.name().equals("transform")) {
                 env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);

@@ -18,7 +18,7 @@ public interface SecretsConfig {
 
     /**
      * Earlier master keys (base64, comma-separated), still read after a rotation; every value read or written is
-     * re-wrapped with the current key, and {@code POST /api/v1/secrets:rewrap} re-wraps them all.
+     * re-wrapped with the current key, and {@code POST /api/v1/secrets/rewrap} re-wraps them all.
      */
     Optional<List<String>> previousMasterKeys();
 

@@ -38,7 +38,7 @@ public class ResolveResource {
     }
 
     @POST
-    @Path("/secrets/{name}:resolve")
+    @Path("/secrets/{name}/resolve")
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "A secret's value, for the platform's workers only (resolver service accounts; audited)")
     public ResolvedSecret resolveSecret(@PathParam("ns") String namespace, @PathParam("name") String name,
@@ -47,7 +47,7 @@ public class ResolveResource {
     }
 
     @POST
-    @Path("/connections/{name}:resolve")
+    @Path("/connections/{name}/resolve")
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "A connection with its secrets' values and the namespace's allowed hosts, for the "
             + "platform's workers only (resolver service accounts; audited)")
@@ -66,7 +66,7 @@ public class ResolveResource {
     }
 
     /** Re-wrapping after a master-key rotation. */
-    @Path("/api/v1/secrets:rewrap")
+    @Path("/api/v1/secrets/rewrap")
     public static class Rewrap {
         private final SecretService secrets;
         private final CallerContext callers;

@@ -76,7 +76,7 @@ class SecretsApiTest {
         Oidc.bearer(outsider).get("/api/v1/namespaces/" + ns + "/secrets").then().statusCode(404);
         Oidc.bearer(outsider).get("/api/v1/namespaces/" + ns + "/secrets/api-token").then().statusCode(404);
         Oidc.bearer(outsider).delete("/api/v1/namespaces/" + ns + "/secrets/api-token").then().statusCode(404);
-        Oidc.bearer(outsider).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token:resolve").then()
+        Oidc.bearer(outsider).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token/resolve").then()
                 .statusCode(403);
 
         // bad input names the field
@@ -91,12 +91,12 @@ class SecretsApiTest {
                 .body("detail", containsString("value"));
 
         // a user token cannot resolve, even an admin's of every namespace; the worker's account can
-        Oidc.bearer(engineer).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token:resolve").then()
+        Oidc.bearer(engineer).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token/resolve").then()
                 .statusCode(403);
-        Oidc.bearer(Admin.token()).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token:resolve").then()
+        Oidc.bearer(Admin.token()).post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token/resolve").then()
                 .statusCode(403);
         Oidc.bearer(worker()).queryParam("purpose", "test")
-                .post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token:resolve").then().statusCode(200)
+                .post("/api/v1/internal/namespaces/" + ns + "/secrets/api-token/resolve").then().statusCode(200)
                 .body("value", equalTo(value));
 
         // audited, without the value
@@ -165,9 +165,9 @@ class SecretsApiTest {
         // other namespaces: nothing
         Oidc.bearer(outsider).get("/api/v1/namespaces/" + ns + "/connections").then().statusCode(404);
         Oidc.bearer(outsider).get("/api/v1/namespaces/" + ns + "/connections/shop").then().statusCode(404);
-        Oidc.bearer(outsider).post("/api/v1/internal/namespaces/" + ns + "/connections/shop:resolve").then()
+        Oidc.bearer(outsider).post("/api/v1/internal/namespaces/" + ns + "/connections/shop/resolve").then()
                 .statusCode(403);
-        Oidc.bearer(engineer).post("/api/v1/internal/namespaces/" + ns + "/connections/shop:resolve").then()
+        Oidc.bearer(engineer).post("/api/v1/internal/namespaces/" + ns + "/connections/shop/resolve").then()
                 .statusCode(403);
 
         // allowed hosts: admins only, each entry checked
@@ -183,7 +183,7 @@ class SecretsApiTest {
         Oidc.bearer(outsider).get("/api/v1/namespaces/" + ns + "/settings/allowed-hosts").then().statusCode(404);
 
         Response resolved = Oidc.bearer(worker()).post("/api/v1/internal/namespaces/" + ns
-                + "/connections/shop:resolve");
+                + "/connections/shop/resolve");
         resolved.then().statusCode(200).body("settings.user", equalTo("reader"))
                 .body("secrets.passwordSecret", equalTo(password))
                 .body("allowedHosts", equalTo(List.of("db.internal", "10.0.0.0/8")));

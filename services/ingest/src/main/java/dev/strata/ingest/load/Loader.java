@@ -145,7 +145,7 @@ public final class Loader implements AutoCloseable {
         try {
             String previousCursor = spec.source().cursorColumn() == null ? null : cursor(spec);
             long fetchStarted = System.nanoTime();
-            Fetched fetched = fetcher.fetch(spec.source(), dir, previousCursor);
+            Fetched fetched = fetcher.fetch(spec.namespace(), spec.source(), dir, previousCursor);
             long spooled = System.nanoTime();
             String prefix = rawPrefix(loadId, spec);
             List<CompletableFuture<Void>> rawCopies = fetched.files().stream()
