@@ -92,8 +92,14 @@ class ConnectionSourceTest {
         String schema = "shop_" + name;
         String user = "reader_" + name;
         String password = random();
+        String database = "source_" + name;
         try (Connection c = stack.postgres().connect(PostgresServer.METADATA_DB); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+            s.execute("CREATE DATABASE " + database);
+            s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + user);
+        }
+        // a second database of the embedded Postgres, as a team's own source database
+        try (Connection c = stack.postgres().connect(database); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
             s.execute("CREATE TABLE " + schema + ".customers (id bigint PRIMARY KEY, name text)");
             s.execute("INSERT INTO " + schema + ".customers VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')");
@@ -101,7 +107,7 @@ class ConnectionSourceTest {
             s.execute("GRANT SELECT ON " + schema + ".customers TO " + user);
         }
         putSecret(ns, "shop-password", password);
-        putConnection(ns, "shop", Map.of("kind", "jdbc", "url", stack.postgres().jdbcUrl(PostgresServer.METADATA_DB),
+        putConnection(ns, "shop", Map.of("kind", "jdbc", "url", stack.postgres().jdbcUrl(database),
                 "user", user, "passwordSecret", "shop-password"));
 
         JsonPath run = it.load(spec(ns, name, "{\"kind\":\"jdbc\",\"connection\":\"shop\",\"table\":\"" + schema
