@@ -160,11 +160,21 @@ public class ChannelService {
         } catch (RuntimeException e) {
             names = List.of();
         }
+        Secrets scoped = secrets.in(c.namespace());
         List<ChannelView.SecretRef> refs = names.stream()
-                .map(n -> new ChannelView.SecretRef(n, secrets.value(n).isPresent(), MASK)).toList();
+                .map(n -> new ChannelView.SecretRef(n, isSet(scoped, n), MASK)).toList();
         int maxAttempts = c.maxAttempts() != null ? c.maxAttempts() : config.delivery().maxAttempts();
         return new ChannelView(c.id(), c.namespace(), c.name(), c.type(), c.settings(), refs, maxAttempts,
                 c.createdBy(), c.createdAt(), c.updatedAt());
+    }
+
+    /** Whether the channel's namespace or the operator has the secret (false when it cannot be read now). */
+    private static boolean isSet(Secrets scoped, String name) {
+        try {
+            return scoped.value(name).isPresent();
+        } catch (Secrets.MissingSecretException e) {
+            return false;
+        }
     }
 
     private static String required(String value, String field) {
