@@ -72,9 +72,12 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
 {{ include "strata.secretEnv" (list "STRATA_AUTH_KEY_ENCRYPTION_KEY" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.keyEncryptionKey) }}
 {{- /* transform's service account (name=secret). Kubernetes expands $(VAR) only from variables listed before it, and
 the list is sorted by name: STRATA_AUTH_BOOTSTRAP_SA_... comes before STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS. */}}
+{{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_SA_INGEST_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.ingestAccountSecret) }}
+{{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_SA_NOTIFIER_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.notifierAccountSecret) }}
 {{ include "strata.secretEnv" (list "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.transformAccountSecret) }}
 - name: STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS
-  value: "transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET)"
+  value: "transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET),ingest=$(STRATA_AUTH_BOOTSTRAP_SA_INGEST_SECRET),notifier=$(STRATA_AUTH_BOOTSTRAP_SA_NOTIFIER_SECRET)"
+{{ include "strata.secretEnv" (list "STRATA_SECRETS_MASTER_KEY" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.secretsMasterKey) }}
 {{- $public := include "strata.publicUrl" $ctx }}
 {{- if $public }}
 {{- $callbacks := list }}{{- $logouts := list }}
@@ -88,6 +91,16 @@ the list is sorted by name: STRATA_AUTH_BOOTSTRAP_SA_... comes before STRATA_AUT
 - name: STRATA_AUTH_CLIENTS_GATEWAY_POST_LOGOUT_REDIRECT_URIS
   value: {{ join "," $logouts | quote }}
 {{- end }}
+{{- end }}
+{{- if eq $name "ingest" }}
+- name: STRATA_INGEST_SERVICE_ACCOUNT_CLIENT_ID
+  value: "sa-ingest"
+{{ include "strata.secretEnv" (list "STRATA_INGEST_SERVICE_ACCOUNT_CLIENT_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.ingestAccountSecret) }}
+{{- end }}
+{{- if eq $name "notifier" }}
+- name: STRATA_NOTIFIER_SERVICE_ACCOUNT_CLIENT_ID
+  value: "sa-notifier"
+{{ include "strata.secretEnv" (list "STRATA_NOTIFIER_SERVICE_ACCOUNT_CLIENT_SECRET" (include "strata.auth.secretName" $ctx) $v.auth.secretKeys.notifierAccountSecret) }}
 {{- end }}
 {{- if eq $name "notifier" }}
 - name: STRATA_NOTIFIER_PUBLIC_BASE_URL

@@ -108,8 +108,15 @@ final class Platform {
                 .orElse(0);
     }
 
+    /** The workers that resolve namespaces' connections and secrets at the auth service, each with its account. */
+    static final List<String> RESOLVER_ACCOUNTS = List.of("ingest", "notifier");
+
     private String transformAccountSecret() {
         return "strata_sas_" + stack.secret(TRANSFORM_ACCOUNT_SECRET_KEY);
+    }
+
+    private String accountSecret(String account) {
+        return "strata_sas_" + stack.secret("auth.service-account." + account);
     }
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
@@ -132,9 +139,19 @@ final class Platform {
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-username"), ADMIN_USERNAME);
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
                 env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
-                env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"),
-                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret() + "," + SCRIPTS_ACCOUNT + "=strata_sas_"
-                                + stack.secret(SCRIPTS_ACCOUNT_SECRET_KEY));
+                StringBuilder accounts = new StringBuilder(TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+                accounts.append(',').append(SCRIPTS_ACCOUNT).append("=strata_sas_")
+                        .append(stack.secret(SCRIPTS_ACCOUNT_SECRET_KEY));
+                RESOLVER_ACCOUNTS.forEach(a -> accounts.append(',').append(a).append('=').append(accountSecret(a)));
+                env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"), accounts.toString());
+                // envelope encryption of namespaces' secrets: generated once per data directory like the others
+                env.put(DevStack.envName("strata.secrets.master-key"), stack.key256("auth.secrets-master-key"));
+            }
+            if (RESOLVER_ACCOUNTS.contains(service.name())) {
+                env.put(DevStack.envName("strata." + service.name() + ".service-account.client-id"),
+                        "sa-" + service.name());
+                env.put(DevStack.envName("strata." + service.name() + ".service-account.client-secret"),
+                        accountSecret(service.name()));
             }
             if (service.name().equals("notifier")) {
                 // links in notifications lead to the run's page in the web UI, served by the gateway

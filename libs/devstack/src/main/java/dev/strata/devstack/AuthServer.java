@@ -43,6 +43,14 @@ public final class AuthServer extends ProcessServer {
         return dir.key256("auth.key-encryption-key");
     }
 
+    /**
+     * The secret of a worker's own service account ({@code ingest} or {@code notifier}, client id {@code sa-<name>}):
+     * the accounts that may resolve namespaces' connections and secrets.
+     */
+    public String workerAccountSecret(String worker) {
+        return "strata_sas_" + dir.secret("auth.service-account." + worker);
+    }
+
     @Override
     protected String readyLine() {
         return "started in";
@@ -58,6 +66,9 @@ public final class AuthServer extends ProcessServer {
         env.put("STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
         env.put("STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword());
         env.put("STRATA_AUTH_KEY_ENCRYPTION_KEY", keyEncryptionKey());
+        env.put("STRATA_SECRETS_MASTER_KEY", dir.key256("auth.secrets-master-key"));
+        env.put("STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS", "ingest=" + workerAccountSecret("ingest") + ",notifier="
+                + workerAccountSecret("notifier"));
         return env;
     }
 

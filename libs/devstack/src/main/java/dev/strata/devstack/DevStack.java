@@ -127,6 +127,12 @@ public final class DevStack implements AutoCloseable {
         }
         if (components.contains(Component.AUTH) && servers.containsKey(Component.AUTH)) {
             config.put("strata.auth.issuer", auth().issuer());
+            config.put("strata.services.auth.url", auth().issuer());
+            // the workers' own accounts, which resolve namespaces' connections and secrets (each service reads its own)
+            for (String worker : List.of("ingest", "notifier")) {
+                config.put("strata." + worker + ".service-account.client-id", "sa-" + worker);
+                config.put("strata." + worker + ".service-account.client-secret", auth().workerAccountSecret(worker));
+            }
         }
         return config;
     }

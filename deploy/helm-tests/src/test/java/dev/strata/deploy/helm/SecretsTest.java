@@ -102,7 +102,9 @@ class SecretsTest {
             }
         }
         assertEquals(Set.of("strata-auth/admin-username", "strata-auth/admin-password",
-                "strata-auth/key-encryption-key", "strata-auth/transform-account-secret", "strata-gateway/state-secret",
+                "strata-auth/key-encryption-key", "strata-auth/transform-account-secret",
+                "strata-auth/ingest-account-secret", "strata-auth/notifier-account-secret",
+                "strata-auth/secrets-master-key", "strata-gateway/state-secret",
                 "strata-postgresql/metadata-password",
                 "strata-postgresql/warehouse-password", "strata-postgresql/warehouse-role-key",
                 "strata-redis/password", "strata-s3/access-key", "strata-s3/secret-key"), referenced);
@@ -124,7 +126,19 @@ class SecretsTest {
         assertTrue(reference >= 0 && reference < accounts,
                 "Kubernetes expands $(VAR) only from a variable listed before it: " + names);
         assertEquals("strata-auth-credentials/transform-account-secret", secretRef(auth.get(reference)));
-        assertEquals("transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET)", auth.get(accounts).getValue());
+        assertEquals("transform=$(STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET),ingest=$(STRATA_AUTH_BOOTSTRAP_SA_INGEST_"
+                + "SECRET),notifier=$(STRATA_AUTH_BOOTSTRAP_SA_NOTIFIER_SECRET)", auth.get(accounts).getValue());
+        for (String worker : List.of("ingest", "notifier")) {
+            String upper = worker.toUpperCase(java.util.Locale.ROOT);
+            int ref = names.indexOf("STRATA_AUTH_BOOTSTRAP_SA_" + upper + "_SECRET");
+            assertTrue(ref >= 0 && ref < accounts, "listed before the accounts: " + names);
+            Map<String, EnvVar> env = rendered.env("strata-" + worker);
+            assertEquals("sa-" + worker, env.get("STRATA_" + upper + "_SERVICE_ACCOUNT_CLIENT_ID").getValue());
+            assertEquals("strata-auth-credentials/" + worker + "-account-secret",
+                    secretRef(env.get("STRATA_" + upper + "_SERVICE_ACCOUNT_CLIENT_SECRET")));
+        }
+        assertEquals("strata-auth-credentials/secrets-master-key",
+                secretRef(auth.get(names.indexOf("STRATA_SECRETS_MASTER_KEY"))));
 
         Map<String, EnvVar> transform = rendered.env("strata-transform");
         assertEquals("sa-transform", transform.get("STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_ID").getValue());

@@ -27,6 +27,9 @@ public class AuthTestStack extends DevStackResource {
     /** The {@code scripts} account's secret without its {@code strata_sas_} prefix, as in .strata/stack.properties. */
     public static final String SCRIPTS_SECRET_HEX_KEY = "strata.test.scripts-secret-hex";
 
+    /** The master key of namespace secrets' envelope encryption, random per run. */
+    public static final String MASTER_KEY = "strata.secrets.master-key";
+
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
@@ -52,6 +55,11 @@ public class AuthTestStack extends DevStackResource {
         config.put(PLATFORM_ACCOUNTS_KEY, PLATFORM_ACCOUNT + "="
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(accountSecret) + ",scripts=strata_sas_"
                 + scriptsHex);
+        byte[] masterKey = new byte[32];
+        random.nextBytes(masterKey);
+        config.put(MASTER_KEY, Base64.getEncoder().encodeToString(masterKey));
+        // the platform account stands in for the workers' accounts (ingest, notifier) that resolve connections
+        config.put("strata.secrets.resolvers", "ingest,notifier," + PLATFORM_ACCOUNT);
         return config;
     }
 }

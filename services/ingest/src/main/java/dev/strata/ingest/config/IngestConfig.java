@@ -114,4 +114,18 @@ public interface IngestConfig {
         @WithDefault("strata-ingest")
         String group();
     }
+
+    /**
+     * The service account ingest resolves namespaces' connections and allowed hosts as (client_credentials at the auth
+     * service, at {@code strata.services.auth.url}); without it only the operator's allowed hosts and secrets apply.
+     */
+    ServiceAccount serviceAccount();
+
+    interface ServiceAccount {
+        /** Its client id, e.g. {@code sa-ingest}. */
+        Optional<String> clientId();
+
+        /** Its secret (STRATA_INGEST_SERVICE_ACCOUNT_CLIENT_SECRET, from a Secret). Never logged. */
+        Optional<String> clientSecret();
+    }
 }

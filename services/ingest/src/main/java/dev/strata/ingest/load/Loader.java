@@ -170,7 +170,7 @@ public final class Loader implements AutoCloseable {
             String previousCursor = spec.source().cursorColumn() == null ? null : cursor(spec);
             long fetchStarted = System.nanoTime();
             log.info("opening source: " + describe(spec.source(), previousCursor));
-            Fetched fetched = fetcher.fetch(spec.source(), dir, previousCursor);
+            Fetched fetched = fetcher.fetch(spec.namespace(), spec.source(), dir, previousCursor);
             long spooled = System.nanoTime();
             log.info("source read: " + fetched.files().size() + " file(s), "
                     + fetched.files().stream().mapToLong(SpooledFile::bytes).sum() + " bytes in "

@@ -33,18 +33,18 @@ import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 
+import dev.strata.ingest.connection.ConnectionResolver;
 import dev.strata.ingest.load.ColumnType;
 import dev.strata.ingest.load.Columns;
 import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.spec.SourceSpec;
-import dev.strata.netguard.AddressGuard;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Redirects;
 import dev.strata.netguard.Urls;
 
 /**
  * Copies a load's source to the worker's disk, streaming, within the byte limit: an HTTP(S) URL (redirects followed by
- * hand, each hop checked by the {@link AddressGuard}), an S3 object or every object under a prefix, an upload, or a JDBC
+ * hand, each hop checked by the address guard), an S3 object or every object under a prefix, an upload, or a JDBC
  * table (extracted with {@code COPY ... TO STDOUT} in one snapshot, fully or after the last cursor value).
  */
 public final class SourceFetcher {
@@ -52,16 +52,14 @@ public final class SourceFetcher {
     private static final int MAX_REDIRECTS = 5;
 
     private final MinioClient s3;
-    private final AddressGuard guard;
-    private final Secrets secrets;
+    private final ConnectionResolver connections;
     private final long maxBytes;
     private final Duration timeout;
     private final HttpClient http;
 
-    public SourceFetcher(MinioClient s3, AddressGuard guard, Secrets secrets, long maxBytes, Duration timeout) {
+    public SourceFetcher(MinioClient s3, ConnectionResolver connections, long maxBytes, Duration timeout) {
         this.s3 = s3;
-        this.guard = guard;
-        this.secrets = secrets;
+        this.connections = connections;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -72,16 +70,22 @@ public final class SourceFetcher {
     public record Fetched(List<SpooledFile> files, Map<String, ColumnType> sourceTypes, String newCursor) {
     }
 
-    public Fetched fetch(SourceSpec source, Path dir, String previousCursor) {
+    /**
+     * Fetches a namespace's source: with {@code source.connection}, the namespace's connection supplies the base URL,
+     * endpoint or JDBC URL and the credentials ({@link ConnectionResolver}).
+     */
+    public Fetched fetch(String namespace, SourceSpec spec, Path dir, String previousCursor) {
+        ConnectionResolver.Use use = connections.use(namespace, spec);
+        SourceSpec source = use.source();
         return switch (source.kind()) {
-            case "http" -> new Fetched(List.of(http(source, dir)), Map.of(), null);
-            case "s3", "upload" -> new Fetched(s3(source, dir), Map.of(), null);
-            case "jdbc" -> jdbc(source, dir, previousCursor);
+            case "http" -> new Fetched(List.of(http(source, use, dir)), Map.of(), null);
+            case "s3", "upload" -> new Fetched(s3(source, use.s3() == null ? s3 : use.s3(), dir), Map.of(), null);
+            case "jdbc" -> jdbc(source, use, dir, previousCursor);
             default -> throw LoadException.input("unknown source kind " + source.kind());
         };
     }
 
-    private SpooledFile http(SourceSpec source, Path dir) {
+    private SpooledFile http(SourceSpec source, ConnectionResolver.Use use, Path dir) {
         URI uri;
         try {
             uri = Urls.http(source.url(), "source.url");
@@ -89,14 +93,13 @@ public final class SourceFetcher {
             throw refused(e);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-        if (source.credentialsRef() != null) {
-            String secret = secrets.resolve(source.credentialsRef());
+        if (use.headerName() != null) {
             // sent to the first host only: Redirects drops it on every redirect
-            request.header("Authorization", secret.contains(" ") ? secret : "Bearer " + secret);
+            request.header(use.headerName(), use.headerValue());
         }
         HttpResponse<InputStream> response;
         try {
-            response = Redirects.send(http, request.build(), HttpResponse.BodyHandlers.ofInputStream(), guard,
+            response = Redirects.send(http, request.build(), HttpResponse.BodyHandlers.ofInputStream(), use.guard(),
                     MAX_REDIRECTS);
         } catch (AddressRefusedException e) {
             throw refused(e);
@@ -137,7 +140,7 @@ public final class SourceFetcher {
         }
     }
 
-    private List<SpooledFile> s3(SourceSpec source, Path dir) {
+    private List<SpooledFile> s3(SourceSpec source, MinioClient s3, Path dir) {
         List<String> keys = new ArrayList<>();
         if (source.key() != null && !source.key().isBlank()) {
             keys.add(source.key());
@@ -187,18 +190,16 @@ public final class SourceFetcher {
         return files;
     }
 
-    private Fetched jdbc(SourceSpec source, Path dir, String previousCursor) {
+    private Fetched jdbc(SourceSpec source, ConnectionResolver.Use use, Path dir, String previousCursor) {
         try {
-            guard.checkJdbc(source.jdbcUrl(), "source.jdbcUrl");
+            use.guard().checkJdbc(source.jdbcUrl(), "source.jdbcUrl");
         } catch (AddressRefusedException e) {
             throw refused(e);
         }
         Properties props = new Properties();
-        if (source.credentialsRef() != null) {
-            String secret = secrets.resolve(source.credentialsRef());
-            int colon = secret.indexOf(':');
-            props.setProperty("user", colon < 0 ? secret : secret.substring(0, colon));
-            props.setProperty("password", colon < 0 ? "" : secret.substring(colon + 1));
+        if (use.user() != null) {
+            props.setProperty("user", use.user());
+            props.setProperty("password", use.password() == null ? "" : use.password());
         }
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "strata-ingest");

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.MinioClient;
 
+import dev.strata.ingest.connection.ConnectionResolver;
 import dev.strata.ingest.source.SourceFetcher;
 import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
-import dev.strata.netguard.AddressGuard;
 import dev.strata.warehouse.NamespaceRoles;
 
 /**
@@ -34,7 +34,7 @@ public final class LoadProcess {
                 .build();
         LoadSpec spec = new ObjectMapper().readValue(args[6], LoadSpec.class);
         SourceFetcher fetcher = new SourceFetcher(s3,
-                AddressGuard.of(List.of("127.0.0.1/32"), "strata.ingest.allowed-hosts"), ref -> Optional.empty(),
+                new ConnectionResolver(List.of("127.0.0.1/32"), Optional.empty(), ref -> Optional.empty()),
                 Long.MAX_VALUE, Duration.ofMinutes(10));
         LoadSettings settings = new LoadSettings("strata-lake", "raw", Path.of(args[7]), 1000, 1 << 20, 1000,
                 Duration.ofMinutes(10));

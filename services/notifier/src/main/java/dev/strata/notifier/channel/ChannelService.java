@@ -98,13 +98,15 @@ public class ChannelService {
         NotificationChannel plugin = types.get(channel.type());
         List<String> names = plugin.check(channel.settings());
         SendResult result;
+        Secrets namespaceSecrets = secrets.in(channel.namespace());
         try {
-            result = plugin.send(channel.settings(), secrets, Notification.test(channel.namespace(), channel.name()),
-                    UUID.randomUUID());
+            result = plugin.send(channel.settings(), namespaceSecrets, Notification.test(channel.namespace(),
+                    channel.name()), UUID.randomUUID());
         } catch (Secrets.MissingSecretException e) {
             result = SendResult.failed(null, e.getMessage());
         }
-        List<String> values = names.stream().map(secrets::value).flatMap(java.util.Optional::stream).toList();
+        List<String> values = names.stream().map(namespaceSecrets::value).flatMap(java.util.Optional::stream)
+                .toList();
         return new TestResult(result.delivered(), result.responseCode(), Secrets.mask(result.error(), values));
     }
 
@@ -136,14 +138,15 @@ public class ChannelService {
         } catch (NotificationChannel.InvalidSettingsException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
+        Secrets namespaceSecrets = secrets.in(request.namespace());
         for (String secret : names) {
-            if (secrets.value(secret).isEmpty()) {
-                throw ProblemException.badRequest("settings: secret '" + secret + "' is not set in the notifier; "
-                        + "set " + secrets.whereToSet(secret) + " first");
+            if (namespaceSecrets.value(secret).isEmpty()) {
+                throw ProblemException.badRequest("settings: secret '" + secret + "' is not set; set "
+                        + namespaceSecrets.whereToSet(secret) + " first");
             }
         }
         try {
-            plugin.checkTarget(request.settings(), secrets);
+            plugin.checkTarget(request.settings(), namespaceSecrets);
         } catch (NotificationChannel.InvalidSettingsException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
@@ -157,11 +160,21 @@ public class ChannelService {
         } catch (RuntimeException e) {
             names = List.of();
         }
+        Secrets scoped = secrets.in(c.namespace());
         List<ChannelView.SecretRef> refs = names.stream()
-                .map(n -> new ChannelView.SecretRef(n, secrets.value(n).isPresent(), MASK)).toList();
+                .map(n -> new ChannelView.SecretRef(n, isSet(scoped, n), MASK)).toList();
         int maxAttempts = c.maxAttempts() != null ? c.maxAttempts() : config.delivery().maxAttempts();
         return new ChannelView(c.id(), c.namespace(), c.name(), c.type(), c.settings(), refs, maxAttempts,
                 c.createdBy(), c.createdAt(), c.updatedAt());
+    }
+
+    /** Whether the channel's namespace or the operator has the secret (false when it cannot be read now). */
+    private static boolean isSet(Secrets scoped, String name) {
+        try {
+            return scoped.value(name).isPresent();
+        } catch (Secrets.MissingSecretException e) {
+            return false;
+        }
     }
 
     private static String required(String value, String field) {

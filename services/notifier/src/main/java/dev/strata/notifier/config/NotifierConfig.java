@@ -74,4 +74,18 @@ public interface NotifierConfig {
         @WithDefault("1s")
         Duration pollInterval();
     }
+
+    /**
+     * The service account the notifier resolves namespaces' secrets as (client_credentials at the auth service, at
+     * {@code strata.services.auth.url}); without it only the operator's {@code strata.secrets.<name>} apply.
+     */
+    ServiceAccount serviceAccount();
+
+    interface ServiceAccount {
+        /** Its client id, e.g. {@code sa-notifier}. */
+        Optional<String> clientId();
+
+        /** Its secret (STRATA_NOTIFIER_SERVICE_ACCOUNT_CLIENT_SECRET, from a Secret). Never logged. */
+        Optional<String> clientSecret();
+    }
 }

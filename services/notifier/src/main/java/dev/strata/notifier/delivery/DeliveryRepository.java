@@ -41,7 +41,7 @@ public class DeliveryRepository {
                    updated_at = now()
               FROM due, channel c
              WHERE d.id = due.id AND c.id = d.channel_id
-            RETURNING d.id, d.event_id, d.attempts, d.max_attempts, d.notification, c.type, c.settings
+            RETURNING d.id, d.event_id, d.attempts, d.max_attempts, d.notification, c.type, c.settings, c.namespace
             """;
 
     private final Db db;
@@ -52,7 +52,7 @@ public class DeliveryRepository {
 
     /** A claimed delivery: what the sender needs. */
     public record Claimed(UUID id, UUID eventId, int attempt, int maxAttempts, JsonNode notification,
-            String channelType, JsonNode settings) {
+            String channelType, JsonNode settings, String namespace) {
     }
 
     /** Inserts a delivery unless this event already has one for this subscription; in the caller's transaction. */
@@ -77,7 +77,8 @@ public class DeliveryRepository {
         return db.inTransaction(tx -> Db.list(tx, CLAIM, rs -> new Claimed(Db.uuid(rs, "id"),
                 Db.uuid(rs, "event_id"), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 ChannelRepository.json(rs.getString("notification")), rs.getString("type"),
-                ChannelRepository.json(rs.getString("settings"))), limit, lease.toMillis() / 1000.0));
+                ChannelRepository.json(rs.getString("settings")), rs.getString("namespace")), limit,
+                lease.toMillis() / 1000.0));
     }
 
     /** When the next pending delivery is due, if any. */

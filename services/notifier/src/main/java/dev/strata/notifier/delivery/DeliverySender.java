@@ -147,10 +147,11 @@ public class DeliverySender {
             result = SendResult.failed(null, "this notifier has no plug-in for channel type " + c.channelType());
         } else {
             try {
-                secretValues = plugin.check(c.settings()).stream().map(secrets::value).flatMap(Optional::stream)
-                        .toList();
+                Secrets namespaceSecrets = secrets.in(c.namespace());
+                secretValues = plugin.check(c.settings()).stream().map(namespaceSecrets::value)
+                        .flatMap(Optional::stream).toList();
                 Notification notification = json.treeToValue(c.notification(), Notification.class);
-                result = plugin.send(c.settings(), secrets, notification, c.id());
+                result = plugin.send(c.settings(), namespaceSecrets, notification, c.id());
             } catch (Secrets.MissingSecretException | NotificationChannel.InvalidSettingsException e) {
                 result = SendResult.failed(null, e.getMessage());
             } catch (Exception e) {

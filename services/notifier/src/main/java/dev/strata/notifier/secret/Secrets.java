@@ -14,6 +14,14 @@ public interface Secrets {
     /** Secret names: lower-case letters, digits, '-', '_' and '.', starting with a letter or digit. */
     Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
+    /**
+     * The secrets a channel of {@code namespace} sees: the namespace's own (auth service), then the operator's
+     * ({@code strata.secrets.<name>}) as a fallback. Resolved once per returned object (one delivery).
+     */
+    default Secrets in(String namespace) {
+        return this;
+    }
+
     /** The value of the secret called {@code name}, if it is set. */
     Optional<String> value(String name);
 

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.strata.security.client.ServiceAccountToken;
 import dev.strata.transform.config.TransformConfig;
 
 /**

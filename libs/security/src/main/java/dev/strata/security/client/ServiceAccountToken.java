@@ -1,4 +1,4 @@
-package dev.strata.transform.lineage;
+package dev.strata.security.client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The transform service's own access token, from the auth service with {@code client_credentials} (client id and
+ * A service's own access token (its service account's), from the auth service with {@code client_credentials} (client id and
  * secret by HTTP Basic). Kept until a minute before it expires, then asked for again; {@link #invalidate()} drops it
  * (the registry refused it, e.g. after a key rotation). Neither the secret nor a token is ever logged or put in an
  * exception message.

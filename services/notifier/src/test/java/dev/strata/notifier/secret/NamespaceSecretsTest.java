@@ -1,0 +1,94 @@
+package dev.strata.notifier.secret;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import dev.strata.devstack.DevStack;
+import dev.strata.devstack.quarkus.DevStackResource;
+import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
+import dev.strata.notifier.channel.webhook.WebhookSignature;
+import dev.strata.notifier.testing.InjectReceivers;
+import dev.strata.notifier.testing.Receivers;
+import dev.strata.notifier.testing.ReceiversResource;
+
+/**
+ * A webhook channel whose URL and signing key are secrets of its namespace (kept in auth, not in the notifier's
+ * environment): the delivery reaches the receiver signed with that key; another namespace cannot name them.
+ */
+@QuarkusTest
+@WithTestResource(value = DevStackResource.class, initArgs = {
+        @ResourceArg(name = "components", value = "postgres,kafka,auth")})
+@WithTestResource(ReceiversResource.class)
+@Order(3)
+class NamespaceSecretsTest {
+
+    @InjectDevStack
+    DevStack stack;
+
+    @InjectReceivers
+    Receivers receivers;
+
+    @Test
+    void aWebhookChannelUsesItsNamespacesSecrets() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String ns = "team-" + suffix;
+        String other = "else-" + suffix;
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        String engineer = issuer.tokenFor(Map.of(ns, "engineer"));
+        String outsider = issuer.tokenFor(Map.of(other, "engineer"));
+        byte[] raw = new byte[24];
+        new SecureRandom().nextBytes(raw);
+        String key = HexFormat.of().formatHex(raw);
+        String url = receivers.secrets().get("hook-url");
+        putSecret(issuer, ns, "team-hook-url", url);
+        putSecret(issuer, ns, "team-hook-key", key);
+
+        String body = "{\"namespace\":\"%s\",\"name\":\"team\",\"type\":\"webhook\",\"settings\":{\"urlRef\":"
+                + "\"team-hook-url\",\"signingSecretRef\":\"team-hook-key\"}}";
+        String created = given().auth().oauth2(engineer).contentType(ContentType.JSON).body(body.formatted(ns))
+                .post("/api/v1/channels").then().statusCode(201).extract().asString();
+        assertFalse(created.contains(key));
+        String id = io.restassured.path.json.JsonPath.from(created).getString("id");
+
+        int before = receivers.received(Receivers.SIGNED_PATH).size();
+        String tested = given().auth().oauth2(engineer).contentType(ContentType.JSON).body("")
+                .post("/api/v1/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(true))
+                .extract().asString();
+        assertFalse(tested.contains(key) || tested.contains(url));
+        List<Receivers.Received> received = receivers.received(Receivers.SIGNED_PATH);
+        assertEquals(before + 1, received.size());
+        Receivers.Received last = received.get(received.size() - 1);
+        long timestamp = Long.parseLong(last.header(WebhookSignature.TIMESTAMP_HEADER));
+        assertEquals(WebhookSignature.sign(key, timestamp, last.body()), last.header(
+                WebhookSignature.SIGNATURE_HEADER), "signed with the namespace's key");
+
+        // another namespace does not see them: its channel naming them is refused
+        given().auth().oauth2(outsider).contentType(ContentType.JSON).body(body.formatted(other))
+                .post("/api/v1/channels").then().statusCode(400).body("detail", containsString("team-hook-url"));
+    }
+
+    private void putSecret(IssuerClient issuer, String ns, String name, String value) {
+        given().auth().oauth2(issuer.adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("value", value)).put(stack.auth().issuer() + "/api/v1/namespaces/" + ns + "/secrets/"
+                        + name)
+                .then().statusCode(201);
+    }
+}
