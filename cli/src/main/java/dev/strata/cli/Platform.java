@@ -96,6 +96,9 @@ final class Platform {
     /** The transform service's own account (lineage pushed to the registry), its secret generated like the admin's. */
     static final String TRANSFORM_ACCOUNT = "transform";
     static final String TRANSFORM_ACCOUNT_SECRET_KEY = "auth.service-account.transform";
+    /** The scheduler's own account (what pipelines name, checked at the registry, transform and notifier). */
+    static final String SCHEDULER_ACCOUNT = "scheduler";
+    static final String SCHEDULER_ACCOUNT_SECRET_KEY = "auth.service-account.scheduler";
 
     private static int authPort(List<ServiceProcess> services) {
         return services.stream().filter(s -> s.name().equals("auth")).mapToInt(ServiceProcess::port).findFirst()
@@ -104,6 +107,10 @@ final class Platform {
 
     private String transformAccountSecret() {
         return "strata_sas_" + stack.secret(TRANSFORM_ACCOUNT_SECRET_KEY);
+    }
+
+    private String schedulerAccountSecret() {
+        return "strata_sas_" + stack.secret(SCHEDULER_ACCOUNT_SECRET_KEY);
     }
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
@@ -127,11 +134,16 @@ final class Platform {
                 env.put(DevStack.envName("strata.auth.bootstrap.admin-password"), stack.secret(ADMIN_PASSWORD_KEY));
                 env.put(DevStack.envName("strata.auth.key-encryption-key"), stack.key256("auth.key-encryption-key"));
                 env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"),
-                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
+                        TRANSFORM_ACCOUNT + "=" + transformAccountSecret() + "," + SCHEDULER_ACCOUNT + "="
+                                + schedulerAccountSecret());
             }
             if (service.name().equals("transform")) {
                 env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);
                 env.put(DevStack.envName("strata.transform.service-account.client-secret"), transformAccountSecret());
+            }
+            if (service.name().equals("scheduler")) {
+                env.put(DevStack.envName("strata.scheduler.service-account.client-id"), "sa-" + SCHEDULER_ACCOUNT);
+                env.put(DevStack.envName("strata.scheduler.service-account.client-secret"), schedulerAccountSecret());
             }
             synchronized (this) {
                 if (stopping) {

@@ -29,11 +29,11 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.Loader;
-import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Heartbeats;
@@ -178,7 +178,7 @@ public class LoadWorker {
                 throw LoadException.input("the load was started " + (load.tries() - 1) + " times and its worker "
                         + "stopped each time (strata.ingest.max-tries)");
             }
-            LoadSpec spec = LoadSpec.readLenient(json, load.spec());
+            LoadSpec spec = LoadSpec.readLenient(load.spec());
             result = loader.load(load.id(), spec);
         } catch (LoadException e) {
             error = e.getMessage();

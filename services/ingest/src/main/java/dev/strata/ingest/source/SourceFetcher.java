@@ -33,10 +33,10 @@ import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.load.ColumnType;
 import dev.strata.ingest.load.Columns;
 import dev.strata.ingest.load.LoadException;
-import dev.strata.ingest.spec.SourceSpec;
 import dev.strata.netguard.AddressGuard;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Redirects;
@@ -72,7 +72,7 @@ public final class SourceFetcher {
     public record Fetched(List<SpooledFile> files, Map<String, ColumnType> sourceTypes, String newCursor) {
     }
 
-    public Fetched fetch(SourceSpec source, Path dir, String previousCursor) {
+    public Fetched fetch(LoadSpec.Source source, Path dir, String previousCursor) {
         return switch (source.kind()) {
             case "http" -> new Fetched(List.of(http(source, dir)), Map.of(), null);
             case "s3", "upload" -> new Fetched(s3(source, dir), Map.of(), null);
@@ -81,7 +81,7 @@ public final class SourceFetcher {
         };
     }
 
-    private SpooledFile http(SourceSpec source, Path dir) {
+    private SpooledFile http(LoadSpec.Source source, Path dir) {
         URI uri;
         try {
             uri = Urls.http(source.url(), "source.url");
@@ -137,7 +137,7 @@ public final class SourceFetcher {
         }
     }
 
-    private List<SpooledFile> s3(SourceSpec source, Path dir) {
+    private List<SpooledFile> s3(LoadSpec.Source source, Path dir) {
         List<String> keys = new ArrayList<>();
         if (source.key() != null && !source.key().isBlank()) {
             keys.add(source.key());
@@ -187,7 +187,7 @@ public final class SourceFetcher {
         return files;
     }
 
-    private Fetched jdbc(SourceSpec source, Path dir, String previousCursor) {
+    private Fetched jdbc(LoadSpec.Source source, Path dir, String previousCursor) {
         try {
             guard.checkJdbc(source.jdbcUrl(), "source.jdbcUrl");
         } catch (AddressRefusedException e) {

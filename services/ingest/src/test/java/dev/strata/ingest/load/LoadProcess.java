@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.MinioClient;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.netguard.AddressGuard;
 import dev.strata.warehouse.NamespaceRoles;

@@ -51,12 +51,15 @@ public class PipelineResource {
     }
 
     private final PipelineStore store;
+    private final PipelineReferences references;
     private final NamespaceAccess access;
     private final RunEngine engine;
     private final Backfills backfills;
 
-    PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills) {
+    PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills,
+            PipelineReferences references) {
         this.store = store;
+        this.references = references;
         this.access = access;
         this.engine = engine;
         this.backfills = backfills;
@@ -68,6 +71,7 @@ public class PipelineResource {
     public Response submit(String yaml) {
         PipelineParser.Parsed parsed = store.parser().parse(yaml);
         access.require(parsed.definition().namespace(), Role.ENGINEER);
+        references.check(parsed);
         PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
         return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
     }
@@ -83,6 +87,7 @@ public class PipelineResource {
             throw ProblemException.badRequest("the YAML declares " + parsed.definition().namespace() + "."
                     + parsed.definition().id() + " but the path names " + namespace + "." + id);
         }
+        references.check(parsed);
         PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
         return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
     }
@@ -92,7 +97,11 @@ public class PipelineResource {
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
     public ValidView validate(String yaml) {
-        PipelineDefinition def = store.parser().parse(yaml).definition();
+        PipelineParser.Parsed parsed = store.parser().parse(yaml);
+        PipelineDefinition def = parsed.definition();
+        if (access.readable().includes(def.namespace())) {
+            references.check(parsed);
+        }
         return new ValidView(true, def.namespace(), def.id(), def.tasks().size());
     }
 

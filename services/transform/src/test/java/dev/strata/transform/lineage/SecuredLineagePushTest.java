@@ -42,6 +42,7 @@ import dev.strata.devstack.quarkus.IssuerClient;
 import dev.strata.security.Grants;
 import dev.strata.security.Role;
 import dev.strata.security.StrataClaims;
+import dev.strata.security.client.ServiceAccountToken;
 
 /**
  * The lineage push against a secured lineage endpoint: the endpoint checks the bearer token as every Strata service
