@@ -13,7 +13,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Stands in for the registry, transform and notifier APIs the scheduler asks when a pipeline is saved (their answers
- * as those services give them: a load spec or 404, a project's versions or 404, the namespace's channels). The
+ * as those services give them: a load spec or 404, a project's versions or 404, the models a selection picks, the
+ * namespace's channels). The
  * services themselves are tested against these paths in their own modules. {@link #down} makes every call fail at the
  * connection, as a service that is not running.
  */
@@ -23,6 +24,8 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
     static final Map<String, String> SPECS = new ConcurrentHashMap<>();
     /** Projects by {@code namespace/project}. */
     static final Map<String, Boolean> PROJECTS = new ConcurrentHashMap<>();
+    /** The selectors that pick a model, by {@code namespace/project/selector}. */
+    static final Map<String, Boolean> SELECTORS = new ConcurrentHashMap<>();
     /** Channels by {@code namespace/name}. */
     static final Map<String, Boolean> CHANNELS = new ConcurrentHashMap<>();
     static volatile boolean down;
@@ -64,6 +67,14 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
                 body = SPECS.get(p[4] + "/" + p[5]);
             } else if (path.startsWith("/api/v1/projects/") && p.length == 6) {
                 body = PROJECTS.containsKey(p[4] + "/" + p[5]) ? "[{\"version\":1}]" : null;
+            } else if (path.startsWith("/api/v1/projects/") && path.endsWith("/selection")) {
+                String select = java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery().split("&")[0]
+                        .substring("select=".length()), StandardCharsets.UTF_8);
+                body = !PROJECTS.containsKey(p[4] + "/" + p[5])
+                        ? null
+                        : SELECTORS.containsKey(p[4] + "/" + p[5] + "/" + select)
+                                ? "{\"models\":[\"m\"]}"
+                                : "{\"models\":[]}";
             } else if (path.equals("/api/v1/channels")) {
                 String ns = exchange.getRequestURI().getQuery().replace("namespace=", "");
                 StringBuilder list = new StringBuilder("[");

@@ -127,6 +127,7 @@ class PipelineCatalogTest extends SchedulerTestSupport {
     @Test
     void aMissingProjectIsRefusedAtSaveWithItsPathAndLine() {
         CatalogStandIn.PROJECTS.put(NS + "/shop", true);
+        CatalogStandIn.SELECTORS.put(NS + "/shop/+tag:gold", true);
         JsonPath p = unresolved("""
                 namespace: sales-eu
                 id: missing_project
@@ -144,6 +145,25 @@ class PipelineCatalogTest extends SchedulerTestSupport {
         assertEquals("tasks[1].inputs.project_version", p.getString("errors[0].path"));
         assertEquals(10, p.getInt("errors[0].line"));
         assertThat(p.getString("errors[0].message"), containsString("no transform project version 'nope'"));
+    }
+
+    @Test
+    void aSelectorMatchingNoModelIsRefusedAtSaveWithItsPathAndLine() {
+        CatalogStandIn.PROJECTS.put(NS + "/shop", true);
+        CatalogStandIn.SELECTORS.put(NS + "/shop/+tag:gold", true);
+        JsonPath p = unresolved("""
+                namespace: sales-eu
+                id: empty_selection
+                tasks:
+                  - id: build
+                    type: transform
+                    inputs:
+                      project_version: shop
+                      selector: tag:platinum
+                """);
+        assertEquals("tasks[0].inputs.selector", p.getString("errors[0].path"));
+        assertEquals(8, p.getInt("errors[0].line"));
+        assertThat(p.getString("errors[0].message"), containsString("'tag:platinum' matches no model"));
     }
 
     @Test

@@ -98,6 +98,27 @@ public class CatalogClient {
         return get("transform", config.transformUrl(), "strata.scheduler.catalog.transform-url", path).isPresent();
     }
 
+    /**
+     * Whether the selector picks at least one model of the project version ({@code <project>} or
+     * {@code <project>@<n>}); true when the project (version) does not exist, which {@link #projectExists} reports, and
+     * for a version id. False also when the transform service cannot read the selector (400).
+     */
+    public boolean selectorMatches(String namespace, String projectVersion, String selector) throws Unavailable {
+        if (projectVersion.matches("[0-9a-fA-F-]{36}")) {
+            return true;
+        }
+        int at = projectVersion.indexOf('@');
+        String project = at < 0 ? projectVersion : projectVersion.substring(0, at);
+        String path = "/api/v1/projects/" + enc(namespace) + "/" + enc(project) + "/selection?select=" + enc(selector)
+                + (at < 0 ? "" : "&version=" + enc(projectVersion.substring(at + 1)));
+        if (!projectExists(namespace, projectVersion)) {
+            return true;
+        }
+        Optional<JsonNode> answer = get("transform", config.transformUrl(), "strata.scheduler.catalog.transform-url",
+                path);
+        return answer.isPresent() && answer.get().path("models").isArray() && !answer.get().path("models").isEmpty();
+    }
+
     /** Whether the namespace has a notification channel of this name. */
     public boolean channelExists(String namespace, String channel) throws Unavailable {
         Optional<JsonNode> list = get("notifier", config.notifierUrl(), "strata.scheduler.catalog.notifier-url",

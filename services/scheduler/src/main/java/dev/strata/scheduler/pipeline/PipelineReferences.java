@@ -17,7 +17,8 @@ import dev.strata.web.ProblemException;
  * {@code ingest} tasks (registry), the project versions of its {@code transform} tasks (transform), the channels of its
  * {@code notify} tasks and notifications (notifier). A missing one refuses the save with 422, naming the YAML path and
  * line ({@link UnresolvedReferencesException}); a service that cannot say refuses it with 503 — never a silent
- * accept. Model selectors are not checked yet (the transform service has no endpoint that resolves one).
+ * accept. A {@code transform} task's selector must pick at least one model of its project version (asked at the transform
+ * service's {@code /selection}).
  */
 @ApplicationScoped
 public class PipelineReferences {
@@ -42,7 +43,7 @@ public class PipelineReferences {
         Map<String, Boolean> answers = new LinkedHashMap<>();
         try {
             for (Reference r : parsed.references()) {
-                String key = r.kind() + " " + r.name();
+                String key = r.kind() + " " + r.project() + " " + r.name();
                 Boolean exists = answers.get(key);
                 if (exists == null) {
                     exists = exists(r);
@@ -70,7 +71,9 @@ public class PipelineReferences {
             case DATASET -> catalog.verifies("datasets") ? catalog.loadSpec(r.namespace(), r.name()).isPresent() : null;
             case PROJECT -> catalog.verifies("projects") ? catalog.projectExists(r.namespace(), r.name()) : null;
             case CHANNEL -> catalog.verifies("channels") ? catalog.channelExists(r.namespace(), r.name()) : null;
-            case SELECTOR -> null;
+            case SELECTOR -> catalog.verifies("projects")
+                    ? catalog.selectorMatches(r.namespace(), r.project(), r.name())
+                    : null;
         };
     }
 
@@ -83,7 +86,8 @@ public class PipelineReferences {
                     + " at transform)";
             case CHANNEL -> "there is no notification channel '" + r.name() + "' in namespace '" + r.namespace()
                     + "': create it first (POST /api/v1/channels at the notifier)";
-            case SELECTOR -> "the selector matches no model";
+            case SELECTOR -> "the selector '" + r.name() + "' matches no model of project version '" + r.project()
+                    + "' in namespace '" + r.namespace() + "' (or the transform service cannot read it)";
         };
     }
 }
