@@ -63,6 +63,7 @@ class PipelineCatalogTest extends SchedulerTestSupport {
 
     @Test
     void anIngestTaskNamingARegisteredDatasetRunsItsStoredLoadSpec() {
+        worker(); // listening before the first request
         register("ok_orders", "https://example.com/orders.csv");
         submitOk("""
                 namespace: sales-eu
@@ -208,14 +209,14 @@ class PipelineCatalogTest extends SchedulerTestSupport {
     @Test
     void aServiceThatDoesNotAnswerRefusesTheSaveWith503() {
         CatalogStandIn.down = true;
-        given().auth().oauth2(token()).contentType("application/yaml").body("""
+        submit("""
                 namespace: sales-eu
                 id: while_down
                 tasks:
                   - id: load
                     type: ingest
                     inputs: {dataset: ok_orders}
-                """).post("/api/v1/pipelines").then().statusCode(503)
+                """).then().statusCode(503)
                 .body("type", equalTo("urn:strata:problem:dependency-unavailable"))
                 .body("detail", containsString("the registry at http://127.0.0.1:"));
         given().auth().oauth2(token()).get("/api/v1/pipelines/" + NS + "/while_down").then().statusCode(404);
