@@ -103,7 +103,7 @@ public class BuildService {
     /**
      * The models a selection picks in a project version (the newest when {@code version} is null), in the build's
      * order of names: what the scheduler asks when a pipeline naming the selector is saved. 404 when the project or the
-     * version does not exist, 400 when the selection cannot be read; an empty list when it matches nothing.
+     * version does not exist, 400 when the selection cannot be read or a term of it matches nothing (as a build).
      */
     public List<String> selection(String namespace, String project, Integer version, String select) {
         ProjectVersion v = versions.find(namespace, project, version)

@@ -107,8 +107,8 @@ public class ProjectResource {
     @Path("/{namespace}/{project}/selection")
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "The models a dbt selection picks in a project version (viewer in the namespace)", description = "select: e.g. '+tag:gold'; version: a version number (default the newest). 404 when the"
-            + " project or version does not exist, 400 when the selection cannot be read; models is empty when"
-            + " it matches nothing. The scheduler asks it when a pipeline is saved.")
+            + " project or version does not exist, 400 when the selection cannot be read or a term of it"
+            + " matches no model (as for a build). The scheduler asks it when a pipeline is saved.")
     public Selection selection(@PathParam("namespace") String namespace, @PathParam("project") String project,
             @QueryParam("select") String select, @QueryParam("version") Integer version) {
         access.require(namespace, Role.VIEWER);

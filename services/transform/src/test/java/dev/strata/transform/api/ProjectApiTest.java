@@ -83,8 +83,8 @@ class ProjectApiTest {
                 .then().statusCode(200)
                 .body("models", org.hamcrest.Matchers.containsInAnyOrder("api_orders", "api_total"));
         given().auth().oauth2(viewer).queryParam("select", "tag:nothing").queryParam("version", version)
-                .get("/api/v1/projects/apins/apishop/selection").then().statusCode(200)
-                .body("models", equalTo(List.of()));
+                .get("/api/v1/projects/apins/apishop/selection").then().statusCode(400)
+                .body("detail", containsString("the selector 'tag:nothing' matches no model"));
         given().auth().oauth2(viewer).queryParam("select", "api_orders").get("/api/v1/projects/apins/nope/selection")
                 .then().statusCode(404);
         given().auth().oauth2(outsider).queryParam("select", "+api_total")
