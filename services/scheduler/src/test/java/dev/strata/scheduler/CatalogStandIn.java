@@ -14,8 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Stands in for the registry, transform and notifier APIs the scheduler asks when a pipeline is saved (their answers
  * as those services give them: a load spec or 404, a project's versions or 404, the models a selection picks, the
- * namespace's channels). The
- * services themselves are tested against these paths in their own modules. {@link #down} makes every call fail at the
+ * namespace's channels). The services themselves are tested against these paths in their own modules. {@link #down} makes every call fail at the
  * connection, as a service that is not running.
  */
 public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
@@ -70,11 +69,13 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
             } else if (path.startsWith("/api/v1/projects/") && path.endsWith("/selection")) {
                 String select = java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery().split("&")[0]
                         .substring("select=".length()), StandardCharsets.UTF_8);
-                body = !PROJECTS.containsKey(p[4] + "/" + p[5])
-                        ? null
-                        : SELECTORS.containsKey(p[4] + "/" + p[5] + "/" + select)
-                                ? "{\"models\":[\"m\"]}"
-                                : "{\"models\":[]}";
+                if (PROJECTS.containsKey(p[4] + "/" + p[5])
+                        && !SELECTORS.containsKey(p[4] + "/" + p[5] + "/" + select)) {
+                    // as transform answers a selection term that matches no model
+                    reply(exchange, 400, "{\"status\":400,\"detail\":\"the selector matches no model\"}");
+                    return;
+                }
+                body = PROJECTS.containsKey(p[4] + "/" + p[5]) ? "{\"models\":[\"m\"]}" : null;
             } else if (path.equals("/api/v1/channels")) {
                 String ns = exchange.getRequestURI().getQuery().replace("namespace=", "");
                 StringBuilder list = new StringBuilder("[");
@@ -83,10 +84,14 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
                         .append("\",\"name\":\"").append(k.substring(ns.length() + 1)).append("\"}"));
                 body = list.append("]").toString();
             }
-            byte[] bytes = (body == null ? "{\"status\":404}" : body).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-            exchange.getResponseBody().write(bytes);
+            reply(exchange, body == null ? 404 : 200, body == null ? "{\"status\":404}" : body);
         }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
     }
 }
