@@ -35,7 +35,7 @@ import dev.strata.ingest.load.LoadSettings;
 import dev.strata.ingest.load.Loader;
 import dev.strata.ingest.load.NamespaceWarehouse;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.warehouse.NamespaceRoles;
 import dev.strata.netguard.AddressGuard;

@@ -102,6 +102,9 @@ final class Platform {
      */
     static final String SCRIPTS_ACCOUNT = "scripts";
     static final String SCRIPTS_ACCOUNT_SECRET_KEY = "auth.service-account.scripts";
+    /** The scheduler's own account (what pipelines name, checked at the registry, transform and notifier). */
+    static final String SCHEDULER_ACCOUNT = "scheduler";
+    static final String SCHEDULER_ACCOUNT_SECRET_KEY = "auth.service-account.scheduler";
 
     private static int authPort(List<ServiceProcess> services) {
         return services.stream().filter(s -> s.name().equals("auth")).mapToInt(ServiceProcess::port).findFirst()
@@ -117,6 +120,10 @@ final class Platform {
 
     private String accountSecret(String account) {
         return "strata_sas_" + stack.secret("auth.service-account." + account);
+    }
+
+    private String schedulerAccountSecret() {
+        return accountSecret(SCHEDULER_ACCOUNT);
     }
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
@@ -142,6 +149,7 @@ final class Platform {
                 StringBuilder accounts = new StringBuilder(TRANSFORM_ACCOUNT + "=" + transformAccountSecret());
                 accounts.append(',').append(SCRIPTS_ACCOUNT).append("=strata_sas_")
                         .append(stack.secret(SCRIPTS_ACCOUNT_SECRET_KEY));
+                accounts.append(',').append(SCHEDULER_ACCOUNT).append('=').append(schedulerAccountSecret());
                 RESOLVER_ACCOUNTS.forEach(a -> accounts.append(',').append(a).append('=').append(accountSecret(a)));
                 env.put(DevStack.envName("strata.auth.bootstrap.service-accounts"), accounts.toString());
                 // envelope encryption of namespaces' secrets: generated once per data directory like the others
@@ -161,6 +169,10 @@ final class Platform {
             if (service.name().equals("transform")) {
                 env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);
                 env.put(DevStack.envName("strata.transform.service-account.client-secret"), transformAccountSecret());
+            }
+            if (service.name().equals("scheduler")) {
+                env.put(DevStack.envName("strata.scheduler.service-account.client-id"), "sa-" + SCHEDULER_ACCOUNT);
+                env.put(DevStack.envName("strata.scheduler.service-account.client-secret"), schedulerAccountSecret());
             }
             synchronized (this) {
                 if (stopping) {

@@ -12,12 +12,17 @@ import java.util.UUID;
  * @param namespace the target dataset's namespace
  * @param dataset   the target dataset's name
  * @param attempt   1 for the first attempt, incremented on each retry
- * @param params    connector parameters (never secrets: those are resolved by the worker)
+ * @param params    run parameters (never secrets: those are resolved by the worker). Producers older than
+ *                  {@code spec} put the load spec here as JSON under {@code "spec"}; ingest still reads that
+ *                  when {@code spec} is absent.
  * @param pipelineNamespace the namespace of the pipeline whose run asks (optional, null when not given: a producer
  *                  older than the field). Ingest refuses a request whose dataset lies in another namespace.
+ * @param spec      the load spec to execute, typed (optional for compatibility: null from a producer older than the
+ *                  field, which sends {@code params.spec} instead). The scheduler fills it from the pipeline's inline
+ *                  spec or from the registered dataset a task names ({@code inputs.dataset}).
  */
 public record IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
-        Map<String, String> params, String pipelineNamespace) implements StrataEvent {
+        Map<String, String> params, String pipelineNamespace, LoadSpec spec) implements StrataEvent {
 
     public static final String TYPE = "dev.strata.task.ingest.requested.v1";
 
@@ -29,9 +34,15 @@ public record IngestRequested(UUID taskRunId, UUID runId, String namespace, Stri
         params = params == null ? Map.of() : Map.copyOf(params);
     }
 
+    /** A request without a typed spec (as producers older than the field send it). */
+    public IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
+            Map<String, String> params, String pipelineNamespace) {
+        this(taskRunId, runId, namespace, dataset, attempt, params, pipelineNamespace, null);
+    }
+
     /** A request without the pipeline's namespace (as producers older than the field send it). */
     public IngestRequested(UUID taskRunId, UUID runId, String namespace, String dataset, int attempt,
             Map<String, String> params) {
-        this(taskRunId, runId, namespace, dataset, attempt, params, null);
+        this(taskRunId, runId, namespace, dataset, attempt, params, null, null);
     }
 }

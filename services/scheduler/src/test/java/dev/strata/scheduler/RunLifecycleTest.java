@@ -109,7 +109,9 @@ class RunLifecycleTest extends SchedulerTestSupport {
             List<TestWorker.Request> requests = worker().requestsOf(runId);
             assertEquals(List.of("ok_orders", "ok_orders_daily"), requests.stream().map(TestWorker.Request::behaviour)
                     .toList());
-            assertThat(requests.get(0).params().get("spec"), containsString("\"name\":\"ok_orders\""));
+            // the load spec travels typed, not as a JSON string in the params
+            assertEquals("sales.ok_orders", worker().spec(requests.get(0).taskRunId()).qualifiedName());
+            assertEquals(null, requests.get(0).params().get("spec"));
             assertEquals("2026-11-24", requests.get(0).params().get("day"));
             assertEquals("eu", requests.get(1).params().get("region"));
 

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
+import dev.strata.events.LoadSpec;
 import dev.strata.events.NotificationRequested;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
@@ -60,6 +61,7 @@ public final class TestWorker implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<UUID, Long> succeededNanos = new ConcurrentHashMap<>();
+    private final Map<UUID, LoadSpec> specs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     private final Thread thread;
     private volatile boolean running = true;
@@ -96,6 +98,11 @@ public final class TestWorker implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The typed load spec an ingest request carried, if any. */
+    public LoadSpec spec(UUID taskRunId) {
+        return specs.get(taskRunId);
+    }
+
     public List<Request> requestsOf(UUID runId) {
         return requests.stream().filter(r -> r.runId().equals(runId)).toList();
     }
@@ -112,6 +119,9 @@ public final class TestWorker implements AutoCloseable {
                     long received = System.nanoTime();
                     EventEnvelope<?> event = codec.decode(record.value());
                     if (event.data() instanceof IngestRequested r) {
+                        if (r.spec() != null) {
+                            specs.put(r.taskRunId(), r.spec());
+                        }
                         handle(new Request(r.taskRunId(), r.runId(), r.dataset(), r.attempt(), r.params(), received));
                     } else if (event.data() instanceof TransformRequested r) {
                         handle(new Request(r.taskRunId(), r.runId(), r.selector(), r.attempt(), r.vars(), received));

@@ -11,15 +11,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A service's own access token (its service account's), from the auth service with {@code client_credentials} (client id and
- * secret by HTTP Basic). Kept until a minute before it expires, then asked for again; {@link #invalidate()} drops it
- * (the registry refused it, e.g. after a key rotation). Neither the secret nor a token is ever logged or put in an
- * exception message.
+ * A service's own access token, from the auth service with {@code client_credentials} (client id and secret by HTTP
+ * Basic): transform pushing lineage to the registry, the scheduler asking the registry, transform and notifier whether
+ * what a pipeline names exists. Kept until a minute before it expires, then asked for again; {@link #invalidate()}
+ * drops it (the called service refused it, e.g. after a key rotation). Neither the secret nor a token is ever logged or
+ * put in an exception message. Self-contained: the JDK's HTTP client and Jackson.
  */
 public final class ServiceAccountToken {
 
@@ -47,6 +49,30 @@ public final class ServiceAccountToken {
         this.timeout = timeout;
         this.http = http;
         this.clock = clock;
+    }
+
+    /**
+     * The token of a service's configured account ({@code <prefix>.client-id}, {@code .client-secret},
+     * {@code .token-url}), or null when no client id is configured (the service then calls without a token).
+     *
+     * @param authBase the auth service's base URL, for the default token endpoint {@code <authBase>/oauth2/token}
+     * @throws IllegalStateException when the client id is set but the secret or any token endpoint is not: the
+     *                               service does not start
+     */
+    public static ServiceAccountToken configured(String prefix, Optional<String> clientId,
+            Optional<String> clientSecret, Optional<String> tokenUrl, Optional<String> authBase, Duration timeout) {
+        if (clientId.isEmpty()) {
+            return null;
+        }
+        if (clientSecret.isEmpty()) {
+            throw new IllegalStateException(prefix + ".client-id is set but its client-secret is not ("
+                    + prefix.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
+                    + "_CLIENT_SECRET, from a Secret)");
+        }
+        String url = tokenUrl.or(() -> authBase.map(b -> b.replaceAll("/+$", "") + "/oauth2/token"))
+                .orElseThrow(() -> new IllegalStateException(prefix + ".client-id is set but there is no token "
+                        + "endpoint: set " + prefix + ".token-url or strata.auth.issuer"));
+        return new ServiceAccountToken(URI.create(url), clientId.get(), clientSecret.get(), timeout);
     }
 
     public String clientId() {

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 import io.minio.MinioClient;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.source.Secrets;
-import dev.strata.ingest.spec.SourceSpec;
 import dev.strata.netguard.AddressGuard;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Urls;
@@ -48,7 +48,7 @@ public final class ConnectionResolver {
      * How the fetch reaches a source. {@code source} has its connection's settings filled in; the credentials are
      * apart from it (a spec may be logged or stored, a {@code Use} never is).
      */
-    public record Use(SourceSpec source, AddressGuard guard, String headerName, String headerValue, String user,
+    public record Use(LoadSpec.Source source, AddressGuard guard, String headerName, String headerValue, String user,
             String password, MinioClient s3) {
 
         @Override
@@ -57,7 +57,7 @@ public final class ConnectionResolver {
         }
     }
 
-    public Use use(String namespace, SourceSpec source) {
+    public Use use(String namespace, LoadSpec.Source source) {
         if (source.connection() == null) {
             return plain(namespace, source);
         }
@@ -112,7 +112,7 @@ public final class ConnectionResolver {
         };
     }
 
-    private Use plain(String namespace, SourceSpec source) {
+    private Use plain(String namespace, LoadSpec.Source source) {
         List<String> hosts = List.of();
         if (client.isPresent() && ("http".equals(source.kind()) || "jdbc".equals(source.kind()))) {
             try {
@@ -166,8 +166,8 @@ public final class ConnectionResolver {
         return left + right;
     }
 
-    private static SourceSpec with(SourceSpec s, String url, String bucket, String jdbcUrl) {
-        return new SourceSpec(s.kind(), url, bucket, s.key(), s.prefix(), jdbcUrl, s.table(), s.cursorColumn(),
+    private static LoadSpec.Source with(LoadSpec.Source s, String url, String bucket, String jdbcUrl) {
+        return new LoadSpec.Source(s.kind(), url, bucket, s.key(), s.prefix(), jdbcUrl, s.table(), s.cursorColumn(),
                 s.credentialsRef(), s.connection());
     }
 

@@ -15,14 +15,14 @@ import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 
-import dev.strata.ingest.spec.FormatSpec;
+import dev.strata.events.LoadSpec;
 
 /** CSV and TSV with FastCSV: strict about quotes, ragged rows reported to the caller, line numbers kept. */
 final class CsvRecords implements RecordReader {
 
     private final String file;
     private final Path path;
-    private final FormatSpec format;
+    private final LoadSpec.Format format;
     private final CsvReader<CsvRecord> reader;
     private final Iterator<CsvRecord> records;
     private final Set<String> nullMarkers;
@@ -32,7 +32,7 @@ final class CsvRecords implements RecordReader {
     private CsvRecord pending;
     private long lastLine;
 
-    CsvRecords(Path path, String file, FormatSpec format, int maxLineLength, TextInput.Limits decompression) {
+    CsvRecords(Path path, String file, LoadSpec.Format format, int maxLineLength, TextInput.Limits decompression) {
         this.file = file;
         this.path = path;
         this.format = format;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
-import dev.strata.ingest.spec.FormatSpec;
+import dev.strata.events.LoadSpec;
 
 /**
  * A JSON array of objects or NDJSON (one object per line), read with Jackson's streaming parser. Each top-level
@@ -29,7 +29,7 @@ final class JsonRecords implements RecordReader {
 
     private final String file;
     private final Path path;
-    private final FormatSpec format;
+    private final LoadSpec.Format format;
     private final boolean array;
     private final boolean discover;
     private final JsonParser parser;
@@ -43,7 +43,7 @@ final class JsonRecords implements RecordReader {
     private long line;
     private boolean started;
 
-    JsonRecords(Path path, String file, FormatSpec format, List<String> columns, int maxLineLength,
+    JsonRecords(Path path, String file, LoadSpec.Format format, List<String> columns, int maxLineLength,
             TextInput.Limits decompression) {
         this.file = file;
         this.path = path;

@@ -37,14 +37,12 @@ import io.minio.PutObjectArgs;
 import io.minio.UploadObjectArgs;
 
 import dev.strata.events.DatasetColumn;
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.source.SourceFetcher;
 import dev.strata.ingest.source.SourceFetcher.Fetched;
 import dev.strata.ingest.source.SpooledFile;
-import dev.strata.ingest.spec.ColumnSpec;
 import dev.strata.ingest.spec.ContractMode;
-import dev.strata.ingest.spec.FormatSpec;
 import dev.strata.ingest.spec.LoadMode;
-import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.outbox.TaskLogs;
 import dev.strata.warehouse.Namespaces;
@@ -81,7 +79,8 @@ public final class Loader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Loader.class);
     private static final String QUARANTINE = "quarantine";
     private static final int VALUE_IN_MESSAGE = 80;
-    private static final FormatSpec JDBC_EXTRACT = new FormatSpec("csv", ",", "\"", true, "UTF-8", List.of(""),
+    private static final LoadSpec.Format JDBC_EXTRACT = new LoadSpec.Format("csv", ",", "\"", true, "UTF-8",
+            List.of(""),
             "none");
 
     private final LoadSettings settings;
@@ -121,7 +120,7 @@ public final class Loader implements AutoCloseable {
     }
 
     /** The source as the task log shows it: what is read, never a credential (the log redacts URLs' user info). */
-    static String describe(dev.strata.ingest.spec.SourceSpec source, String previousCursor) {
+    static String describe(LoadSpec.Source source, String previousCursor) {
         String what = switch (source.kind()) {
             case "http" -> "http " + source.url();
             case "s3" -> "s3://" + source.bucket() + "/" + (source.key() != null ? source.key() : source.prefix());
@@ -222,10 +221,10 @@ public final class Loader implements AutoCloseable {
             throw new LoadException("another load of " + spec.qualifiedName() + " moved its cursor meanwhile; "
                     + "retry to continue from there", true);
         }
-        FormatSpec format = "jdbc".equals(spec.source().kind()) ? JDBC_EXTRACT : spec.format();
+        LoadSpec.Format format = "jdbc".equals(spec.source().kind()) ? JDBC_EXTRACT : spec.format();
         Map<String, ColumnType> existing = tableColumns(c, schema, table);
         List<String> notes = new ArrayList<>();
-        if (spec.mode() == LoadMode.REPLACE && !existing.isEmpty()) {
+        if (LoadMode.of(spec) == LoadMode.REPLACE && !existing.isEmpty()) {
             execute(c, "TRUNCATE " + target);
         }
         long rows = 0;
@@ -242,7 +241,7 @@ public final class Loader implements AutoCloseable {
             }
             existing = ensureTable(c, spec, schema, table, plan, existing, notes);
             String copyTarget = target;
-            if (spec.mode() == LoadMode.MERGE) {
+            if (LoadMode.of(spec) == LoadMode.MERGE) {
                 execute(c, "DROP TABLE IF EXISTS pg_temp.strata_load");
                 execute(c, "CREATE TEMP TABLE strata_load (LIKE " + target + ") ON COMMIT DROP");
                 copyTarget = "pg_temp.strata_load";
@@ -255,7 +254,7 @@ public final class Loader implements AutoCloseable {
             log.info(file.name() + ": " + counts.rows + " rows copied into " + where + (counts.discarded > 0
                     ? ", " + counts.discarded + " discarded"
                     : "") + " (" + rows + " so far)");
-            if (spec.mode() == LoadMode.MERGE) {
+            if (LoadMode.of(spec) == LoadMode.MERGE) {
                 merge(c, spec, target, existing);
             }
         }
@@ -281,7 +280,7 @@ public final class Loader implements AutoCloseable {
             }
         }
         long tableRows = rows;
-        if (spec.mode() != LoadMode.REPLACE) {
+        if (LoadMode.of(spec) != LoadMode.REPLACE) {
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target)) {
                 rs.next();
@@ -312,7 +311,7 @@ public final class Loader implements AutoCloseable {
     private record FilePlan(List<String> columns, Map<String, ColumnType> types) {
     }
 
-    private FilePlan plan(LoadSpec spec, FormatSpec format, SpooledFile file, Map<String, ColumnType> sourceTypes,
+    private FilePlan plan(LoadSpec spec, LoadSpec.Format format, SpooledFile file, Map<String, ColumnType> sourceTypes,
             Map<String, ColumnType> existing) {
         TypeInference inference = new TypeInference();
         List<String> columns;
@@ -323,7 +322,7 @@ public final class Loader implements AutoCloseable {
             columns = List.copyOf(sample.columns());
         }
         Map<String, ColumnType> declared = new LinkedHashMap<>();
-        for (ColumnSpec column : spec.columns()) {
+        for (LoadSpec.Column column : spec.columns()) {
             if (column.type() != null) {
                 declared.put(Columns.normalize(column.name(), 0), ColumnType.parse(column.type()));
             }
@@ -350,7 +349,7 @@ public final class Loader implements AutoCloseable {
             StringBuilder ddl = new StringBuilder("CREATE TABLE " + target + " (");
             List<String> defs = new ArrayList<>();
             plan.types().forEach((name, type) -> defs.add(Columns.quote(name) + " " + type.sql()));
-            for (ColumnSpec declared : spec.columns()) {
+            for (LoadSpec.Column declared : spec.columns()) {
                 String name = Columns.normalize(declared.name(), 0);
                 if (!plan.types().containsKey(name)) {
                     ColumnType type = declared.type() == null ? ColumnType.TEXT : ColumnType.parse(declared.type());
@@ -359,20 +358,20 @@ public final class Loader implements AutoCloseable {
             }
             ddl.append(String.join(", ", defs)).append(")");
             execute(c, ddl.toString());
-            for (ColumnSpec declared : spec.columns()) {
+            for (LoadSpec.Column declared : spec.columns()) {
                 if (declared.description() != null) {
                     execute(c, "COMMENT ON COLUMN " + target + "." + Columns.quote(Columns.normalize(declared.name(),
                             0)) + " IS '" + declared.description().replace("'", "''") + "'");
                 }
             }
-            if (spec.mode() == LoadMode.MERGE) {
+            if (LoadMode.of(spec) == LoadMode.MERGE) {
                 createMergeIndex(c, spec, target, table);
             }
             return tableColumns(c, schema, table);
         }
         List<String> added = plan.columns().stream().filter(name -> !existing.containsKey(name)).toList();
         if (!added.isEmpty()) {
-            if (spec.contractMode() != ContractMode.EVOLVE) {
+            if (ContractMode.of(spec) != ContractMode.EVOLVE) {
                 throw LoadException.input("the file has column(s) " + added + " that " + schema + "." + table
                         + " does not have; contract " + spec.contract() + " keeps the table's columns (use "
                         + "contract evolve to add them)");
@@ -391,7 +390,7 @@ public final class Loader implements AutoCloseable {
                         + "; the values are checked against " + had.sql() + " (a load never changes a column's type)");
             }
         }
-        if (spec.mode() == LoadMode.MERGE) {
+        if (LoadMode.of(spec) == LoadMode.MERGE) {
             createMergeIndex(c, spec, target, table);
         }
         return added.isEmpty() ? existing : tableColumns(c, schema, table);
@@ -407,7 +406,7 @@ public final class Loader implements AutoCloseable {
     private record Counts(long rows, long discarded) {
     }
 
-    private Counts copy(Connection c, LoadSpec spec, FormatSpec format, SpooledFile file, FilePlan plan,
+    private Counts copy(Connection c, LoadSpec spec, LoadSpec.Format format, SpooledFile file, FilePlan plan,
             List<ColumnType> checks, String target, List<Quarantined> quarantine, long deadline)
             throws SQLException {
         List<String> columns = plan.columns();
@@ -420,7 +419,7 @@ public final class Loader implements AutoCloseable {
         long written = 0;
         try (RecordReader records = open(format, file, columns)) {
             CopyEncoder out = new CopyEncoder(copy);
-            ContractMode contract = spec.contractMode();
+            ContractMode contract = ContractMode.of(spec);
             long n = 0;
             while (records.next()) {
                 if ((++n & 8191) == 0 && System.nanoTime() > deadline) {
@@ -551,7 +550,7 @@ public final class Loader implements AutoCloseable {
         }
     }
 
-    private RecordReader open(FormatSpec format, SpooledFile file, List<String> columns) {
+    private RecordReader open(LoadSpec.Format format, SpooledFile file, List<String> columns) {
         if (format.isJson()) {
             return new JsonRecords(file.path(), file.name(), format, columns, settings.maxLineLength(),
                     settings.decompression());

@@ -17,12 +17,13 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
+import dev.strata.events.LoadSpec;
 import dev.strata.events.Topics;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.run.LoadEvents;
 import dev.strata.ingest.run.LoadRunRepository;
 import dev.strata.ingest.run.LoadWorker;
-import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.LoadSpecCheck;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.outbox.quarkus.EventConsumers;
 
@@ -74,13 +75,15 @@ public class IngestRequestListener implements EventConsumers.Handler {
     private void queue(Connection tx, IngestRequested request) throws java.sql.SQLException {
         String specJson = request.params().get("spec");
         String problem = null;
-        LoadSpec spec = null;
-        if (specJson == null) {
-            problem = "the request has no params.spec (the load spec as JSON)";
+        LoadSpec spec = request.spec();
+        if (spec == null && specJson == null) {
+            problem = "the request has no load spec (spec, or params.spec from an older scheduler)";
         } else {
             try {
-                spec = LoadSpec.readLenient(json, specJson);
-                List<String> problems = spec.problems();
+                if (spec == null) {
+                    spec = LoadSpec.readLenient(specJson); // a scheduler older than IngestRequested.spec
+                }
+                List<String> problems = LoadSpecCheck.problems(spec);
                 if (!problems.isEmpty()) {
                     problem = "the load spec is not usable: " + String.join("; ", problems);
                 } else if (request.pipelineNamespace() != null

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.agroal.api.AgroalDataSource;
 
-import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.events.LoadSpec;
+import dev.strata.ingest.spec.LoadSpecCheck;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
@@ -56,7 +57,7 @@ public class LoadResource {
         if (spec == null) {
             throw ProblemException.badRequest("The body must be a load spec.", List.of("the body is empty"));
         }
-        List<String> problems = new ArrayList<>(spec.problems());
+        List<String> problems = new ArrayList<>(LoadSpecCheck.problems(spec));
         problems.addAll(locations.problems(spec));
         if (!problems.isEmpty()) {
             throw ProblemException.badRequest("The load spec is not usable: " + String.join("; ", problems),

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.events.LoadSpec;
 
 /**
  * A load and where it stands: queued → running → succeeded | failed.

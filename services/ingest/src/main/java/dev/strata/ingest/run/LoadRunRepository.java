@@ -20,8 +20,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.load.LoadResult;
-import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.outbox.Tracing;
 
 /** The {@code load_run} table of the metadata database; each method works in the caller's connection. */
@@ -265,7 +265,7 @@ public class LoadRunRepository {
                     notes == null ? null : json.readValue(notes, new TypeReference<List<String>>() {
                     }), rs.getString(18), instant(rs.getTimestamp(19)), instant(rs.getTimestamp(20)),
                     instant(rs.getTimestamp(21)),
-                    spec == null || spec.equals("{}") ? null : LoadSpec.readLenient(json, spec));
+                    spec == null || spec.equals("{}") ? null : LoadSpec.readLenient(spec));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable load_run row", e);
         }

@@ -29,11 +29,12 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.load.LoadException;
 import dev.strata.ingest.load.LoadResult;
 import dev.strata.ingest.load.Loader;
-import dev.strata.ingest.spec.LoadSpec;
+import dev.strata.ingest.spec.LoadMode;
 import dev.strata.outbox.TaskHeartbeats;
 import dev.strata.outbox.TaskLogs;
 import dev.strata.outbox.Tracing;
@@ -187,9 +188,9 @@ public class LoadWorker {
                 throw LoadException.input("the load was started " + (load.tries() - 1) + " times and its worker "
                         + "stopped each time (strata.ingest.max-tries)");
             }
-            LoadSpec spec = LoadSpec.readLenient(json, load.spec());
+            LoadSpec spec = LoadSpec.readLenient(load.spec());
             log.info("load " + load.id() + " of " + dataset + " ("
-                    + spec.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + LoadMode.of(spec).name().toLowerCase(java.util.Locale.ROOT)
                     + ") started by " + worker);
             result = loader.load(load.id(), spec, log);
             log.info("loaded " + result.rows() + " rows, " + result.bytes() + " bytes, " + result.quarantined()

@@ -33,11 +33,11 @@ import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.connection.ConnectionResolver;
 import dev.strata.ingest.load.ColumnType;
 import dev.strata.ingest.load.Columns;
 import dev.strata.ingest.load.LoadException;
-import dev.strata.ingest.spec.SourceSpec;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Redirects;
 import dev.strata.netguard.Urls;
@@ -74,9 +74,9 @@ public final class SourceFetcher {
      * Fetches a namespace's source: with {@code source.connection}, the namespace's connection supplies the base URL,
      * endpoint or JDBC URL and the credentials ({@link ConnectionResolver}).
      */
-    public Fetched fetch(String namespace, SourceSpec spec, Path dir, String previousCursor) {
+    public Fetched fetch(String namespace, LoadSpec.Source spec, Path dir, String previousCursor) {
         ConnectionResolver.Use use = connections.use(namespace, spec);
-        SourceSpec source = use.source();
+        LoadSpec.Source source = use.source();
         return switch (source.kind()) {
             case "http" -> new Fetched(List.of(http(source, use, dir)), Map.of(), null);
             case "s3", "upload" -> new Fetched(s3(source, use.s3() == null ? s3 : use.s3(), dir), Map.of(), null);
@@ -85,7 +85,7 @@ public final class SourceFetcher {
         };
     }
 
-    private SpooledFile http(SourceSpec source, ConnectionResolver.Use use, Path dir) {
+    private SpooledFile http(LoadSpec.Source source, ConnectionResolver.Use use, Path dir) {
         URI uri;
         try {
             uri = Urls.http(source.url(), "source.url");
@@ -140,7 +140,7 @@ public final class SourceFetcher {
         }
     }
 
-    private List<SpooledFile> s3(SourceSpec source, MinioClient s3, Path dir) {
+    private List<SpooledFile> s3(LoadSpec.Source source, MinioClient s3, Path dir) {
         List<String> keys = new ArrayList<>();
         if (source.key() != null && !source.key().isBlank()) {
             keys.add(source.key());
@@ -190,7 +190,7 @@ public final class SourceFetcher {
         return files;
     }
 
-    private Fetched jdbc(SourceSpec source, ConnectionResolver.Use use, Path dir, String previousCursor) {
+    private Fetched jdbc(LoadSpec.Source source, ConnectionResolver.Use use, Path dir, String previousCursor) {
         try {
             use.guard().checkJdbc(source.jdbcUrl(), "source.jdbcUrl");
         } catch (AddressRefusedException e) {

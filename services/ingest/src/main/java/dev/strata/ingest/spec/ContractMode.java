@@ -9,5 +9,10 @@ public enum ContractMode {
     /** Rows that do not fit are dropped (and counted). */
     DISCARD_ROW,
     /** Rows that do not fit go to {@code quarantine.<namespace>__<name>} with the reason. */
-    QUARANTINE
+    QUARANTINE;
+
+    /** The contract of {@code spec}, already checked by {@link LoadSpecCheck}. */
+    public static ContractMode of(dev.strata.events.LoadSpec spec) {
+        return valueOf(spec.contract().toUpperCase(java.util.Locale.ROOT));
+    }
 }

@@ -7,5 +7,10 @@ public enum LoadMode {
     /** The loaded rows are added. */
     APPEND,
     /** Rows whose merge key exists are updated, the others inserted. */
-    MERGE
+    MERGE;
+
+    /** The loadMode of {@code spec}, already checked by {@link LoadSpecCheck}. */
+    public static LoadMode of(dev.strata.events.LoadSpec spec) {
+        return valueOf(spec.loadMode().toUpperCase(java.util.Locale.ROOT));
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.warehouse.Namespaces;
 
 /**
@@ -82,10 +83,10 @@ public final class SourceLocations {
     /**
      * Why {@code spec}'s source may not be read by a load of its namespace, written for a person; empty when it may
      * (and for sources other than {@code s3} and {@code upload}, and specs whose namespace is itself invalid: those
-     * are reported by {@link LoadSpec#problems()}).
+     * are reported by {@link LoadSpecCheck#problems}).
      */
     public List<String> problems(LoadSpec spec) {
-        SourceSpec source = spec.source();
+        LoadSpec.Source source = spec.source();
         if (source == null || !("s3".equals(source.kind()) || "upload".equals(source.kind()))
                 || !Namespaces.isValid(spec.namespace()) || source.bucket() == null || source.bucket().isBlank()) {
             return List.of();
@@ -95,7 +96,7 @@ public final class SourceLocations {
         String field = byPrefix ? "source.prefix" : "source.key";
         String key = byPrefix ? source.prefix() : source.key();
         if (key == null || key.isBlank()) {
-            return List.of(); // reported by SourceSpec
+            return List.of(); // reported by LoadSpec.Source
         }
         String where = "s3://" + source.bucket() + "/" + Namespaces.printable(key);
         if (!plain(key)) {

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.MinioClient;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.ingest.connection.ConnectionResolver;
 import dev.strata.ingest.source.SourceFetcher;
-import dev.strata.ingest.spec.LoadSpec;
 import dev.strata.ingest.spec.SourceLocations;
 import dev.strata.warehouse.NamespaceRoles;
 

@@ -47,6 +47,7 @@ import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
+import dev.strata.events.LoadSpec;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TaskFailed;
 import dev.strata.events.TaskHeartbeated;
@@ -124,6 +125,26 @@ class IngestRequestListenerTest {
         String url = serve("/" + name + "/t.csv", csv);
         return "{\"namespace\":\"sales\",\"name\":\"" + name + "\",\"source\":{\"kind\":\"http\",\"url\":\"" + url
                 + "\"},\"loadMode\":\"append\"}";
+    }
+
+    @Test
+    void aTypedSpecAsTheSchedulerSendsItForARegisteredDatasetLoadsTheRows() throws Exception {
+        // what the scheduler sends for "ingest: {dataset: ...}" in namespace sales-eu: the registry's spec, typed
+        String name = unique("typed");
+        String url = serve("/" + name + "/orders.csv", "order_id,amount\n1,9.00\n2,12.00\n");
+        LoadSpec spec = LoadSpec.readStrict(new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"namespace":"sales-eu","name":"%s","source":{"kind":"http","url":"%s"},"format":{"type":"csv"}}"""
+                .formatted(name, url)));
+        UUID taskRunId = UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, EventEnvelope.of("/strata/scheduler", taskRunId.toString(), new IngestRequested(taskRunId,
+                    UUID.randomUUID(), "sales-eu", name, 1, Map.of("logical_date", "2026-12-07"), "sales-eu",
+                    spec)));
+            JsonPath run = awaitRun(taskRunId);
+            assertEquals("succeeded", run.getString("status"), run::prettify);
+        }
+        assertEquals(2, it.count("SELECT count(*) FROM sales_eu__raw." + name));
+        assertEquals(21, it.count("SELECT sum(amount)::bigint FROM sales_eu__raw." + name));
     }
 
     @Test
@@ -376,10 +397,12 @@ class IngestRequestListenerTest {
                             Map.of())))))
                     .get();
             JsonPath rejected = awaitRun(noSpec);
-            assertEquals("the request has no params.spec (the load spec as JSON)", rejected.getString("error"));
+            assertEquals("the request has no load spec (spec, or params.spec from an older scheduler)",
+                    rejected.getString("error"));
             List<StrataEvent> failed = events(Topics.TASK_EVENTS, List.of(noSpec.toString()), 1);
-            assertEquals("the request has no params.spec (the load spec as JSON)", ((TaskFailed) failed.get(0))
-                    .error());
+            assertEquals("the request has no load spec (spec, or params.spec from an older scheduler)",
+                    ((TaskFailed) failed.get(0))
+                            .error());
         }
         assertEquals(1, it.count("SELECT count(*) FROM sales__raw." + name));
         // Attempt 2's TaskSucceeded is the task's last event: the outbox publishes in order and the task's events

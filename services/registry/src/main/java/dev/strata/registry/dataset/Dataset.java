@@ -6,6 +6,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.strata.events.LoadSpec.Format;
+import dev.strata.events.LoadSpec.Source;
+
 /**
  * A dataset of the catalog.
  *

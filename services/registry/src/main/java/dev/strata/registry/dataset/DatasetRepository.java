@@ -16,6 +16,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.strata.events.LoadSpec.Format;
+import dev.strata.events.LoadSpec.Source;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.warehouse.Namespaces;
 import dev.strata.web.db.Db;

@@ -2,6 +2,9 @@ package dev.strata.registry.dataset;
 
 import java.util.List;
 
+import dev.strata.events.LoadSpec.Format;
+import dev.strata.events.LoadSpec.Source;
+
 /**
  * What a caller sends to register or update a dataset: its identity, what people need to know about it, its layer,
  * the load spec (source, format, load mode, merge key, contract mode) and its declared columns. On update the identity

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.security.Role;
 
 @Path("/api/v1/datasets")

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.share.DatasetShare;
 import dev.strata.registry.share.ShareGrants;
@@ -109,7 +110,9 @@ public class DatasetService {
             throw ProblemException.notFound("Dataset '" + dataset.qualifiedName() + "' has no source: it is built "
                     + "by a transform, not loaded.");
         }
-        return LoadSpec.of(dataset);
+        return new LoadSpec(dataset.namespace(), dataset.name(), dataset.source(), dataset.format(),
+                dataset.loadMode(), dataset.mergeKey(), dataset.contract(), dataset.columns().stream()
+                        .map(c -> new LoadSpec.Column(c.name(), c.type(), c.description())).toList());
     }
 
     public List<Dataset> list(String namespace, String tag, String layer, String search, Integer limit,

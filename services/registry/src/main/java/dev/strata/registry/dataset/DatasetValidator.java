@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.strata.events.LoadModes;
+import dev.strata.events.LoadSpec;
+import dev.strata.events.LoadSpec.Format;
+import dev.strata.events.LoadSpec.Source;
 import dev.strata.warehouse.Namespaces;
 import dev.strata.web.ProblemException;
 
@@ -21,11 +24,11 @@ import dev.strata.web.ProblemException;
  */
 final class DatasetValidator {
 
-    static final List<String> SOURCE_KINDS = List.of("http", "s3", "upload", "jdbc");
-    static final List<String> FORMAT_TYPES = List.of("csv", "tsv", "json", "ndjson");
-    static final List<String> COMPRESSIONS = List.of("auto", "none", "gzip");
+    static final List<String> SOURCE_KINDS = LoadSpec.SOURCE_KINDS;
+    static final List<String> FORMAT_TYPES = LoadSpec.FORMAT_TYPES;
+    static final List<String> COMPRESSIONS = LoadSpec.COMPRESSIONS;
     static final List<String> LOAD_MODES = LoadModes.ALL;
-    static final List<String> CONTRACTS = List.of("evolve", "freeze", "discard_row", "quarantine");
+    static final List<String> CONTRACTS = LoadSpec.CONTRACTS;
 
     /** PostgreSQL types a declared column may have (what ingest infers, plus common spellings). */
     private static final Pattern COLUMN_TYPE = Pattern.compile("(smallint|integer|int|bigint|real|double precision"
@@ -54,7 +57,7 @@ final class DatasetValidator {
         List<String> tags = tags(r.tags());
         List<Column> columns = columns(r.columns());
         String loadMode = oneOf("loadMode", r.loadMode(), LOAD_MODES, LoadModes.DEFAULT);
-        String contract = oneOf("contract", r.contract(), CONTRACTS, "evolve");
+        String contract = oneOf("contract", r.contract(), CONTRACTS, LoadSpec.DEFAULT_CONTRACT);
         List<String> mergeKey = r.mergeKey() == null ? List.of() : List.copyOf(r.mergeKey());
         if ("merge".equals(loadMode) && mergeKey.isEmpty()) {
             throw ProblemException.badRequest("loadMode 'merge' needs a mergeKey: the columns that identify a row, "

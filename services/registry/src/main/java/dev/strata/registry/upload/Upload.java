@@ -2,7 +2,7 @@ package dev.strata.registry.upload;
 
 import java.util.UUID;
 
-import dev.strata.registry.dataset.Source;
+import dev.strata.events.LoadSpec.Source;
 
 /**
  * A file streamed into the lake.

@@ -22,10 +22,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 
+import dev.strata.events.LoadSpec.Source;
 import dev.strata.registry.RegistryMetrics;
 import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.dataset.DatasetNames;
-import dev.strata.registry.dataset.Source;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
 import dev.strata.warehouse.Namespaces;
@@ -128,7 +128,7 @@ public class UploadService {
             meters.counter(RegistryMetrics.UPLOAD_BYTES).increment(counted.count);
             LOG.infof("upload %s: %d bytes to s3://%s/%s", uploadId, counted.count, bucket, key);
             return new Upload(uploadId, bucket, key, "s3://" + bucket + "/" + key, counted.count, HexFormat.of()
-                    .formatHex(sha256.digest()), new Source("upload", null, bucket, key, null, null, null, null, null));
+                    .formatHex(sha256.digest()), Source.upload(bucket, key));
         } catch (Exception e) {
             LOG.errorf("upload %s to s3://%s/%s failed: %s", uploadId, bucket, key, e.getMessage());
             throw new ProblemException(Status.SERVICE_UNAVAILABLE, "lake-unavailable", "The lake (S3) did not take "

@@ -148,7 +148,10 @@ class DatasetCatalogTest {
         engineer().body(orders("payouts", "raw", "[]").replace("\"loadMode\":\"merge\",\"mergeKey\":[\"order_id\"],",
                 "")).post(DATASETS).then().statusCode(201);
         as(Map.of("shop", "viewer")).get(DATASETS + "/shop/payouts/load-spec").then().statusCode(200)
-                .body("loadMode", equalTo("replace"));
+                .body("loadMode", equalTo("replace"))
+                // every default as the one LoadSpec record of libs/events sets it, the same ingest executes
+                .body("format.delimiter", equalTo(",")).body("format.encoding", equalTo("UTF-8"))
+                .body("format.compression", equalTo("auto"));
     }
 
     @Test

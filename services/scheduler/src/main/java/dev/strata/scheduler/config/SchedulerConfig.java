@@ -124,4 +124,43 @@ public interface SchedulerConfig {
         @WithDefault("1h")
         Duration sqlTimeout();
     }
+
+    /** What pipelines name in other services: checked when a pipeline is saved, datasets resolved at dispatch. */
+    Catalog catalog();
+
+    interface Catalog {
+        /** The registry's base URL (default {@code strata.services.registry.url}). */
+        Optional<String> registryUrl();
+
+        /** The transform service's base URL (default {@code strata.services.transform.url}). */
+        Optional<String> transformUrl();
+
+        /** The notifier's base URL (default {@code strata.services.notifier.url}). */
+        Optional<String> notifierUrl();
+
+        /**
+         * What is checked at save time: any of {@code datasets}, {@code projects}, {@code channels}. A kind listed
+         * here whose service has no URL refuses the save with a 503 (never a silent accept).
+         */
+        @WithDefault("datasets,projects,channels")
+        List<String> verify();
+
+        /** The longest one call to another service may take. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** The scheduler's own service account (client credentials at the auth service), for the calls above. */
+    ServiceAccount serviceAccount();
+
+    interface ServiceAccount {
+        /** Its client id, e.g. {@code sa-scheduler}; without it the calls carry no token (and are refused). */
+        Optional<String> clientId();
+
+        /** Its secret (from a Kubernetes Secret: STRATA_SCHEDULER_SERVICE_ACCOUNT_CLIENT_SECRET). */
+        Optional<String> clientSecret();
+
+        /** The token endpoint; default {@code <strata.services.auth.url or strata.auth.issuer>/oauth2/token}. */
+        Optional<String> tokenUrl();
+    }
 }

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.strata.events.LoadSpec;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.netguard.Urls;
 import dev.strata.scheduler.pipeline.PipelineDefinition.CatchUp;
@@ -67,22 +68,19 @@ public final class PipelineParser {
     private static final Set<String> SLA_FIELDS = orderedSet("max_duration");
     private static final Set<String> NOTIFICATION_FIELDS = orderedSet("on", "channel");
     private static final Map<TaskType, Set<String>> INPUT_FIELDS = Map.of(
-            TaskType.INGEST, orderedSet("spec"),
+            TaskType.INGEST, orderedSet("dataset", "spec"),
             TaskType.TRANSFORM, orderedSet("project_version", "selector", "vars"),
             TaskType.NOTIFY, orderedSet("channel", "message"),
             TaskType.SQL, orderedSet("sql"),
             TaskType.HTTP, orderedSet("url", "method", "body", "headers"));
     /**
-     * The fields of an inline load spec and of its parts, as ingest reads them (ingest's {@code LoadSpec}): a field
-     * left out here would travel to ingest inside the event and be ignored there, so it is refused at save time.
+     * The fields of an inline load spec and of its parts: those of the platform's one record ({@link LoadSpec} in
+     * libs/events), so a field ingest would not read is refused at save time with the YAML path and line.
      */
-    private static final Set<String> SPEC_FIELDS = orderedSet("namespace", "name", "source", "format", "loadMode",
-            "mergeKey", "contract", "columns");
-    private static final Set<String> SPEC_SOURCE_FIELDS = orderedSet("kind", "url", "bucket", "key", "prefix",
-            "jdbcUrl", "table", "cursorColumn", "credentialsRef");
-    private static final Set<String> SPEC_FORMAT_FIELDS = orderedSet("type", "delimiter", "quote", "header",
-            "encoding", "nullMarkers", "compression");
-    private static final Set<String> SPEC_COLUMN_FIELDS = orderedSet("name", "type", "description");
+    private static final Set<String> SPEC_FIELDS = new LinkedHashSet<>(LoadSpec.FIELDS);
+    private static final Set<String> SPEC_SOURCE_FIELDS = new LinkedHashSet<>(LoadSpec.Source.FIELDS);
+    private static final Set<String> SPEC_FORMAT_FIELDS = new LinkedHashSet<>(LoadSpec.Format.FIELDS);
+    private static final Set<String> SPEC_COLUMN_FIELDS = new LinkedHashSet<>(LoadSpec.Column.FIELDS);
 
     private final ObjectMapper yaml;
     private final ObjectMapper json = new ObjectMapper();
@@ -104,8 +102,35 @@ public final class PipelineParser {
         }
     }
 
-    /** The parsed tree and its definition. */
-    public record Parsed(JsonNode tree, PipelineDefinition definition) {
+    /**
+     * The parsed tree, its definition, and what it names in other services (checked at save time by
+     * {@link PipelineReferences}).
+     */
+    public record Parsed(JsonNode tree, PipelineDefinition definition, List<Reference> references) {
+
+        public Parsed {
+            references = references == null ? List.of() : List.copyOf(references);
+        }
+    }
+
+    /** What a reference names: a registered dataset, a transform project, a model selector, a notifier channel. */
+    public enum ReferenceKind {
+        DATASET, PROJECT, SELECTOR, CHANNEL
+    }
+
+    /**
+     * Something the pipeline names that lives in another service, where it was written.
+     *
+     * @param name    the dataset name, the project version as written, the selector, the channel name
+     * @param project for a selector: the project version it selects in; otherwise null
+     */
+    public record Reference(ReferenceKind kind, String namespace, String name, String project, String path,
+            Integer line, Integer column) {
+
+        /** A finding at this reference's place. */
+        public FieldError error(String message) {
+            return new FieldError(path, line, column, message);
+        }
     }
 
     /** Parses and validates; throws {@link PipelineInvalidException} listing every finding. */
@@ -143,7 +168,7 @@ public final class PipelineParser {
         if (!c.errors.isEmpty()) {
             throw new PipelineInvalidException(c.errors);
         }
-        return new Parsed(tree, definition);
+        return new Parsed(tree, definition, c.references);
     }
 
     private static String firstLine(String s) {
@@ -202,6 +227,7 @@ public final class PipelineParser {
     private final class Checker {
 
         final List<FieldError> errors = new ArrayList<>();
+        final List<Reference> references = new ArrayList<>();
         final Map<String, JsonLocation> locations;
         /** The pipeline's namespace once read (null while unknown or invalid). */
         String namespace;
@@ -210,13 +236,27 @@ public final class PipelineParser {
             this.locations = locations;
         }
 
-        void error(Path path, String message) {
+        void reference(ReferenceKind kind, String name, String project, Path path) {
+            if (namespace == null || name == null) {
+                return;
+            }
+            JsonLocation at = at(path);
+            references.add(new Reference(kind, namespace, name, project, path.display(),
+                    at == null ? null : at.getLineNr(), at == null ? null : at.getColumnNr()));
+        }
+
+        JsonLocation at(Path path) {
             JsonLocation at = locations.get(path.pointer());
             Path p = path;
             while (at == null && !p.segments().isEmpty()) {
                 p = new Path(p.segments().subList(0, p.segments().size() - 1));
                 at = locations.get(p.pointer());
             }
+            return at;
+        }
+
+        void error(Path path, String message) {
+            JsonLocation at = at(path);
             errors.add(new FieldError(path.display(), at == null ? null : at.getLineNr(),
                     at == null ? null : at.getColumnNr(), message));
         }
@@ -633,8 +673,35 @@ public final class PipelineParser {
                 case INGEST -> {
                     JsonNode spec = inputs.get("spec");
                     Path sp = path.field("spec");
-                    if (spec == null || spec.isNull()) {
-                        error(sp, "an ingest task needs the load spec (namespace, name, source, format, ...)");
+                    JsonNode datasetNode = inputs.get("dataset");
+                    if (datasetNode != null && !datasetNode.isNull()) {
+                        if (spec != null && !spec.isNull()) {
+                            error(sp, "an ingest task names a registered dataset or carries an inline spec, not both");
+                        }
+                        String dataset = text(inputs, "dataset", path, true);
+                        if (dataset != null && dataset.indexOf('.') > 0) {
+                            // namespace.name: the pipeline's own namespace only
+                            Optional<String> problem = datasetProblem(dataset);
+                            if (problem.isPresent()) {
+                                error(path.field("dataset"), problem.get());
+                                dataset = null;
+                            } else if (ownNamespace(dataset.substring(0, dataset.indexOf('.')),
+                                    path.field("dataset"), "loads datasets")) {
+                                dataset = dataset.substring(dataset.indexOf('.') + 1);
+                            } else {
+                                dataset = null;
+                            }
+                        }
+                        if (dataset != null && !LoadSpec.NAME.matcher(dataset).matches()) {
+                            error(path.field("dataset"), "'" + Namespaces.printable(dataset) + "' is not a dataset "
+                                    + "name: a registered dataset's name uses lower-case letters, digits and '_', "
+                                    + "starting with a letter (at most 63)");
+                        } else if (dataset != null) {
+                            reference(ReferenceKind.DATASET, dataset, null, path.field("dataset"));
+                        }
+                    } else if (spec == null || spec.isNull()) {
+                        error(sp, "an ingest task names a registered dataset (dataset: orders) or carries the load "
+                                + "spec (namespace, name, source, format, ...)");
                     } else if (!spec.isObject()) {
                         error(sp, "must be the load spec as a mapping");
                     } else {
@@ -655,12 +722,17 @@ public final class PipelineParser {
                     }
                 }
                 case TRANSFORM -> {
-                    text(inputs, "project_version", path, true);
-                    text(inputs, "selector", path, true);
+                    String project = text(inputs, "project_version", path, true);
+                    String selector = text(inputs, "selector", path, true);
+                    reference(ReferenceKind.PROJECT, project, null, path.field("project_version"));
+                    if (project != null) {
+                        reference(ReferenceKind.SELECTOR, selector, project, path.field("selector"));
+                    }
                     params(inputs.get("vars"), path.field("vars"));
                 }
                 case NOTIFY -> {
-                    name(inputs, "channel", path, "channel name");
+                    reference(ReferenceKind.CHANNEL, name(inputs, "channel", path, "channel name"), null,
+                            path.field("channel"));
                     text(inputs, "message", path, true);
                 }
                 case SQL -> text(inputs, "sql", path, true);
@@ -718,6 +790,7 @@ public final class PipelineParser {
                     continue;
                 }
                 String channel = name(n, "channel", p, "channel name");
+                reference(ReferenceKind.CHANNEL, channel, null, p.field("channel"));
                 List<NotifyOn> on = new ArrayList<>();
                 JsonNode onNode = n.get("on");
                 if (onNode == null || !(onNode.isArray() || onNode.isTextual())) {

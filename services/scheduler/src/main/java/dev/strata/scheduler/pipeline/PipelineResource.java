@@ -52,15 +52,17 @@ public class PipelineResource {
     }
 
     private final PipelineStore store;
+    private final PipelineReferences references;
     private final NamespaceAccess access;
     private final RunEngine engine;
     private final Backfills backfills;
     private final TriggerIdempotency idempotency;
 
     PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills,
-            TriggerIdempotency idempotency) {
+            TriggerIdempotency idempotency, PipelineReferences references) {
         this.idempotency = idempotency;
         this.store = store;
+        this.references = references;
         this.access = access;
         this.engine = engine;
         this.backfills = backfills;
@@ -72,6 +74,7 @@ public class PipelineResource {
     public Response submit(String yaml) {
         PipelineParser.Parsed parsed = store.parser().parse(yaml);
         access.require(parsed.definition().namespace(), Role.ENGINEER);
+        references.check(parsed);
         PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
         return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
     }
@@ -87,6 +90,7 @@ public class PipelineResource {
             throw ProblemException.badRequest("the YAML declares " + parsed.definition().namespace() + "."
                     + parsed.definition().id() + " but the path names " + namespace + "." + id);
         }
+        references.check(parsed);
         PipelineStore.Saved saved = store.save(parsed, yaml, access.principal());
         return Response.status(saved.created() ? 201 : 200).entity(view(saved)).build();
     }
@@ -96,7 +100,11 @@ public class PipelineResource {
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     @RolesAllowed({"viewer", "analyst", "engineer", "admin"})
     public ValidView validate(String yaml) {
-        PipelineDefinition def = store.parser().parse(yaml).definition();
+        PipelineParser.Parsed parsed = store.parser().parse(yaml);
+        PipelineDefinition def = parsed.definition();
+        if (access.readable().includes(def.namespace())) {
+            references.check(parsed);
+        }
         return new ValidView(true, def.namespace(), def.id(), def.tasks().size());
     }
 

@@ -33,6 +33,7 @@ import dev.strata.events.AuditRecorded;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
 import dev.strata.events.IngestRequested;
+import dev.strata.events.LoadSpec;
 import dev.strata.events.NotificationRequested;
 import dev.strata.events.RunFailed;
 import dev.strata.events.RunSlaMissed;
@@ -87,10 +88,12 @@ public class RunEngine {
     private final LocalTasks local;
     private final Counter dispatched;
     private final RunMetrics metrics;
+    private final DatasetIngest datasets;
 
     RunEngine(Db db, PipelineStore pipelines, Outbox outbox, SchedulerConfig config,
             TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters,
-            RunMetrics metrics, AgroalDataSource dataSource) {
+            RunMetrics metrics, AgroalDataSource dataSource, DatasetIngest datasets) {
+        this.datasets = datasets;
         this.db = db;
         this.dataSource = dataSource;
         this.pipelines = pipelines;
@@ -273,11 +276,26 @@ public class RunEngine {
         switch (task.type()) {
             case INGEST -> {
                 JsonNode spec = inputs.get("spec");
-                params.put("spec", RunRecords.json(spec));
+                if (spec == null || spec.isNull()) {
+                    // a registered dataset: its current load spec is read from the registry after this transaction
+                    // (no call to another service while the run is locked), then requested by requestIngest
+                    String dataset = inputs.path("dataset").asText();
+                    String name = dataset.substring(dataset.indexOf('.') + 1);
+                    Map<String, String> taskParams = Map.copyOf(params);
+                    afterCommit(() -> datasets.submit(tr.id(), attempt, run.namespace(), name, taskParams));
+                    break;
+                }
+                LoadSpec typed = null;
+                try {
+                    typed = LoadSpec.readLenient(RunRecords.json(spec));
+                } catch (java.io.IOException e) {
+                    // a version stored before the typed spec: ingest reads params.spec and says what is wrong
+                    params.put("spec", RunRecords.json(spec));
+                }
                 // the pipeline's own namespace, whatever the spec says: the parser refuses another one, and ingest
                 // refuses a spec that does not match the request (a version stored before that check)
                 emit(tr.id(), new IngestRequested(tr.id(), run.id(), run.namespace(), spec.path("name").asText(),
-                        attempt, params, run.namespace()));
+                        attempt, params, run.namespace(), typed));
             }
             case TRANSFORM -> {
                 JsonNode vars = inputs.get("vars");
@@ -295,6 +313,24 @@ public class RunEngine {
             case SQL, HTTP -> afterCommit(() -> local.submit(tr.id(), run.id(), attempt, task));
             default -> throw new IllegalStateException("unknown task type " + task.type());
         }
+    }
+
+    /**
+     * Sends the ingest request of a task that names a registered dataset, once {@link DatasetIngest} read its load
+     * spec from the registry; nothing if the attempt is no longer the task's queued one (cancelled, timed out).
+     */
+    @Transactional
+    public Optional<PipelineKey> requestIngest(UUID taskRunId, int attempt, LoadSpec spec,
+            Map<String, String> params) {
+        Optional<Locked> locked = lockTask(taskRunId);
+        if (locked.isEmpty() || locked.get().task().attempt() != attempt
+                || !RunState.QUEUED.equals(locked.get().task().state())) {
+            return Optional.empty();
+        }
+        RunRow run = locked.get().run();
+        emit(taskRunId, new IngestRequested(taskRunId, run.id(), run.namespace(), spec.name(), attempt, params,
+                run.namespace(), spec));
+        return flush(Optional.empty());
     }
 
     /** An attempt's duration, from its worker's start (or its dispatch, for tasks without a start) to now. */

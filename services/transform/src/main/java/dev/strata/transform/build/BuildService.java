@@ -104,6 +104,23 @@ public class BuildService {
     @Inject
     QualityMetrics metrics;
 
+    /**
+     * The models a selection picks in a project version (the newest when {@code version} is null), in the build's
+     * order of names: what the scheduler asks when a pipeline naming the selector is saved. 404 when the project or the
+     * version does not exist, 400 when the selection cannot be read or a term of it matches nothing (as a build).
+     */
+    public List<String> selection(String namespace, String project, Integer version, String select) {
+        ProjectVersion v = versions.find(namespace, project, version)
+                .orElseThrow(() -> ProblemException.notFound("Project '" + project + "' in namespace '" + namespace
+                        + "' has " + (version == null ? "no version" : "no version " + version) + "."));
+        CompiledProject compiled = projects.compile(namespace, projects.files(v), Map.of());
+        try {
+            return List.copyOf(Selector.select(compiled, select == null ? "" : select.strip(), ""));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("The selection is not usable: " + e.getMessage() + ".");
+        }
+    }
+
     /** Queues a build asked for through REST; the selection is checked now (400 when it matches nothing). */
     public Build request(String namespace, String project, BuildRequest request, String principal) {
         ProjectVersion v = versions.find(namespace, project, request.version())

@@ -54,19 +54,8 @@ public class LineageClient {
 
     private static ServiceAccountToken serviceAccount(TransformConfig config, Optional<String> authBase) {
         TransformConfig.ServiceAccount sa = config.serviceAccount();
-        if (sa.clientId().isEmpty()) {
-            return null;
-        }
-        if (sa.clientSecret().isEmpty()) {
-            throw new IllegalStateException("strata.transform.service-account.client-id is set but its client-secret"
-                    + " is not (STRATA_TRANSFORM_SERVICE_ACCOUNT_CLIENT_SECRET, from a Secret)");
-        }
-        String url = sa.tokenUrl().or(() -> authBase.map(b -> b.replaceAll("/+$", "") + "/oauth2/token"))
-                .orElseThrow(() -> new IllegalStateException("strata.transform.service-account.client-id is set but"
-                        + " there is no token endpoint: set strata.transform.service-account.token-url or"
-                        + " strata.auth.issuer"));
-        return new ServiceAccountToken(URI.create(url), sa.clientId().get(), sa.clientSecret().get(),
-                config.lineage().timeout());
+        return ServiceAccountToken.configured("strata.transform.service-account", sa.clientId(), sa.clientSecret(),
+                sa.tokenUrl(), authBase, config.lineage().timeout());
     }
 
     /** Whether a push is configured. */

@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -96,6 +97,25 @@ public class ProjectResource {
         access.require(namespace, Role.VIEWER);
         return versions.find(namespace, project, version).orElseThrow(() -> ProblemException.notFound(
                 "Project '" + project + "' in namespace '" + namespace + "' has no version " + version + "."));
+    }
+
+    /** What a selection picks: the models' names. */
+    public record Selection(String namespace, String project, String select, List<String> models) {
+    }
+
+    @GET
+    @Path("/{namespace}/{project}/selection")
+    @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
+    @Operation(summary = "The models a dbt selection picks in a project version (viewer in the namespace)", description = "select: e.g. '+tag:gold'; version: a version number (default the newest). 404 when the"
+            + " project or version does not exist, 400 when the selection cannot be read or a term of it"
+            + " matches no model (as for a build). The scheduler asks it when a pipeline is saved.")
+    public Selection selection(@PathParam("namespace") String namespace, @PathParam("project") String project,
+            @QueryParam("select") String select, @QueryParam("version") Integer version) {
+        access.require(namespace, Role.VIEWER);
+        if (select != null && select.length() > 2000) {
+            throw ProblemException.badRequest("select is longer than 2000 characters.");
+        }
+        return new Selection(namespace, project, select, builds.selection(namespace, project, version, select));
     }
 
     @POST

@@ -75,6 +75,23 @@ class ProjectApiTest {
     }
 
     @Test
+    void aSelectionNamesTheModelsItPicksForTheSchedulersSaveTimeCheck() throws Exception {
+        int version = given().auth().oauth2(engineer).contentType("application/zip")
+                .body(Archives.zip("apishop/", project("select sum(amount) as total from {{ ref('api_orders') }}")))
+                .post("/api/v1/projects/apins").then().statusCode(201).extract().jsonPath().getInt("version");
+        given().auth().oauth2(viewer).queryParam("select", "+api_total").get("/api/v1/projects/apins/apishop/selection")
+                .then().statusCode(200)
+                .body("models", org.hamcrest.Matchers.containsInAnyOrder("api_orders", "api_total"));
+        given().auth().oauth2(viewer).queryParam("select", "tag:nothing").queryParam("version", version)
+                .get("/api/v1/projects/apins/apishop/selection").then().statusCode(400)
+                .body("detail", containsString("the selector 'tag:nothing' matches no model"));
+        given().auth().oauth2(viewer).queryParam("select", "api_orders").get("/api/v1/projects/apins/nope/selection")
+                .then().statusCode(404);
+        given().auth().oauth2(outsider).queryParam("select", "+api_total")
+                .get("/api/v1/projects/apins/apishop/selection").then().statusCode(404);
+    }
+
+    @Test
     void pushCompileStoreAndBuild() throws Exception {
         JsonPath pushed = given().auth().oauth2(engineer).contentType("application/zip")
                 .body(Archives.zip("apishop/", project("select sum(amount) as total from {{ ref('api_orders') }}")))
