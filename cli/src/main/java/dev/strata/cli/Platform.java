@@ -20,6 +20,7 @@ import dev.strata.devstack.Component;
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.DevStackException;
 import dev.strata.devstack.ManagedServer;
+import dev.strata.devstack.Ports;
 import dev.strata.devstack.Watchdog;
 
 /**
@@ -38,6 +39,11 @@ final class Platform {
     private final List<ServiceProcess> services = new CopyOnWriteArrayList<>();
     private final Set<String> reportedDead = new HashSet<>();
     private final Map<String, Long> infraPids = new LinkedHashMap<>();
+    /** What each service was started with, so that one can be started again alone ({@link #restart}). */
+    private final Map<String, Map<String, String>> serviceEnvironments = new LinkedHashMap<>();
+    private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
+    private String javaBinary;
+    private List<String> javaOpts = List.of();
     private PlatformState state;
     private DevStack stack;
     private Instant infrastructureStartedAt;
@@ -60,6 +66,14 @@ final class Platform {
     }
 
     boolean isStopping() { return stopping; }
+
+    /**
+     * Environment variables every service gets on top of the platform's own, e.g. shorter leases for the fault
+     * injection suite; set before {@link #startServices}.
+     */
+    void extraEnvironment(Map<String, String> environment) {
+        extraEnvironment.putAll(environment);
+    }
 
     DevStack stack() {
         return stack;
@@ -108,6 +122,8 @@ final class Platform {
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
     void startServices(List<ServiceProcess> toStart, String javaBinary, List<String> javaOpts, boolean jsonLogs) {
+        this.javaBinary = javaBinary;
+        this.javaOpts = List.copyOf(javaOpts);
         Map<String, String> shared = new LinkedHashMap<>();
         for (ServiceProcess service : toStart) {
             shared.put(DevStack.envName("strata.services." + service.name() + ".url"), service.url());
@@ -133,11 +149,13 @@ final class Platform {
                 env.put(DevStack.envName("strata.transform.service-account.client-id"), "sa-" + TRANSFORM_ACCOUNT);
                 env.put(DevStack.envName("strata.transform.service-account.client-secret"), transformAccountSecret());
             }
+            env.putAll(extraEnvironment);
             synchronized (this) {
                 if (stopping) {
                     throw new StrataException("interrupted while starting the services");
                 }
                 services.add(service);
+                serviceEnvironments.put(service.name(), Map.copyOf(env));
                 service.start(javaBinary, javaOpts, dataDir, env);
             }
         }
@@ -183,6 +201,64 @@ final class Platform {
             sleep(POLL);
         }
         record(PlatformState.Phase.READY);
+    }
+
+    /**
+     * Stops one service (SIGTERM, or SIGKILL when {@code kill} is set, as a crash) and starts it again on the same port
+     * with the same configuration, then waits until it is ready.
+     */
+    void restart(String name, boolean kill, Duration readyWithin) {
+        ServiceProcess service = services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StrataException("no service '" + name + "' runs in this platform"));
+        stopOne(service, kill);
+        startOne(service, readyWithin);
+    }
+
+    /** Stops one service, as {@link #restart} does, and leaves it stopped. */
+    void stopOne(ServiceProcess service, boolean kill) {
+        if (kill) {
+            service.kill();
+        } else {
+            service.terminate();
+        }
+        long deadline = System.nanoTime() + SERVICE_STOP_GRACE.toNanos();
+        while (service.isAlive() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
+        service.kill();
+        waitForExit(service);
+        synchronized (this) {
+            reportedDead.add(service.name());
+        }
+        // the port is free again only once the kernel lets go of it
+        long portDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Ports.isFree(service.port()) && System.nanoTime() < portDeadline) {
+            sleep(Duration.ofMillis(50));
+        }
+    }
+
+    /** Starts a service stopped by {@link #stopOne} again, with the configuration it first had, and waits for it. */
+    void startOne(ServiceProcess service, Duration readyWithin) {
+        Map<String, String> env = serviceEnvironments.get(service.name());
+        if (env == null || javaBinary == null) {
+            throw new StrataException(service.name() + " was never started by this platform");
+        }
+        synchronized (this) {
+            service.start(javaBinary, javaOpts, dataDir, env);
+            reportedDead.remove(service.name());
+        }
+        long deadline = System.nanoTime() + readyWithin.toNanos();
+        while (!readiness.check(service.port()).join()) {
+            if (!service.isAlive()) {
+                throw new StrataException(exitedWhileStarting(service));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new StrataException(service.name() + " was not ready within " + readyWithin.toSeconds()
+                        + " s after its restart; see " + service.log());
+            }
+            sleep(POLL);
+        }
+        record(state.phase());
     }
 
     /** Reports, once a second, any service or server that stopped on its own, until the platform is stopped. */
