@@ -265,6 +265,9 @@ final class Platform {
     void watch() {
         while (!stopping) {
             sleep(Duration.ofSeconds(1));
+            for (RestartRequest request : RestartRequest.pending(runDir())) {
+                restart(request);
+            }
             List<String> deaths = newDeaths();
             if (deaths.isEmpty()) {
                 continue;
@@ -276,6 +279,66 @@ final class Platform {
                 return;
             }
             deaths.forEach(err::println);
+        }
+    }
+
+    /**
+     * Restarts one service as {@code strata restart} asked: SIGTERM (SIGKILL after 20 s), the same command, port and
+     * environment again, then waits for its readiness. The new process is this launcher's child and in the state
+     * file, so {@code down} stops it like the others. The outcome goes back to the asking command.
+     */
+    private void restart(RestartRequest request) {
+        ServiceProcess service = services.stream().filter(s -> s.name().equals(request.service())).findFirst()
+                .orElse(null);
+        if (service == null) {
+            request.answer(false, request.service() + " is not running in this platform (started: "
+                    + String.join(", ", services.stream().map(ServiceProcess::name).toList()) + ")");
+            return;
+        }
+        long startNanos = System.nanoTime();
+        long oldPid = service.pid();
+        out.println("Restarting " + service.name() + " (pid " + oldPid + "), as `strata restart` asked...");
+        out.flush();
+        try {
+            service.terminate();
+            long deadline = System.nanoTime() + SERVICE_STOP_GRACE.toNanos();
+            while (service.isAlive() && System.nanoTime() < deadline && !stopping) {
+                sleep(Duration.ofMillis(100));
+            }
+            if (service.isAlive()) {
+                service.kill();
+                waitForExit(service);
+            }
+            synchronized (this) {
+                if (stopping) {
+                    request.answer(false, "the platform is stopping");
+                    return;
+                }
+                service.restart();
+            }
+            reportedDead.remove(service.name());
+            record(PlatformState.Phase.STARTING);
+            long readyBy = startNanos + request.timeout().toNanos();
+            while (!readiness.isReady(service.port())) {
+                if (!service.isAlive()) {
+                    throw new StrataException(exitedWhileStarting(service));
+                }
+                if (stopping || System.nanoTime() - readyBy > 0) {
+                    throw new StrataException(service.name() + " was not ready within "
+                            + request.timeout().toSeconds() + " s; see " + service.log());
+                }
+                sleep(POLL);
+            }
+            record(PlatformState.Phase.READY);
+            String done = service.name() + " restarted (pid " + oldPid + " → " + service.pid() + "), ready after "
+                    + UpCommand.seconds(startNanos);
+            out.println("  " + done);
+            out.flush();
+            request.answer(true, done);
+        } catch (RuntimeException e) {
+            err.println(service.name() + " could not be restarted: " + e.getMessage());
+            err.flush();
+            request.answer(false, e.getMessage());
         }
     }
 

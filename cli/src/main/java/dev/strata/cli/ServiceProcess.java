@@ -37,6 +37,11 @@ final class ServiceProcess {
     private Process process;
     private Instant startedAt;
     private long logOffset;
+    /** What {@link #start} was given, for {@link #restart()}. */
+    private String javaBinary;
+    private List<String> javaOpts;
+    private Path dataDir;
+    private Map<String, String> env;
 
     ServiceProcess(String name, Path jar, int port, Path dataDir) {
         this.name = name;
@@ -94,6 +99,10 @@ final class ServiceProcess {
 
     /** Starts the JVM and returns at once; readiness is checked separately. */
     synchronized void start(String javaBinary, List<String> javaOpts, Path dataDir, Map<String, String> env) {
+        this.javaBinary = javaBinary;
+        this.javaOpts = List.copyOf(javaOpts);
+        this.dataDir = dataDir;
+        this.env = Map.copyOf(env);
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.addAll(javaOpts);
@@ -130,6 +139,14 @@ final class ServiceProcess {
             throw new StrataException("cannot write " + pidFile + " (" + StrataException.reason(e)
                     + "): check that the data directory is writable");
         }
+    }
+
+    /** Starts the JVM again as {@link #start} did, on the same port; the old one must have ended. */
+    synchronized void restart() {
+        if (javaBinary == null) {
+            throw new StrataException(name + " was never started by this launcher");
+        }
+        start(javaBinary, javaOpts, dataDir, env);
     }
 
     /** Asks the JVM to shut down (SIGTERM); see {@link #kill()}. */

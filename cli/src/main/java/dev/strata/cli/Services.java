@@ -15,6 +15,15 @@ final class Services {
     private Services() {
     }
 
+    /** One service by name, e.g. for {@code strata restart}. */
+    static String named(String name) {
+        String wanted = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        if (!ALL.contains(wanted)) {
+            throw new StrataException("unknown service '" + name + "': use one of " + String.join(", ", ALL));
+        }
+        return wanted;
+    }
+
     /**
      * The services named in a comma-separated list such as {@code "registry,auth"} (the {@code STRATA_SERVICES}
      * variable), in the standard order; blank means all seven.

@@ -17,7 +17,8 @@ import dev.strata.devstack.DevStackException;
 @Command(name = "strata", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, description = StrataCommand.ABOUT)
 public final class StrataCommand implements Callable<Integer> {
 
-    static final String ABOUT = "Strata, the DataOps platform, on this machine.";
+    static final String ABOUT = "Strata, the DataOps platform: run it on this machine (up, down, status, restart)"
+            + " and use any Strata platform through its gateway (login, pipeline, runs, logs...).";
 
     @Spec
     CommandSpec spec;
@@ -34,14 +35,26 @@ public final class StrataCommand implements Callable<Integer> {
                 .addSubcommand(new UpCommand())
                 .addSubcommand(new DownCommand())
                 .addSubcommand(new StatusCommand())
+                .addSubcommand(new RestartCommand())
                 .addSubcommand(new VersionCommand())
+                .addSubcommand(new LoginCommand())
+                .addSubcommand(new LogoutCommand())
+                .addSubcommand(new WhoamiCommand())
+                .addSubcommand(new ContextCommand())
+                .addSubcommand(new NsCommand())
+                .addSubcommand(new DatasetsCommand())
+                .addSubcommand(new ProjectCommand())
+                .addSubcommand(new PipelineCommand())
+                .addSubcommand(new RunsCommand())
+                .addSubcommand(new LogsCommand())
+                .addSubcommand(new CompletionCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.registerConverter(Duration.class, new DurationConverter());
         commandLine.getCommandSpec().version("strata " + version());
         commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version("strata " + version()));
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             printError(cmd.getErr(), e, cmd);
-            return 1;
+            return e instanceof StrataException known ? known.exitCode() : ExitCodes.FAILURE;
         });
         return commandLine;
     }

@@ -11,12 +11,24 @@ import java.nio.file.NoSuchFileException;
  */
 public class StrataException extends RuntimeException {
 
+    private final int exitCode;
+
     public StrataException(String message) {
-        super(message);
+        this(ExitCodes.FAILURE, message, null);
     }
 
     public StrataException(String message, Throwable cause) {
+        this(ExitCodes.FAILURE, message, cause);
+    }
+
+    public StrataException(int exitCode, String message, Throwable cause) {
         super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    /** The exit code of the command that failed with it ({@link ExitCodes}). */
+    public int exitCode() {
+        return exitCode;
     }
 
     /** What went wrong with a file, in a few words (a file-system exception's message is often just the path). */

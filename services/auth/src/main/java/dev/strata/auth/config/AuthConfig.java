@@ -30,6 +30,14 @@ public interface AuthConfig {
     @WithDefault("1m")
     Duration authorizationCodeLifespan();
 
+    /** Lifetime of a device code and its user code (OAuth device grant, RFC 8628). */
+    @WithDefault("10m")
+    Duration deviceCodeLifespan();
+
+    /** The least time between two polls of one device code; a faster poll answers {@code slow_down}. */
+    @WithDefault("5s")
+    Duration deviceCodeInterval();
+
     /**
      * AES key (base64 of 16, 24 or 32 random bytes) that encrypts the signing keys' private halves in the database.
      * Production must set it (from a Kubernetes Secret); without it private keys are stored unencrypted.

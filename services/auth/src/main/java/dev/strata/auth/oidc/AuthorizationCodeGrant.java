@@ -1,7 +1,9 @@
 package dev.strata.auth.oidc;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -78,15 +80,23 @@ public class AuthorizationCodeGrant {
             throw OAuthException.invalidGrant("code_verifier does not match the code_challenge of the authorization "
                     + "request (PKCE).");
         }
-        User user = users.find(row.userId()).filter(u -> !u.disabled())
+        return issueFor(row.userId(), clientId, row.familyId(), row.scope(), row.nonce(), row.createdAt());
+    }
+
+    /**
+     * The tokens of a new sign-in of a user (refresh-token family {@code familyId}): access token, refresh token, and
+     * an ID token when {@code scope} has openid. Also used by the device grant.
+     */
+    TokenResponse issueFor(UUID userId, String clientId, UUID familyId, String scope, String nonce, Instant authTime) {
+        User user = users.find(userId).filter(u -> !u.disabled())
                 .orElseThrow(() -> OAuthException.invalidGrant("The account is disabled or deleted."));
         Caller principal = principals.of(user);
-        SignedToken access = issuer.accessToken(principal, issuer.lifespan(), clientId, row.familyId());
-        String refresh = refreshTokens.issue(row.familyId(), user.id(), clientId, null, row.scope());
-        String idToken = Scopes.includesOpenId(row.scope())
-                ? issuer.idToken(principal, user.email(), clientId, row.nonce(), row.createdAt(), row.familyId())
+        SignedToken access = issuer.accessToken(principal, issuer.lifespan(), clientId, familyId);
+        String refresh = refreshTokens.issue(familyId, user.id(), clientId, null, scope);
+        String idToken = Scopes.includesOpenId(scope)
+                ? issuer.idToken(principal, user.email(), clientId, nonce, authTime, familyId)
                 : null;
         return new TokenResponse(access.token(), TokenResponse.BEARER, access.expiresIn(), refresh,
-                idToken, row.scope().isEmpty() ? null : row.scope(), null);
+                idToken, scope.isEmpty() ? null : scope, null);
     }
 }

@@ -52,7 +52,11 @@ public class AuthorizeResource {
         this.codes = codes;
         this.pages = pages;
         this.issuer = Issuer.normalize(config.issuer());
-        this.lockedMessage = "This account is locked after too many failed sign-ins. Try again in "
+        this.lockedMessage = lockedMessage(config);
+    }
+
+    static String lockedMessage(AuthConfig config) {
+        return "This account is locked after too many failed sign-ins. Try again in "
                 + config.lockout().duration().toMinutes() + " minutes.";
     }
 

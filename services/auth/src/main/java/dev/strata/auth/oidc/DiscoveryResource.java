@@ -34,11 +34,12 @@ public class DiscoveryResource {
         d.put("userinfo_endpoint", issuer + "/oauth2/userinfo");
         d.put("jwks_uri", issuer + "/oauth2/jwks");
         d.put("revocation_endpoint", issuer + "/oauth2/revoke");
+        d.put("device_authorization_endpoint", issuer + "/oauth2/device_authorization");
         d.put("end_session_endpoint", issuer + "/oauth2/logout");
         d.put("response_types_supported", List.of("code"));
         d.put("response_modes_supported", List.of("query"));
         d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials",
-                TokenResource.TOKEN_EXCHANGE));
+                TokenResource.TOKEN_EXCHANGE, DeviceCodeGrant.GRANT_TYPE));
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", List.of("RS256"));
         d.put("code_challenge_methods_supported", List.of(Pkce.S256));

@@ -16,10 +16,19 @@ public class HtmlPages {
 
     private final Template login;
     private final Template message;
+    private final Template device;
 
-    HtmlPages(@Location("login.html") Template login, @Location("message.html") Template message) {
+    HtmlPages(@Location("login.html") Template login, @Location("message.html") Template message,
+            @Location("device.html") Template device) {
         this.login = login;
         this.message = message;
+        this.device = device;
+    }
+
+    /** The device grant's verification page: the user code (pre-filled from the link), credentials, approve/deny. */
+    public Response device(String userCode, String username, String error) {
+        return page(200, device.data("userCode", userCode).data("username", username == null ? "" : username)
+                .data("error", error).render());
     }
 
     /** The sign-in form; {@code error} and {@code username} are shown again after a failed attempt. */

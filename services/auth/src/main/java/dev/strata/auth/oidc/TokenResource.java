@@ -26,9 +26,11 @@ public class TokenResource {
     private final RefreshTokenGrant refreshToken;
     private final ClientCredentialsGrant clientCredentials;
     private final TokenExchangeGrant tokenExchange;
+    private final DeviceCodeGrant deviceCode;
 
     TokenResource(AuthorizationCodeGrant authorizationCode, RefreshTokenGrant refreshToken,
-            ClientCredentialsGrant clientCredentials, TokenExchangeGrant tokenExchange) {
+            ClientCredentialsGrant clientCredentials, TokenExchangeGrant tokenExchange, DeviceCodeGrant deviceCode) {
+        this.deviceCode = deviceCode;
         this.authorizationCode = authorizationCode;
         this.refreshToken = refreshToken;
         this.clientCredentials = clientCredentials;
@@ -41,7 +43,8 @@ public class TokenResource {
     @Operation(summary = "Issue tokens", description = "grant_type authorization_code (+ code_verifier), "
             + "refresh_token (rotated; a reused one revokes its family), client_credentials (service accounts, "
             + "client_secret_basic or client_secret_post), " + TOKEN_EXCHANGE + " (a personal API token as "
-            + "subject_token → a short-lived access token).")
+            + "subject_token → a short-lived access token), " + DeviceCodeGrant.GRANT_TYPE + " (device_code; RFC 8628"
+            + " polling: authorization_pending, slow_down, access_denied, expired_token).")
     public Response token(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String grantType = FormParams.required(form, "grant_type");
@@ -50,8 +53,10 @@ public class TokenResource {
             case "refresh_token" -> refreshToken.refresh(form, authorization);
             case "client_credentials" -> clientCredentials.issue(form, authorization);
             case TOKEN_EXCHANGE -> tokenExchange.exchange(form);
+            case DeviceCodeGrant.GRANT_TYPE -> deviceCode.exchange(form, authorization);
             default -> throw OAuthException.unsupportedGrantType("Supported grant types: authorization_code, "
-                    + "refresh_token, client_credentials, " + TOKEN_EXCHANGE + ".");
+                    + "refresh_token, client_credentials, " + TOKEN_EXCHANGE + ", " + DeviceCodeGrant.GRANT_TYPE
+                    + ".");
         };
         return Response.ok(response).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
     }

@@ -1,0 +1,337 @@
+package dev.strata.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * Calls a Strata platform through its gateway as the signed-in user of one context: the bearer token (refreshed on
+ * its own shortly before it expires), problem details turned into one sentence and an {@link ExitCodes exit code}.
+ */
+final class Api {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The public client the auth service registers for the CLI (loopback redirect, PKCE, device grant). */
+    static final String CLIENT_ID = "strata-cli";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String url;
+    private final String contextName;
+    private final Contexts contexts;
+    private Contexts.Credentials credentials;
+    private final HttpClient http;
+
+    Api(String url, String contextName, Contexts contexts, Contexts.Credentials credentials) {
+        this.url = stripSlash(url);
+        this.contextName = contextName;
+        this.contexts = contexts;
+        this.credentials = credentials;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /**
+     * The platform of the chosen context: {@code --context}, else {@code STRATA_CONTEXT}, else the current one. CI
+     * may skip {@code login}: {@code STRATA_URL} and {@code STRATA_TOKEN} (an API token) are used as they are.
+     */
+    static Api forContext(String chosen) {
+        String envUrl = System.getenv("STRATA_URL");
+        String envToken = System.getenv("STRATA_TOKEN");
+        if (chosen == null && envUrl != null && !envUrl.isBlank() && envToken != null && !envToken.isBlank()) {
+            return new Api(envUrl, "STRATA_URL", null, Contexts.Credentials.ofApiToken(envToken.strip()));
+        }
+        Contexts contexts = Contexts.load();
+        String name = chosen != null ? chosen : System.getenv("STRATA_CONTEXT");
+        if (name == null || name.isBlank()) {
+            name = contexts.current().orElseThrow(() -> new StrataException(ExitCodes.NOT_SIGNED_IN,
+                    "you are not signed in to any platform: run strata login URL (e.g. strata login"
+                            + " http://127.0.0.1:8080), or set STRATA_URL and STRATA_TOKEN",
+                    null));
+        }
+        String contextName = name;
+        Contexts.Context context = contexts.get(name).orElseThrow(() -> new StrataException(ExitCodes.USAGE,
+                "there is no context '" + contextName + "': strata context ls lists them", null));
+        Contexts.Credentials signIn = contexts.credentials(name).orElseThrow(() -> new StrataException(
+                ExitCodes.NOT_SIGNED_IN, "you are signed out of context '" + contextName + "': run strata login "
+                        + context.url() + " --context " + contextName,
+                null));
+        return new Api(context.url(), name, contexts, signIn);
+    }
+
+    String url() {
+        return url;
+    }
+
+    String contextName() {
+        return contextName;
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    JsonNode postJson(String path, Object body) {
+        try {
+            return send("POST", path, "application/json", JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new StrataException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
+    JsonNode send(String method, String path, String contentType, byte[] body) {
+        HttpResponse<byte[]> response = exchange(method, path, contentType, body);
+        return parse(response.body());
+    }
+
+    /** The answer as bytes after the status was checked (a 2xx). */
+    HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = request(path).timeout(REQUEST_TIMEOUT).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.header("Accept", "application/json, application/problem+json, */*");
+        HttpResponse<byte[]> response = call(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        check(response.statusCode(), response.body(), path);
+        return response;
+    }
+
+    /** A streaming answer (server-sent events, logs); {@code null} when the server answers 404 (not served there). */
+    HttpResponse<InputStream> stream(String path, String accept) {
+        HttpRequest request = request(path).header("Accept", accept).GET().build();
+        HttpResponse<InputStream> response = call(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() == 404) {
+            close(response.body());
+            return null;
+        }
+        if (response.statusCode() >= 300) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(65536);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            check(response.statusCode(), body, path);
+        }
+        return response;
+    }
+
+    /** Sends any request with this context's token, mapping a failure to connect to {@link ExitCodes#UNREACHABLE}. */
+    <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw unreachable(e);
+        } catch (HttpTimeoutException e) {
+            throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url + " did not answer within "
+                    + REQUEST_TIMEOUT.toSeconds() + " s; check strata status, or try again", e);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StrataException("interrupted", e);
+        }
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + bearer())
+                .header("User-Agent", "strata-cli/" + StrataCommand.version());
+    }
+
+    private StrataException unreachable(Exception e) {
+        return cannotReach(url, e, ", or check the URL of context '" + contextName + "' with strata context current");
+    }
+
+    /** Exit code 3 and one sentence for a platform that does not answer. */
+    static StrataException cannotReach(String url, Exception e, String advice) {
+        String reason;
+        if (e instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (e instanceof HttpConnectTimeoutException) {
+            reason = "no answer to connect";
+        } else {
+            reason = e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage();
+        }
+        return new StrataException(ExitCodes.UNREACHABLE, "cannot reach the Strata platform at " + url + " ("
+                + reason + "): start it with ./strata up" + advice, e);
+    }
+
+    /** The token to send: the API token as it is (the gateway exchanges it), or a fresh access token. */
+    private String bearer() {
+        if (credentials.isApiToken()) {
+            return credentials.apiToken();
+        }
+        if (credentials.expiresAtEpochSecond() - 30 < Instant.now().getEpochSecond()) {
+            refresh();
+        }
+        return credentials.accessToken();
+    }
+
+    private void refresh() {
+        if (credentials.refreshToken() == null) {
+            throw expired();
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/oauth2/token"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "refresh_token",
+                        "refresh_token", credentials.refreshToken(), "client_id", CLIENT_ID))))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StrataException("interrupted", e);
+        }
+        if (response.statusCode() >= 500) {
+            throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url + " could not renew your"
+                    + " sign-in (HTTP " + response.statusCode() + "); try again shortly", null);
+        }
+        if (response.statusCode() != 200) {
+            if (contexts != null) {
+                contexts.setCredentials(contextName, null);
+                contexts.save();
+            }
+            throw expired();
+        }
+        credentials = tokens(parse(response.body()));
+        if (contexts != null) {
+            contexts.setCredentials(contextName, credentials);
+            contexts.save();
+        }
+    }
+
+    /** The credentials of a token endpoint's answer. */
+    static Contexts.Credentials tokens(JsonNode answer) {
+        long expiresIn = answer.path("expires_in").asLong(600);
+        return new Contexts.Credentials(null, answer.path("access_token").asText(),
+                answer.path("refresh_token").isMissingNode() ? null : answer.path("refresh_token").asText(),
+                Instant.now().getEpochSecond() + expiresIn);
+    }
+
+    private StrataException expired() {
+        return new StrataException(ExitCodes.NOT_SIGNED_IN, "your sign-in to " + url + " (context '" + contextName
+                + "') has expired or was revoked: run strata login " + url + " again", null);
+    }
+
+    /** A non-2xx answer as one sentence and its exit code. */
+    void check(int status, byte[] body, String path) {
+        if (status < 300) {
+            return;
+        }
+        String detail = problem(body);
+        String suffix = detail.isEmpty() ? "" : ": " + detail;
+        switch (status) {
+            case 401 -> throw new StrataException(ExitCodes.NOT_SIGNED_IN, "the platform at " + url
+                    + " did not accept your sign-in (context '" + contextName + "')" + suffix
+                    + ". Run strata login " + url + " again", null);
+            case 403 -> throw new StrataException(ExitCodes.REFUSED, "refused" + suffix
+                    + ". Your role does not allow this: ask an admin of the namespace for a higher role (strata"
+                    + " whoami shows yours)", null);
+            case 404 -> throw new StrataException(ExitCodes.NOT_FOUND, "not found" + (detail.isEmpty()
+                    ? " ("
+                            + path + ")"
+                    : suffix) + "; check the name (the ls verbs list what exists)", null);
+            case 400, 409, 413, 415, 422 -> throw new StrataException(ExitCodes.INVALID, "refused by the platform"
+                    + (detail.isEmpty() ? " (HTTP " + status + ")" : suffix), null);
+            case 429 -> throw new StrataException(ExitCodes.UNREACHABLE, "the platform is limiting your requests"
+                    + suffix + "; wait a few seconds and try again", null);
+            case 502, 503, 504 -> throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url
+                    + " cannot serve this right now (HTTP " + status + ")" + suffix + "; check strata status", null);
+            default -> throw new StrataException(ExitCodes.FAILURE, "the platform answered HTTP " + status + suffix,
+                    null);
+        }
+    }
+
+    /** The sentence of a problem-details or OAuth error answer, with any field errors it lists. */
+    static String problem(byte[] body) {
+        JsonNode node = parse(body);
+        if (node.isMissingNode() || !node.isObject()) {
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            return text.length() > 300 || text.startsWith("<") ? "" : text;
+        }
+        String detail = node.path("detail").asText(node.path("error_description").asText(node.path("title")
+                .asText(node.path("error").asText(""))));
+        StringJoiner errors = new StringJoiner("; ");
+        for (JsonNode error : node.path("errors")) {
+            if (error.has("file") && error.has("message")) {
+                errors.add(error.path("file").asText() + (error.has("line") ? ":" + error.path("line").asText() : "")
+                        + (error.has("column") ? ":" + error.path("column").asText() : "") + ": "
+                        + error.path("message").asText());
+            } else {
+                errors.add(error.isTextual() ? error.asText() : describe(error));
+            }
+        }
+        return errors.length() == 0 ? detail : detail + " (" + errors + ")";
+    }
+
+    private static String describe(JsonNode error) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        error.fields().forEachRemaining(e -> parts.put(e.getKey(), e.getValue().asText()));
+        StringJoiner joined = new StringJoiner(", ");
+        parts.forEach((k, v) -> joined.add(k + " " + v));
+        return joined.toString();
+    }
+
+    static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    static String form(Map<String, String> fields) {
+        StringJoiner form = new StringJoiner("&");
+        fields.forEach((k, v) -> form.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return form.toString();
+    }
+
+    static String enc(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String stripSlash(String url) {
+        String u = url.strip();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}
