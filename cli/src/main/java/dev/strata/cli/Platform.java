@@ -39,11 +39,7 @@ final class Platform {
     private final List<ServiceProcess> services = new CopyOnWriteArrayList<>();
     private final Set<String> reportedDead = new HashSet<>();
     private final Map<String, Long> infraPids = new LinkedHashMap<>();
-    /** What each service was started with, so that one can be started again alone ({@link #restart}). */
-    private final Map<String, Map<String, String>> serviceEnvironments = new LinkedHashMap<>();
     private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
-    private String javaBinary;
-    private List<String> javaOpts = List.of();
     private PlatformState state;
     private DevStack stack;
     private Instant infrastructureStartedAt;
@@ -122,8 +118,6 @@ final class Platform {
 
     /** Starts every service JVM at once; {@link #awaitReady} waits for them. */
     void startServices(List<ServiceProcess> toStart, String javaBinary, List<String> javaOpts, boolean jsonLogs) {
-        this.javaBinary = javaBinary;
-        this.javaOpts = List.copyOf(javaOpts);
         Map<String, String> shared = new LinkedHashMap<>();
         for (ServiceProcess service : toStart) {
             shared.put(DevStack.envName("strata.services." + service.name() + ".url"), service.url());
@@ -155,7 +149,6 @@ final class Platform {
                     throw new StrataException("interrupted while starting the services");
                 }
                 services.add(service);
-                serviceEnvironments.put(service.name(), Map.copyOf(env));
                 service.start(javaBinary, javaOpts, dataDir, env);
             }
         }
@@ -205,7 +198,8 @@ final class Platform {
 
     /**
      * Stops one service (SIGTERM, or SIGKILL when {@code kill} is set, as a crash) and starts it again on the same port
-     * with the same configuration, then waits until it is ready.
+     * with the same configuration, then waits until it is ready: the fault-injection suite's restart, in process
+     * ({@code strata restart} goes through {@link RestartRequest} to a running launcher).
      */
     void restart(String name, boolean kill, Duration readyWithin) {
         ServiceProcess service = services.stream().filter(s -> s.name().equals(name)).findFirst()
@@ -239,16 +233,12 @@ final class Platform {
 
     /** Starts a service stopped by {@link #stopOne} again, with the configuration it first had, and waits for it. */
     void startOne(ServiceProcess service, Duration readyWithin) {
-        Map<String, String> env = serviceEnvironments.get(service.name());
-        if (env == null || javaBinary == null) {
-            throw new StrataException(service.name() + " was never started by this platform");
-        }
         synchronized (this) {
-            service.start(javaBinary, javaOpts, dataDir, env);
+            service.restart();
             reportedDead.remove(service.name());
         }
         long deadline = System.nanoTime() + readyWithin.toNanos();
-        while (!readiness.check(service.port()).join()) {
+        while (!readiness.isReady(service.port())) {
             if (!service.isAlive()) {
                 throw new StrataException(exitedWhileStarting(service));
             }
