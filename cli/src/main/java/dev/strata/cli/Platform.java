@@ -20,6 +20,7 @@ import dev.strata.devstack.Component;
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.DevStackException;
 import dev.strata.devstack.ManagedServer;
+import dev.strata.devstack.Ports;
 import dev.strata.devstack.Watchdog;
 
 /**
@@ -38,6 +39,7 @@ final class Platform {
     private final List<ServiceProcess> services = new CopyOnWriteArrayList<>();
     private final Set<String> reportedDead = new HashSet<>();
     private final Map<String, Long> infraPids = new LinkedHashMap<>();
+    private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
     private PlatformState state;
     private DevStack stack;
     private Instant infrastructureStartedAt;
@@ -60,6 +62,14 @@ final class Platform {
     }
 
     boolean isStopping() { return stopping; }
+
+    /**
+     * Environment variables every service gets on top of the platform's own, e.g. shorter leases for the fault
+     * injection suite; set before {@link #startServices}.
+     */
+    void extraEnvironment(Map<String, String> environment) {
+        extraEnvironment.putAll(environment);
+    }
 
     DevStack stack() {
         return stack;
@@ -174,6 +184,7 @@ final class Platform {
                 env.put(DevStack.envName("strata.scheduler.service-account.client-id"), "sa-" + SCHEDULER_ACCOUNT);
                 env.put(DevStack.envName("strata.scheduler.service-account.client-secret"), schedulerAccountSecret());
             }
+            env.putAll(extraEnvironment);
             synchronized (this) {
                 if (stopping) {
                     throw new StrataException("interrupted while starting the services");
@@ -224,6 +235,61 @@ final class Platform {
             sleep(POLL);
         }
         record(PlatformState.Phase.READY);
+    }
+
+    /**
+     * Stops one service (SIGTERM, or SIGKILL when {@code kill} is set, as a crash) and starts it again on the same port
+     * with the same configuration, then waits until it is ready: the fault-injection suite's restart, in process
+     * ({@code strata restart} goes through {@link RestartRequest} to a running launcher).
+     */
+    void restart(String name, boolean kill, Duration readyWithin) {
+        ServiceProcess service = services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StrataException("no service '" + name + "' runs in this platform"));
+        stopOne(service, kill);
+        startOne(service, readyWithin);
+    }
+
+    /** Stops one service, as {@link #restart} does, and leaves it stopped. */
+    void stopOne(ServiceProcess service, boolean kill) {
+        if (kill) {
+            service.kill();
+        } else {
+            service.terminate();
+        }
+        long deadline = System.nanoTime() + SERVICE_STOP_GRACE.toNanos();
+        while (service.isAlive() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
+        service.kill();
+        waitForExit(service);
+        synchronized (this) {
+            reportedDead.add(service.name());
+        }
+        // the port is free again only once the kernel lets go of it
+        long portDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Ports.isFree(service.port()) && System.nanoTime() < portDeadline) {
+            sleep(Duration.ofMillis(50));
+        }
+    }
+
+    /** Starts a service stopped by {@link #stopOne} again, with the configuration it first had, and waits for it. */
+    void startOne(ServiceProcess service, Duration readyWithin) {
+        synchronized (this) {
+            service.restart();
+            reportedDead.remove(service.name());
+        }
+        long deadline = System.nanoTime() + readyWithin.toNanos();
+        while (!readiness.isReady(service.port())) {
+            if (!service.isAlive()) {
+                throw new StrataException(exitedWhileStarting(service));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new StrataException(service.name() + " was not ready within " + readyWithin.toSeconds()
+                        + " s after its restart; see " + service.log());
+            }
+            sleep(POLL);
+        }
+        record(state.phase());
     }
 
     /** Reports, once a second, any service or server that stopped on its own, until the platform is stopped. */

@@ -10,10 +10,16 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 
-/** Cron expressions (the five-field Unix form) and their fire times, by cron-utils. */
+/**
+ * Cron expressions and their fire times, by cron-utils: the five-field Unix form ({@code "0 5 * * *"}), or six fields
+ * with the seconds first ({@code "*&#47;10 * * * * *"}, Spring's form; Kestra's {@code withSeconds}) for pipelines that
+ * fire more often than once a minute.
+ */
 public final class Cron {
 
-    private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final CronParser WITH_SECONDS = new CronParser(
+            CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING));
 
     private Cron() {
     }
@@ -21,7 +27,7 @@ public final class Cron {
     /** Why the expression is not valid cron, or empty when it is. */
     public static Optional<String> problem(String expression) {
         try {
-            PARSER.parse(expression).validate();
+            parser(expression).parse(expression).validate();
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage() == null ? "not a cron expression" : e.getMessage());
@@ -30,7 +36,11 @@ public final class Cron {
 
     /** The first fire strictly after {@code after}, or empty when the expression never fires again. */
     public static Optional<Instant> nextAfter(String expression, ZoneId zone, Instant after) {
-        ExecutionTime times = ExecutionTime.forCron(PARSER.parse(expression));
+        ExecutionTime times = ExecutionTime.forCron(parser(expression).parse(expression));
         return times.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    }
+
+    private static CronParser parser(String expression) {
+        return expression.strip().split("\\s+").length == 6 ? WITH_SECONDS : UNIX;
     }
 }
