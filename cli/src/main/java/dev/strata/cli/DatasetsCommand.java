@@ -9,16 +9,18 @@ import java.nio.file.Path;
 import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "datasets", description = "Datasets of the registry: list, show, preview, versions, schema diff,"
-        + " upload a file.", subcommands = {DatasetsCommand.Ls.class, DatasetsCommand.Show.class,
-                DatasetsCommand.Preview.class,
-                DatasetsCommand.Versions.class, DatasetsCommand.Diff.class, DatasetsCommand.Upload.class}, footer = {"",
-                        "Examples:", "  strata datasets ls -n sales",
+@Command(name = "datasets", description = "Datasets of the registry: register, list, show, preview, versions,"
+        + " schema diff, upload a file.", subcommands = {DatasetsCommand.Register.class, DatasetsCommand.Ls.class,
+                DatasetsCommand.Show.class, DatasetsCommand.Preview.class, DatasetsCommand.Versions.class,
+                DatasetsCommand.Diff.class, DatasetsCommand.Upload.class}, footer = {"",
+                        "Examples:", "  strata datasets register sales.orders data/orders.csv",
+                        "  strata datasets ls -n sales",
                         "  strata datasets preview sales.orders --limit 20",
                         "  strata datasets upload sales.orders orders.csv"})
 final class DatasetsCommand extends GroupCommand {
@@ -167,6 +169,98 @@ final class DatasetsCommand extends GroupCommand {
         }
     }
 
+    /** Uploads a file as the dataset's raw data, with progress on stderr; the registry's answer. */
+    static JsonNode upload(ApiCommand command, DatasetRef dataset, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new StrataException(ExitCodes.USAGE, "no file " + file, null);
+        }
+        long size = Files.size(file);
+        String name = file.getFileName().toString();
+        String path = dataset.path() + "/uploads?filename=" + Api.enc(name);
+        boolean live = RunFollower.isTerminal();
+        HttpRequest request = command.api().request(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        InputStream in = Files.newInputStream(file);
+                        return new UploadProgress(in, size, command.err(), live);
+                    } catch (IOException e) {
+                        throw new StrataException(ExitCodes.USAGE, "cannot read " + file + " ("
+                                + StrataException.reason(e) + ")", e);
+                    }
+                }), size))
+                .build();
+        HttpResponse<byte[]> response = command.api().call(request, HttpResponse.BodyHandlers.ofByteArray());
+        command.api().check(response.statusCode(), response.body(), path);
+        return Api.parse(response.body());
+    }
+
+    @Command(name = "register", description = "Register a dataset in the catalog (engineer): from a local file,"
+            + " uploaded first with progress, or from an http(s) URL the platform reads at each load. Registered"
+            + " again (a new load spec) when it exists. A pipeline then loads it with `- ingest: {dataset: NAME}`.", footer = {
+                    "", "Examples:", "  strata datasets register sales.orders data/orders.csv",
+                    "  strata datasets register sales.rates https://example.com/rates.csv --format csv"})
+    static final class Register extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "NS.NAME", converter = DatasetRef.Converter.class)
+        DatasetRef dataset;
+
+        @Parameters(index = "1", paramLabel = "FILE|URL")
+        String from;
+
+        @Option(names = "--layer", paramLabel = "LAYER", description = "raw (default), bronze, silver or gold.")
+        String layer = "raw";
+
+        @Option(names = "--format", paramLabel = "TYPE", description = "csv, tsv, json or ndjson (default: from the"
+                + " file name's extension, else csv).")
+        String format;
+
+        @Override
+        public Integer call() throws IOException {
+            boolean url = from.startsWith("http://") || from.startsWith("https://");
+            JsonNode source;
+            if (url) {
+                source = Api.JSON.createObjectNode().put("kind", "http").put("url", from);
+            } else {
+                source = upload(this, dataset, Path.of(from)).path("source");
+            }
+            ObjectNode body = Api.JSON.createObjectNode();
+            body.put("namespace", dataset.namespace()).put("name", dataset.name()).put("layer", layer);
+            body.set("source", source);
+            body.putObject("format").put("type", format != null ? format : formatOf(from));
+            byte[] json = Api.JSON.writeValueAsBytes(body);
+            boolean created;
+            try {
+                api().get(dataset.path());
+                created = false;
+            } catch (StrataException e) {
+                if (e.exitCode() != ExitCodes.NOT_FOUND) {
+                    throw e;
+                }
+                created = true;
+            }
+            JsonNode saved = created
+                    ? api().send("POST", "/api/registry/v1/datasets", "application/json", json)
+                    : api().send("PUT", dataset.path(), "application/json", json);
+            if (output != Format.table) {
+                printStructured(saved);
+            } else {
+                out().println((created ? "Registered " : "Registered again ") + dataset + " (" + layer + ", "
+                        + source.path("kind").asText() + " source).");
+            }
+            return ExitCodes.OK;
+        }
+
+        static String formatOf(String from) {
+            String lower = from.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.gz$", "");
+            for (String type : new String[]{"ndjson", "json", "tsv", "csv"}) {
+                if (lower.endsWith("." + type)) {
+                    return type;
+                }
+            }
+            return "csv";
+        }
+    }
+
     @Command(name = "upload", description = "Upload a file as the dataset's raw data (engineer), with progress"
             + " (bytes, rate, time left). An interrupted upload is restarted from the start by running it again; the"
             + " answer's sha256 tells whether the platform has the whole file.", footer = {"", "Example:",
@@ -180,28 +274,9 @@ final class DatasetsCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (!Files.isRegularFile(file)) {
-                throw new StrataException(ExitCodes.USAGE, "no file " + file, null);
-            }
-            long size = Files.size(file);
             String name = file.getFileName().toString();
-            String path = dataset.path() + "/uploads?filename=" + Api.enc(name);
-            boolean live = RunFollower.isTerminal();
-            HttpRequest request = api().request(path)
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        try {
-                            InputStream in = Files.newInputStream(file);
-                            return new UploadProgress(in, size, err(), live);
-                        } catch (IOException e) {
-                            throw new StrataException(ExitCodes.USAGE, "cannot read " + file + " ("
-                                    + StrataException.reason(e) + ")", e);
-                        }
-                    }), size))
-                    .build();
-            HttpResponse<byte[]> response = api().call(request, HttpResponse.BodyHandlers.ofByteArray());
-            api().check(response.statusCode(), response.body(), path);
-            JsonNode answer = Api.parse(response.body());
+            long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+            JsonNode answer = upload(this, dataset, file);
             if (output != Format.table) {
                 printStructured(answer);
             } else {

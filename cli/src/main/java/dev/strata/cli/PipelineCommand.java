@@ -36,6 +36,21 @@ final class PipelineCommand extends GroupCommand {
         }
     }
 
+    /**
+     * The file with its top-level {@code namespace:} line set to {@code namespace} (kubectl's {@code -n}): the same
+     * pipeline saved in another namespace, its lines where they were, so the platform's line numbers still fit the file.
+     */
+    static byte[] inNamespace(Path file, byte[] yaml, String namespace) {
+        String text = new String(yaml, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^namespace:[^\\n]*$").matcher(text);
+        if (!line.find()) {
+            throw new StrataException(ExitCodes.USAGE, file + " has no top-level namespace: line for -n to set",
+                    null);
+        }
+        return line.replaceFirst(java.util.regex.Matcher.quoteReplacement("namespace: " + namespace))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A refusal of the file names it: "orders.yaml: refused by the platform: ...". */
     static StrataException about(Path file, StrataException e) {
         return new StrataException(e.exitCode(), file + ": " + e.getMessage(), e);
@@ -67,16 +82,23 @@ final class PipelineCommand extends GroupCommand {
     }
 
     @Command(name = "apply", description = "Create a pipeline, or save a new version when the file changed.", footer = {
-            "", "Example:", "  strata pipeline apply pipelines/orders_daily.yaml"})
+            "", "Examples:", "  strata pipeline apply pipelines/orders_daily.yaml",
+            "  strata pipeline apply docs/examples/sales/pipeline.yaml -n sales-eu"})
     static final class Apply extends ApiCommand {
         @Parameters(paramLabel = "FILE")
         Path file;
+
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Save it in this namespace instead of"
+                + " the one the file names.")
+        String namespace;
 
         @Override
         public Integer call() {
             JsonNode saved;
             try {
-                saved = api().send("POST", "/api/scheduler/v1/pipelines", "application/yaml", readYaml(file));
+                byte[] yaml = readYaml(file);
+                saved = api().send("POST", "/api/scheduler/v1/pipelines", "application/yaml",
+                        namespace == null ? yaml : inNamespace(file, yaml, namespace));
             } catch (StrataException e) {
                 throw about(file, e);
             }

@@ -281,8 +281,59 @@ class EndToEndIT {
         pipelineRan = true;
     }
 
+    /**
+     * The README's golden path, word for word: its {@code <!-- golden-path -->} block run by bash from the repository's
+     * root, as a script signed in with {@code STRATA_URL} and {@code STRATA_TOKEN} runs it; then what the user reads:
+     * the run succeeded, the gold mart has rows, the raw tables hold every row of the CSV files.
+     */
     @Test
     @Order(2)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void theReadmesGoldenPathRunsAsWritten() throws Exception {
+        Path repo = Path.of("..").toAbsolutePath().normalize();
+        String readme = Files.readString(repo.resolve("README.md"));
+        int start = readme.indexOf("<!-- golden-path -->");
+        int end = readme.indexOf("<!-- /golden-path -->");
+        assertTrue(start > 0 && end > start, "the README has a golden-path block");
+        String block = readme.substring(start, end);
+        String script = block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
+        ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(repo.toFile())
+                .redirectErrorStream(true);
+        bash.environment().put("STRATA_URL", gateway);
+        bash.environment().put("STRATA_TOKEN", token);
+        bash.environment().put("STRATA_CONFIG_DIR", tmp.resolve("cli-config").toString());
+        Process process = bash.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(10, TimeUnit.MINUTES), "the golden path ended");
+        Files.writeString(Path.of("target", "golden-path.log"), out);
+        assertEquals(0, process.exitValue(), "the golden path as the README writes it:\n" + out);
+
+        // what the user reads: the run succeeded (the trigger's exit code said so), the preview shows the mart
+        assertTrue(out.contains("succeeded"), out);
+        JsonNode runs = get("/api/scheduler/v1/runs?namespace=sales-eu&pipeline=sales_daily&limit=1");
+        JsonNode run = (runs.isArray() ? runs : runs.path("items")).get(0);
+        assertEquals("succeeded", run.path("state").asText(), run.toPrettyString());
+        JsonNode preview = get("/api/registry/v1/datasets/sales-eu/gold_daily_sales/preview?limit=5");
+        assertTrue(preview.toString().contains("revenue"), preview.toPrettyString());
+        // and the warehouse: every row of each CSV file in the namespace's raw table
+        int postgresPort = state.infrastructure().stream().filter(e -> e.name().equals("postgres")).findFirst()
+                .orElseThrow().port();
+        try (Connection warehouse = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort
+                + "/warehouse", "postgres", "")) {
+            for (String table : List.of("customers", "products", "orders", "order_lines")) {
+                long lines;
+                try (var csv = Files.lines(repo.resolve("docs/examples/sales/data/" + table + ".csv"))) {
+                    lines = csv.filter(l -> !l.isBlank()).count() - 1;
+                }
+                assertEquals(List.of(Long.toString(lines)),
+                        rows(warehouse, "select count(*) from sales_eu__raw." + table), table);
+            }
+            assertFalse(rows(warehouse, "select count(*) from sales_eu__gold.gold_daily_sales").contains("0"));
+        }
+    }
+
+    @Test
+    @Order(3)
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void everyDashboardQueryAndAlertRuleAgainstARealPrometheus() throws Exception {
         assumeTrue(pipelineRan, "the pipeline did not run: the pipeline and data panels would be empty");

@@ -125,12 +125,33 @@ class UserVerbsTest {
     void everyUserVerbShowsAnExampleInItsHelp() {
         for (String[] verb : new String[][]{{"login"}, {"logout"}, {"whoami"}, {"ns", "ls"}, {"ns", "create"},
                 {"pipeline", "apply"}, {"pipeline", "trigger"}, {"runs", "ls"}, {"runs", "follow"}, {"logs"},
-                {"datasets", "upload"}, {"project", "push"}, {"restart"}}) {
+                {"datasets", "upload"}, {"datasets", "register"}, {"project", "push"}, {"restart"}}) {
             String[] args = java.util.Arrays.copyOf(verb, verb.length + 1);
             args[verb.length] = "--help";
             Cli.Result help = Cli.run(args);
             assertEquals(0, help.exitCode(), String.join(" ", verb));
             assertTrue(help.out().contains("Example"), String.join(" ", verb) + ":\n" + help.out());
         }
+    }
+
+    @Test
+    void registerTakesTheFormatFromTheFileName() {
+        assertEquals("csv", DatasetsCommand.Register.formatOf("data/orders.csv"));
+        assertEquals("ndjson", DatasetsCommand.Register.formatOf("events.NDJSON"));
+        assertEquals("json", DatasetsCommand.Register.formatOf("https://example.com/rates.json"));
+        assertEquals("tsv", DatasetsCommand.Register.formatOf("lines.tsv.gz"));
+        assertEquals("csv", DatasetsCommand.Register.formatOf("no-extension"));
+    }
+
+    @Test
+    void applyDashNSetsTheFilesNamespaceAndKeepsItsLines() {
+        String yaml = "# a comment\nnamespace: sales\nid: daily\ntasks:\n  - id: a\n    namespace: kept\n";
+        String moved = new String(PipelineCommand.inNamespace(Path.of("p.yaml"),
+                yaml.getBytes(StandardCharsets.UTF_8), "sales-eu"), StandardCharsets.UTF_8);
+        assertEquals("# a comment\nnamespace: sales-eu\nid: daily\ntasks:\n  - id: a\n    namespace: kept\n", moved);
+        StrataException none = assertThrows(StrataException.class, () -> PipelineCommand.inNamespace(
+                Path.of("p.yaml"), "id: daily\n".getBytes(StandardCharsets.UTF_8), "sales-eu"));
+        assertEquals(ExitCodes.USAGE, none.exitCode());
+        assertTrue(none.getMessage().contains("p.yaml"), none.getMessage());
     }
 }
