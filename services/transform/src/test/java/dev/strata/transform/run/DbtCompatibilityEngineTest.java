@@ -138,6 +138,26 @@ class DbtCompatibilityEngineTest {
                           {{ dbt.safe_cast("'12'", api.Column.translate_type('integer')) }} as twelve,
                           {{ dbt.hash("'a'") }} as h
                         """,
+                "models/more_macros.sql",
+                """
+                        select {{ dbt.datediff("'2024-01-31'::date", "'2024-03-01'::date", 'month') }}::text as months,
+                          {{ dbt.datediff("'2024-01-13'::date", "'2024-01-14'::date", 'week') }}::text as weeks,
+                          {{ dbt.datediff("'2024-01-15'::date", "'2024-01-08'::date", 'week') }}::text as back,
+                          {{ dbt.datediff("'2024-01-01 10:59'::timestamp", "'2024-01-02 11:00'::timestamp", 'hour') }}::text
+                            as hours,
+                          {{ dbt.last_day("'2024-02-10'::date", 'month') }}::text as eom,
+                          {{ dbt.last_day("'2024-05-10'::date", 'quarter') }}::text as eoq,
+                          {{ dbt.split_part("'a,b,c'", "','", -1) }} as last_part,
+                          {{ dbt.concat(["'x'", "'-'", "'y'"]) }} as xy,
+                          {{ dbt.date(2024, 3, 5) }}::text as d,
+                          {{ dbt.equals('1', '1') }}::text as eq,
+                          {{ dbt.array_construct([1, 2]) }}::text as arr,
+                          {{ dbt.position("'b'", "'abc'") }}::text as pos,
+                          (select {{ dbt.listagg('v', "'|'", 'order by v desc') }} from (values ('a'), ('b')) t(v)) as agg,
+                          (select count(*) from ({{ dbt.date_spine('day', "'2024-01-01'::date", "'2024-01-08'::date") }})
+                            s)::text as spine_days,
+                          (select max(generated_number) from ({{ dbt.generate_series(5) }}) g)::text as gen
+                        """,
                 "models/schema.yml", """
                         version: 2
                         models:
@@ -155,6 +175,8 @@ class DbtCompatibilityEngineTest {
         assertEquals("pass", result(results, "expression_is_true_counted").status());
         assertEquals(List.of(List.of("2024-02-02", 60, "2024-02-01", 12, "0cc175b9c0f1b6a831c399e269772661")),
                 rows(warehouse, "select plus3, days, month, twelve, h from dbtcompat__silver.dates"));
+        assertEquals(List.of(List.of("2", "1", "-1", "25", "2024-02-29", "2024-06-30", "c", "x-y", "2024-03-05", "true",
+                "{1,2}", "2", "b|a", "7", "5")), rows(warehouse, "select * from dbtcompat__silver.more_macros"));
     }
 
     /**
