@@ -117,12 +117,9 @@ select generated_number from generate_series(1, {{ upper_bound }}) as series(gen
 {{ return(adapter.dispatch('get_intervals_between', 'dbt')(start_date, end_date, datepart)) }}
 {%- endmacro -%}
 {%- macro default__get_intervals_between(start_date, end_date, datepart) -%}
-{%- if execute -%}
+{#- run_query answers none while compiling; the build renders the model again with its connection -#}
 {%- set answer = run_query('select ' ~ dbt.datediff(start_date, end_date, datepart)) -%}
-{{ return(answer.columns[0].values()[0] if answer else 1) }}
-{%- else -%}
-{{ return(1) }}
-{%- endif -%}
+{{ return(answer.columns[0].values()[0] if execute and answer else 1) }}
 {%- endmacro -%}
 
 {#- one row per datepart from start_date (included) up to end_date (excluded), in the column date_<datepart> -#}
