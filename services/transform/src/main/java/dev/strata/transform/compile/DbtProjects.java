@@ -24,19 +24,12 @@ final class DbtProjects {
     /** Where packages are vendored in a pushed project, as {@code dbt deps} leaves them. */
     static final String PACKAGES = "dbt_packages/";
     /**
-     * dbt's global macros for Postgres, copied unchanged from dbt-labs/dbt-adapters (Apache-2.0) at commit
-     * 802d40f0f0eb663c17e5be08d1e3fb2e55b9ee34: {@code dbt-adapters/src/dbt/include/global_project/macros/utils/*}
-     * and {@code adapters/timestamps.sql}, and dbt-postgres's {@code postgres/macros/utils/*} and
-     * {@code timestamps.sql} (as {@code postgres__*.sql}).
+     * Strata's own implementation of dbt's documented cross-database macros (dates, strings, types, set operators and
+     * aggregates, arrays), in the {@code dbt} package: each public macro dispatches through
+     * {@code adapter.dispatch(name, 'dbt')} to a {@code postgres__} or {@code default__} implementation.
      */
-    private static final String BUILTIN_DIR = "dbt/global_project/";
-    private static final List<String> BUILTIN_FILES = List.of("any_value", "array_append", "array_concat",
-            "array_construct", "bool_or", "cast", "cast_bool_to_text", "concat", "data_types", "date", "date_spine",
-            "date_trunc", "dateadd", "datediff", "equals", "escape_single_quotes", "except", "generate_series", "hash",
-            "intersect", "last_day", "length", "listagg", "literal", "position", "replace", "right", "safe_cast",
-            "split_part", "timestamps", "postgres__any_value", "postgres__dateadd", "postgres__datediff",
-            "postgres__equals", "postgres__last_day", "postgres__listagg", "postgres__split_part",
-            "postgres__timestamps");
+    private static final String BUILTIN_DIR = "dbt/builtins/";
+    private static final List<String> BUILTIN_FILES = List.of("types", "strings", "sets", "arrays", "dates");
     private static final Map<String, String> BUILTINS = readBuiltins();
     private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -83,8 +83,8 @@ class DbtCompatibilityTest {
     }
 
     /**
-     * dbt's cross-database macros with their Postgres implementations (dbt-adapters global_project/macros/utils/*.sql,
-     * dbt-postgres postgres/macros/utils/*.sql and timestamps.sql), called as dbt.x(...) or x(...).
+     * dbt's cross-database macros (docs.getdbt.com/reference/dbt-jinja-functions/cross-database-macros) render as SQL for
+     * Postgres, called as dbt.x(...) or x(...); DbtCompatibilityEngineTest checks what that SQL returns.
      */
     @Test
     void crossDatabaseMacrosRenderAsDbtPostgres() {
@@ -102,13 +102,13 @@ class DbtCompatibilityTest {
                 """), Map.of());
         String sql = sql(p, "x");
         assertTrue(sql.contains("date_trunc('day', created_at) as d"), sql);
-        assertTrue(sql.contains("created_at + ((interval '1 day') * (3)) as plus3"), sql);
+        assertTrue(sql.contains("(created_at + (3) * interval '1 day') as plus3"), sql);
         assertTrue(sql.contains("((b)::date - (a)::date) as days"), sql);
         assertTrue(sql.contains("now() as now_ts"), sql);
         assertTrue(sql.contains("cast(amount as TEXT) as amount_text"), sql);
         assertTrue(sql.contains("md5(cast(id as TEXT)) as h"), sql);
-        assertTrue(sql.contains("a || '-' || b as ab"), sql);
-        assertTrue(sql.contains("split_part( s, ',', 2 ) as part"), sql);
+        assertTrue(sql.contains("(a || '-' || b) as ab"), sql);
+        assertTrue(sql.contains("split_part(s, ',', 2) as part"), sql);
         assertTrue(sql.contains("cast(1 as TEXT) as t, cast(1 as integer) as i, cast(1 as numeric(28,6)) as n"), sql);
     }
 

@@ -138,6 +138,55 @@ class DbtCompatibilityEngineTest {
                           {{ dbt.safe_cast("'12'", api.Column.translate_type('integer')) }} as twelve,
                           {{ dbt.hash("'a'") }} as h
                         """,
+                "models/more_macros.sql",
+                """
+                        select {{ dbt.datediff("'2024-01-31'::date", "'2024-03-01'::date", 'month') }}::text as months,
+                          {{ dbt.datediff("'2024-01-13'::date", "'2024-01-14'::date", 'week') }}::text as weeks,
+                          {{ dbt.datediff("'2024-01-15'::date", "'2024-01-08'::date", 'week') }}::text as back,
+                          {{ dbt.datediff("'2024-01-01 10:59'::timestamp", "'2024-01-02 11:00'::timestamp", 'hour') }}::text
+                            as hours,
+                          {{ dbt.last_day("'2024-02-10'::date", 'month') }}::text as eom,
+                          {{ dbt.last_day("'2024-05-10'::date", 'quarter') }}::text as eoq,
+                          {{ dbt.split_part("'a,b,c'", "','", -1) }} as last_part,
+                          {{ dbt.concat(["'x'", "'-'", "'y'"]) }} as xy,
+                          {{ dbt.date(2024, 3, 5) }}::text as d,
+                          {{ dbt.equals('1', '1') }}::text as eq,
+                          {{ dbt.array_construct([1, 2]) }}::text as arr,
+                          {{ dbt.position("'b'", "'abc'") }}::text as pos,
+                          (select {{ dbt.listagg('v', "'|'", 'order by v desc') }} from (values ('a'), ('b')) t(v)) as agg,
+                          (select count(*) from ({{ dbt.date_spine('day', "'2024-01-01'::date", "'2024-01-08'::date") }})
+                            s)::text as spine_days,
+                          (select max(generated_number) from ({{ dbt.generate_series(5) }}) g)::text as gen
+                        """,
+                "models/other_macros.sql",
+                """
+                        {% set t0 = "'2023-12-31 10:00:59.999'::timestamp" %}
+                        {% set t1 = "'2024-01-01 10:01:00.001'::timestamp" %}
+                        select {{ dbt.datediff(t0, t1, 'year') }}::text as y, {{ dbt.datediff(t0, t1, 'quarter') }}::text as q,
+                          {{ dbt.datediff(t0, t1, 'minute') }}::text as mi,
+                          {{ dbt.datediff(t0, t1, 'millisecond') }}::text as ms,
+                          (select {{ dbt.any_value('v') }} from (values (4), (4)) t(v))::text as anyv,
+                          (select {{ dbt.bool_or('v') }} from (values (false), (true)) t(v))::text as anyt,
+                          (select {{ dbt.listagg('v', "','", 'order by v', 2) }} from (values ('a'), ('c'), ('b')) t(v))
+                            as first2,
+                          {{ dbt.array_construct([], 'text') }}::text as empty,
+                          {{ dbt.array_append(dbt.array_construct([1]), 2) }}::text as appended,
+                          {{ dbt.array_concat('array[1]', 'array[3]') }}::text as joined,
+                          {{ dbt.cast_bool_to_text('true') }} as bool_text,
+                          {{ dbt.string_literal(dbt.escape_single_quotes("it's")) }}::text as quoted,
+                          {{ dbt.replace("'abc'", "'b'", "'x'") }} as replaced, {{ dbt.right("'abc'", 2) }} as r,
+                          {{ dbt.length("'abc'") }}::text as len,
+                          (select 1 {{ dbt.except() }} select 2)::text as ex,
+                          (select 1 {{ dbt.intersect() }} select 1)::text as isect,
+                          cast('2024-01-01' as {{ dbt.type_timestamp() }})::text as ts,
+                          cast(1.5 as {{ dbt.type_float() }})::text as fl, cast(7 as {{ dbt.type_bigint() }})::text as bi,
+                          cast('t' as {{ dbt.type_boolean() }})::text as bo,
+                          {{ dbt.cast("'9'", dbt.type_int()) }}::text as nine,
+                          pg_typeof({{ dbt.current_timestamp_backcompat() }})::text as backcompat,
+                          pg_typeof({{ dbt.snapshot_get_time() }})::text as snap,
+                          {{ dbt.get_powers_of_two(5) }}::text as pow,
+                          {{ dbt.get_intervals_between("'2024-01-01'::date", "'2024-01-08'::date", 'day') }}::text as between
+                        """,
                 "models/schema.yml", """
                         version: 2
                         models:
@@ -155,6 +204,12 @@ class DbtCompatibilityEngineTest {
         assertEquals("pass", result(results, "expression_is_true_counted").status());
         assertEquals(List.of(List.of("2024-02-02", 60, "2024-02-01", 12, "0cc175b9c0f1b6a831c399e269772661")),
                 rows(warehouse, "select plus3, days, month, twelve, h from dbtcompat__silver.dates"));
+        assertEquals(List.of(List.of("2", "1", "-1", "25", "2024-02-29", "2024-06-30", "c", "x-y", "2024-03-05", "true",
+                "{1,2}", "2", "b|a", "7", "5")), rows(warehouse, "select * from dbtcompat__silver.more_macros"));
+        assertEquals(List.of(List.of("1", "1", "1441", "86400002", "4", "true", "a,b", "{}", "{1,2}", "{1,3}", "true",
+                "it's", "axc", "bc", "3", "1", "1", "2024-01-01 00:00:00", "1.5", "7", "true", "9",
+                "timestamp without time zone", "timestamp without time zone", "3", "7")),
+                rows(warehouse, "select * from dbtcompat__silver.other_macros"));
     }
 
     /**

@@ -1,9 +1,0 @@
-{% macro except() %}
-  {{ return(adapter.dispatch('except', 'dbt')()) }}
-{% endmacro %}
-
-{% macro default__except() %}
-
-    except
-
-{% endmacro %}

@@ -1,9 +1,0 @@
-{% macro intersect() %}
-  {{ return(adapter.dispatch('intersect', 'dbt')()) }}
-{% endmacro %}
-
-{% macro default__intersect() %}
-
-    intersect
-
-{% endmacro %}
