@@ -605,11 +605,14 @@ class FaultInjectionIT {
                     tables:
                       - name: small_orders
                 """);
-        // slow on purpose, so that transform can be killed while it runs
+        // slow on purpose, so that transform can be killed while it runs: 8 ms a row (the sleep refers to the row, so
+        // Postgres runs it for each one; pg_sleep is volatile, so the unused column is not planned away)
         files.put("models/slow_totals.sql", """
                 select customer, count(*) as orders
-                from {{ source('raw', 'small_orders') }}
-                cross join lateral (select pg_sleep(0.008)) pause
+                from (
+                    select o.customer, (select pg_sleep(0.008 + 0 * o.id)) as pause
+                    from {{ source('raw', 'small_orders') }} o
+                ) slow
                 group by customer
                 """);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
