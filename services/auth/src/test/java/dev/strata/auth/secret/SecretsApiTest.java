@@ -195,7 +195,9 @@ class SecretsApiTest {
     /** An access token of the platform's worker account (a resolver). */
     static String worker() {
         String configured = ConfigProvider.getConfig().getValue(AuthTestStack.PLATFORM_ACCOUNTS_KEY, String.class);
-        String secret = UsedSecrets.add(configured.substring(configured.indexOf('=') + 1));
+        // the first entry of the list is the platform account (the launcher's scripts account follows)
+        String first = configured.split(",")[0];
+        String secret = UsedSecrets.add(first.substring(first.indexOf('=') + 1));
         String basic = Base64.getEncoder().encodeToString(("sa-" + AuthTestStack.PLATFORM_ACCOUNT + ":" + secret)
                 .getBytes(StandardCharsets.UTF_8));
         Response token = Oidc.form().header("Authorization", "Basic " + basic)
