@@ -73,11 +73,12 @@ class LoadApiTest {
             assertEquals(0L, run.get("rows") == null ? 0L : run.getLong("rows"), "nothing loaded from " + host);
             assertEquals(true, run.getString("error").startsWith("host '" + host + "' is "), run::prettify);
             assertEquals(true, run.getString("error").endsWith("; internal addresses are refused unless allow-listed "
-                    + "in strata.ingest.allowed-hosts"), run::prettify);
+                    + "in strata.ingest.allowed-hosts or the namespace's allowed hosts"), run::prettify);
         }
         JsonPath run = it.load(spec(unique("spelled"), "http://[::127.0.0.1]:" + port + "/spelled.csv"));
         assertEquals("host '[::127.0.0.1]' is the IPv4-compatible form of 127.0.0.1, a loopback address; internal "
-                + "addresses are refused unless allow-listed in strata.ingest.allowed-hosts", run.getString("error"));
+                + "addresses are refused unless allow-listed in strata.ingest.allowed-hosts or the namespace's allowed hosts",
+                run.getString("error"));
     }
 
     @Test
@@ -90,7 +91,8 @@ class LoadApiTest {
         assertEquals("failed", run.getString("status"));
         assertEquals(false, run.getBoolean("retryable"));
         assertEquals("host '10.0.0.7' is a private address (10.0.0.0/8); internal addresses are refused unless "
-                + "allow-listed in strata.ingest.allowed-hosts", run.getString("error"));
+                + "allow-listed in strata.ingest.allowed-hosts or the namespace's allowed hosts",
+                run.getString("error"));
         for (String[] broken : new String[][]{
                 {"jdbc:postgresql://h1,/db", "source.jdbcUrl host 2 is empty"},
                 {"jdbc:postgresql:///db", "source.jdbcUrl has no host"},
@@ -123,7 +125,7 @@ class LoadApiTest {
         JsonPath run = it.load(spec(unique("redirect"), url));
         assertEquals("failed", run.getString("status"));
         assertEquals("host '169.254.169.254' is a link-local address (169.254.0.0/16, where cloud metadata services "
-                + "answer); internal addresses are refused unless allow-listed in strata.ingest.allowed-hosts",
+                + "answer); internal addresses are refused unless allow-listed in strata.ingest.allowed-hosts or the namespace's allowed hosts",
                 run.getString("error"));
     }
 
