@@ -47,9 +47,14 @@ class ServiceWiringTest {
                     "STRATA_GATEWAY_SECURE_COOKIES", "QUARKUS_OIDC_AUTHENTICATION_STATE_SECRET"),
             "auth", Set.of("STRATA_AUTH_BOOTSTRAP_ADMIN_USERNAME", "STRATA_AUTH_BOOTSTRAP_ADMIN_PASSWORD",
                     "STRATA_AUTH_KEY_ENCRYPTION_KEY", "STRATA_AUTH_BOOTSTRAP_SA_TRANSFORM_SECRET",
-                    "STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS"),
-            "registry", LAKE_AND_WAREHOUSE, "ingest", LAKE_AND_WAREHOUSE, "transform", transform(),
-            "scheduler", WAREHOUSE, "notifier", Set.of("STRATA_NOTIFIER_PUBLIC_BASE_URL"));
+                    "STRATA_AUTH_BOOTSTRAP_SA_INGEST_SECRET", "STRATA_AUTH_BOOTSTRAP_SA_NOTIFIER_SECRET",
+                    "STRATA_AUTH_BOOTSTRAP_SERVICE_ACCOUNTS", "STRATA_SECRETS_MASTER_KEY"),
+            "registry", LAKE_AND_WAREHOUSE,
+            "ingest", union(LAKE_AND_WAREHOUSE, Set.of("STRATA_INGEST_SERVICE_ACCOUNT_CLIENT_ID",
+                    "STRATA_INGEST_SERVICE_ACCOUNT_CLIENT_SECRET")),
+            "transform", transform(), "scheduler", WAREHOUSE,
+            "notifier", Set.of("STRATA_NOTIFIER_PUBLIC_BASE_URL", "STRATA_NOTIFIER_SERVICE_ACCOUNT_CLIENT_ID",
+                    "STRATA_NOTIFIER_SERVICE_ACCOUNT_CLIENT_SECRET"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new TreeSet<>(a);

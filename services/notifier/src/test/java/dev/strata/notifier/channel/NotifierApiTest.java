@@ -220,7 +220,8 @@ class NotifierApiTest {
                 .body("detail", equalTo("type: 'pager' is not a channel type; use one of email, slack, webhook"));
         post(engineer.token(), "/api/v1/channels", base + "\"type\":\"slack\",\"settings\":{\"webhookUrlRef\":"
                 + "\"not-configured\"}}").then().statusCode(400)
-                .body("detail", equalTo("settings: secret 'not-configured' is not set in the notifier; set "
+                .body("detail", equalTo("settings: secret 'not-configured' is not set; set the namespace's secret "
+                        + "(PUT /api/v1/namespaces/" + ns + "/secrets/not-configured at the auth service) or "
                         + "strata.secrets.not-configured (environment variable STRATA_SECRETS_NOT_CONFIGURED) first"));
         post(engineer.token(), "/api/v1/channels", base + "\"type\":\"email\",\"settings\":{\"host\":\"smtp.test\","
                 + "\"from\":\"a@b.test\",\"to\":[]}}").then().statusCode(400)
