@@ -19,8 +19,12 @@ function useLiveRun(ns: string, runId: string, active: boolean) {
     const source = new EventSource(`/api/scheduler/v1/namespaces/${encodeURIComponent(ns)}/runs/${encodeURIComponent(runId)}/events`);
     const refresh = () => client.invalidateQueries({ queryKey: ['run', runId] });
     source.onmessage = refresh;
-    source.addEventListener('task', refresh);
-    source.addEventListener('run', refresh);
+    // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended
+    source.addEventListener('transition', refresh);
+    source.addEventListener('end', () => {
+      refresh();
+      source.close();
+    });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) setLive('poll');
     };
@@ -38,7 +42,8 @@ export function RunPage() {
   const run = useQuery({
     queryKey: ['run', runId],
     queryFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`),
-    refetchInterval: (q) => (q.state.data && RUN_ACTIVE.has(q.state.data.state) && live === 'poll' ? 1000 : false),
+    // polled every second without the stream; with it, a slow resync every 10 s in case a proxy held an event back
+    refetchInterval: (q) => (q.state.data && RUN_ACTIVE.has(q.state.data.state) ? (live === 'poll' ? 1000 : 10000) : false),
   });
   const active = !!run.data && RUN_ACTIVE.has(run.data.state);
   const mode = useLiveRun(ns, runId, active);
