@@ -69,7 +69,7 @@ class SchedulerBench extends SchedulerTestSupport {
         // 0. warm-up, not measured: the fan-out load below for strata.bench.warmup-seconds, so that what is measured
         // next runs compiled (the scheduler's JIT, the broker's, Postgres's plan and buffer caches), as it does in a
         // scheduler that has been up for a while; Kafka's own latency is measured after it too
-        StringBuilder wide = new StringBuilder("namespace: bench\nid: wide20\nconcurrency: {limit: 1000}\ntasks:\n");
+        StringBuilder wide = new StringBuilder("namespace: sales\nid: wide20\nconcurrency: {limit: 1000}\ntasks:\n");
         wide.append(ingest("root", "ok_root", ""));
         for (int i = 1; i < 20; i++) {
             wide.append(ingest("c" + i, "ok_child_" + i, "    depends_on: [root]\n"));
@@ -84,7 +84,7 @@ class SchedulerBench extends SchedulerTestSupport {
         out.put("kafka.e2e.p99_ms", fmt(pct(kafka, 99)));
 
         // 2. a 40-task chain of no-op tasks
-        StringBuilder chain = new StringBuilder("namespace: bench\nid: chain40\nconcurrency: {limit: 100}\ntasks:\n");
+        StringBuilder chain = new StringBuilder("namespace: sales\nid: chain40\nconcurrency: {limit: 100}\ntasks:\n");
         for (int i = 0; i < 40; i++) {
             chain.append(ingest("t" + i, "ok_chain_" + i, i == 0 ? "" : "    depends_on: [t" + (i - 1) + "]\n"));
         }
@@ -94,7 +94,7 @@ class SchedulerBench extends SchedulerTestSupport {
         List<Double> handoffs = new ArrayList<>();
         for (int r = 0; r < rounds + 1; r++) {
             Instant t0 = Instant.now();
-            var run = engine.trigger("bench", "chain40", "manual", Map.of(), null, null);
+            var run = engine.trigger("sales", "chain40", "manual", Map.of(), null, null);
             // the end as the scheduler recorded it (same clock), looked for every 50 ms: the benchmark's own polling
             // must not load the database and the JVM it measures (a 2 ms poll made ~500 queries a second)
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
@@ -154,7 +154,7 @@ class SchedulerBench extends SchedulerTestSupport {
                 Thread.sleep(1);
             }
             long at = System.nanoTime();
-            UUID id = engine.trigger("bench", "wide20", "manual", Map.of(), null, null).id();
+            UUID id = engine.trigger("sales", "wide20", "manual", Map.of(), null, null).id();
             runs.add(id);
             triggeredNanos.put(id, at);
         }
