@@ -26,6 +26,16 @@ Args: (list ctx name svc). Output: a YAML list; the Deployment merges user env o
 {{ include "strata.secretEnv" (list "QUARKUS_DATASOURCE_PASSWORD" (include "strata.postgresql.secretName" $ctx) $v.postgresql.auth.metadataPasswordKey) }}
 - name: KAFKA_BOOTSTRAP_SERVERS
   value: {{ include "strata.kafka.bootstrapServers" $ctx | quote }}
+- name: STRATA_KAFKA_TOPICS_CREATE
+  value: {{ $v.kafka.topics.create | quote }}
+{{- with $v.kafka.topics.partitions }}
+- name: STRATA_KAFKA_TOPICS_PARTITIONS
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.kafka.topics.replicationFactor }}
+- name: STRATA_KAFKA_TOPICS_REPLICATION_FACTOR
+  value: {{ . | quote }}
+{{- end }}
 - name: STRATA_AUTH_ISSUER
   value: {{ include "strata.issuer" $ctx | quote }}
 {{- range $other := list "gateway" "auth" "registry" "ingest" "transform" "scheduler" "notifier" }}

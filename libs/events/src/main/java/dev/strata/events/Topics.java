@@ -37,6 +37,9 @@ public final class Topics {
     private static final List<String> ALL = List.of(TASKS_INGEST, TASKS_TRANSFORM, TASK_EVENTS, RUN_EVENTS,
             DATASET_EVENTS, QUALITY_EVENTS, AUDIT_EVENTS, TASK_LOGS);
 
+    private static final List<String> PLATFORM = java.util.stream.Stream.concat(ALL.stream(),
+            java.util.stream.Stream.of(DEAD_LETTERS)).toList();
+
     private static final Map<Class<? extends StrataEvent>, String> TOPIC_BY_EVENT = Map.ofEntries(
             Map.entry(DatasetUpdated.class, DATASET_EVENTS),
             Map.entry(IngestRequested.class, TASKS_INGEST),
@@ -59,9 +62,17 @@ public final class Topics {
     private Topics() {
     }
 
-    /** Every Strata topic, e.g. for creating them in a dev stack. */
+    /** Every topic an event type is published to, e.g. for creating them in a dev stack. */
     public static List<String> all() {
         return ALL;
+    }
+
+    /**
+     * Every topic the platform's services read or write: {@link #all()} and {@link #DEAD_LETTERS}. Each service makes
+     * sure they exist when it starts (libs/outbox {@code TopicBootstrap}), so a broker without auto-creation works.
+     */
+    public static List<String> platform() {
+        return PLATFORM;
     }
 
     /** The topic an event is published to. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,9 @@ class ReleaseShapeTest {
                 registry.get("QUARKUS_DATASOURCE_JDBC_URL").getValue());
         assertEquals("https://s3.eu-west-1.amazonaws.com", registry.get("STRATA_S3_ENDPOINT").getValue());
         assertEquals("false", registry.get("STRATA_S3_CREATE_BUCKETS").getValue());
+        assertEquals(List.of("true", "12", "3"), Stream.of("CREATE", "PARTITIONS", "REPLICATION_FACTOR")
+                .map(k -> registry.get("STRATA_KAFKA_TOPICS_" + k).getValue()).toList(),
+                "the services make the platform's topics on a broker without auto-creation, replicated");
         assertEquals("https://strata.example.com", registry.get("STRATA_AUTH_ISSUER").getValue());
         assertEquals("https://sso.example.com/realms/strata",
                 registry.get("STRATA_SECURITY_EXTERNAL_ISSUER").getValue());

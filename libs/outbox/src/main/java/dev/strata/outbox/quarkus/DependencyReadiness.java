@@ -22,10 +22,14 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.strata.events.Topics;
+import dev.strata.outbox.TopicBootstrap;
 
 /**
  * Readiness of the service's PostgreSQL and Kafka, answered at once from the last known state: each is probed in the
@@ -38,6 +42,8 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class DependencyReadiness {
+
+    private static final Logger LOG = Logger.getLogger(DependencyReadiness.class);
 
     /** The database's check, named as Quarkus' own was. */
     @Readiness
@@ -79,6 +85,17 @@ public class DependencyReadiness {
     Duration interval;
     @ConfigProperty(name = "strata.readiness.timeout", defaultValue = "2s")
     Duration timeout;
+    /** Whether this service creates the platform's topics it finds missing (see {@link TopicBootstrap}). */
+    @ConfigProperty(name = "strata.kafka.topics.create", defaultValue = "true")
+    boolean createTopics;
+    /** Partitions of a topic this service creates; unset: the broker's {@code num.partitions}. */
+    @ConfigProperty(name = "strata.kafka.topics.partitions")
+    Optional<Integer> topicPartitions;
+    /** Replication factor of a topic this service creates; unset: the broker's default. */
+    @ConfigProperty(name = "strata.kafka.topics.replication-factor")
+    Optional<Short> topicReplicationFactor;
+
+    private volatile boolean topicsEnsured;
 
     private final Map<String, State> states = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ScheduledExecutorService> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,6 +115,15 @@ public class DependencyReadiness {
             Admin a = admin(servers);
             int nodes = a.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            if (createTopics && !topicsEnsured) {
+                // not ready until the platform's topics exist: producing to a missing topic would block the relay
+                List<String> created = TopicBootstrap.ensure(a, Topics.platform(), topicPartitions,
+                        topicReplicationFactor, timeout);
+                if (!created.isEmpty()) {
+                    LOG.infof("created the Kafka topics %s", created);
+                }
+                topicsEnsured = true;
+            }
             return nodes + " broker(s)";
         }));
     }
