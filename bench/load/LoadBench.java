@@ -106,20 +106,25 @@ public final class LoadBench {
                 String pipeline = "p" + i;
                 runners.submit(() -> keepRunning(pipeline, end, drainEnd));
             }
-            ScheduledExecutorService burst = Executors.newScheduledThreadPool(8);
+            ScheduledExecutorService burst = Executors.newSingleThreadScheduledExecutor();
+            // open loop: each tick hands its request to a caller, so a slow answer never lowers the offered rate
+            ExecutorService callers = Executors.newFixedThreadPool(64);
             List<String> paths = List.of("/api/registry/v1/datasets?namespace=" + NAMESPACE,
                     "/api/scheduler/v1/pipelines?namespace=" + NAMESPACE,
-                    "/api/scheduler/v1/runs?namespace=" + NAMESPACE + "&limit=20", "/api/auth/v1/access",
+                    "/api/scheduler/v1/runs?namespace=" + NAMESPACE + "&limit=20", "/api/auth/v1/me",
                     "/api/notifier/v1/channels?namespace=" + NAMESPACE);
             AtomicLong tick = new AtomicLong();
             burst.scheduleAtFixedRate(() -> {
                 if (System.nanoTime() < end) {
-                    apiCall(paths.get((int) (tick.getAndIncrement() % paths.size())));
+                    String path = paths.get((int) (tick.getAndIncrement() % paths.size()));
+                    callers.submit(() -> apiCall(path));
                 }
             }, 0, 1_000_000L / rps, TimeUnit.MICROSECONDS);
             TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
             burst.shutdown();
             burst.awaitTermination(30, TimeUnit.SECONDS);
+            callers.shutdown();
+            callers.awaitTermination(60, TimeUnit.SECONDS);
             runners.shutdown();
             runners.awaitTermination(drainSeconds + 30L, TimeUnit.SECONDS);
         } finally {
