@@ -19,10 +19,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "project", description = "Transform projects (dbt-style folders): push a folder as a new version,"
-        + " build models.", subcommands = {ProjectCommand.Push.class, ProjectCommand.Build.class}, footer = {"",
-                "Examples:", "  strata project push ./shop -n sales",
-                "  strata project build sales.shop --select +tag:gold --wait"})
+@Command(name = "project", description = "Transform projects (dbt-style folders): validate or compile a folder on this"
+        + " machine, push it as a new version, build models.", subcommands = {OfflineProject.Validate.class,
+                OfflineProject.Compile.class, ProjectCommand.Push.class, ProjectCommand.Build.class}, footer = {"",
+                        "Examples:", "  strata project validate ./shop",
+                        "  strata project compile ./shop --select tag:gold", "  strata project push ./shop -n sales",
+                        "  strata project build sales.shop --select +tag:gold --wait"})
 final class ProjectCommand extends GroupCommand {
 
     /** The transform service refuses bigger archives; the CLI says so before sending. */

@@ -158,8 +158,9 @@ final class RunsCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "retry", description = "Start a new run of the same pipeline with the same parameters"
-            + " (engineer); with --wait, follow it.", footer = {"", "Example:", "  strata runs retry 0b6f... --wait"})
+    @Command(name = "retry", description = "Retry a run (engineer): a new run of the same pipeline with the same"
+            + " parameters and logical date; with --wait, follow it.", footer = {"", "Example:",
+                    "  strata runs retry 0b6f... --wait"})
     static final class Retry extends ApiCommand {
         @Parameters(paramLabel = "RUN")
         String run;
@@ -172,6 +173,17 @@ final class RunsCommand extends GroupCommand {
 
         @Override
         public Integer call() throws InterruptedException {
+            try {
+                // the scheduler's retry: same params and logical date, the new run names the old one (retryOf)
+                JsonNode started = api().send("POST", RUNS + Api.enc(run) + "/retry", null, null);
+                return started(this, started, started.path("namespace").asText() + "."
+                        + started.path("pipelineId").asText() + " (retrying " + run + ")", wait, false, timeout);
+            } catch (StrataException e) {
+                if (e.exitCode() != ExitCodes.NOT_FOUND) {
+                    throw e;
+                }
+                // a platform without the retry endpoint: a new run with the same params (404 when the run is unknown)
+            }
             JsonNode old = api().get(RUNS + Api.enc(run));
             PipelineRef pipeline = new PipelineRef(old.path("namespace").asText(), old.path("pipelineId").asText());
             Map<?, ?> params = Api.JSON.convertValue(old.path("params").isObject()

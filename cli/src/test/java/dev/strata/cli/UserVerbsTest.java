@@ -64,6 +64,25 @@ class UserVerbsTest {
     }
 
     @Test
+    void aBackfillNeedsAPipelineStartAndEndInIso8601() {
+        System.setProperty("strata.config.dir", tmp.resolve("empty").toString());
+        Cli.Result missing = Cli.run("pipeline", "backfill", "sales.orders_daily", "--start", "2026-11-01T00:00:00Z");
+        assertEquals(ExitCodes.USAGE, missing.exitCode(), missing.err());
+        assertTrue(missing.err().startsWith("Error: a backfill needs NS.ID, --start and --end"), missing.err());
+
+        Cli.Result badDate = Cli.run("pipeline", "backfill", "sales.orders_daily", "--start", "2026-11-01",
+                "--end", "2026-11-30T00:00:00Z");
+        assertEquals(ExitCodes.USAGE, badDate.exitCode(), badDate.err());
+        assertTrue(badDate.err().contains("'2026-11-01' is not an ISO-8601 instant"), badDate.err());
+
+        // a complete request reaches for the platform: here, none is configured
+        Cli.Result complete = Cli.run("pipeline", "backfill", "sales.orders_daily", "--start",
+                "2026-11-01T00:00:00Z", "--end", "2026-11-30T00:00:00Z");
+        assertEquals(ExitCodes.NOT_SIGNED_IN, complete.exitCode(), complete.err());
+        assertEquals(ExitCodes.NOT_SIGNED_IN, Cli.run("pipeline", "pause", "sales.orders_daily").exitCode());
+    }
+
+    @Test
     void pipelineNamesAreNamespaceDotId() {
         PipelineRef.Converter converter = new PipelineRef.Converter();
         assertEquals(new PipelineRef("sales", "orders_daily"), converter.convert("sales.orders_daily"));

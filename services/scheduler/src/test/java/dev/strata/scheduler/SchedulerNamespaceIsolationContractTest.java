@@ -56,6 +56,8 @@ class SchedulerNamespaceIsolationContractTest extends NamespaceIsolationContract
                 Probe.read("pipeline versions", pipeline + "/versions"),
                 Probe.read("run", "/api/v1/runs/" + runId),
                 Probe.change("pipeline", "DELETE", pipeline, null),
+                Probe.change("pipeline pause", "POST", pipeline + "/pause", null),
+                Probe.change("pipeline resume", "POST", pipeline + "/resume", null),
                 Probe.change("run trigger", "POST", pipeline + "/runs", "{}"),
                 Probe.change("webhook trigger", "POST", pipeline + "/webhook", "{}"),
                 Probe.change("backfill", "POST", pipeline + "/backfills",

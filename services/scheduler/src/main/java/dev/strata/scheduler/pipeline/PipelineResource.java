@@ -39,9 +39,10 @@ public class PipelineResource {
     public record ValidView(boolean valid, String namespace, String id, int tasks) {
     }
 
+    /** {@code paused}: no cron fire, data trigger or webhook starts a run ({@code nextFireAt} is then null). */
     public record PipelineView(String namespace, String id, int version, String description, String schedule,
             String timezone, Instant nextFireAt, List<String> tasks, Instant createdAt, Instant updatedAt,
-            String yaml) {
+            boolean paused, Instant pausedAt, String pausedBy, String yaml) {
     }
 
     public record TriggerRequest(Map<String, String> params) {
@@ -159,6 +160,33 @@ public class PipelineResource {
         return Response.noContent().build();
     }
 
+    /**
+     * Pauses a pipeline (engineer): cron fires, data triggers and the webhook start no run until it is resumed; runs
+     * already started go on, and a person may still trigger one by hand (as Dagster's stopped schedules and sensors).
+     */
+    @POST
+    @Path("/{namespace}/{id}/pause")
+    @RolesAllowed({"engineer", "admin"})
+    public PipelineView pause(@PathParam("namespace") String namespace, @PathParam("id") String id) {
+        access.require(namespace, Role.ENGINEER);
+        if (!store.pause(namespace, id, access.principal())) {
+            throw ProblemException.notFound("there is no pipeline " + namespace + "." + id);
+        }
+        return view(find(namespace, id), false);
+    }
+
+    /** Resumes a paused pipeline (engineer): its next cron fire is the first after now; missed fires need a backfill. */
+    @POST
+    @Path("/{namespace}/{id}/resume")
+    @RolesAllowed({"engineer", "admin"})
+    public PipelineView resume(@PathParam("namespace") String namespace, @PathParam("id") String id) {
+        access.require(namespace, Role.ENGINEER);
+        if (!store.resume(namespace, id)) {
+            throw ProblemException.notFound("there is no pipeline " + namespace + "." + id);
+        }
+        return view(find(namespace, id), false);
+    }
+
     @POST
     @Path("/{namespace}/{id}/runs")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -198,6 +226,10 @@ public class PipelineResource {
             @HeaderParam(TriggerIdempotency.HEADER) String idempotencyKey, Map<String, Object> body) {
         access.require(namespace, Role.ENGINEER);
         PipelineStore.Stored stored = find(namespace, id);
+        if (stored.pausedAt() != null) {
+            throw new ProblemException(Response.Status.CONFLICT, "pipeline-paused", "pipeline " + namespace + "." + id
+                    + " is paused (since " + stored.pausedAt() + "); resume it (POST .../resume) to accept webhooks");
+        }
         PipelineDefinition def = store.definition(namespace, id, stored.version());
         if (def.triggers().stream().noneMatch(t -> t.type() == PipelineDefinition.TriggerType.WEBHOOK)) {
             throw new ProblemException(Response.Status.CONFLICT, "no-webhook-trigger", "pipeline " + namespace + "."
@@ -249,11 +281,12 @@ public class PipelineResource {
 
     private PipelineView view(PipelineStore.Stored s, boolean withYaml) {
         PipelineDefinition def = store.definition(s.namespace(), s.id(), s.version());
+        boolean paused = s.pausedAt() != null;
         return new PipelineView(s.namespace(), s.id(), s.version(), def.description(),
                 def.schedule().map(PipelineDefinition.Schedule::cron).orElse(null),
-                def.schedule().map(sc -> sc.timezone().getId()).orElse(null), s.nextFireAt(),
+                def.schedule().map(sc -> sc.timezone().getId()).orElse(null), paused ? null : s.nextFireAt(),
                 def.tasks().stream().map(PipelineDefinition.Task::id).toList(), s.createdAt(), s.updatedAt(),
-                withYaml ? s.yaml() : null);
+                paused, s.pausedAt(), s.pausedBy(), withYaml ? s.yaml() : null);
     }
 
     static UUID uuid(String value) {

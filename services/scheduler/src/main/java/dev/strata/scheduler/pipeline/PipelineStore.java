@@ -18,9 +18,9 @@ import dev.strata.web.db.Db;
 @ApplicationScoped
 public class PipelineStore {
 
-    /** A pipeline's row with its current version's text. */
+    /** A pipeline's row with its current version's text; {@code pausedAt} null unless it is paused. */
     public record Stored(String namespace, String id, int version, String yaml, Instant nextFireAt,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, Instant pausedAt, String pausedBy) {
     }
 
     public record VersionInfo(int version, String createdBy, Instant createdAt) {
@@ -86,20 +86,21 @@ public class PipelineStore {
 
     private Optional<Stored> lockCurrent(String namespace, String id) {
         return db.one("SELECT p.namespace, p.pipeline_id, p.current_version, v.yaml, p.next_fire_at, p.created_at, "
-                + "p.updated_at FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
+                + "p.updated_at, p.paused_at, p.paused_by FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
                 + "AND v.pipeline_id = p.pipeline_id AND v.version = p.current_version "
                 + "WHERE p.namespace = ? AND p.pipeline_id = ? FOR UPDATE OF p", PipelineStore::stored, namespace, id);
     }
 
     private static Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Stored(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                Db.instant(rs, "next_fire_at"), Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
+                Db.instant(rs, "next_fire_at"), Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"),
+                Db.instant(rs, "paused_at"), rs.getString("paused_by"));
     }
 
     /** The pipeline unless it was deleted. */
     public Optional<Stored> find(String namespace, String id) {
         return db.one("SELECT p.namespace, p.pipeline_id, p.current_version, v.yaml, p.next_fire_at, p.created_at, "
-                + "p.updated_at FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
+                + "p.updated_at, p.paused_at, p.paused_by FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
                 + "AND v.pipeline_id = p.pipeline_id AND v.version = p.current_version "
                 + "WHERE p.namespace = ? AND p.pipeline_id = ? AND NOT p.deleted", PipelineStore::stored, namespace,
                 id);
@@ -121,12 +122,45 @@ public class PipelineStore {
     /** Pipelines in the caller's scope, optionally of one namespace. */
     public List<Stored> list(NamespaceAccess.Scope scope, String namespace, int limit) {
         String sql = "SELECT p.namespace, p.pipeline_id, p.current_version, v.yaml, p.next_fire_at, p.created_at, "
-                + "p.updated_at FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
+                + "p.updated_at, p.paused_at, p.paused_by FROM pipeline p JOIN pipeline_version v ON v.namespace = p.namespace "
                 + "AND v.pipeline_id = p.pipeline_id AND v.version = p.current_version WHERE NOT p.deleted "
                 + "AND (?::boolean OR p.namespace = ANY(?)) AND (?::text IS NULL OR p.namespace = ?) "
                 + "ORDER BY p.namespace, p.pipeline_id LIMIT ?";
         return db.list(sql, PipelineStore::stored, scope.all(), scope.namespaces().toArray(String[]::new), namespace,
                 namespace, limit);
+    }
+
+    /**
+     * Pauses the pipeline: no cron fire, data trigger or webhook starts a run until {@link #resume}. False when there
+     * is no such pipeline; pausing a paused one keeps who paused it first.
+     */
+    @Transactional
+    public boolean pause(String namespace, String id, String principal) {
+        return db.update("UPDATE pipeline SET paused_at = coalesce(paused_at, now()), paused_by = CASE WHEN paused_at"
+                + " IS NULL THEN ? ELSE paused_by END, updated_at = now() WHERE namespace = ? AND pipeline_id = ?"
+                + " AND NOT deleted", principal, namespace, id) == 1;
+    }
+
+    /**
+     * Resumes a paused pipeline: its next cron fire is the first one after now (fires missed while paused are not
+     * run; a backfill runs them). False when there is no such pipeline.
+     */
+    @Transactional
+    public boolean resume(String namespace, String id) {
+        Optional<Stored> current = find(namespace, id);
+        if (current.isEmpty()) {
+            return false;
+        }
+        Stored s = current.get();
+        if (s.pausedAt() == null) {
+            return true;
+        }
+        Instant nextFire = definition(namespace, id, s.version()).schedule()
+                .flatMap(sc -> Cron.nextAfter(sc.cron(), sc.timezone(), Instant.now())).orElse(null);
+        db.update("UPDATE pipeline SET paused_at = NULL, paused_by = NULL, next_fire_at = ?, updated_at = now()"
+                + " WHERE namespace = ? AND pipeline_id = ? AND NOT deleted AND paused_at IS NOT NULL", nextFire,
+                namespace, id);
+        return true;
     }
 
     /** Marks the pipeline deleted: no more fires or triggers; its runs and versions stay. */

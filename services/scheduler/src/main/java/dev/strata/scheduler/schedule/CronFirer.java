@@ -34,7 +34,8 @@ import dev.strata.web.db.Db;
  * (its primary key makes a fire happen once even if two replicas raced), creates the runs, and moves
  * {@code next_fire_at} past now. Fires missed while no scheduler ran (later than the misfire grace) follow the
  * pipeline's {@code catch_up}: {@code none} records them as skipped, {@code latest} runs the most recent one,
- * {@code all} runs each (up to {@code max-catch-up}).
+ * {@code all} runs each (up to {@code max-catch-up}). A paused pipeline is not fired; resuming it moves
+ * {@code next_fire_at} past now.
  */
 @ApplicationScoped
 public class CronFirer {
@@ -103,7 +104,7 @@ public class CronFirer {
         record Due(String namespace, String id, int version, Instant nextFireAt) {
         }
         List<Due> due = db.list("SELECT namespace, pipeline_id, current_version, next_fire_at FROM pipeline "
-                + "WHERE NOT deleted AND next_fire_at <= ? ORDER BY next_fire_at LIMIT 20 FOR UPDATE SKIP LOCKED",
+                + "WHERE NOT deleted AND paused_at IS NULL AND next_fire_at <= ? ORDER BY next_fire_at LIMIT 20 FOR UPDATE SKIP LOCKED",
                 rs -> new Due(rs.getString(1), rs.getString(2), rs.getInt(3), Db.instant(rs, "next_fire_at")), now);
         int runs = 0;
         int skipped = 0;

@@ -48,7 +48,7 @@ public class DatasetTriggers {
         triggers.addObject().put("type", "dataset_updated").put("dataset", dataset);
         List<Target> targets = db.list("SELECT p.namespace, p.pipeline_id FROM pipeline p JOIN pipeline_version v "
                 + "ON v.namespace = p.namespace AND v.pipeline_id = p.pipeline_id AND v.version = p.current_version "
-                + "WHERE NOT p.deleted AND p.namespace = ? AND v.definition -> 'triggers' @> ?::jsonb ORDER BY 1, 2",
+                + "WHERE NOT p.deleted AND p.paused_at IS NULL AND p.namespace = ? AND v.definition -> 'triggers' @> ?::jsonb ORDER BY 1, 2",
                 rs -> new Target(rs.getString(1), rs.getString(2)), event.namespace(), triggers.toString());
         for (Target t : targets) {
             UUID causingRun = event.producedByRun();
