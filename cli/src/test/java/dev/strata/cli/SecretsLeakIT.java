@@ -55,7 +55,8 @@ import dev.strata.devstack.ManagedServer;
 import dev.strata.devstack.PostgresServer;
 
 /**
- * Issue 16's secrets test: one long random secret of a namespace, used for real by a webhook channel (its signing key),
+ * Issue 16's secrets test: one long random secret of a namespace, used for real by two webhook channels (the signing
+ * key: one names the secret, one a whole {@code webhook} connection),
  * an HTTP source (its auth header, through an {@code http} connection) and a JDBC load (the password of a Postgres role
  * the test makes, through a {@code jdbc} connection), all in one pipeline run. The webhook target and the HTTP source
  * are small servers of the test that check they got the secret (so it was really used). Then the value is looked for
@@ -138,28 +139,51 @@ class SecretsLeakIT {
         created(lab.send("POST", "/api/notifier/v1/channels", "application/json", """
                 {"namespace":"%s","name":"leak-hook","type":"webhook","maxAttempts":3,
                  "settings":{"urlRef":"hook-url","signingSecretRef":"api-key"}}""".formatted(NS)));
-        created(lab.send("POST", "/api/scheduler/v1/pipelines", "application/yaml",
-                """
-                        namespace: %s
-                        id: leak_check
-                        description: one secret, three uses
-                        tasks:
-                          - id: load_http
-                            type: ingest
-                            inputs:
-                              spec: {namespace: %s, name: http_items, source: {kind: http, connection: items-api, url: /items.csv},
-                                     format: {type: csv, header: true}, loadMode: replace}
-                          - id: load_jdbc
-                            type: ingest
-                            inputs:
-                              spec: {namespace: %s, name: jdbc_items, source: {kind: jdbc, connection: items-db, table: public.items},
-                                     loadMode: replace}
-                          - id: tell
-                            type: notify
-                            depends_on: [load_http, load_jdbc]
-                            inputs: {channel: leak-hook, message: %s}
-                        """
-                        .formatted(NS, NS, NS, MESSAGE)));
+        // a second channel naming a whole webhook connection, whose signing key is the same secret
+        created(put("/api/auth/v1/namespaces/" + NS + "/connections/team-hook", """
+                {"kind":"webhook","url":"%s/hook","signingSecret":"api-key"}""".formatted(outsideUrl)));
+        created(lab.send("POST", "/api/notifier/v1/channels", "application/json", """
+                {"namespace":"%s","name":"team-hook","type":"webhook","maxAttempts":3,
+                 "settings":{"connection":"team-hook"}}""".formatted(NS)));
+        // a pipeline naming a connection the namespace does not have is refused at save, with its path and line
+        HttpResponse<String> refused = lab.send("POST", "/api/scheduler/v1/pipelines", "application/yaml", """
+                namespace: %s
+                id: no_such_connection
+                tasks:
+                  - id: load
+                    type: ingest
+                    inputs:
+                      spec: {namespace: %s, name: x, source: {kind: jdbc, connection: no-such-db, table: public.x}}
+                """.formatted(NS, NS));
+        assertEquals(422, refused.statusCode(), refused.body());
+        JsonNode finding = json.readTree(refused.body()).path("errors").path(0);
+        assertEquals("tasks[0].inputs.spec.source.connection", finding.path("path").asText(), refused.body());
+        assertEquals(7, finding.path("line").asInt(), refused.body());
+        String load = "source: {kind: %s, connection: %s, %s}";
+        created(lab.send("POST", "/api/scheduler/v1/pipelines", "application/yaml", """
+                namespace: %s
+                id: leak_check
+                description: one secret, four uses
+                tasks:
+                  - id: load_http
+                    type: ingest
+                    inputs:
+                      spec: {namespace: %s, name: http_items, %s,
+                             format: {type: csv, header: true}, loadMode: replace}
+                  - id: load_jdbc
+                    type: ingest
+                    inputs:
+                      spec: {namespace: %s, name: jdbc_items, %s, loadMode: replace}
+                  - id: tell
+                    type: notify
+                    depends_on: [load_http, load_jdbc]
+                    inputs: {channel: leak-hook, message: %s}
+                  - id: tell_team
+                    type: notify
+                    depends_on: [tell]
+                    inputs: {channel: team-hook, message: %s}
+                """.formatted(NS, NS, load.formatted("http", "items-api", "url: /items.csv"), NS,
+                load.formatted("jdbc", "items-db", "table: public.items"), MESSAGE, MESSAGE)));
         HttpResponse<String> trigger = lab.send("POST", "/api/scheduler/v1/pipelines/" + NS + "/leak_check/runs",
                 "application/json", "{\"params\":{}}");
         assertEquals(202, trigger.statusCode(), trigger.body());
@@ -176,10 +200,10 @@ class SecretsLeakIT {
             assertEquals(3, count(s, "select count(*) from " + PG + "__raw.jdbc_items"));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (hookSigned.isEmpty() && System.nanoTime() < deadline) {
+        while (hookSigned.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(List.of(true), hookSigned, "one notification, signed with the secret");
+        assertEquals(List.of(true, true), hookSigned, "one notification through each channel, signed with the secret");
 
         // what people and tools read afterwards: every answer of these is scanned too
         for (String path : List.of("/api/auth/v1/namespaces/" + NS + "/secrets",
@@ -194,6 +218,7 @@ class SecretsLeakIT {
                 "/api/scheduler/v1/namespaces/" + NS + "/runs/" + runId + "/tasks/load_http/logs",
                 "/api/scheduler/v1/namespaces/" + NS + "/runs/" + runId + "/tasks/load_jdbc/logs",
                 "/api/scheduler/v1/namespaces/" + NS + "/runs/" + runId + "/tasks/tell/logs",
+                "/api/scheduler/v1/namespaces/" + NS + "/runs/" + runId + "/tasks/tell_team/logs",
                 "/api/registry/v1/datasets/" + NS + "/jdbc_items")) {
             HttpResponse<String> answer = lab.send("GET", path, null, null);
             assertTrue(answer.statusCode() < 500, path + " answered " + answer.statusCode() + ": " + answer.body());
