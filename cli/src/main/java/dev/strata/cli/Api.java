@@ -248,7 +248,11 @@ final class Api {
         switch (status) {
             case 401 -> throw new StrataException(ExitCodes.NOT_SIGNED_IN, "the platform at " + url
                     + " did not accept your sign-in (context '" + contextName + "')" + suffix
-                    + ". Run strata login " + url + " again", null);
+                    + (credentials != null && credentials.isApiToken()
+                            ? ": its API token was revoked or has expired. Create a new one with strata token create"
+                                    + " where you are signed in, then strata login " + url + " --token -"
+                            : ". Run strata login " + url + " again"),
+                    null);
             case 403 -> throw new StrataException(ExitCodes.REFUSED, "refused" + suffix
                     + ". Your role does not allow this: ask an admin of the namespace for a higher role (strata"
                     + " whoami shows yours)", null);

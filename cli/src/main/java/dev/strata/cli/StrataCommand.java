@@ -42,6 +42,7 @@ public final class StrataCommand implements Callable<Integer> {
                 .addSubcommand(new WhoamiCommand())
                 .addSubcommand(new ContextCommand())
                 .addSubcommand(new NsCommand())
+                .addSubcommand(new TokenCommand())
                 .addSubcommand(new DatasetsCommand())
                 .addSubcommand(new ProjectCommand())
                 .addSubcommand(new PipelineCommand())

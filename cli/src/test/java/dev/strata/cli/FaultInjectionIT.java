@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,10 +53,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.strata.devstack.DevStack;
-import dev.strata.devstack.Ports;
 import dev.strata.devstack.PostgresServer;
-import dev.strata.devstack.quarkus.IssuerClient;
 
 /**
  * The fault-injection suite: the whole platform as the launcher's own code starts it (real PostgreSQL, Kafka, S3,
@@ -80,7 +75,6 @@ class FaultInjectionIT {
 
     private static final String NS = "fault-lab";
     private static final String PG = "fault_lab";
-    private static final Duration READY_WITHIN = Duration.ofMinutes(6);
     private static final Duration RESTART_WITHIN = Duration.ofMinutes(3);
     private static final int BIG_ROWS = Integer.getInteger("strata.faults.big-rows", 2_000_000);
     private static final int SMALL_ROWS = 1_000;
@@ -106,11 +100,10 @@ class FaultInjectionIT {
     @TempDir
     static Path tmp;
 
+    private InProcessPlatform lab;
     private Platform platform;
     private HttpServer source;
     private String sourceUrl;
-    private String gateway;
-    private String token;
     private String warehouseUrl;
 
     /** One experiment's figures: a row of the table. */
@@ -129,36 +122,14 @@ class FaultInjectionIT {
         source.start();
         sourceUrl = "http://127.0.0.1:" + source.getAddress().getPort();
 
-        Repo repo = Repo.locate();
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        PrintWriter log = new PrintWriter(Files.newBufferedWriter(Path.of("target", "fault-injection-it.log")),
-                true);
-        platform = new Platform(data, log, log);
-        platform.recordStarting();
-        long start = System.nanoTime();
-        platform.startInfrastructure();
         Map<String, String> env = new LinkedHashMap<>(SETTINGS);
         env.put("STRATA_INGEST_ALLOWED_HOSTS", "127.0.0.1");
         env.put("STRATA_NOTIFIER_ALLOWED_HOSTS", "127.0.0.1");
         env.put("STRATA_SECRETS_FAULT_HOOK_URL", sourceUrl + "/hook");
         env.put("STRATA_SECRETS_FAULT_HOOK_KEY", "whsec-fault-lab");
-        platform.extraEnvironment(env);
-        Set<Integer> taken = new HashSet<>();
-        List<ServiceProcess> services = new ArrayList<>();
-        for (String name : Services.ALL) {
-            int port;
-            do {
-                port = Ports.free();
-            } while (!taken.add(port));
-            services.add(new ServiceProcess(name, repo.serviceJar(name), port, data));
-        }
-        platform.startServices(services, javaBinary(), ServiceProcess.DEFAULT_JAVA_OPTS, false);
-        platform.awaitReady(READY_WITHIN, start);
-
-        gateway = services.get(0).url();
-        DevStack stack = platform.stack();
-        warehouseUrl = stack.postgres().jdbcUrl(PostgresServer.WAREHOUSE_DB);
-        token = new IssuerClient(gateway, stack.secret(Platform.ADMIN_PASSWORD_KEY)).adminToken();
+        lab = InProcessPlatform.start(tmp.resolve("data"), "fault-injection-it.log", env);
+        platform = lab.platform();
+        warehouseUrl = lab.stack().postgres().jdbcUrl(PostgresServer.WAREHOUSE_DB);
         HttpResponse<String> namespace = send("POST", "/api/auth/v1/namespaces", "application/json",
                 "{\"name\":\"" + NS + "\"}");
         assertTrue(namespace.statusCode() == 201 || namespace.statusCode() == 409, namespace.body());
@@ -166,8 +137,8 @@ class FaultInjectionIT {
 
     @AfterAll
     void stopThePlatform() {
-        if (platform != null) {
-            platform.stop();
+        if (lab != null) {
+            lab.close();
         }
         if (source != null) {
             source.stop(0);
@@ -793,30 +764,15 @@ class FaultInjectionIT {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = send("GET", path, null, null);
-        if (response.statusCode() != 200) {
-            throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return json.readTree(response.body());
+        return lab.get(path);
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = request(path);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return lab.send(method, path, contentType, body);
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token);
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return lab.request(path);
     }
 }

@@ -67,7 +67,7 @@ class UpCommandTest {
         for (String timeout : List.of("soon", "0s", "-5s", "3 days")) {
             Cli.Result result = Cli.run("up", "--data-dir", tmp.toString(), "--timeout", timeout);
             assertEquals(2, result.exitCode(), timeout);
-            assertTrue(result.err().contains("is not a duration: use for example 180s, 5m or 1h"), result.err());
+            assertTrue(result.err().contains("is not a duration: use for example 180s, 5m, 1h or 30d"), result.err());
         }
     }
 

@@ -103,6 +103,8 @@ class UserVerbsIT {
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--gateway-port", "auto",
                 "--timeout", READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
         up.environment().put("STRATA_SERVICES", "gateway,auth,scheduler");
+        // the gateway reuses an API token's JWT for at most this long (30 s by default): a revocation shows sooner
+        up.environment().put("STRATA_GATEWAY_API_TOKEN_CACHE", "2s");
         launcher = up.start();
         output = new Output(launcher, Path.of("target", "user-verbs-it-launcher.log"));
         if (!output.await("Strata is ready in", READY_WITHIN.plusSeconds(30))) {
@@ -329,6 +331,61 @@ class UserVerbsIT {
                 lines.toString());
         String credentials = Files.readString(deviceConfig.resolve(Contexts.CREDENTIALS_FILE));
         assertTrue(credentials.contains("context.device.refresh-token="), "a refresh token is kept");
+    }
+
+    /**
+     * A token for scripts without a browser: signed in with the device grant (the context {@link #loginWithTheDeviceGrant}
+     * made), {@code token create} prints the token once; a fresh context signs in with it ({@code --token -}), uses it,
+     * and after {@code token revoke} gets 401 as exit code 4 with one sentence saying what to do.
+     */
+    @Test
+    @Order(6)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPersonalApiTokenFromTheDeviceLoginWithoutABrowser() throws Exception {
+        Map<String, String> device = Map.of("STRATA_CONFIG_DIR", tmp.resolve("device-config").toString());
+        Run created = strata(device, null, "token", "create", "--name", "nightly-job", "--expires", "30d");
+        assertEquals(0, created.exitCode(), created.all());
+        String token = created.out().strip();
+        assertTrue(token.startsWith("strata_pat_") && token.lines().count() == 1, created.out());
+        assertTrue(created.err().contains("Created API token 'nightly-job'") && created.err().contains(
+                "It is shown this once"), created.err());
+        assertFalse(created.err().contains(token), "the token only on standard output");
+
+        Run listed = strata(device, null, "token", "ls", "-o", "json");
+        assertEquals(0, listed.exitCode(), listed.all());
+        JsonNode tokens = Api.JSON.readTree(listed.out());
+        assertTrue(names(tokens, "name").contains("nightly-job"), listed.out());
+        assertFalse(listed.out().contains(token), "never the token in a list");
+        JsonNode mine = java.util.stream.StreamSupport.stream(tokens.spliterator(), false)
+                .filter(t -> t.path("name").asText().equals("nightly-job")).findFirst().orElseThrow();
+        long days = Duration.between(Instant.now(), Instant.parse(mine.path("expiresAt").asText())).toDays();
+        assertTrue(days >= 29 && days <= 30, mine.toString());
+
+        // a fresh context (another config directory, as on a CI runner) signs in with the token and uses it
+        Map<String, String> ci = Map.of("STRATA_CONFIG_DIR", tmp.resolve("ci-config").toString());
+        Run login = strata(ci, token + "\n", "login", gateway, "--context", "ci", "--token", "-");
+        assertEquals(0, login.exitCode(), login.all());
+        Run whoami = strata(ci, null, "whoami", "-o", "json");
+        assertEquals(0, whoami.exitCode(), whoami.all());
+        assertTrue(whoami.out().contains("admin"), whoami.out());
+        assertFalse(whoami.all().contains(token));
+
+        Run revoked = strata(device, null, "token", "revoke", "nightly-job");
+        assertEquals(0, revoked.exitCode(), revoked.all());
+        assertTrue(revoked.out().contains("Revoked API token 'nightly-job' (id " + mine.path("id").asText() + ")"),
+                revoked.out());
+        // refused at the issuer at once, at the gateway once its cached JWT is older than strata.gateway.api-token-cache
+        Run refused = strata(ci, null, "ns", "ls");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (refused.exitCode() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            refused = strata(ci, null, "ns", "ls");
+        }
+        assertEquals(ExitCodes.NOT_SIGNED_IN, refused.exitCode(), refused.all());
+        assertOneSentence(refused, "Error: the platform at " + gateway + " did not accept your sign-in (context 'ci')");
+        assertTrue(refused.err().contains("its API token was revoked or has expired"), refused.err());
+        Run again = strata(device, null, "token", "revoke", "nightly-job");
+        assertEquals(ExitCodes.NOT_FOUND, again.exitCode(), again.all());
     }
 
     @Test

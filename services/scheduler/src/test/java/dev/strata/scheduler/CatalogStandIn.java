@@ -12,7 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Stands in for the registry, transform and notifier APIs the scheduler asks when a pipeline is saved (their answers
+ * Stands in for the registry, transform, notifier and auth (connections) APIs the scheduler asks when a pipeline is saved (their answers
  * as those services give them: a load spec or 404, a project's versions or 404, the models a selection picks, the
  * namespace's channels). The services themselves are tested against these paths in their own modules. {@link #down} makes every call fail at the
  * connection, as a service that is not running.
@@ -27,6 +27,8 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
     static final Map<String, Boolean> SELECTORS = new ConcurrentHashMap<>();
     /** Channels by {@code namespace/name}. */
     static final Map<String, Boolean> CHANNELS = new ConcurrentHashMap<>();
+    /** Connections (auth) by {@code namespace/name}. */
+    static final Map<String, Boolean> CONNECTIONS = new ConcurrentHashMap<>();
     static volatile boolean down;
 
     private HttpServer server;
@@ -42,8 +44,9 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         return Map.of("strata.scheduler.catalog.registry-url", url, "strata.scheduler.catalog.transform-url", url,
-                "strata.scheduler.catalog.notifier-url", url, "strata.scheduler.catalog.verify",
-                "datasets,projects,channels", "strata.scheduler.catalog.timeout", "2s");
+                "strata.scheduler.catalog.notifier-url", url, "strata.scheduler.catalog.auth-url", url,
+                "strata.scheduler.catalog.verify", "datasets,projects,channels,connections",
+                "strata.scheduler.catalog.timeout", "2s");
     }
 
     @Override
@@ -76,6 +79,8 @@ public class CatalogStandIn implements QuarkusTestResourceLifecycleManager {
                     return;
                 }
                 body = PROJECTS.containsKey(p[4] + "/" + p[5]) ? "{\"models\":[\"m\"]}" : null;
+            } else if (path.startsWith("/api/v1/namespaces/") && p.length == 7 && "connections".equals(p[5])) {
+                body = CONNECTIONS.containsKey(p[4] + "/" + p[6]) ? "{\"name\":\"" + p[6] + "\"}" : null;
             } else if (path.equals("/api/v1/channels")) {
                 String ns = exchange.getRequestURI().getQuery().replace("namespace=", "");
                 StringBuilder list = new StringBuilder("[");

@@ -190,6 +190,55 @@ class PipelineCatalogTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aMissingConnectionIsRefusedAtSaveInlineAndInARegisteredSpec() {
+        CatalogStandIn.CONNECTIONS.put(NS + "/orders-api", true);
+        CatalogStandIn.SPECS.put(NS + "/via_gone", """
+                {"namespace":"%s","name":"via_gone","source":{"kind":"http","url":"/x.csv","connection":"gone-api"},\
+                "format":{"type":"csv"},"loadMode":"replace","contract":"evolve"}""".formatted(NS));
+        JsonPath p = unresolved("""
+                namespace: sales-eu
+                id: missing_connection
+                tasks:
+                  - id: fine
+                    type: ingest
+                    inputs:
+                      spec: {namespace: sales-eu, name: a, source: {kind: http, url: /a.csv, connection: orders-api}}
+                  - id: load
+                    type: ingest
+                    inputs:
+                      spec:
+                        namespace: sales-eu
+                        name: orders
+                        source:
+                          kind: jdbc
+                          table: public.orders
+                          connection: no-such-db
+                  - id: registered
+                    type: ingest
+                    inputs: {dataset: via_gone}
+                """);
+        assertEquals(List.of("tasks[1].inputs.spec.source.connection", "tasks[2].inputs.dataset"),
+                p.getList("errors.path"));
+        assertEquals(List.of(17, 20), p.getList("errors.line"));
+        assertThat(p.getString("errors[0].message"), containsString("no connection 'no-such-db' in namespace "
+                + "'sales-eu'"));
+        assertThat(p.getString("errors[1].message"), containsString("reads through connection 'gone-api', which "
+                + "does not exist"));
+        given().auth().oauth2(token()).get("/api/v1/pipelines/" + NS + "/missing_connection").then().statusCode(404);
+        // the same connection of another namespace does not count
+        CatalogStandIn.CONNECTIONS.put("other-ns/no-such-db", true);
+        assertEquals(1, unresolved("""
+                namespace: sales-eu
+                id: missing_connection
+                tasks:
+                  - id: load
+                    type: ingest
+                    inputs:
+                      spec: {namespace: sales-eu, name: b, source: {kind: jdbc, table: t, connection: no-such-db}}
+                """).getList("errors").size());
+    }
+
+    @Test
     void anUnknownFieldOfAnIngestTaskIsRefusedWithTheAllowedOnes() {
         JsonPath p = submit("""
                 namespace: sales-eu

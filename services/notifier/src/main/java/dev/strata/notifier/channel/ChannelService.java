@@ -1,16 +1,23 @@
 package dev.strata.notifier.channel;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.secret.Secrets;
 import dev.strata.notifier.web.Access;
 import dev.strata.security.Role;
+import dev.strata.security.client.ResolvedConnection;
+import dev.strata.web.Problem;
 import dev.strata.web.ProblemException;
 
 @ApplicationScoped
@@ -105,8 +112,16 @@ public class ChannelService {
         } catch (Secrets.MissingSecretException e) {
             result = SendResult.failed(null, e.getMessage());
         }
-        List<String> values = names.stream().map(namespaceSecrets::value).flatMap(java.util.Optional::stream)
-                .toList();
+        List<String> values = new ArrayList<>(names.stream().map(namespaceSecrets::value)
+                .flatMap(Optional::stream).toList());
+        String connection = connectionName(channel.settings());
+        if (connection != null) {
+            try {
+                namespaceSecrets.connection(connection).ifPresent(c -> values.addAll(c.secrets().values()));
+            } catch (Secrets.MissingSecretException e) {
+                // not resolved: nothing of it can be in the answer
+            }
+        }
         return new TestResult(result.delivered(), result.responseCode(), Secrets.mask(result.error(), values));
     }
 
@@ -139,6 +154,7 @@ public class ChannelService {
             throw ProblemException.badRequest(e.getMessage());
         }
         Secrets namespaceSecrets = secrets.in(request.namespace());
+        connectionExists(request, plugin, namespaceSecrets);
         for (String secret : names) {
             if (namespaceSecrets.value(secret).isEmpty()) {
                 throw ProblemException.badRequest("settings: secret '" + secret + "' is not set; set "
@@ -149,8 +165,49 @@ public class ChannelService {
             plugin.checkTarget(request.settings(), namespaceSecrets);
         } catch (NotificationChannel.InvalidSettingsException e) {
             throw ProblemException.badRequest(e.getMessage());
+        } catch (Secrets.MissingSecretException e) {
+            // secrets were checked above: what is missing is in the named connection (e.g. its signing key)
+            throw unresolved("settings.connection: " + e.getMessage());
         }
         return plugin;
+    }
+
+    /**
+     * A channel naming a whole connection ({@code settings.connection}): it must exist in the channel's namespace and be
+     * of the channel's kind (422 naming the field); 503 when the auth service cannot say now.
+     */
+    private static void connectionExists(ChannelRequest request, NotificationChannel plugin, Secrets namespaceSecrets) {
+        String name = connectionName(request.settings());
+        if (name == null) {
+            return;
+        }
+        Optional<ResolvedConnection> connection;
+        try {
+            connection = namespaceSecrets.connection(name);
+        } catch (Secrets.MissingSecretException e) {
+            throw new ProblemException(Status.SERVICE_UNAVAILABLE, "connections-unavailable", "settings.connection: "
+                    + e.getMessage() + "; try again");
+        }
+        if (connection.isEmpty()) {
+            throw unresolved("settings.connection: connection '" + name + "' does not exist in namespace '"
+                    + request.namespace() + "'; create it first (PUT /api/v1/namespaces/" + request.namespace()
+                    + "/connections/" + name + " at the auth service, kind " + plugin.type() + ")");
+        }
+        if (!plugin.type().equals(connection.get().kind())) {
+            throw unresolved("settings.connection: connection '" + name + "' of namespace '" + request.namespace()
+                    + "' is a " + connection.get().kind() + " connection; a " + plugin.type() + " channel needs a "
+                    + plugin.type() + " connection");
+        }
+    }
+
+    private static String connectionName(JsonNode settings) {
+        JsonNode name = settings == null ? null : settings.get("connection");
+        return name != null && name.isTextual() ? name.asText() : null;
+    }
+
+    private static ProblemException unresolved(String detail) {
+        return new ProblemException(new Problem(Problem.TYPE_PREFIX + "unresolved-reference", "Unprocessable Content",
+                422, detail));
     }
 
     private ChannelView view(Channel c) {

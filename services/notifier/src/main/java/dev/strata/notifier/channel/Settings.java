@@ -2,6 +2,8 @@ package dev.strata.notifier.channel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,6 +16,7 @@ import dev.strata.netguard.AddressGuard;
 import dev.strata.netguard.AddressRefusedException;
 import dev.strata.notifier.channel.NotificationChannel.InvalidSettingsException;
 import dev.strata.notifier.secret.Secrets;
+import dev.strata.security.client.ResolvedConnection;
 
 /** Reads a plug-in's settings record from a channel's JSON settings, with errors that name the setting. */
 public final class Settings {
@@ -67,6 +70,44 @@ public final class Settings {
                     + "letters, digits, '.', '_' and '-'); put the value in a secret and give its name here");
         }
         names.add(name);
+    }
+
+    /**
+     * Checks the name of the connection a channel's settings give instead of secret references: a valid name, and none
+     * of {@code replaced} (setting name to value) given beside it.
+     */
+    public static void connectionRef(String name, Map<String, String> replaced, String holds) {
+        if (!Secrets.NAME.matcher(name).matches()) {
+            throw new InvalidSettingsException("settings.connection: is not the name of a connection (lower-case "
+                    + "letters, digits, '.', '_' and '-')");
+        }
+        for (Map.Entry<String, String> other : replaced.entrySet()) {
+            if (other.getValue() != null) {
+                throw new InvalidSettingsException("settings." + other.getKey() + ": not with settings.connection ("
+                        + "the connection holds " + holds + "); give one or the other");
+            }
+        }
+    }
+
+    /**
+     * The connection {@code name} of the channel's namespace, of the channel's own kind, resolved now.
+     *
+     * @throws Secrets.MissingSecretException when it does not exist, is of another kind or cannot be read now
+     */
+    public static ResolvedConnection connection(String name, String kind, Secrets secrets) {
+        ResolvedConnection connection = secrets.connection(name).orElseThrow(() -> new Secrets.MissingSecretException(
+                "connection '" + name + "' does not exist in the channel's namespace"));
+        if (!kind.equals(connection.kind())) {
+            throw new Secrets.MissingSecretException("connection '" + name + "' is a " + connection.kind()
+                    + " connection; a " + kind + " channel needs a " + kind + " connection");
+        }
+        return connection;
+    }
+
+    /** A setting or secret of a resolved connection that must be there. */
+    public static String field(Optional<String> value, ResolvedConnection connection, String field) {
+        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new Secrets.MissingSecretException("connection '"
+                + connection.name() + "' has no " + field));
     }
 
     /**

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.Config;
 
 import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.security.client.ConnectionClient;
+import dev.strata.security.client.ResolvedConnection;
 import dev.strata.security.client.ServiceAccountToken;
 
 /**
@@ -19,7 +20,8 @@ import dev.strata.security.client.ServiceAccountToken;
  * {@code strata.secrets.slack-ops}, usually given as the environment variable {@code STRATA_SECRETS_SLACK_OPS} from a
  * Kubernetes Secret. With the notifier's service account configured, a channel of a namespace first sees the
  * namespace's own secret of that name (auth service, {@code PUT /api/v1/namespaces/{ns}/secrets/{name}}), resolved
- * when a notification is sent and kept in memory for that delivery only.
+ * when a notification is sent and kept in memory for that delivery only; a channel naming a whole {@code connection}
+ * of its namespace gets it resolved the same way.
  */
 @ApplicationScoped
 public class ConfigSecrets implements Secrets {
@@ -49,6 +51,7 @@ public class ConfigSecrets implements Secrets {
         }
         ConnectionClient client = auth.get();
         Map<String, Optional<String>> resolved = new HashMap<>();
+        Map<String, Optional<ResolvedConnection>> connections = new HashMap<>();
         ConfigSecrets operator = this;
         return new Secrets() {
             @Override
@@ -64,6 +67,24 @@ public class ConfigSecrets implements Secrets {
                             return operator.value(n);
                         }
                         throw new MissingSecretException("secret '" + n + "' of namespace '" + namespace
+                                + "' cannot be read: " + e.getMessage());
+                    }
+                });
+            }
+
+            @Override
+            public Optional<ResolvedConnection> connection(String name) {
+                if (name == null || !NAME.matcher(name).matches()) {
+                    return Optional.empty();
+                }
+                return connections.computeIfAbsent(name, n -> {
+                    try {
+                        return Optional.of(client.connection(namespace, n, "notifier channel"));
+                    } catch (ConnectionClient.ResolveException e) {
+                        if (e.status() == 404) {
+                            return Optional.empty();
+                        }
+                        throw new MissingSecretException("connection '" + n + "' of namespace '" + namespace
                                 + "' cannot be read: " + e.getMessage());
                     }
                 });

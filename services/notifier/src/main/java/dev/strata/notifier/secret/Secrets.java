@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.strata.security.client.ResolvedConnection;
+
 /**
  * Resolves secret references: a channel stores the NAME of a secret (e.g. {@code slack-ops}), never its value. The
  * value is looked up when a notification is sent and is never stored, logged or answered.
@@ -24,6 +26,18 @@ public interface Secrets {
 
     /** The value of the secret called {@code name}, if it is set. */
     Optional<String> value(String name);
+
+    /**
+     * The connection called {@code name} of the namespace (auth service), with its secrets' values, resolved now and
+     * kept for this object's use only; empty when the namespace has no such connection.
+     *
+     * @throws MissingSecretException when it cannot be read now (no service account, the auth service refused or did
+     *                                not answer)
+     */
+    default Optional<ResolvedConnection> connection(String name) {
+        throw new MissingSecretException("connection '" + name + "' cannot be read: connections are kept by the auth "
+                + "service, and the notifier has no service account (strata.notifier.service-account.client-id)");
+    }
 
     /** Where an operator sets the secret called {@code name}, for error messages. */
     default String whereToSet(String name) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -19,6 +20,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.quarkus.DevStackResource;
@@ -83,6 +85,82 @@ class NamespaceSecretsTest {
         // another namespace does not see them: its channel naming them is refused
         given().auth().oauth2(outsider).contentType(ContentType.JSON).body(body.formatted(other))
                 .post("/api/v1/channels").then().statusCode(400).body("detail", containsString("team-hook-url"));
+    }
+
+    @Test
+    void channelsNameAWholeConnectionOfTheirNamespace() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String ns = "conn-" + suffix;
+        String other = "else-" + suffix;
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        String engineer = issuer.tokenFor(Map.of(ns, "engineer"));
+        String outsider = issuer.tokenFor(Map.of(other, "engineer"));
+        byte[] raw = new byte[24];
+        new SecureRandom().nextBytes(raw);
+        String key = HexFormat.of().formatHex(raw);
+        String slackUrl = receivers.secrets().get("slack-url");
+        putSecret(issuer, ns, "ops-hook-key", key);
+        putSecret(issuer, ns, "ops-slack-url", slackUrl);
+        put(issuer, "/api/v1/namespaces/" + ns + "/connections/ops-hook", Map.of("kind", "webhook", "url",
+                receivers.secrets().get("hook-url"), "signingSecret", "ops-hook-key"));
+        put(issuer, "/api/v1/namespaces/" + ns + "/connections/ops-slack", Map.of("kind", "slack",
+                "webhookUrlSecret", "ops-slack-url"));
+        put(issuer, "/api/v1/namespaces/" + ns + "/connections/ops-hook-unsigned", Map.of("kind", "webhook", "url",
+                receivers.secrets().get("hook-url")));
+
+        // a webhook channel naming the connection: its URL and signing key come from it at each send
+        String hook = channel(engineer, ns, "ops-hook", "webhook", "{\"connection\":\"ops-hook\"}", 201);
+        assertFalse(hook.contains(key));
+        int before = receivers.received(Receivers.SIGNED_PATH).size();
+        String tested = given().auth().oauth2(engineer).contentType(ContentType.JSON).body("")
+                .post("/api/v1/channels/" + JsonPath.from(hook).getString("id") + "/test").then().statusCode(200)
+                .body("delivered", equalTo(true)).extract().asString();
+        assertFalse(tested.contains(key));
+        List<Receivers.Received> received = receivers.received(Receivers.SIGNED_PATH);
+        assertEquals(before + 1, received.size());
+        Receivers.Received last = received.get(received.size() - 1);
+        long timestamp = Long.parseLong(last.header(WebhookSignature.TIMESTAMP_HEADER));
+        assertEquals(WebhookSignature.sign(key, timestamp, last.body()), last.header(
+                WebhookSignature.SIGNATURE_HEADER), "signed with the connection's key");
+
+        // a Slack channel naming a slack connection: the incoming-webhook URL is the connection's secret
+        String slack = channel(engineer, ns, "ops-slack", "slack", "{\"connection\":\"ops-slack\"}", 201);
+        assertFalse(slack.contains(receivers.slackToken()));
+        int slackBefore = receivers.received(Receivers.SLACK_PATH).size();
+        String slackTested = given().auth().oauth2(engineer).contentType(ContentType.JSON).body("")
+                .post("/api/v1/channels/" + JsonPath.from(slack).getString("id") + "/test").then().statusCode(200)
+                .body("delivered", equalTo(true)).extract().asString();
+        assertFalse(slackTested.contains(receivers.slackToken()));
+        assertEquals(slackBefore + 1, receivers.received(Receivers.SLACK_PATH).size());
+
+        // mistakes, each refused naming the field
+        String missing = channel(engineer, ns, "ghost", "webhook", "{\"connection\":\"no-such\"}", 422);
+        assertTrue(missing.contains("settings.connection") && missing.contains("'no-such' does not exist"),
+                missing);
+        String wrongKind = channel(engineer, ns, "mixed", "webhook", "{\"connection\":\"ops-slack\"}", 422);
+        assertTrue(wrongKind.contains("settings.connection") && wrongKind.contains("is a slack connection"),
+                wrongKind);
+        String unsigned = channel(engineer, ns, "unsigned", "webhook",
+                "{\"connection\":\"ops-hook-unsigned\"}", 422);
+        assertTrue(unsigned.contains("settings.connection") && unsigned.contains("signingSecret"), unsigned);
+        String both = channel(engineer, ns, "both", "webhook",
+                "{\"connection\":\"ops-hook\",\"urlRef\":\"ops-hook-url\"}", 400);
+        assertTrue(both.contains("settings.urlRef: not with settings.connection"), both);
+        // another namespace does not see the connection
+        String outside = channel(outsider, other, "stolen", "webhook", "{\"connection\":\"ops-hook\"}", 422);
+        assertTrue(outside.contains("'ops-hook' does not exist in namespace '" + other + "'"), outside);
+    }
+
+    private static String channel(String token, String ns, String name, String type, String settings, int status) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"namespace\":\"" + ns + "\",\"name\":\"" + name + "\",\"type\":\"" + type
+                        + "\",\"settings\":" + settings + "}")
+                .post("/api/v1/channels").then().statusCode(status).extract().asString();
+    }
+
+    private void put(IssuerClient issuer, String path, Map<String, String> body) {
+        given().auth().oauth2(issuer.adminToken()).contentType(ContentType.JSON).body(body)
+                .put(stack.auth().issuer() + path).then().statusCode(201);
     }
 
     private void putSecret(IssuerClient issuer, String ns, String name, String value) {

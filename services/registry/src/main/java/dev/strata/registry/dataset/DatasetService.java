@@ -34,14 +34,16 @@ public class DatasetService {
     private final ShareRepository shares;
     private final ShareGrants grants;
     private final RegistryConfig config;
+    private final ConnectionNames connections;
 
     DatasetService(DatasetRepository datasets, NamespaceAccess access, ShareRepository shares, ShareGrants grants,
-            RegistryConfig config) {
+            RegistryConfig config, ConnectionNames connections) {
         this.datasets = datasets;
         this.access = access;
         this.shares = shares;
         this.grants = grants;
         this.config = config;
+        this.connections = connections;
     }
 
     @Transactional
@@ -53,6 +55,7 @@ public class DatasetService {
         access.require(request.namespace(), Role.ENGINEER);
         DatasetRequest valid = DatasetValidator.validate(request.namespace(), request.name(), request,
                 config.lakeBucket());
+        connections.requireExisting(valid.namespace(), valid.source() == null ? null : valid.source().connection());
         if (datasets.find(valid.namespace(), valid.name()).isPresent()) {
             throw ProblemException.conflict("Dataset '" + valid.namespace() + "." + valid.name() + "' already "
                     + "exists; update it with PUT /api/v1/datasets/" + valid.namespace() + "/" + valid.name() + ".");
@@ -72,6 +75,7 @@ public class DatasetService {
                     + "'; a dataset cannot be renamed, register a new one instead.");
         }
         DatasetRequest valid = DatasetValidator.validate(namespace, name, request, config.lakeBucket());
+        connections.requireExisting(namespace, valid.source() == null ? null : valid.source().connection());
         datasets.update(existing.id(), valid);
         return datasets.find(namespace, name).orElseThrow();
     }

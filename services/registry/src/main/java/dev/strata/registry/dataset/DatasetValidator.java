@@ -38,6 +38,7 @@ final class DatasetValidator {
     private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
     private static final Pattern SECRET_IN_JDBC_URL = Pattern.compile("(?i)[?&;](password|pwd|sslpassword)=");
     private static final int MAX_TEXT = 4000;
+    private static final Pattern CONNECTION = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private DatasetValidator() {
     }
@@ -92,6 +93,9 @@ final class DatasetValidator {
         if (kind == null) {
             throw ProblemException.badRequest("source.kind is required: use http, s3, upload or jdbc.");
         }
+        if (s.connection() != null) {
+            return connectionSource(s, kind);
+        }
         switch (kind) {
             case "http" -> {
                 URI uri = uri("source.url", s.url());
@@ -135,6 +139,48 @@ final class DatasetValidator {
                 }
             }
             default -> throw new IllegalStateException(kind);
+        }
+        return s;
+    }
+
+    /**
+     * A source that names a connection of the namespace (auth): the connection gives the base URL, bucket or JDBC URL
+     * and the credentials, so those are left out (as ingest reads it). Whether it exists is asked at auth
+     * ({@link ConnectionNames}).
+     */
+    private static Source connectionSource(Source s, String kind) {
+        if (!CONNECTION.matcher(s.connection()).matches()) {
+            throw ProblemException.badRequest("source.connection must be the name of a connection of the namespace "
+                    + "(1 to 63 of a-z 0-9 . _ -, starting with a letter or digit).");
+        }
+        if (s.credentialsRef() != null) {
+            throw ProblemException.badRequest("source.credentialsRef and source.connection exclude each other: the "
+                    + "connection holds the credentials.");
+        }
+        switch (kind) {
+            case "http" -> {
+                if (s.url() != null && (s.url().contains("://") || s.url().startsWith("//"))) {
+                    throw ProblemException.badRequest("source.url must be a path relative to the connection's "
+                            + "baseUrl (or absent) when source.connection is set.");
+                }
+            }
+            case "s3" -> {
+                if (s.bucket() != null) {
+                    throw ProblemException.badRequest("source.bucket comes from the connection: leave it out.");
+                }
+                if ((s.key() == null || s.key().isBlank()) == (s.prefix() == null || s.prefix().isBlank())) {
+                    throw ProblemException.badRequest("An s3 source names either source.key (one object) or "
+                            + "source.prefix (every object under it), not both and not neither.");
+                }
+            }
+            case "jdbc" -> {
+                if (s.jdbcUrl() != null) {
+                    throw ProblemException.badRequest("source.jdbcUrl comes from the connection: leave it out.");
+                }
+                required("source.table", s.table());
+            }
+            default -> throw ProblemException.badRequest("source.connection: an " + kind + " source reads the "
+                    + "platform's own lake and names no connection.");
         }
         return s;
     }

@@ -1,11 +1,14 @@
 package dev.strata.registry.dataset;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,41 @@ class DatasetCatalogTest {
                             {"name":"customer_email","type":"text"},
                             {"name":"amount","type":"numeric(12,2)"}]}
                 """.formatted(name, tags, layer);
+    }
+
+    @Test
+    void aSourceNamingAConnectionIsRegisteredOnlyWhenTheNamespaceHasIt() {
+        String admin = Callers.admin(stack);
+        String auth = stack.auth().issuer();
+        for (String ns : List.of("shop", "people")) {
+            int status = given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", ns))
+                    .post(auth + "/api/v1/namespaces").then().extract().statusCode();
+            assertTrue(status == 201 || status == 409, "namespace " + ns + ": " + status);
+        }
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("kind", "jdbc", "url",
+                "jdbc:postgresql://db.example.com:5432/shop", "user", "reader"))
+                .put(auth + "/api/v1/namespaces/shop/connections/shop-db").then().statusCode(anyOf(is(201), is(200)));
+        String spec = """
+                {"namespace":"%s","name":"%s","layer":"raw",
+                 "source":{"kind":"jdbc","connection":"%s","table":"public.orders"%s}}""";
+
+        engineer().body(spec.formatted("shop", "db_orders", "shop-db", "")).post(DATASETS).then().statusCode(201);
+        as(Map.of("shop", "viewer")).get(DATASETS + "/shop/db_orders/load-spec").then().statusCode(200)
+                .body("source.connection", equalTo("shop-db")).body("source.table", equalTo("public.orders"));
+
+        engineer().body(spec.formatted("shop", "db_missing", "no-such-db", "")).post(DATASETS).then()
+                .statusCode(422).body("type", equalTo("urn:strata:problem:unresolved-reference"))
+                .body("detail", containsString("source.connection: there is no connection 'no-such-db' in namespace "
+                        + "'shop'"));
+        engineer().body(spec.formatted("shop", "db_both", "shop-db", ",\"jdbcUrl\":\"jdbc:postgresql://h/db\""))
+                .post(DATASETS).then().statusCode(400)
+                .body("detail", containsString("source.jdbcUrl comes from the connection"));
+        // another namespace does not see shop's connection
+        engineer().body(spec.formatted("people", "db_orders", "shop-db", "")).post(DATASETS).then().statusCode(422)
+                .body("detail", containsString("no connection 'shop-db' in namespace 'people'"));
+        // and a change of the spec is checked the same way
+        engineer().body(spec.formatted("shop", "db_orders", "gone-db", "")).put(DATASETS + "/shop/db_orders").then()
+                .statusCode(422).body("detail", containsString("'gone-db'"));
     }
 
     @Test

@@ -22,7 +22,7 @@ import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.security.client.ServiceAccountToken;
 
 /**
- * Asks the registry, the transform service and the notifier about what a pipeline names, as the scheduler's service
+ * Asks the registry, the transform service, the notifier and auth about what a pipeline names, as the scheduler's service
  * account ({@link ServiceAccountToken}). Each answer is "it exists", "it does not" or {@link Unavailable}: the service
  * has no URL configured, did not answer, or refused the scheduler (a 401/403 names the service account's missing
  * role). Tokens and secrets never appear in a message.
@@ -132,6 +132,15 @@ public class CatalogClient {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the namespace has a connection of this name (auth answers its kind and settings, never a secret's
+     * value; the scheduler's account needs viewer in the namespace).
+     */
+    public boolean connectionExists(String namespace, String connection) throws Unavailable {
+        return get("auth", config.authUrl(), "strata.scheduler.catalog.auth-url", "/api/v1/namespaces/"
+                + enc(namespace) + "/connections/" + enc(connection)).isPresent();
     }
 
     /** The JSON answer, empty on 404 (and 400: a name the service does not accept does not exist there). */

@@ -138,11 +138,15 @@ public interface SchedulerConfig {
         /** The notifier's base URL (default {@code strata.services.notifier.url}). */
         Optional<String> notifierUrl();
 
+        /** The auth service's base URL, asked whether a connection exists (default {@code strata.services.auth.url}). */
+        Optional<String> authUrl();
+
         /**
-         * What is checked at save time: any of {@code datasets}, {@code projects}, {@code channels}. A kind listed
-         * here whose service has no URL refuses the save with a 503 (never a silent accept).
+         * What is checked at save time: any of {@code datasets}, {@code projects}, {@code channels},
+         * {@code connections}. A kind listed here whose service has no URL refuses the save with a 503 (never a silent
+         * accept).
          */
-        @WithDefault("datasets,projects,channels")
+        @WithDefault("datasets,projects,channels,connections")
         List<String> verify();
 
         /** The longest one call to another service may take. */

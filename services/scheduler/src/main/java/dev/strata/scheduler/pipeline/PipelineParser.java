@@ -115,13 +115,14 @@ public final class PipelineParser {
 
     /** What a reference names: a registered dataset, a transform project, a model selector, a notifier channel. */
     public enum ReferenceKind {
-        DATASET, PROJECT, SELECTOR, CHANNEL
+        DATASET, PROJECT, SELECTOR, CHANNEL, CONNECTION
     }
 
     /**
      * Something the pipeline names that lives in another service, where it was written.
      *
-     * @param name    the dataset name, the project version as written, the selector, the channel name
+     * @param name    the dataset name, the project version as written, the selector, the channel name, the
+     *                connection name
      * @param project for a selector: the project version it selects in; otherwise null
      */
     public record Reference(ReferenceKind kind, String namespace, String name, String project, String path,
@@ -716,8 +717,12 @@ public final class PipelineParser {
                                     + "name: use lower-case letters, digits, '_' and '-', starting with a letter "
                                     + "(at most 63)");
                         }
-                        if (spec.get("source") == null) {
+                        JsonNode source = spec.get("source");
+                        if (source == null) {
                             error(sp.field("source"), "is required: where the data comes from");
+                        } else if (source.path("connection").isTextual()) {
+                            reference(ReferenceKind.CONNECTION, source.path("connection").asText(), null,
+                                    sp.field("source").field("connection"));
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package dev.strata.notifier.channel.slack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,10 +23,12 @@ import dev.strata.notifier.channel.Settings;
 import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.secret.Secrets;
+import dev.strata.security.client.ResolvedConnection;
 
 /**
  * Slack through an incoming webhook: a Block Kit message with the pipeline, status, duration, the failed task and its
- * error, and a button to the run. The webhook URL holds Slack's token, so it is a secret: {@code webhookUrlRef}.
+ * error, and a button to the run. The webhook URL holds Slack's token, so it is a secret: {@code webhookUrlRef}, or the
+ * {@code webhookUrlSecret} of a {@code slack} connection of the namespace: {@code connection}.
  */
 @Singleton
 public class SlackChannel implements NotificationChannel {
@@ -37,7 +40,7 @@ public class SlackChannel implements NotificationChannel {
     private static final int SECTION_MAX = 3000;
 
     /** Settings of a Slack channel. */
-    public record SlackSettings(String webhookUrlRef) {
+    public record SlackSettings(String webhookUrlRef, String connection) {
     }
 
     private final HttpPost http;
@@ -64,6 +67,12 @@ public class SlackChannel implements NotificationChannel {
     public List<String> check(JsonNode settings) {
         SlackSettings s = Settings.read(settings, SlackSettings.class, TYPE);
         List<String> secrets = new ArrayList<>();
+        if (s.connection() != null) {
+            Map<String, String> replaced = new LinkedHashMap<>();
+            replaced.put("webhookUrlRef", s.webhookUrlRef());
+            Settings.connectionRef(s.connection(), replaced, "the incoming-webhook URL");
+            return secrets;
+        }
         Settings.secretRef(s.webhookUrlRef(), "webhookUrlRef", true, secrets);
         return secrets;
     }
@@ -71,14 +80,22 @@ public class SlackChannel implements NotificationChannel {
     @Override
     public void checkTarget(JsonNode settings, Secrets secrets) {
         SlackSettings s = Settings.read(settings, SlackSettings.class, TYPE);
-        Settings.target(secrets.require(s.webhookUrlRef()), "webhookUrlRef", guard);
+        Settings.target(url(s, secrets), s.connection() != null ? "connection" : "webhookUrlRef", guard);
     }
 
     @Override
     public SendResult send(JsonNode settings, Secrets secrets, Notification notification, UUID deliveryId) {
-        SlackSettings s = Settings.read(settings, SlackSettings.class, TYPE);
-        String url = secrets.require(s.webhookUrlRef());
+        String url = url(Settings.read(settings, SlackSettings.class, TYPE), secrets);
         return http.post(url, message(notification).toString(), Map.of());
+    }
+
+    /** The incoming-webhook URL: the secret {@code webhookUrlRef}, or the {@code slack} connection's. */
+    private static String url(SlackSettings s, Secrets secrets) {
+        if (s.connection() == null) {
+            return secrets.require(s.webhookUrlRef());
+        }
+        ResolvedConnection c = Settings.connection(s.connection(), TYPE, secrets);
+        return Settings.field(c.secret("webhookUrlSecret"), c, "webhookUrlSecret");
     }
 
     /** The Block Kit message of a notification. */

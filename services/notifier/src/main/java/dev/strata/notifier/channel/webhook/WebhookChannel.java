@@ -27,11 +27,12 @@ import dev.strata.notifier.channel.Settings;
 import dev.strata.notifier.config.NotifierConfig;
 import dev.strata.notifier.notification.Notification;
 import dev.strata.notifier.secret.Secrets;
+import dev.strata.security.client.ResolvedConnection;
 
 /**
  * A generic webhook: the notification as a JSON body, signed with HMAC-SHA256 over the timestamp and the body
  * ({@link WebhookSignature}). Both the URL and the signing key are secrets: {@code urlRef},
- * {@code signingSecretRef}.
+ * {@code signingSecretRef}; or both come from a {@code webhook} connection of the namespace: {@code connection}.
  */
 @Singleton
 public class WebhookChannel implements NotificationChannel {
@@ -41,8 +42,11 @@ public class WebhookChannel implements NotificationChannel {
     public static final String DELIVERY_ID_HEADER = "X-Strata-Delivery-Id";
     public static final String EVENT_TYPE_HEADER = "X-Strata-Event-Type";
 
-    /** Settings of a webhook channel. */
-    public record WebhookSettings(String urlRef, String signingSecretRef) {
+    /**
+     * Settings of a webhook channel: the secrets holding its URL and signing key, or a {@code webhook} connection of
+     * the namespace (its {@code url} and {@code signingSecret}) instead.
+     */
+    public record WebhookSettings(String urlRef, String signingSecretRef, String connection) {
     }
 
     private final HttpPost http;
@@ -70,6 +74,13 @@ public class WebhookChannel implements NotificationChannel {
     public List<String> check(JsonNode settings) {
         WebhookSettings s = Settings.read(settings, WebhookSettings.class, TYPE);
         List<String> secrets = new ArrayList<>();
+        if (s.connection() != null) {
+            Map<String, String> replaced = new LinkedHashMap<>();
+            replaced.put("urlRef", s.urlRef());
+            replaced.put("signingSecretRef", s.signingSecretRef());
+            Settings.connectionRef(s.connection(), replaced, "the URL and the signing key");
+            return secrets;
+        }
         Settings.secretRef(s.urlRef(), "urlRef", true, secrets);
         Settings.secretRef(s.signingSecretRef(), "signingSecretRef", true, secrets);
         return secrets;
@@ -78,14 +89,36 @@ public class WebhookChannel implements NotificationChannel {
     @Override
     public void checkTarget(JsonNode settings, Secrets secrets) {
         WebhookSettings s = Settings.read(settings, WebhookSettings.class, TYPE);
+        if (s.connection() != null) {
+            Target target = target(s, secrets);
+            Settings.target(target.url(), "connection", guard);
+            return;
+        }
         Settings.target(secrets.require(s.urlRef()), "urlRef", guard);
+    }
+
+    /** Where a channel posts and the key it signs with. */
+    private record Target(String url, String key) {
+        @Override
+        public String toString() {
+            return "Target[***]";
+        }
+    }
+
+    private static Target target(WebhookSettings s, Secrets secrets) {
+        if (s.connection() == null) {
+            return new Target(secrets.require(s.urlRef()), secrets.require(s.signingSecretRef()));
+        }
+        ResolvedConnection c = Settings.connection(s.connection(), TYPE, secrets);
+        return new Target(Settings.field(c.setting("url"), c, "url"),
+                Settings.field(c.secret("signingSecret"), c, "signingSecret (webhook channels sign every request)"));
     }
 
     @Override
     public SendResult send(JsonNode settings, Secrets secrets, Notification notification, UUID deliveryId) {
-        WebhookSettings s = Settings.read(settings, WebhookSettings.class, TYPE);
-        String url = secrets.require(s.urlRef());
-        String key = secrets.require(s.signingSecretRef());
+        Target target = target(Settings.read(settings, WebhookSettings.class, TYPE), secrets);
+        String url = target.url();
+        String key = target.key();
         byte[] body = body(notification, deliveryId);
         long timestamp = Instant.now().getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
