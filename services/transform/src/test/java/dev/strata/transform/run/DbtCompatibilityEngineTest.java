@@ -249,4 +249,95 @@ class DbtCompatibilityEngineTest {
                 + " dbt_scd_id = md5(coalesce(cast(id as varchar ), '') || '|' || coalesce(cast(dbt_updated_at as"
                 + " varchar ), ''))"));
     }
+    /**
+     * dbt 1.8 unit tests (docs.getdbt.com/reference/resource-properties/unit-tests, /data-formats,
+     * /unit-test-overrides): the model runs over the given rows instead of its inputs, typed as the input relations'
+     * columns (the columns not given are null); its output is compared with expect on expect's columns, in any order;
+     * dict and csv rows (inline or a tests/fixtures file); vars and macro overrides; is_incremental with input this. A
+     * unit test runs before its model in the build; a failing one shows the differing rows and skips the model.
+     */
+    @Test
+    void unitTestsRunBeforeTheirModelAndShowTheDiff() {
+        CompiledProject p = compile(
+                "seeds/people.csv", "id,name,born\n1,ann,1990\n2,bob,2001\n",
+                "macros/adult_age.sql", "{% macro adult_age() %}18{% endmacro %}",
+                "models/adults.sql", """
+                        select id, upper(name) as name, {{ var('year', 2024) }} - born as age
+                        from {{ ref('people') }} where {{ var('year', 2024) }} - born >= {{ adult_age() }}
+                        """,
+                "models/named.sql", """
+                        {{ config(materialized='incremental', unique_key='id') }}
+                        select id, name from {{ ref('adults') }}
+                        {% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}
+                        """,
+                "models/wrong.sql", "select id, name || '!' as name from {{ ref('people') }}",
+                "models/after_wrong.sql", "select * from {{ ref('wrong') }}",
+                "tests/fixtures/people_fixture.csv", "id,name,born\n5,eve,2000\n6,tim,2012\n",
+                "models/unit.yml", """
+                        unit_tests:
+                          - name: adults_are_18_or_more
+                            model: adults
+                            given:
+                              - input: ref('people')
+                                rows:
+                                  - {id: 1, name: ann, born: 2000}
+                                  - {id: 2, name: kid, born: 2015}
+                                  - {id: 3, born: 1950}
+                            expect:
+                              rows:
+                                - {id: 3, age: 74, name: null}
+                                - {id: 1, name: ANN, age: 24}
+                          - name: adults_in_another_year_with_csv
+                            model: adults
+                            overrides:
+                              vars: {year: 2030}
+                              macros: {adult_age: 20}
+                            given:
+                              - input: ref('people')
+                                format: csv
+                                fixture: people_fixture
+                            expect:
+                              format: csv
+                              rows: |
+                                id,age
+                                5,30
+                          - name: named_adds_newer_rows
+                            model: named
+                            overrides:
+                              macros: {is_incremental: true}
+                            given:
+                              - input: ref('adults')
+                                rows: [{id: 1, name: A}, {id: 7, name: G}]
+                              - input: this
+                                rows: [{id: 5, name: E}]
+                            expect:
+                              rows: [{id: 7, name: G}]
+                          - name: wrong_keeps_names
+                            model: wrong
+                            given:
+                              - input: ref('people')
+                                rows: [{id: 1, name: ann}, {id: 2, name: bob}]
+                            expect:
+                              rows: [{id: 1, name: ann}, {id: 2, name: bob}]
+                        """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals("pass", result(results, "adults_are_18_or_more").status(), results.toString());
+        assertEquals("pass", result(results, "adults_in_another_year_with_csv").status(), results.toString());
+        assertEquals("pass", result(results, "named_adds_newer_rows").status(), results.toString());
+        NodeResult wrong = result(results, "wrong_keeps_names");
+        assertEquals("unit_test", wrong.kind());
+        assertEquals("fail", wrong.status());
+        assertEquals(4L, wrong.rows());
+        assertTrue(wrong.error().startsWith("models/unit.yml: unit test wrong_keeps_names of model wrong failed: 4"
+                + " rows differ"), wrong.error());
+        assertTrue(wrong.error().contains("\n- {id: 1, name: ann}") && wrong.error().contains("\n+ {id: 1, name:"
+                + " ann!}"), wrong.error());
+        assertEquals("skipped", result(results, "wrong").status(), "a failing unit test stops its model");
+        assertEquals("skipped", result(results, "after_wrong").status());
+        assertEquals("success", result(results, "adults").status());
+        assertTrue(results.indexOf(result(results, "adults_are_18_or_more")) < results.indexOf(result(results,
+                "adults")), "unit tests run before their model");
+        assertEquals(List.of(List.of(1, "ANN", 34), List.of(2, "BOB", 23)), rows(warehouse, "select id, name, age"
+                + " from dbtcompat__silver.adults order by id"), "the model itself is built from the real rows");
+    }
 }
