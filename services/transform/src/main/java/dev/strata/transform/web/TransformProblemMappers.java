@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.strata.transform.project.ArchiveTooLargeException;
 import dev.strata.transform.project.ProjectException;
 import dev.strata.web.Problem;
 
@@ -17,5 +18,10 @@ public class TransformProblemMappers {
         return new Problem(Problem.TYPE_PREFIX + "project-does-not-compile", "Unprocessable Content", 422,
                 "The project does not compile (" + n + " problem" + (n == 1 ? "" : "s") + "): " + first,
                 e.problems()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response archiveTooLarge(ArchiveTooLargeException e) {
+        return Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "archive-too-large", e.getMessage()).toResponse();
     }
 }

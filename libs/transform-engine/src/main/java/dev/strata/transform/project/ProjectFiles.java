@@ -16,12 +16,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import jakarta.ws.rs.core.Response.Status;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
-import dev.strata.web.ProblemException;
 
 /**
  * The text files of a project, by path relative to the folder holding {@code dbt_project.yml} (forward slashes).
@@ -182,9 +178,8 @@ public final class ProjectFiles {
             return n;
         }
 
-        private static ProblemException tooLarge(String detail) {
-            return new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "archive-too-large", "The project archive is"
-                    + " refused: " + detail + ".");
+        private static ArchiveTooLargeException tooLarge(String detail) {
+            return new ArchiveTooLargeException("The project archive is refused: " + detail + ".");
         }
 
         private static String bytes(long n) {
