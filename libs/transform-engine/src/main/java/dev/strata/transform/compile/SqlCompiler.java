@@ -295,6 +295,7 @@ public final class SqlCompiler {
                 } else if (materialized.equals("snapshot")) {
                     snapshotProblems(model, config);
                 }
+                contractProblems(model, config, materialized);
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
                         schemaOf(model.name(), model.file(), model.sql(), materialized.equals("snapshot")
                                 ? "snapshot"
@@ -353,6 +354,46 @@ public final class SqlCompiler {
         } finally {
             CompileContext.CURRENT.remove();
         }
+    }
+
+    /**
+     * dbt's model contracts ({@code contract: {enforced: true}}): every column of the model declared in its yml with
+     * a {@code data_type}; not on an ephemeral model or a snapshot (docs.getdbt.com/reference/resource-configs/contract).
+     * The build checks the columns against the model's query.
+     */
+    private void contractProblems(Model model, Map<String, Object> config, String materialized) {
+        if (!(config.get("contract") instanceof Map<?, ?> contract) || !Boolean.TRUE.equals(contract.get("enforced"))) {
+            return;
+        }
+        int line = lineOf(model.sql(), "contract");
+        if (materialized.equals("ephemeral") || materialized.equals("snapshot")) {
+            problems.add(new ProjectProblem(model.file(), line, model.name() + ": an enforced contract is not"
+                    + " possible on a" + (materialized.equals("ephemeral") ? "n ephemeral model" : " snapshot")));
+            return;
+        }
+        if (model.columns().isEmpty()) {
+            problems.add(new ProjectProblem(model.file(), line, model.name() + ": its contract is enforced but its yml"
+                    + " declares no columns; list each column with its data_type"));
+        }
+        for (Model.ColumnDoc col : model.columns()) {
+            if (col.dataType() == null || col.dataType().isBlank()) {
+                problems.add(new ProjectProblem(model.file(), line, model.name() + ": its contract is enforced but"
+                        + " column '" + col.name() + "' has no data_type in its yml"));
+            }
+        }
+    }
+
+    /** The declared columns of a model whose contract is enforced (name → data_type), else empty. */
+    public Map<String, String> contract(String modelName) {
+        Model model = project.models().get(modelName);
+        CompiledModel compiled = models.get(modelName);
+        if (model == null || compiled == null || !(compiled.config().get("contract") instanceof Map<?, ?> c)
+                || !Boolean.TRUE.equals(c.get("enforced"))) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        model.columns().forEach(col -> out.put(col.name(), col.dataType()));
+        return out;
     }
 
     /** dbt's snapshot settings: unique_key, and strategy timestamp with updated_at or check with check_cols. */

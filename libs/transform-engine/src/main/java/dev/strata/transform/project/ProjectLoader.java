@@ -266,7 +266,8 @@ public final class ProjectLoader {
             List<Model.ColumnDoc> columns = new ArrayList<>();
             for (JsonNode column : modelNode.path("columns")) {
                 String columnName = column.path("name").asText(null);
-                columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null)));
+                columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null), column.path(
+                        "data_type").asText(null)));
                 addTests(path, modelName, false, columnName, column, tests);
             }
             addTests(path, modelName, false, null, modelNode, tests);

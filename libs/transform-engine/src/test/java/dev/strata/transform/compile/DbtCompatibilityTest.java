@@ -276,12 +276,12 @@ class DbtCompatibilityTest {
     void unsupportedOrUnknownConfigsAreRefused() {
         ProjectException e = refused(files("models/x.sql", """
                 {{ config(materialized='incremental',
-                          on_schema_change='append_new_columns',
+                          grants={'select': ['reporter']},
                           materialised='table') }}
                 select 1 as id
                 """));
-        assertEquals(List.of("models/x.sql:2: x: config 'on_schema_change' is not supported by Strata yet:"
-                + " on_schema_change 'append_new_columns' is not run yet (only ignore)",
+        assertEquals(List.of("models/x.sql:2: x: config 'grants' is not supported by Strata yet: grants are not"
+                + " applied yet",
                 "models/x.sql:3: x: config"
                         + " 'materialised' is not a dbt config Strata knows; remove it or check its spelling"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
@@ -331,6 +331,22 @@ class DbtCompatibilityTest {
                 + " (models/b.sql line 1); give it as an input: 'given: - input: ref('a')'",
                 "models/unit.yml:2: unit test b_without_inputs of model b: the model reads source('raw', 'orders');"
                         + " give it as an input"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /** An enforced contract needs every column with a data_type (docs.getdbt.com/reference/resource-configs/contract). */
+    @Test
+    void anEnforcedContractNeedsDataTypes() {
+        ProjectException e = refused(files(
+                "models/a.sql", "{{ config(contract={'enforced': true}) }}\nselect 1 as id, 2 as n",
+                "models/a.yml", """
+                        models:
+                          - name: a
+                            columns:
+                              - {name: id, data_type: int}
+                              - {name: n}
+                        """));
+        assertEquals(List.of("models/a.sql:1: a: its contract is enforced but column 'n' has no data_type in its yml"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
     }
 }

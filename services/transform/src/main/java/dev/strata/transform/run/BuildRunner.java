@@ -224,6 +224,10 @@ public final class BuildRunner {
                 // run_query / statement: rendered again now, with execute true, on this connection
                 sql = compiler.renderForRun(m.name(), false, c);
             }
+            Map<String, String> contract = compiler.contract(m.name());
+            if (!contract.isEmpty() && !m.materialized().equals("incremental")) {
+                sql = Materializer.enforceContract(c, m, sql, contract);
+            }
             Materializer.hooks(c, m, compiler.preHooks(m.name()), "pre_hook");
             Long rows;
             switch (m.materialized()) {
@@ -237,9 +241,15 @@ public final class BuildRunner {
                         if (runsQueries) {
                             sql = compiler.renderForRun(m.name(), false, c);
                         }
+                        if (!contract.isEmpty()) {
+                            sql = Materializer.enforceContract(c, m, sql, contract);
+                        }
                         rows = Materializer.table(c, m, sql);
                     } else {
                         sql = compiler.renderForRun(m.name(), true, runsQueries ? c : null);
+                        if (!contract.isEmpty()) {
+                            sql = Materializer.enforceContract(c, m, sql, contract);
+                        }
                         rows = Materializer.incremental(c, m, sql);
                     }
                 }

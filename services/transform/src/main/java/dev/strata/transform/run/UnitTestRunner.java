@@ -1,7 +1,6 @@
 package dev.strata.transform.run;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -113,7 +112,8 @@ public final class UnitTestRunner {
      */
     private static String inputSql(Connection c, CompiledUnitTest t, CompiledUnitTest.Input input)
             throws SQLException {
-        Map<String, String> types = columnTypes(c, input.schema(), input.identifier());
+        Map<String, String> types = Materializer.typedColumns(c, Relation.quote(input.schema()) + "." + Relation.quote(
+                input.identifier()));
         Set<String> columns = new LinkedHashSet<>(types.keySet());
         input.rows().forEach(row -> columns.addAll(row.keySet()));
         if (columns.isEmpty()) {
@@ -156,23 +156,5 @@ public final class UnitTestRunner {
 
     private static String quote(String text) {
         return "'" + text.replace("'", "''") + "'";
-    }
-
-    /** The columns of a relation with their types ({@code format_type}), empty when it does not exist. */
-    private static Map<String, String> columnTypes(Connection c, String schema, String table) throws SQLException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select a.attname, format_type(a.atttypid, a.atttypmod) from"
-                + " pg_attribute a join pg_class t on t.oid = a.attrelid join pg_namespace n on n.oid ="
-                + " t.relnamespace where n.nspname = ? and t.relname = ? and a.attnum > 0 and not a.attisdropped"
-                + " order by a.attnum")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        return out;
     }
 }
