@@ -16,9 +16,10 @@ import dev.strata.warehouse.Namespaces;
  * @param namespace the namespace it is compiled for
  * @param models    models and seeds by name, in file order
  * @param tests     data tests
+ * @param unitTests unit tests (run before their model, which they stop when they fail)
  */
 public record CompiledProject(Project project, String namespace, Map<String, CompiledModel> models,
-        List<CompiledTest> tests, SqlCompiler compiler) {
+        List<CompiledTest> tests, List<CompiledUnitTest> unitTests, SqlCompiler compiler) {
 
     /** The schema that keeps the failing rows of tests, inside the namespace. */
     public static final String QUARANTINE = "quarantine";

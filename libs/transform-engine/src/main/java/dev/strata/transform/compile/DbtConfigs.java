@@ -42,16 +42,17 @@ final class DbtConfigs {
                 case "database", "target_database" -> v == null
                         ? null
                         : "a project builds in its namespace's warehouse only";
-                case "contract" -> v instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enforced"))
-                        ? "contract enforcement is not run yet"
-                        : null;
                 case "grants" -> v instanceof Map<?, ?> m && !m.isEmpty() ? "grants are not applied yet" : null;
-                case "on_schema_change" -> text == null || text.equals("ignore")
-                        ? null
-                        : "on_schema_change '" + v + "' is not run yet (only ignore)";
+                case "on_schema_change" -> text == null || Set.of("ignore", "fail", "append_new_columns",
+                        "sync_all_columns").contains(text)
+                                ? null
+                                : "on_schema_change '" + v + "' is not one of ignore, fail, append_new_columns,"
+                                        + " sync_all_columns";
                 case "incremental_strategy" -> text == null || Set.of("append", "merge", "delete+insert").contains(
                         text) ? null : "incremental_strategy '" + v + "' is not run (append, merge, delete+insert)";
-                case "incremental_predicates" -> v == null ? null : "incremental_predicates are not run yet";
+                case "incremental_predicates" -> v == null || v instanceof String || v instanceof List<?>
+                        ? null
+                        : "incremental_predicates must be a list of SQL conditions";
                 case "hard_deletes" -> text == null || text.equals("ignore") || text.equals("invalidate")
                         ? null
                         : "hard_deletes '" + v + "' is not run yet (ignore, invalidate)";

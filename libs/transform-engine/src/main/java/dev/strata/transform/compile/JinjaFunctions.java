@@ -62,6 +62,10 @@ public final class JinjaFunctions {
         RenderState s = state();
         String key = sourceName + "." + tableName;
         s.sources.add(key);
+        if (s.givenSources != null && s.givenSources.containsKey(key)) {
+            String cte = s.givenSources.get(key); // a unit test's input
+            return new Relation(modelToken(cte, "S"), modelToken(cte, "I"), cte);
+        }
         CompileContext ctx = CompileContext.CURRENT.get();
         var table = ctx.project().sources().get(key);
         if (table == null) {
@@ -89,6 +93,10 @@ public final class JinjaFunctions {
     public static Object var(Object name, Object... defaults) {
         CompileContext ctx = CompileContext.CURRENT.get();
         String key = String.valueOf(name);
+        RenderState current = RenderState.CURRENT.get();
+        if (current != null && current.varOverrides.containsKey(key)) {
+            return current.varOverrides.get(key);
+        }
         if (ctx.vars().containsKey(key)) {
             return ctx.vars().get(key);
         }
@@ -138,6 +146,9 @@ public final class JinjaFunctions {
             s.problems.add(new ProjectProblem(file(s), line(), "env_var('" + key + "'): a DBT_ENV_SECRET_ value"
                     + " may not be used in a model, test or macro (it would end up in the compiled SQL)"));
             return "";
+        }
+        if (s.envOverrides.containsKey(key)) {
+            return s.envOverrides.get(key);
         }
         String value = CompileContext.CURRENT.get().env().get(key);
         if (value != null) {

@@ -30,6 +30,11 @@ final class RenderState {
     final Map<String, QueryResult> results = new java.util.HashMap<>();
     /** Fills in the relation names of a query that run_query / statement runs. */
     java.util.function.UnaryOperator<String> resolver = java.util.function.UnaryOperator.identity();
+    /** A unit test's render: its given sources (source.table → the CTE standing for it), else null. */
+    Map<String, String> givenSources;
+    /** A unit test's {@code overrides: vars:} and {@code env_vars:}, else empty. */
+    Map<String, Object> varOverrides = Map.of();
+    Map<String, Object> envOverrides = Map.of();
 
     RenderState(String file, String self, boolean incremental) {
         this.file = file;

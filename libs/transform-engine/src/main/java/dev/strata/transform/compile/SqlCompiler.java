@@ -30,6 +30,7 @@ import dev.strata.transform.project.ProjectLoader;
 import dev.strata.transform.project.ProjectProblem;
 import dev.strata.transform.project.Seed;
 import dev.strata.transform.project.SourceTable;
+import dev.strata.transform.project.UnitTest;
 import dev.strata.warehouse.Namespaces;
 
 /**
@@ -198,7 +199,7 @@ public final class SqlCompiler {
                     t.warnAfterSecs(), t.errorAfterSecs(), t.file()));
         }
         return new Project(loaded.name(), loaded.vars(), loaded.models(), loaded.seeds(), sources, loaded.tests(),
-                loaded.macros(), loaded.docs(), loaded.files());
+                loaded.macros(), loaded.docs(), loaded.files(), loaded.unitTests());
     }
 
     /**
@@ -294,6 +295,7 @@ public final class SqlCompiler {
                 } else if (materialized.equals("snapshot")) {
                     snapshotProblems(model, config);
                 }
+                contractProblems(model, config, materialized);
                 models.put(model.name(), new CompiledModel(model.name(), model.file(), "model",
                         schemaOf(model.name(), model.file(), model.sql(), materialized.equals("snapshot")
                                 ? "snapshot"
@@ -335,13 +337,63 @@ public final class SqlCompiler {
                     tests.add(compiled);
                 }
             }
+            List<CompiledUnitTest> unitTests = new ArrayList<>();
+            for (UnitTest test : project.unitTests()) {
+                if (disabled.containsKey(test.model())) {
+                    continue; // as its data tests
+                }
+                CompiledUnitTest compiled = compileUnitTest(test);
+                if (compiled != null) {
+                    unitTests.add(compiled);
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ProjectException(problems);
             }
-            return new CompiledProject(project, namespace, models, tests, this);
+            return new CompiledProject(project, namespace, models, tests, List.copyOf(unitTests), this);
         } finally {
             CompileContext.CURRENT.remove();
         }
+    }
+
+    /**
+     * dbt's model contracts ({@code contract: {enforced: true}}): every column of the model declared in its yml with
+     * a {@code data_type}; not on an ephemeral model or a snapshot (docs.getdbt.com/reference/resource-configs/contract).
+     * The build checks the columns against the model's query.
+     */
+    private void contractProblems(Model model, Map<String, Object> config, String materialized) {
+        if (!(config.get("contract") instanceof Map<?, ?> contract) || !Boolean.TRUE.equals(contract.get("enforced"))) {
+            return;
+        }
+        int line = lineOf(model.sql(), "contract");
+        if (materialized.equals("ephemeral") || materialized.equals("snapshot")) {
+            problems.add(new ProjectProblem(model.file(), line, model.name() + ": an enforced contract is not"
+                    + " possible on a" + (materialized.equals("ephemeral") ? "n ephemeral model" : " snapshot")));
+            return;
+        }
+        if (model.columns().isEmpty()) {
+            problems.add(new ProjectProblem(model.file(), line, model.name() + ": its contract is enforced but its yml"
+                    + " declares no columns; list each column with its data_type"));
+        }
+        for (Model.ColumnDoc col : model.columns()) {
+            if (col.dataType() == null || col.dataType().isBlank()) {
+                problems.add(new ProjectProblem(model.file(), line, model.name() + ": its contract is enforced but"
+                        + " column '" + col.name() + "' has no data_type in its yml"));
+            }
+        }
+    }
+
+    /** The declared columns of a model whose contract is enforced (name → data_type), else empty. */
+    public Map<String, String> contract(String modelName) {
+        Model model = project.models().get(modelName);
+        CompiledModel compiled = models.get(modelName);
+        if (model == null || compiled == null || !(compiled.config().get("contract") instanceof Map<?, ?> c)
+                || !Boolean.TRUE.equals(c.get("enforced"))) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        model.columns().forEach(col -> out.put(col.name(), col.dataType()));
+        return out;
     }
 
     /** dbt's snapshot settings: unique_key, and strategy timestamp with updated_at or check with check_cols. */
@@ -686,6 +738,11 @@ public final class SqlCompiler {
     }
 
     private String replaceTokens(String sql) {
+        return replaceTokens(sql, Map.of());
+    }
+
+    /** Fills in relation names; those in {@code given} (a unit test's inputs) become the name of their CTE. */
+    private String replaceTokens(String sql, Map<String, String> given) {
         if (sql.indexOf(JinjaFunctions.MARK) < 0) {
             return sql;
         }
@@ -693,7 +750,8 @@ public final class SqlCompiler {
         StringBuilder out = new StringBuilder(sql.length() + 64);
         while (m.find()) {
             CompiledModel target = models.get(m.group(2));
-            String replacement = switch (m.group(1)) {
+            String cte = given.get(m.group(2));
+            String replacement = cte != null ? (m.group(1).equals("S") ? "pg_temp" : cte) : switch (m.group(1)) {
                 case "S" -> target.schema();
                 case "I" -> target.ephemeral() ? CTE_PREFIX + target.name() : target.identifier();
                 default -> target.ephemeral() ? CTE_PREFIX + target.name() : target.relation();
@@ -845,6 +903,98 @@ public final class SqlCompiler {
             }
         }
         return new CompiledTest(test, label, test.onSource() ? null : test.model(), dataset, refs, sql);
+    }
+
+    /**
+     * A unit test: the model rendered again with its inputs ({@code ref}, {@code source}, {@code this}) replaced by
+     * CTEs of the given rows and the overrides applied ({@code vars}, {@code env_vars}, {@code macros}: a macro's
+     * value, {@code is_incremental} true or false). A relation the model reads that is not given is a problem at the
+     * unit test's line (dbt: "node not found"), as is an ephemeral input (dbt needs {@code format: sql} for it).
+     */
+    private CompiledUnitTest compileUnitTest(UnitTest test) {
+        Model model = project.models().get(test.model());
+        CompiledModel compiled = models.get(test.model());
+        String where = "unit test " + test.name() + " of model " + test.model();
+        if (compiled.materialized().equals("snapshot") || compiled.ephemeral()) {
+            problems.add(new ProjectProblem(test.file(), test.line(), where + ": a " + compiled.materialized()
+                    + " cannot be unit tested (dbt unit tests SQL models that are views, tables or incremental)"));
+            return null;
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        Map<String, String> givenSources = new LinkedHashMap<>();
+        List<CompiledUnitTest.Input> inputs = new ArrayList<>();
+        int problemsBefore = problems.size();
+        for (UnitTest.Given g : test.given()) {
+            String cte = "__strata_given_" + inputs.size();
+            Matcher ref = REF_ARG.matcher(g.input());
+            Matcher src = SOURCE_ARG.matcher(g.input());
+            if (ref.matches()) {
+                CompiledModel parent = models.get(ref.group(1));
+                if (parent == null || parent.ephemeral()) {
+                    problems.add(new ProjectProblem(test.file(), test.line(), where + ": input " + g.input()
+                            + (parent == null
+                                    ? " names no model or seed of this project"
+                                    : " is ephemeral: dbt needs 'format: sql' for it, which Strata does not run yet")));
+                    continue;
+                }
+                given.put(parent.name(), cte);
+                inputs.add(new CompiledUnitTest.Input(cte, g.input(), parent.schema(), parent.identifier(), g.rows()));
+            } else if (src.matches()) {
+                SourceTable table = project.sources().get(src.group(1) + "." + src.group(2));
+                if (table == null) {
+                    problems.add(new ProjectProblem(test.file(), test.line(), where + ": input " + g.input()
+                            + " is not declared under 'sources:'"));
+                    continue;
+                }
+                givenSources.put(table.key(), cte);
+                given.put(cte, cte);
+                inputs.add(new CompiledUnitTest.Input(cte, g.input(), table.schema(), table.identifier(), g.rows()));
+            } else {
+                given.put(compiled.name(), cte); // this: the model's own table, as an incremental model reads it
+                inputs.add(new CompiledUnitTest.Input(cte, g.input(), compiled.schema(), compiled.identifier(), g
+                        .rows()));
+            }
+        }
+        Map<String, Object> macros = new LinkedHashMap<>(test.macros());
+        Object incremental = macros.remove("is_incremental");
+        RenderState state = new RenderState(model.file(), model.name(), Boolean.TRUE.equals(incremental)
+                || "true".equalsIgnoreCase(String.valueOf(incremental)));
+        state.givenSources = givenSources;
+        state.varOverrides = test.vars();
+        state.envOverrides = test.envVars();
+        Map<String, Object> b = bindings(model.name());
+        // a macro's value: a macro of that name defined in front of the model (the model's own calls see it)
+        StringBuilder prefix = new StringBuilder();
+        for (Map.Entry<String, Object> e : macros.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                problems.add(new ProjectProblem(test.file(), test.line(), where + ": overrides of macro '" + e.getKey()
+                        + "': only a macro called by its plain name can be overridden"));
+                continue;
+            }
+            b.put("__strata_override_" + e.getKey(), e.getValue());
+            prefix.append("{% macro ").append(e.getKey()).append("() %}{{ return(__strata_override_").append(e
+                    .getKey()).append(") }}{% endmacro %}");
+        }
+        String sql = render(state, prefix + model.sql(), b);
+        for (Map.Entry<String, Integer> ref : state.refs.entrySet()) {
+            if (!given.containsKey(ref.getKey())) {
+                problems.add(new ProjectProblem(test.file(), test.line(), where + ": the model reads ref('" + ref
+                        .getKey() + "') (" + model.file() + " line " + ref.getValue() + "); give it as an input:"
+                        + " 'given: - input: ref('" + ref.getKey() + "')'"));
+            }
+        }
+        for (String source : state.sources) {
+            if (!givenSources.containsKey(source)) {
+                String[] parts = source.split("\\.", 2);
+                problems.add(new ProjectProblem(test.file(), test.line(), where + ": the model reads source('"
+                        + parts[0] + "', '" + parts[1] + "'); give it as an input"));
+            }
+        }
+        if (problems.size() > problemsBefore) {
+            return null;
+        }
+        return new CompiledUnitTest(test, TRAILING_SEMICOLONS.matcher(replaceTokens(sql, given).strip()).replaceAll(
+                ""), List.copyOf(inputs));
     }
 
     private boolean needsColumn(DataTest test) {

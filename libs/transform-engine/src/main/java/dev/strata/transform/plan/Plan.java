@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.CompiledTest;
+import dev.strata.transform.compile.CompiledUnitTest;
 import dev.strata.transform.project.ProjectException;
 import dev.strata.transform.project.ProjectProblem;
 
@@ -33,7 +34,7 @@ public final class Plan {
     }
 
     public List<PlanNode> models() {
-        return nodes.stream().filter(n -> !n.isTest()).toList();
+        return nodes.stream().filter(n -> n.model() != null).toList();
     }
 
     /** Model names in an order where every model comes after the ones it refs; throws on a cycle. */
@@ -121,6 +122,19 @@ public final class Plan {
             }
         }
         if (withTests) {
+            // dbt build: a model's unit tests run before it (after its parents, whose columns type the inputs) and
+            // a failing one skips it
+            for (CompiledUnitTest unit : project.unitTests()) {
+                PlanNode model = nodes.get("model." + unit.model());
+                if (model == null) {
+                    continue;
+                }
+                String id = "unit_test." + unit.name();
+                nodes.put(id, new PlanNode(id, null, null, unit, model.dependsOn()));
+                Set<String> deps = new LinkedHashSet<>(model.dependsOn());
+                deps.add(id);
+                nodes.put(model.id(), new PlanNode(model.id(), model.model(), null, deps));
+            }
             Map<String, List<String>> testsOf = new HashMap<>();
             for (CompiledTest test : project.tests()) {
                 boolean include = test.attachedTo() != null
@@ -147,7 +161,7 @@ public final class Plan {
             }
             // children wait for their parents' error-severity tests, unless that test itself reads the child
             for (PlanNode node : new ArrayList<>(nodes.values())) {
-                if (node.isTest()) {
+                if (node.model() == null) {
                     continue;
                 }
                 Set<String> deps = new LinkedHashSet<>(node.dependsOn());

@@ -18,6 +18,11 @@ import java.util.Map;
 public record Model(String name, String file, String folder, String sql, Map<String, Object> config,
         String description, List<ColumnDoc> columns) {
 
-    public record ColumnDoc(String name, String description) {
+    /** A column from schema.yml; {@code dataType} is what an enforced contract checks (null when not given). */
+    public record ColumnDoc(String name, String description, String dataType) {
+
+        public ColumnDoc(String name, String description) {
+            this(name, description, null);
+        }
     }
 }

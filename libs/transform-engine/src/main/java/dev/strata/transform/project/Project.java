@@ -16,8 +16,9 @@ import java.util.Map;
  * @param docs    {% docs %} blocks by name
  * @param files   every text file of the project by path: what {@code {% include %}}, {@code {% import %}} and
  *                {@code {% from %}} may read
+ * @param unitTests dbt 1.8 unit tests ({@code unit_tests:})
  */
 public record Project(String name, Map<String, Object> vars, Map<String, Model> models, Map<String, Seed> seeds,
         Map<String, SourceTable> sources, List<DataTest> tests, Map<String, String> macros, Map<String, String> docs,
-        Map<String, String> files) {
+        Map<String, String> files, List<UnitTest> unitTests) {
 }

@@ -30,8 +30,11 @@ public final class ProjectLoader {
             "\\{%-?\\s*snapshot\\s+(\\w+)\\s*-?%}(.*?)\\{%-?\\s*endsnapshot\\s*-?%}", Pattern.DOTALL);
 
     /** dbt resources Strata does not run yet: refused at push rather than dropped. */
-    private static final List<String> UNSUPPORTED_SCHEMA_KEYS = List.of("unit_tests", "semantic_models", "metrics",
+    private static final List<String> UNSUPPORTED_SCHEMA_KEYS = List.of("semantic_models", "metrics",
             "saved_queries");
+    private static final com.fasterxml.jackson.dataformat.csv.CsvMapper CSV = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+    private static final Pattern UNIT_INPUT = Pattern.compile(
+            "^\\s*(?:ref\\(\\s*['\"]\\w+['\"]\\s*\\)|source\\(\\s*['\"]\\w+['\"]\\s*,\\s*['\"]\\w+['\"]\\s*\\)|this)\\s*$");
     private static final List<String> UNSUPPORTED_PROJECT_KEYS = List.of("on-run-start", "on-run-end");
 
     private final List<ProjectProblem> problems = new ArrayList<>();
@@ -75,6 +78,7 @@ public final class ProjectLoader {
         Map<String, Seed> seeds = new LinkedHashMap<>();
         Map<String, SourceTable> sources = new LinkedHashMap<>();
         List<DataTest> tests = new ArrayList<>();
+        List<UnitTest> unitTests = new ArrayList<>();
         Map<String, String> macros = new LinkedHashMap<>();
         Map<String, String> docs = new LinkedHashMap<>();
         List<Map.Entry<String, JsonNode>> schemaFiles = new ArrayList<>();
@@ -163,7 +167,21 @@ public final class ProjectLoader {
             readSchemaFile(schemaFile.getKey(), files.all().get(schemaFile.getKey()), schemaFile.getValue(), models,
                     sources, tests);
         }
-        return new Project(name, vars, models, seeds, sources, tests, macros, docs, files.all());
+        for (Map.Entry<String, JsonNode> schemaFile : schemaFiles) {
+            for (JsonNode unit : schemaFile.getValue().path("unit_tests")) {
+                UnitTest t = unitTest(schemaFile.getKey(), files.all().get(schemaFile.getKey()), unit, models, files
+                        .all(), testPaths);
+                if (t != null) {
+                    if (unitTests.stream().anyMatch(u -> u.name().equals(t.name()))) {
+                        problems.add(new ProjectProblem(t.file(), t.line(), "a unit test named '" + t.name()
+                                + "' already exists; unit test names must be unique"));
+                    } else {
+                        unitTests.add(t);
+                    }
+                }
+            }
+        }
+        return new Project(name, vars, models, seeds, sources, tests, macros, docs, files.all(), unitTests);
     }
 
     /**
@@ -248,12 +266,140 @@ public final class ProjectLoader {
             List<Model.ColumnDoc> columns = new ArrayList<>();
             for (JsonNode column : modelNode.path("columns")) {
                 String columnName = column.path("name").asText(null);
-                columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null)));
+                columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null), column.path(
+                        "data_type").asText(null)));
                 addTests(path, modelName, false, columnName, column, tests);
             }
             addTests(path, modelName, false, null, modelNode, tests);
             models.put(modelName, new Model(model.name(), model.file(), model.folder(), model.sql(), config,
                     modelNode.path("description").asText(null), columns));
+        }
+    }
+
+    /**
+     * A dbt 1.8 unit test: {@code name}, {@code model}, {@code given} (each {@code input} with {@code rows} as a list
+     * of dicts, or {@code format: csv} with {@code rows} as csv text or {@code fixture}: a csv file under the test
+     * paths' {@code fixtures/}), {@code expect} (the same), {@code overrides} ({@code vars}, {@code macros},
+     * {@code env_vars}). What Strata does not run ({@code format: sql}) is a problem at its line.
+     */
+    private UnitTest unitTest(String path, String text, JsonNode node, Map<String, Model> models,
+            Map<String, String> files, List<String> testPaths) {
+        String name = node.path("name").asText(null);
+        int line = name == null ? lineOf(text, "unit_tests:") : lineOf(text, "name: " + name);
+        if (name == null || !NAME.matcher(name).matches()) {
+            problems.add(new ProjectProblem(path, line, "a unit test needs a 'name' of letters, digits and"
+                    + " underscores"));
+            return null;
+        }
+        String model = node.path("model").asText(null);
+        if (model == null || !models.containsKey(model)) {
+            problems.add(new ProjectProblem(path, line, "unit test " + name + ": 'model: " + model + "' names no"
+                    + " model of this project"));
+            return null;
+        }
+        for (String key : List.of("versions")) {
+            if (node.has(key)) {
+                problems.add(new ProjectProblem(path, line, "unit test " + name + ": '" + key + "' is not supported"
+                        + " by Strata yet (models have no versions here)"));
+            }
+        }
+        if (!node.path("expect").isObject()) {
+            problems.add(new ProjectProblem(path, line, "unit test " + name + " needs 'expect: {rows: ...}'"));
+            return null;
+        }
+        List<UnitTest.Given> given = new ArrayList<>();
+        for (JsonNode g : node.path("given")) {
+            String input = g.path("input").asText(null);
+            if (input == null || !UNIT_INPUT.matcher(input).matches()) {
+                problems.add(new ProjectProblem(path, lineOf(text, input == null ? name : input), "unit test " + name
+                        + ": 'input: " + input + "' must be ref('<model>'), source('<source>', '<table>') or this"));
+                continue;
+            }
+            List<Map<String, Object>> rows = unitRows(path, text, name, "input " + input, g, files, testPaths);
+            if (rows != null) {
+                given.add(new UnitTest.Given(input.strip(), rows));
+            }
+        }
+        List<Map<String, Object>> expect = unitRows(path, text, name, "expect", node.path("expect"), files,
+                testPaths);
+        JsonNode overrides = node.path("overrides");
+        if (expect == null) {
+            return null;
+        }
+        return new UnitTest(name, model, given, expect, toMap(overrides.path("vars")), toMap(overrides.path(
+                "macros")), toMap(overrides.path("env_vars")), path, line);
+    }
+
+    private List<Map<String, Object>> unitRows(String path, String text, String test, String what, JsonNode node,
+            Map<String, String> files, List<String> testPaths) {
+        String format = node.path("format").asText("dict").toLowerCase(Locale.ROOT);
+        int line = lineOf(text, "name: " + test);
+        if (format.equals("sql")) {
+            problems.add(new ProjectProblem(path, lineOf(text, "format: sql") == 0
+                    ? line
+                    : lineOf(text,
+                            "format: sql"),
+                    "unit test " + test + ", " + what + ": 'format: sql' is not supported by Strata"
+                            + " yet; give the rows as dict or csv"));
+            return null;
+        }
+        if (format.equals("dict")) {
+            if (node.has("fixture")) {
+                problems.add(new ProjectProblem(path, line, "unit test " + test + ", " + what + ": a fixture file"
+                        + " needs 'format: csv'"));
+                return null;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode row : node.path("rows")) {
+                if (!row.isObject()) {
+                    problems.add(new ProjectProblem(path, line, "unit test " + test + ", " + what + ": each row is a"
+                            + " dict such as {id: 1, name: gerda}"));
+                    return null;
+                }
+                rows.add(toMap(row));
+            }
+            return rows;
+        }
+        if (!format.equals("csv")) {
+            problems.add(new ProjectProblem(path, line, "unit test " + test + ", " + what + ": format must be dict,"
+                    + " csv or sql, got '" + format + "'"));
+            return null;
+        }
+        String csv;
+        String csvFile = path;
+        if (node.has("fixture")) {
+            String fixture = node.path("fixture").asText();
+            csv = null;
+            for (String root : testPaths) {
+                csvFile = root + "/fixtures/" + fixture + ".csv";
+                csv = files.get(csvFile);
+                if (csv != null) {
+                    break;
+                }
+            }
+            if (csv == null) {
+                problems.add(new ProjectProblem(path, lineOf(text, fixture), "unit test " + test + ", " + what
+                        + ": fixture '" + fixture + "' is not a file " + testPaths.get(0) + "/fixtures/" + fixture
+                        + ".csv"));
+                return null;
+            }
+        } else {
+            csv = node.path("rows").asText("");
+        }
+        try (var it = CSV.readerFor(Map.class).with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema()
+                .withHeader()).<Map<String, String>>readValues(csv)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (it.hasNext()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                // an empty cell is null, as in a seed
+                it.next().forEach((k, v) -> row.put(k.strip(), v == null || v.isEmpty() ? null : v));
+                rows.add(row);
+            }
+            return rows;
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.add(new ProjectProblem(csvFile, line, "unit test " + test + ", " + what + ": the csv cannot be"
+                    + " read: " + e.getMessage()));
+            return null;
         }
     }
 

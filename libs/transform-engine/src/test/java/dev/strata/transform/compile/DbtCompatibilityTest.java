@@ -191,13 +191,19 @@ class DbtCompatibilityTest {
                         unit_tests:
                           - name: t
                             model: x
+                            given:
+                              - input: ref('y')
+                                format: sql
+                                rows: select 1 as id
+                            expect:
+                              rows: [{id: 1}]
                         semantic_models:
                           - name: s
                         """))));
-        assertEquals(List.of("models/unit.yml:1: 'unit_tests:' is not supported by Strata yet; remove it from the"
-                + " project you push (it would not run)",
-                "models/unit.yml:4: 'semantic_models:' is not supported by"
-                        + " Strata yet; remove it from the project you push (it would not run)"),
+        assertEquals(List.of("models/unit.yml:10: 'semantic_models:' is not supported by"
+                + " Strata yet; remove it from the project you push (it would not run)",
+                "models/unit.yml:6: unit test t, input ref('y'): 'format: sql' is not supported by Strata yet; give"
+                        + " the rows as dict or csv"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
     }
 
@@ -270,14 +276,77 @@ class DbtCompatibilityTest {
     void unsupportedOrUnknownConfigsAreRefused() {
         ProjectException e = refused(files("models/x.sql", """
                 {{ config(materialized='incremental',
-                          on_schema_change='append_new_columns',
+                          grants={'select': ['reporter']},
                           materialised='table') }}
                 select 1 as id
                 """));
-        assertEquals(List.of("models/x.sql:2: x: config 'on_schema_change' is not supported by Strata yet:"
-                + " on_schema_change 'append_new_columns' is not run yet (only ignore)",
+        assertEquals(List.of("models/x.sql:2: x: config 'grants' is not supported by Strata yet: grants are not"
+                + " applied yet",
                 "models/x.sql:3: x: config"
                         + " 'materialised' is not a dbt config Strata knows; remove it or check its spelling"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /**
+     * A unit test must give every relation its model reads (dbt: "Include all ref or source model references in the
+     * unit test configuration as inputs", docs.getdbt.com/reference/resource-properties/unit-tests); its expect needs
+     * rows; a fixture is a csv file under tests/fixtures.
+     */
+    static final String B_READS_A_AND_ORDERS = "select a.id from {{ ref('a') }} as a join {{ source('raw',"
+            + " 'orders') }} as o on true";
+    static final String B_WITHOUT_INPUTS = """
+            unit_tests:
+              - name: b_without_inputs
+                model: b
+                given: []
+                expect:
+                  rows: [{id: 1}]
+            """;
+
+    @Test
+    void unitTestsRefuseMissingInputsAndFixtures() {
+        ProjectException e = refused(files(
+                "models/a.sql", "select 1 as id", "models/b.sql", B_READS_A_AND_ORDERS,
+                "models/unit.yml", B_WITHOUT_INPUTS + """
+                          - name: b_with_a_missing_fixture
+                            model: b
+                            given:
+                              - input: ref('a')
+                                format: csv
+                                fixture: nowhere
+                            expect: {rows: []}
+                          - name: no_such_model
+                            model: c
+                            expect: {rows: []}
+                        """));
+        assertEquals(List.of("models/unit.yml:12: unit test b_with_a_missing_fixture, input ref('a'): fixture"
+                + " 'nowhere' is not a file tests/fixtures/nowhere.csv",
+                "models/unit.yml:14: unit test no_such_model: 'model: c' names no model of this project"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+
+        e = refused(files(
+                "models/a.sql", "select 1 as id", "models/b.sql", B_READS_A_AND_ORDERS,
+                "models/unit.yml", B_WITHOUT_INPUTS));
+        assertEquals(List.of("models/unit.yml:2: unit test b_without_inputs of model b: the model reads ref('a')"
+                + " (models/b.sql line 1); give it as an input: 'given: - input: ref('a')'",
+                "models/unit.yml:2: unit test b_without_inputs of model b: the model reads source('raw', 'orders');"
+                        + " give it as an input"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /** An enforced contract needs every column with a data_type (docs.getdbt.com/reference/resource-configs/contract). */
+    @Test
+    void anEnforcedContractNeedsDataTypes() {
+        ProjectException e = refused(files(
+                "models/a.sql", "{{ config(contract={'enforced': true}) }}\nselect 1 as id, 2 as n",
+                "models/a.yml", """
+                        models:
+                          - name: a
+                            columns:
+                              - {name: id, data_type: int}
+                              - {name: n}
+                        """));
+        assertEquals(List.of("models/a.sql:1: a: its contract is enforced but column 'n' has no data_type in its yml"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
     }
 }

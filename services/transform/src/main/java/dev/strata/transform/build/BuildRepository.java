@@ -186,6 +186,36 @@ public class BuildRepository {
         }
     }
 
+    /** A build's artifacts (file name → JSON), in the caller's transaction. */
+    public void saveArtifacts(Connection c, UUID build, Map<String, String> artifacts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into build_artifact (build_id, name, content) values"
+                + " (?, ?, ?) on conflict (build_id, name) do update set content = excluded.content")) {
+            for (Map.Entry<String, String> a : artifacts.entrySet()) {
+                ps.setObject(1, build);
+                ps.setString(2, a.getKey());
+                ps.setString(3, a.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** One artifact of a build, if it has it. */
+    public Optional<String> artifact(UUID build, String name) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select content from build_artifact where build_id = ? and"
+                        + " name = ?")) {
+            ps.setObject(1, build);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("artifact " + name + " of build " + build + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+
     public Optional<Build> find(UUID id) {
         try (Connection c = db.getConnection()) {
             List<Build.NodeRun> nodes = new ArrayList<>();

@@ -44,6 +44,27 @@ public class BuildResource {
     }
 
     @GET
+    @Path("/{id}/artifacts/{name}")
+    @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
+    @Operation(summary = "dbt's artifacts of a finished build: manifest.json (schema v12) or run_results.json (v6)"
+            + " (viewer in its namespace)")
+    public String artifact(@PathParam("id") UUID id, @PathParam("name") String name) {
+        Build b = builds.find(id).orElseThrow(() -> ProblemException.notFound("There is no build " + id + "."));
+        access.require(b.namespace(), Role.VIEWER);
+        if (!name.equals(DbtArtifacts.MANIFEST) && !name.equals(DbtArtifacts.RUN_RESULTS)) {
+            throw ProblemException.notFound("A build has the artifacts " + DbtArtifacts.MANIFEST + " and "
+                    + DbtArtifacts.RUN_RESULTS + ", not '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name)
+                    + "'.");
+        }
+        return builds.artifact(id, name).orElseThrow(() -> ProblemException.notFound("Build " + id + " has no "
+                + name + (b.finishedAt() == null
+                        ? " yet: it is " + b.status()
+                        : ": it ended before its project"
+                                + " compiled")
+                + "."));
+    }
+
+    @GET
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "Recent builds in the namespaces you can read, newest first (viewer)")
     public List<Build> list(@QueryParam("limit") @DefaultValue("50") int limit) {

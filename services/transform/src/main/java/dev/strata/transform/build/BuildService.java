@@ -355,10 +355,14 @@ public class BuildService {
                             durationMs, build.taskAttempt())));
         }
         events.add(audit(build, status, error, models, rows, durationMs));
+        Map<String, String> artifacts = compiled == null
+                ? Map.of()
+                : DbtArtifacts.of(build, compiled, results, Instant.now(), durationMs);
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
                 builds.finish(c, build.id(), status, error);
+                builds.saveArtifacts(c, build.id(), artifacts);
                 for (EventEnvelope<?> e : events) {
                     outbox.append(c, OutboxMessage.of(e, CODEC));
                 }

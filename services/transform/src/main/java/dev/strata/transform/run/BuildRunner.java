@@ -27,6 +27,7 @@ import org.postgresql.util.ServerErrorMessage;
 import dev.strata.transform.compile.CompiledModel;
 import dev.strata.transform.compile.CompiledProject;
 import dev.strata.transform.compile.CompiledTest;
+import dev.strata.transform.compile.CompiledUnitTest;
 import dev.strata.transform.plan.Plan;
 import dev.strata.transform.plan.PlanNode;
 import dev.strata.transform.project.ProjectException;
@@ -166,20 +167,47 @@ public final class BuildRunner {
             PlanNode n = nodes.get(id);
             record.onResult(new NodeResult(n.name(), kind(n), "skipped", n.model() != null
                     ? n.model().relation()
-                    : null, n.model() != null ? n.model().materialized() : n.test().test().severity(), null, 0,
-                    n.model() != null ? n.model().sql() : n.test().sql(), "skipped because " + failedName
-                            + " upstream did not succeed",
-                    Instant.now(), n.test() != null ? n.test().dataset() : null));
+                    : null,
+                    n.model() != null
+                            ? n.model().materialized()
+                            : n.test() != null ? n.test().test().severity() : "error",
+                    null, 0,
+                    n.model() != null ? n.model().sql() : n.test() != null ? n.test().sql() : n.unitTest().sql(),
+                    "skipped because " + failedName + " upstream did not succeed",
+                    Instant.now(), n.test() != null
+                            ? n.test().dataset()
+                            : n.unitTest() != null
+                                    ? n.unitTest().model()
+                                    : null));
             queue.addAll(children.getOrDefault(id, List.of()));
         }
     }
 
     private static String kind(PlanNode n) {
-        return n.isTest() ? "test" : n.model().kind();
+        return n.isTest() ? "test" : n.isUnitTest() ? "unit_test" : n.model().kind();
     }
 
     private NodeResult execute(PlanNode node) {
-        return node.isTest() ? test(node.test()) : model(node.model());
+        return node.isTest() ? test(node.test()) : node.isUnitTest() ? unitTest(node.unitTest()) : model(node.model());
+    }
+
+    private NodeResult unitTest(CompiledUnitTest t) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            UnitTestRunner.Outcome outcome = UnitTestRunner.run(connection(), t);
+            ok = true;
+            return new NodeResult(t.name(), "unit_test", outcome.differing() == 0 ? "pass" : "fail", null, "error",
+                    outcome.differing(), millis(t0), outcome.sql(), outcome.message(), started, t.model());
+        } catch (SQLException e) {
+            return new NodeResult(t.name(), "unit_test", "error", null, "error", null, millis(t0), t.sql(),
+                    t.test().file() + ": unit test " + t.name() + " of model " + t.model() + " could not run: "
+                            + describe(e, t.sql()),
+                    started, t.model());
+        } finally {
+            release(ok);
+        }
     }
 
     private NodeResult model(CompiledModel m) {
@@ -196,6 +224,10 @@ public final class BuildRunner {
                 // run_query / statement: rendered again now, with execute true, on this connection
                 sql = compiler.renderForRun(m.name(), false, c);
             }
+            Map<String, String> contract = compiler.contract(m.name());
+            if (!contract.isEmpty() && !m.materialized().equals("incremental")) {
+                sql = Materializer.enforceContract(c, m, sql, contract);
+            }
             Materializer.hooks(c, m, compiler.preHooks(m.name()), "pre_hook");
             Long rows;
             switch (m.materialized()) {
@@ -209,9 +241,15 @@ public final class BuildRunner {
                         if (runsQueries) {
                             sql = compiler.renderForRun(m.name(), false, c);
                         }
+                        if (!contract.isEmpty()) {
+                            sql = Materializer.enforceContract(c, m, sql, contract);
+                        }
                         rows = Materializer.table(c, m, sql);
                     } else {
                         sql = compiler.renderForRun(m.name(), true, runsQueries ? c : null);
+                        if (!contract.isEmpty()) {
+                            sql = Materializer.enforceContract(c, m, sql, contract);
+                        }
                         rows = Materializer.incremental(c, m, sql);
                     }
                 }

@@ -125,18 +125,72 @@ public final class Materializer {
         }
     }
 
-    /** Adds the new rows; with a unique key, rows with the same key are replaced. Rows written. */
+    /**
+     * Adds the new rows; with a unique key, rows with the same key are replaced (only those that also match the
+     * model's {@code incremental_predicates}, which may name the table as {@code DBT_INTERNAL_DEST}). When the query's
+     * columns differ from the table's, {@code on_schema_change} says what happens (dbt's values): {@code ignore} (the
+     * common columns are written), {@code fail} (the step fails, nothing changes), {@code append_new_columns} (new
+     * columns are added to the table) or {@code sync_all_columns} (added, dropped and retyped to match the query), in
+     * the same transaction as the rows. Rows written.
+     */
     public static long incremental(Connection c, CompiledModel m, String incrementalSql) throws SQLException {
         String tmp = aside(m.identifier(), "__strata_new");
         List<String> common = intoTemp(c, m, tmp, incrementalSql, "model");
+        String onSchemaChange = String.valueOf(m.config().getOrDefault("on_schema_change", "ignore")).toLowerCase(
+                java.util.Locale.ROOT);
+        List<String> changes = new ArrayList<>();
+        if (!onSchemaChange.equals("ignore")) {
+            java.util.Map<String, String> source = typedColumns(c, "pg_temp." + Relation.quote(tmp));
+            java.util.Map<String, String> target = typedColumns(c, m.relation());
+            List<String> added = source.keySet().stream().filter(col -> !target.containsKey(col)).toList();
+            List<String> removed = target.keySet().stream().filter(col -> !source.containsKey(col)).toList();
+            List<String> retyped = source.keySet().stream().filter(col -> target.containsKey(col) && !target.get(col)
+                    .equals(source.get(col))).toList();
+            if (!added.isEmpty() || !removed.isEmpty() || !retyped.isEmpty()) {
+                String drift = "new columns " + added.stream().map(col -> col + " " + source.get(col)).toList()
+                        + ", missing columns " + removed + ", changed types " + retyped.stream().map(col -> col + " "
+                                + target.get(col) + " → " + source.get(col)).toList();
+                if (onSchemaChange.equals("fail")) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("drop table " + Relation.quote(tmp));
+                    }
+                    throw new SQLException("the query's columns and " + m.relation() + "'s are out of sync ("
+                            + drift + ") and on_schema_change is fail; rebuild it with fullRefresh or set"
+                            + " on_schema_change to append_new_columns or sync_all_columns");
+                }
+                for (String col : added) {
+                    changes.add("alter table " + m.relation() + " add column " + Relation.quote(col) + " "
+                            + source.get(col));
+                }
+                if (onSchemaChange.equals("sync_all_columns")) {
+                    for (String col : removed) {
+                        changes.add("alter table " + m.relation() + " drop column " + Relation.quote(col));
+                    }
+                    for (String col : retyped) {
+                        changes.add("alter table " + m.relation() + " alter column " + Relation.quote(col) + " type "
+                                + source.get(col) + " using " + Relation.quote(col) + "::" + source.get(col));
+                    }
+                }
+                common = new ArrayList<>(source.keySet());
+                if (!onSchemaChange.equals("sync_all_columns")) {
+                    common.removeIf(col -> !target.containsKey(col) && !added.contains(col));
+                }
+            }
+        }
         String cols = common.stream().map(Relation::quote).collect(Collectors.joining(", "));
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            for (String change : changes) {
+                s.execute(change);
+            }
             if (!m.uniqueKey().isEmpty()) {
-                String match = m.uniqueKey().stream().map(k -> "t." + Relation.quote(k) + " = n." + Relation.quote(k))
-                        .collect(Collectors.joining(" and "));
-                s.executeUpdate("delete from " + m.relation() + " as t using " + Relation.quote(tmp) + " as n where "
-                        + match);
+                String keys = m.uniqueKey().stream().map(Relation::quote).collect(Collectors.joining(", "));
+                StringBuilder delete = new StringBuilder("delete from " + m.relation() + " as DBT_INTERNAL_DEST where ("
+                        + keys + ") in (select " + keys + " from " + Relation.quote(tmp) + ")");
+                for (String predicate : predicates(m.config().get("incremental_predicates"))) {
+                    delete.append(" and (").append(predicate).append(")");
+                }
+                s.executeUpdate(delete.toString());
             }
             long rows = s.executeUpdate("insert into " + m.relation() + " (" + cols + ") select " + cols + " from "
                     + Relation.quote(tmp));
@@ -149,6 +203,86 @@ public final class Materializer {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    private static List<String> predicates(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<?> list = value instanceof List<?> l ? l : List.of(value);
+        return list.stream().map(String::valueOf).filter(p -> !p.isBlank()).toList();
+    }
+
+    /** A relation's columns with their types ({@code format_type}), in order; empty when it does not exist. */
+    static java.util.Map<String, String> typedColumns(Connection c, String relation) throws SQLException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select a.attname, format_type(a.atttypid, a.atttypmod) from"
+                + " pg_attribute a where a.attrelid = to_regclass(?) and a.attnum > 0 and not a.attisdropped order by"
+                + " a.attnum")) {
+            ps.setString(1, relation);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * dbt's enforced contract: the query's columns must be the declared ones, by name and data type (compared as
+     * Postgres resolves them: {@code int} is {@code integer}, sizes aside), none missing and none more. The query,
+     * its columns in the contract's order, to build from; else the step fails with every difference.
+     */
+    public static String enforceContract(Connection c, CompiledModel m, String sql,
+            java.util.Map<String, String> declared)
+            throws SQLException {
+        java.util.Map<String, String> actual = new java.util.LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select * from (\n" + sql + "\n) as"
+                        + " __strata_contract limit 0")) {
+            var md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                actual.put(md.getColumnLabel(i), md.getColumnTypeName(i));
+            }
+        }
+        List<String> types = new ArrayList<>(declared.values());
+        types.addAll(actual.values());
+        java.util.Map<String, String> resolved = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select t, coalesce(to_regtype(t)::text, t) from unnest(?) t")) {
+            ps.setArray(1, c.createArrayOf("text", types.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    resolved.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            if (!"22P02".equals(e.getSQLState()) && !"42601".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        declared.forEach((col, type) -> {
+            String want = resolved.getOrDefault(type, type);
+            if (!actual.containsKey(col)) {
+                problems.add("column " + col + " (" + want + ") is in the contract but not in the query");
+            } else if (!want.equals(resolved.getOrDefault(actual.get(col), actual.get(col)))) {
+                problems.add("column " + col + ": the contract says " + want + ", the query gives " + resolved
+                        .getOrDefault(actual.get(col), actual.get(col)));
+            }
+        });
+        actual.forEach((col, type) -> {
+            if (!declared.containsKey(col)) {
+                problems.add("column " + col + " (" + resolved.getOrDefault(type, type) + ") is in the query but not"
+                        + " in the contract");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new SQLException(m.name() + " has an enforced contract that failed (the name, data_type and number"
+                    + " of columns of its yml must match its query): " + String.join("; ", problems));
+        }
+        return "select " + declared.keySet().stream().map(Relation::quote).collect(Collectors.joining(", "))
+                + " from (\n" + sql + "\n) as __strata_contract";
     }
 
     /**

@@ -92,6 +92,7 @@ class ProjectApiTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void pushCompileStoreAndBuild() throws Exception {
         JsonPath pushed = given().auth().oauth2(engineer).contentType("application/zip")
                 .body(Archives.zip("apishop/", project("select sum(amount) as total from {{ ref('api_orders') }}")))
@@ -126,6 +127,46 @@ class ProjectApiTest {
         assertEquals(110L,
                 TransformStack.count(TransformStack.superuser(), "select total from apins__silver.api_total"),
                 "2 * (1 + ... + 10)");
+
+        // dbt's artifacts of the build (docs.getdbt.com/reference/artifacts/manifest-json, /run-results-json)
+        String artifacts = "/api/v1/builds/" + build.getString("id") + "/artifacts/";
+        JsonPath manifest = given().auth().oauth2(viewer).get(artifacts + "manifest.json").then().statusCode(200)
+                .contentType("application/json").extract().jsonPath();
+        assertEquals("https://schemas.getdbt.com/dbt/manifest/v12.json", manifest.getString(
+                "metadata.dbt_schema_version"));
+        assertEquals(build.getString("id"), manifest.getString("metadata.invocation_id"));
+        Map<String, Map<String, Object>> manifestNodes = manifest.getMap("nodes");
+        Map<String, Object> totalNode = manifestNodes.get("model.apishop.api_total");
+        assertEquals("model", totalNode.get("resource_type"));
+        assertEquals("models/api_total.sql", totalNode.get("original_file_path"));
+        assertEquals(Map.of("macros", List.of(), "nodes", List.of("model.apishop.api_orders")), totalNode.get(
+                "depends_on"));
+        assertEquals("table", ((Map<?, ?>) totalNode.get("config")).get("materialized"));
+        assertTrue(String.valueOf(totalNode.get("compiled_code")).contains("from \"apins__silver\".\"api_orders\""));
+        assertEquals("\"warehouse\".\"apins__silver\".\"api_total\"", totalNode.get("relation_name"));
+        assertEquals("test", manifestNodes.get("test.apishop.unique_api_orders_id").get("resource_type"));
+        assertEquals(List.of("model.apishop.api_orders"), ((Map<?, ?>) manifest.getMap("parent_map")).get(
+                "model.apishop.api_total"));
+
+        JsonPath runResults = given().auth().oauth2(viewer).get(artifacts + "run_results.json").then().statusCode(
+                200).extract().jsonPath();
+        assertEquals("https://schemas.getdbt.com/dbt/run-results/v6.json", runResults.getString(
+                "metadata.dbt_schema_version"));
+        List<Map<String, Object>> results = runResults.getList("results");
+        Map<String, Object> totalRun = results.stream().filter(r -> r.get("unique_id").equals(
+                "model.apishop.api_total")).findFirst().orElseThrow();
+        assertEquals("success", totalRun.get("status"));
+        assertEquals(1, ((Map<?, ?>) totalRun.get("adapter_response")).get("rows_affected"));
+        assertEquals(List.of("compile", "execute"), ((List<Map<String, Object>>) totalRun.get("timing")).stream()
+                .map(t -> t.get("name")).toList());
+        assertTrue(((Number) totalRun.get("execution_time")).doubleValue() >= 0);
+        Map<String, Object> testRun = results.stream().filter(r -> r.get("unique_id").equals(
+                "test.apishop.unique_api_orders_id")).findFirst().orElseThrow();
+        assertEquals("pass", testRun.get("status"));
+        assertEquals(0, testRun.get("failures"));
+        given().auth().oauth2(outsider).get(artifacts + "manifest.json").then().statusCode(404);
+        given().auth().oauth2(viewer).get(artifacts + "catalog.json").then().statusCode(404)
+                .body("detail", containsString("manifest.json and run_results.json"));
 
         given().auth().oauth2(viewer).get("/api/v1/builds").then().statusCode(200).body("id", hasItem(build
                 .getString("id")));

@@ -249,4 +249,175 @@ class DbtCompatibilityEngineTest {
                 + " dbt_scd_id = md5(coalesce(cast(id as varchar ), '') || '|' || coalesce(cast(dbt_updated_at as"
                 + " varchar ), ''))"));
     }
+    /**
+     * dbt 1.8 unit tests (docs.getdbt.com/reference/resource-properties/unit-tests, /data-formats,
+     * /unit-test-overrides): the model runs over the given rows instead of its inputs, typed as the input relations'
+     * columns (the columns not given are null); its output is compared with expect on expect's columns, in any order;
+     * dict and csv rows (inline or a tests/fixtures file); vars and macro overrides; is_incremental with input this. A
+     * unit test runs before its model in the build; a failing one shows the differing rows and skips the model.
+     */
+    @Test
+    void unitTestsRunBeforeTheirModelAndShowTheDiff() {
+        CompiledProject p = compile(
+                "seeds/people.csv", "id,name,born\n1,ann,1990\n2,bob,2001\n",
+                "macros/adult_age.sql", "{% macro adult_age() %}18{% endmacro %}",
+                "models/adults.sql", """
+                        select id, upper(name) as name, {{ var('year', 2024) }} - born as age
+                        from {{ ref('people') }} where {{ var('year', 2024) }} - born >= {{ adult_age() }}
+                        """,
+                "models/named.sql", """
+                        {{ config(materialized='incremental', unique_key='id') }}
+                        select id, name from {{ ref('adults') }}
+                        {% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}
+                        """,
+                "models/wrong.sql", "select id, name || '!' as name from {{ ref('people') }}",
+                "models/after_wrong.sql", "select * from {{ ref('wrong') }}",
+                "tests/fixtures/people_fixture.csv", "id,name,born\n5,eve,2000\n6,tim,2012\n",
+                "models/unit.yml", """
+                        unit_tests:
+                          - name: adults_are_18_or_more
+                            model: adults
+                            given:
+                              - input: ref('people')
+                                rows:
+                                  - {id: 1, name: ann, born: 2000}
+                                  - {id: 2, name: kid, born: 2015}
+                                  - {id: 3, born: 1950}
+                            expect:
+                              rows:
+                                - {id: 3, age: 74, name: null}
+                                - {id: 1, name: ANN, age: 24}
+                          - name: adults_in_another_year_with_csv
+                            model: adults
+                            overrides:
+                              vars: {year: 2030}
+                              macros: {adult_age: 20}
+                            given:
+                              - input: ref('people')
+                                format: csv
+                                fixture: people_fixture
+                            expect:
+                              format: csv
+                              rows: |
+                                id,age
+                                5,30
+                          - name: named_adds_newer_rows
+                            model: named
+                            overrides:
+                              macros: {is_incremental: true}
+                            given:
+                              - input: ref('adults')
+                                rows: [{id: 1, name: A}, {id: 7, name: G}]
+                              - input: this
+                                rows: [{id: 5, name: E}]
+                            expect:
+                              rows: [{id: 7, name: G}]
+                          - name: wrong_keeps_names
+                            model: wrong
+                            given:
+                              - input: ref('people')
+                                rows: [{id: 1, name: ann}, {id: 2, name: bob}]
+                            expect:
+                              rows: [{id: 1, name: ann}, {id: 2, name: bob}]
+                        """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals("pass", result(results, "adults_are_18_or_more").status(), results.toString());
+        assertEquals("pass", result(results, "adults_in_another_year_with_csv").status(), results.toString());
+        assertEquals("pass", result(results, "named_adds_newer_rows").status(), results.toString());
+        NodeResult wrong = result(results, "wrong_keeps_names");
+        assertEquals("unit_test", wrong.kind());
+        assertEquals("fail", wrong.status());
+        assertEquals(4L, wrong.rows());
+        assertTrue(wrong.error().startsWith("models/unit.yml: unit test wrong_keeps_names of model wrong failed: 4"
+                + " rows differ"), wrong.error());
+        assertTrue(wrong.error().contains("\n- {id: 1, name: ann}") && wrong.error().contains("\n+ {id: 1, name:"
+                + " ann!}"), wrong.error());
+        assertEquals("skipped", result(results, "wrong").status(), "a failing unit test stops its model");
+        assertEquals("skipped", result(results, "after_wrong").status());
+        assertEquals("success", result(results, "adults").status());
+        assertTrue(results.indexOf(result(results, "adults_are_18_or_more")) < results.indexOf(result(results,
+                "adults")), "unit tests run before their model");
+        assertEquals(List.of(List.of(1, "ANN", 34), List.of(2, "BOB", 23)), rows(warehouse, "select id, name, age"
+                + " from dbtcompat__silver.adults order by id"), "the model itself is built from the real rows");
+    }
+    /**
+     * Enforced contracts (docs.getdbt.com/reference/resource-configs/contract): the query's column names and data
+     * types must be the yml's, none more and none missing, else the model fails with every difference; the table's
+     * columns follow the yml.
+     */
+    @Test
+    void enforcedContractsCheckColumnNamesAndTypes() {
+        CompiledProject p = compile(
+                "models/contracted.sql", "select 1 as id, 'a'::text as name",
+                "models/broken_contract.sql", "select 1 as id, 2 as extra",
+                "models/contracts.yml", """
+                        models:
+                          - name: contracted
+                            config: {materialized: table, contract: {enforced: true}}
+                            columns:
+                              - {name: name, data_type: text}
+                              - {name: id, data_type: int}
+                          - name: broken_contract
+                            config: {materialized: table, contract: {enforced: true}}
+                            columns:
+                              - {name: id, data_type: varchar(10)}
+                        """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals("success", result(results, "contracted").status(), results.toString());
+        assertEquals(List.of(List.of("name", "text"), List.of("id", "integer")), types("contracted"));
+        NodeResult broken = result(results, "broken_contract");
+        assertEquals("error", broken.status());
+        assertTrue(broken.error().contains("broken_contract has an enforced contract that failed (the name, data_type"
+                + " and number of columns of its yml must match its query): column id: the contract says character"
+                + " varying, the query gives integer; column extra (integer) is in the query but not in the"
+                + " contract"), broken.error());
+        assertEquals(List.of(), types("broken_contract"), "nothing is built");
+    }
+
+    /**
+     * Incremental models' on_schema_change (docs.getdbt.com/docs/build/incremental-models#what-if-the-columns-of-my-
+     * incremental-model-change): append_new_columns adds the new columns (old rows null), fail refuses and keeps the
+     * table, sync_all_columns adds, drops and retypes; incremental_predicates limit the rows delete+insert replaces
+     * (docs.getdbt.com/docs/build/incremental-strategy#about-incremental_predicates).
+     */
+    @Test
+    void onSchemaChangeAndIncrementalPredicates() {
+        sql(warehouse, "drop table if exists dbtcompat__silver.osc_grow", "drop table if exists"
+                + " dbtcompat__silver.osc_strict", "drop table if exists dbtcompat__silver.osc_synced",
+                "drop table if exists dbtcompat__silver.osc_pred");
+        String grow = "{{ config(materialized='incremental', unique_key='id', on_schema_change='append_new_columns') }}";
+        String strict = "{{ config(materialized='incremental', on_schema_change='fail') }}";
+        String synced = "{{ config(materialized='incremental', unique_key='id', on_schema_change='sync_all_columns') }}";
+        String pred = "{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert',"
+                + " incremental_predicates=['DBT_INTERNAL_DEST.id > 1']) }}";
+        List<NodeResult> first = build(roles, compile(
+                "models/osc_grow.sql", grow + "select 1 as id, 'a'::text as name",
+                "models/osc_strict.sql", strict + "select 1 as id",
+                "models/osc_synced.sql", synced + "select 1 as id, 'x'::text as old_col, 1 as num",
+                "models/osc_pred.sql", pred + "select g as id, 'v1'::text as v from generate_series(1, 3) g"), "",
+                false);
+        assertTrue(first.stream().allMatch(NodeResult::ok), first.toString());
+        List<NodeResult> second = build(roles, compile(
+                "models/osc_grow.sql", grow + "select 2 as id, 'b'::text as name, 10 as extra",
+                "models/osc_strict.sql", strict + "select 2 as id, 3 as more",
+                "models/osc_synced.sql", synced + "select 2 as id, 2.5::numeric as num",
+                "models/osc_pred.sql", pred + "select g as id, 'v2'::text as v from generate_series(1, 3) g"), "",
+                false);
+        assertEquals("success", result(second, "osc_grow").status(), second.toString());
+        assertEquals(List.of(List.of(1, "a", "null"), List.of(2, "b", "10")), rows(warehouse, "select id, name,"
+                + " coalesce(extra::text, 'null') from dbtcompat__silver.osc_grow order by id"));
+        NodeResult failed = result(second, "osc_strict");
+        assertEquals("error", failed.status());
+        assertTrue(failed.error().contains("out of sync (new columns [more integer], missing columns [], changed"
+                + " types []) and on_schema_change is fail"), failed.error());
+        assertEquals(List.of(List.of("id", "integer")), types("osc_strict"));
+        assertEquals("success", result(second, "osc_synced").status(), second.toString());
+        assertEquals(List.of(List.of("id", "integer"), List.of("num", "numeric")), types("osc_synced"));
+        assertEquals(List.of(List.of(1, "1"), List.of(2, "2.5")), rows(warehouse, "select id, num::text from"
+                + " dbtcompat__silver.osc_synced order by id"));
+        assertEquals(List.of(List.of(1, "v1"), List.of(1, "v2"), List.of(2, "v2"), List.of(3, "v2")), rows(warehouse,
+                "select id, v from dbtcompat__silver.osc_pred order by id, v"),
+                "row 1 is outside the predicate:"
+                        + " kept, and the new one added");
+    }
 }
