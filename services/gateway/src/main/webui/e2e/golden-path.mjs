@@ -79,6 +79,15 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
+/** A call of the API from the signed-in page, as the app makes it (session cookie, CSRF token on writes). */
+async function callApi(p, method, path, body, type = 'application/json') {
+  return p.evaluate(async ([m, u, b, t]) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('strata-csrf=') || c.startsWith('__Host-strata-csrf='))?.split('=')[1];
+    const r = await fetch(u, { method: m, headers: { 'Content-Type': t, 'X-CSRF-Token': csrf ?? '' }, body: b });
+    return { status: r.status, body: await r.text() };
+  }, [method, path, body, type]);
+}
+
 const engineer = await browserFor('engineer');
 const page = engineer.page;
 current = page;
@@ -197,6 +206,97 @@ await step('trigger it and watch the run turn green live, without a reload', asy
   await shot(page, 'run');
 });
 
+await step('run page: the trace id, each task\'s log after the end, the Gantt of attempts', async () => {
+  const trace = await page.locator('[data-testid=trace-id]').textContent();
+  check(/^[0-9a-f]{32}$/.test(trace ?? ''), `trace id ${trace}`);
+  await page.locator('[data-testid=gantt] rect[data-task=land][data-attempt="1"][data-state=succeeded]').waitFor();
+  await page.locator('[data-testid=gantt] rect[data-task=check][data-state=succeeded]').waitFor();
+  await page.getByRole('link', { name: 'Log of land' }).click();
+  await page.waitForURL(/[?&]task=land/);
+  const log = page.locator('[data-testid=task-log]');
+  await log.getByText('Log of land').waitFor();
+  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor();
+  await log.getByText("sql: running as the namespace's role:").waitFor();
+  await log.getByText(/^succeeded in \d+ ms/).waitFor();
+});
+
+await step('a long task log streams while the task runs, is virtualized, follows the end or stays put, copies whole', async () => {
+  // 500 short lines: the scheduler logs a sql task's script (up to 4096 characters) before running it
+  const script = ['select pg_sleep(3);', ...Array.from({ length: 500 }, (_, i) => `--${i + 1}`)]
+    .map((l) => `        ${l}`).join('\n');
+  const yaml = `namespace: ${ns}\nid: long-log\ntasks:\n  - id: talk\n    type: sql\n    inputs:\n      sql: |\n${script}\n`;
+  const saved = await callApi(page, 'POST', '/api/scheduler/v1/pipelines', yaml, 'application/yaml');
+  check(saved.status === 201 || saved.status === 200, `saving long-log: ${saved.status} ${saved.body}`);
+  await page.goto(`${base}/ui/namespaces/${ns}/pipelines/long-log`);
+  await page.getByRole('button', { name: 'Trigger run' }).click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  const log = page.locator('[data-testid=task-log]');
+  await log.locator('[data-testid=log-status]', { hasText: 'streaming' }).waitFor();
+  await log.getByText('--500', { exact: true }).waitFor({ timeout: 60_000 });
+  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor({ timeout: 60_000 });
+  const lines = Number(await log.getAttribute('data-lines'));
+  check(lines >= 502, `${lines} lines shown`);
+  const inPage = await log.locator('.log-row').count();
+  check(inPage < 120, `${inPage} of ${lines} rows are in the page: not virtualized`);
+  // following: the last line is in view; scrolling up stays put there
+  await log.getByText(/^succeeded in \d+ ms/).waitFor();
+  check(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked(), 'not following the end');
+  await log.getByRole('log').evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  await log.getByText('--1', { exact: true }).waitFor();
+  check(!(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked()), 'still following after scrolling up');
+  await engineer.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await log.getByRole('button', { name: 'Copy log' }).click();
+  await log.getByRole('status').filter({ hasText: `Copied ${lines} lines.` }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copied.split('\n').length === lines && copied.includes('\n--500\n'), `copied ${copied.length} characters`);
+  await axe(page, 'run with log');
+  await shot(page, 'run-log');
+});
+
+await step('retry a run from its page: a new run of the same pipeline, linked to the first', async () => {
+  const first = page.url();
+  await page.locator('h1 [data-state=succeeded]').waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Retry run' }).click();
+  await page.waitForURL((u) => /\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && !first.startsWith(u.href));
+  await page.getByRole('link', { name: 'an earlier run' }).waitFor();
+  await page.locator('h1 [data-state=succeeded]').waitFor({ timeout: 60_000 });
+});
+
+await step('pipeline page: a grid of recent runs by task', async () => {
+  await page.goto(`${base}/ui/namespaces/${ns}/pipelines/${pipelineId}`);
+  const grid = page.locator('[data-testid=run-grid]');
+  await grid.locator('tr[data-task=land] [data-state=succeeded]').first().waitFor();
+  await grid.locator('tr[data-task=check] [data-state=succeeded]').first().waitFor();
+  await axe(page, 'pipeline with grid');
+});
+
+await step('runs list: select runs, cancel them, retry them (bulk)', async () => {
+  const slow = `namespace: ${ns}\nid: slow\nconcurrency: {limit: 5}\ntasks:\n  - id: wait\n    type: sql\n    inputs:\n      sql: select pg_sleep(120)\n`;
+  const saved = await callApi(page, 'POST', '/api/scheduler/v1/pipelines', slow, 'application/yaml');
+  check(saved.status === 201 || saved.status === 200, `saving slow: ${saved.status} ${saved.body}`);
+  const ids = [];
+  for (let i = 0; i < 2; i++) {
+    const r = await callApi(page, 'POST', `/api/scheduler/v1/pipelines/${ns}/slow/runs`, '{"params":{}}');
+    check(r.status === 202, `trigger: ${r.status} ${r.body}`);
+    ids.push(JSON.parse(r.body).id);
+  }
+  await page.goto(`${base}/ui/namespaces/${ns}/runs?pipeline=slow`);
+  const list = page.locator('[data-testid=runs]');
+  for (const id of ids) await list.locator(`[data-run="${id}"]`).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Cancel 2 runs' }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: 'Cancelled 2' }).waitFor();
+  for (const id of ids) await list.locator(`[data-run="${id}"] [data-state=cancelled]`).waitFor();
+  await list.getByRole('checkbox', { name: 'Select all runs shown' }).check();
+  await page.getByRole('button', { name: 'Retry 2 runs' }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: 'Retried 2' }).waitFor();
+  await list.locator('[data-state=running], [data-state=queued]').nth(1).waitFor();
+  await axe(page, 'runs with selection');
+  // leave nothing running
+  await list.getByRole('checkbox', { name: 'Select all runs shown' }).check();
+  await page.getByRole('button', { name: 'Cancel 2 runs' }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: 'Cancelled 2' }).waitFor();
+});
+
 await step('runs list shows the run', async () => {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).click();
   await page.locator('[data-testid=runs]').getByRole('link', { name: pipelineId }).first().waitFor();
@@ -252,6 +352,16 @@ await step('a viewer sees no write controls, and a forged write is refused', asy
     return r.status;
   }, [ns, pipelineId]);
   check(forged === 403, `a viewer's forged trigger answered ${forged}`);
+  await v.goto(runUrl);
+  await v.locator('h1 [data-state=succeeded]').waitFor();
+  check(await v.getByRole('button', { name: /Retry run|Cancel run/ }).count() === 0, 'Retry or Cancel offered to a viewer');
+  const runId = runUrl.split('/').pop();
+  const forgedRetry = await callApi(v, 'POST', `/api/scheduler/v1/runs/${runId}/retry`, '');
+  check(forgedRetry.status === 403, `a viewer's forged retry answered ${forgedRetry.status}`);
+  await v.goto(`${base}/ui/namespaces/${ns}/runs`);
+  await v.locator('[data-testid=runs]').getByRole('link', { name: pipelineId }).first().waitFor();
+  check(await v.locator('[data-testid=runs] input[type=checkbox]').count() === 0, 'run selection offered to a viewer');
+  check(await v.locator('[data-testid=bulk]').count() === 0, 'bulk actions offered to a viewer');
   await axe(v, 'pipeline (viewer)');
 });
 

@@ -151,6 +151,13 @@ export interface Run {
   finishedAt?: string | null;
   durationMs?: number | null;
   tasks?: TaskRun[] | null;
+  transitions?: RunTransition[] | null;
+  params?: Record<string, string> | null;
+  traceId?: string | null;
+  retryOf?: string | null;
 }
+
+/** A committed state change of a run (no taskId) or of one of its task runs. */
+export interface RunTransition { taskId?: string | null; from?: string | null; to: string; attempt: number; reason?: string | null; at: string }
 
 export const RUN_ACTIVE = new Set(['queued', 'running']);

@@ -51,7 +51,10 @@ const runs = createRoute({
     state: str(s.state), pipeline: str(s.pipeline), since: str(s.since),
   }),
 });
-const run = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage });
+const run = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage,
+  validateSearch: (s: Record<string, unknown>): { task?: string } => ({ task: str(s.task) }),
+});
 
 const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run]);
 
