@@ -297,6 +297,83 @@ await step('runs list: select runs, cancel them, retry them (bulk)', async () =>
   await page.locator('[data-testid=bulk-outcome]', { hasText: 'Cancelled 2' }).waitFor();
 });
 
+await step('projects: a push with a compile error names the file and line; a good one lists its models, tests, builds', async () => {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('heading', { name: 'Transform projects' }).waitFor();
+  await page.setInputFiles('input[type=file]', need('STRATA_BROKEN_PROJECT_ZIP'));
+  await page.getByRole('button', { name: 'Push' }).click();
+  const problem = page.getByRole('alert').filter({ hasText: 'Pushing failed (422)' });
+  await problem.waitFor({ timeout: 60_000 });
+  await problem.locator('li', { hasText: 'models/gold/gold_daily_sales.sql' }).filter({ hasText: /line 3/ }).waitFor();
+  await shot(page, 'project-push-error');
+  await page.setInputFiles('input[type=file]', need('STRATA_PROJECT_ZIP'));
+  await page.getByRole('button', { name: 'Push' }).click();
+  await page.getByRole('status').filter({ hasText: /Pushed sales version 1: \d+ models/ }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=projects]').getByRole('link', { name: 'sales' }).click();
+  await page.getByRole('heading', { name: 'sales' }).waitFor();
+  await page.locator('[data-testid=models] [data-model=gold_daily_sales]').waitFor();
+  check(await page.locator('[data-testid=tests] tbody tr').count() > 0, 'no test listed');
+  // a build of one model: its step with its time, its compiled SQL on the model
+  const built = await callApi(page, 'POST', `/api/transform/v1/projects/${ns}/sales/builds`, '{"select":"brz_products"}');
+  check(built.status === 202, `build: ${built.status} ${built.body}`);
+  const buildId = JSON.parse(built.body).id;
+  for (let i = 0; i < 120; i++) {
+    const b = await callApi(page, 'GET', `/api/transform/v1/builds/${buildId}`);
+    if (!['queued', 'running'].includes(JSON.parse(b.body).status)) break;
+    await page.waitForTimeout(500);
+  }
+  await page.reload();
+  const step = page.locator('[data-testid=build-steps] [data-node=brz_products]');
+  await step.waitFor();
+  check(/\d/.test(await step.locator('td').nth(4).textContent()), 'no time on the step');
+  await page.locator('[data-testid=models] [data-model=brz_products] [data-state]').waitFor();
+  await page.locator('[data-testid=models] [data-model=brz_products] summary').click();
+  await page.getByLabel('Compiled SQL of brz_products').filter({ hasText: /select/i }).waitFor();
+  await axe(page, 'project');
+  await shot(page, 'project');
+});
+
+await step('notifications: a webhook channel with write-only secrets, a subscription, a dead letter resent', async () => {
+  await page.goto(`${base}/ui/namespaces/${ns}`);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  const url = 'https://hooks.invalid/strata-ui-test';
+  const signing = 'sig-' + Math.random().toString(36).slice(2);
+  await page.getByLabel('Channel name').fill('ops-hook');
+  await page.getByLabel('Webhook URL (write-only)').fill(url);
+  await page.getByLabel('Signing secret (write-only)').fill(signing);
+  await page.getByLabel('Attempts').fill('1');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  const channel = page.locator('[data-testid=channels] [data-channel=ops-hook]');
+  await channel.getByText('ops-hook-url: set').waitFor();
+  await page.getByLabel('Only pipeline (optional)').fill(pipelineId);
+  await page.getByRole('checkbox', { name: 'run_succeeded' }).check();
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await page.locator('[data-testid=subscriptions] [data-channel=ops-hook]', { hasText: 'run_succeeded' }).waitFor();
+  await page.reload();
+  await channel.waitFor();
+  const html = await page.content();
+  check(!html.includes(signing) && !html.includes(url), 'a channel secret is shown');
+  const r = await callApi(page, 'POST', `/api/scheduler/v1/pipelines/${ns}/${pipelineId}/runs`, '{"params":{}}');
+  check(r.status === 202, `trigger: ${r.status}`);
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  await page.waitForURL(/status=dead_lettered/);
+  const dead = page.locator('[data-testid=deliveries] tbody tr', { hasText: 'run_succeeded' }).first();
+  await dead.waitFor({ timeout: 90_000 });
+  check((await dead.locator('.error-text').textContent()).length > 0, 'no last error on the dead letter');
+  await axe(page, 'notifications');
+  await shot(page, 'notifications');
+  await dead.getByRole('button', { name: 'Resend' }).click();
+  await page.getByRole('status').filter({ hasText: 'Sent again' }).waitFor();
+});
+
+await step('access: not offered to an engineer, and its lists answer the server\'s 403', async () => {
+  check(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Access' }).count() === 0,
+    'Access offered to an engineer');
+  await page.goto(`${base}/ui/namespaces/${ns}/access?tab=users`);
+  await page.getByRole('alert').filter({ hasText: 'Listing users failed (403)' }).waitFor();
+});
+
 await step('runs list shows the run', async () => {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).click();
   await page.locator('[data-testid=runs]').getByRole('link', { name: pipelineId }).first().waitFor();
@@ -373,6 +450,46 @@ await step('a second namespace stays invisible, also by editing the URL', async 
   const status = await v.evaluate(async (o) => (await fetch(`/api/registry/v1/datasets/${o}/secret_plans`)).status, other);
   check(status === 403 || status === 404, `reading the other namespace answered ${status}`);
 });
+
+const admin = await browserFor('admin');
+await step('access (admin): role bindings added and removed, a token shown once, the audit log filtered', async () => {
+  const a = admin.page;
+  current = a;
+  await a.goto(`${base}/ui/namespaces/${ns}`);
+  await signIn(a, need('STRATA_ADMIN'), need('STRATA_ADMIN_PASSWORD'));
+  await a.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Access' }).click();
+  const bindings = a.locator('[data-testid=bindings]');
+  await bindings.locator('[data-principal=ada]', { hasText: 'engineer' }).waitFor();
+  await bindings.locator('[data-principal=vic]', { hasText: 'viewer' }).waitFor();
+  await a.getByLabel('Principal').fill('ana');
+  await a.getByLabel(`Role in ${ns}`).selectOption('analyst');
+  await a.getByRole('button', { name: 'Grant' }).click();
+  await bindings.locator('[data-principal=ana]', { hasText: 'analyst' }).waitFor();
+  await axe(a, 'access');
+  await shot(a, 'access');
+  await a.getByRole('button', { name: 'Remove analyst of ana' }).click();
+  await bindings.locator('[data-principal=ana]').waitFor({ state: 'detached' });
+  await a.getByRole('tab', { name: 'Users' }).click();
+  await a.locator('[data-testid=users]').getByText('vic@shop.test').waitFor();
+  await a.getByRole('tab', { name: 'API tokens' }).click();
+  await a.getByLabel('Token name').fill('ci-token');
+  await a.getByRole('button', { name: 'Create token' }).click();
+  const shown = await a.locator('[data-testid=new-token] code').textContent();
+  check(shown && shown.length > 20, `the new token ${shown}`);
+  await a.locator('[data-testid=tokens] [data-token=ci-token]').waitFor();
+  await a.reload();
+  await a.locator('[data-testid=tokens] [data-token=ci-token]').waitFor();
+  check(!(await a.content()).includes(shown), 'the token is shown again after a reload');
+  await a.getByRole('tab', { name: 'Audit log' }).click();
+  await a.getByLabel('Actor').fill('ana');
+  await a.waitForURL(/actor=ana/);
+  const rows = a.locator('[data-testid=audit] tbody tr');
+  await rows.first().waitFor();
+  const actors = await rows.locator('td:nth-child(2)').allTextContents();
+  check(actors.length > 0 && actors.every((x) => x === 'ana'), `actors ${actors}`);
+  await axe(a, 'audit log');
+});
+await admin.context.close();
 
 await step('no Content Security Policy violation on any page', async () => {
   check(cspViolations.length === 0, cspViolations.join('\n'));

@@ -5,7 +5,7 @@ export interface Problem {
   status: number;
   title?: string;
   detail?: string;
-  errors?: { path?: string; line?: number; column?: number; message: string }[];
+  errors?: { path?: string; file?: string; line?: number; column?: number; message: string }[];
   requestId?: string;
   [key: string]: unknown;
 }

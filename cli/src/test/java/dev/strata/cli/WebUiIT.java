@@ -46,7 +46,8 @@ class WebUiIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String NS = "shop";
     private static final String OTHER = "rivals";
-    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "scheduler");
+    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "scheduler", "transform",
+            "notifier");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -68,7 +69,8 @@ class WebUiIT {
         dataDir = tmp.resolve("data");
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
                 READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
-        // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler
+        // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler; the projects
+        // page pushes and builds a transform project, the notifications page delivers a run event
         up.environment().put("STRATA_SERVICES", String.join(",", NEEDED));
         launcher = up.start();
         output = new Launcher.Output(launcher, Path.of("target", "web-ui-it-launcher.log"));
@@ -108,8 +110,10 @@ class WebUiIT {
         }
         String engineerPassword = password();
         String viewerPassword = password();
-        user("ada", engineerPassword, "engineer");
-        user("vic", viewerPassword, "viewer");
+        String adminPassword = password();
+        user("ada", engineerPassword, NS, "engineer");
+        user("vic", viewerPassword, NS, "viewer");
+        user("ana", adminPassword, "*", "admin");
         dataset(NS, "orders", "raw", "[{\"name\":\"order_id\",\"type\":\"bigint\"},"
                 + "{\"name\":\"customer\",\"type\":\"text\"},{\"name\":\"amount\",\"type\":\"numeric\"},"
                 + "{\"name\":\"ordered_on\",\"type\":\"date\"}]");
@@ -143,6 +147,13 @@ class WebUiIT {
         browser.environment().put("STRATA_ENGINEER_PASSWORD", engineerPassword);
         browser.environment().put("STRATA_VIEWER", "vic");
         browser.environment().put("STRATA_VIEWER_PASSWORD", viewerPassword);
+        browser.environment().put("STRATA_ADMIN", "ana");
+        browser.environment().put("STRATA_ADMIN_PASSWORD", adminPassword);
+        // the example project as a zip, and a copy with a broken ref for the compile errors
+        Path example = Path.of("..", "docs", "examples", "sales").toAbsolutePath().normalize();
+        browser.environment().put("STRATA_PROJECT_ZIP", zip(example, tmp.resolve("sales.zip"), null).toString());
+        browser.environment().put("STRATA_BROKEN_PROJECT_ZIP", zip(example, tmp.resolve("sales-broken.zip"),
+                "models/gold/gold_daily_sales.sql").toString());
         browser.environment().put("STRATA_SCREENSHOTS", screenshots.toString());
         browser.environment().put("STRATA_CHROMIUM", CHROMIUM.toString());
         Process walk = browser.start();
@@ -158,13 +169,36 @@ class WebUiIT {
         assertTrue(Files.exists(screenshots.resolve("run.png")), "the run page's screenshot");
     }
 
-    private void user(String name, String password, String role) throws Exception {
+    private void user(String name, String password, String ns, String role) throws Exception {
         HttpResponse<String> created = send("POST", "/api/auth/v1/users", "{\"username\":\"" + name
                 + "\",\"email\":\"" + name + "@shop.test\",\"password\":\"" + password + "\"}");
         assertEquals(201, created.statusCode(), created.statusCode() + " creating " + name);
         HttpResponse<String> bound = send("POST", "/api/auth/v1/role-bindings", "{\"principalKind\":\"user\","
-                + "\"principal\":\"" + name + "\",\"namespace\":\"" + NS + "\",\"role\":\"" + role + "\"}");
+                + "\"principal\":\"" + name + "\",\"namespace\":\"" + ns + "\",\"role\":\"" + role + "\"}");
         assertTrue(bound.statusCode() == 201 || bound.statusCode() == 200, bound.body());
+    }
+
+    /** The project's files (not its {@code data/}) as a zip; {@code broken}'s third line refs a model that is not there. */
+    private static Path zip(Path project, Path target, String broken) throws IOException {
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(target));
+                var files = Files.walk(project)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = project.relativize(file).toString().replace('\\', '/');
+                if (name.startsWith("data/")) {
+                    continue;
+                }
+                String text = Files.readString(file);
+                if (name.equals(broken)) {
+                    List<String> lines = new ArrayList<>(text.lines().toList());
+                    lines.add(2, "-- {{ ref('no_such_model') }}");
+                    text = String.join("\n", lines) + "\n";
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     private void dataset(String ns, String name, String layer, String columns) throws Exception {
