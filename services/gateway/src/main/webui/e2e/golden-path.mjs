@@ -162,9 +162,14 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
     '    inputs:',
     `      sql: select count(*) from ${ns}__raw.orders`,
   ].join('\n');
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
+  // emptied before the paste (on a loaded machine the first select-all can land before the editor has its text)
+  for (let i = 0; i < 10 && (await editor.textContent()) !== ''; i++) {
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.waitForTimeout(200);
+  }
+  check((await editor.textContent()) === '', 'the editor could not be emptied');
   // pasted, as a person brings a pipeline from elsewhere
   await editor.evaluate((el, text) => {
     const data = new DataTransfer();
