@@ -35,7 +35,10 @@ import dev.strata.devstack.quarkus.IssuerClient;
  * The web UI in a real browser against the platform as a user runs it ({@code strata up}): Debian's Chromium, driven by
  * {@code playwright-core} from the gateway's {@code src/main/webui/e2e/golden-path.mjs}, signs in through the real
  * login page, writes a pipeline in the editor (the typo underlined), triggers it and watches the run turn green, walks
- * the lineage to the preview, and checks what a viewer and another namespace's data look like. axe-core on each page;
+ * the lineage to the preview, and checks what a viewer and another namespace's data look like; then the run page's task
+ * logs, Gantt, retry, the runs × tasks grid, bulk cancel/retry, the projects page (a push with a compile error, then the
+ * example project and a build), notifications (write-only secrets, a dead letter resent) and access (as an admin on
+ * {@code *}; an engineer gets the server's 403). axe-core on each page;
  * screenshots into {@code target/ui-screenshots/} ({@code -Dstrata.ui.screenshots=../docs/ui} for the README's). Chromium is installed with apt-get when missing.
  */
 @Tag("ui")
@@ -67,8 +70,9 @@ class WebUiIT {
         installChromium();
 
         dataDir = tmp.resolve("data");
-        ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
-                READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
+        // any free port when 8080 is taken (another platform on the machine): the port is read back below
+        ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--gateway-port", "auto",
+                "--timeout", READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
         // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler; the projects
         // page pushes and builds a transform project, the notifications page delivers a run event
         up.environment().put("STRATA_SERVICES", String.join(",", NEEDED));
