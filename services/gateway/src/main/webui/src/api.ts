@@ -161,3 +161,6 @@ export interface Run {
 export interface RunTransition { taskId?: string | null; from?: string | null; to: string; attempt: number; reason?: string | null; at: string }
 
 export const RUN_ACTIVE = new Set(['queued', 'running']);
+
+/** Every service's API as the gateway describes it (`GET /api/openapi`), generated: see scripts/api-types.mjs. */
+export type { components, paths } from './api-types';

@@ -49,8 +49,8 @@ class WebUiIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String NS = "shop";
     private static final String OTHER = "rivals";
-    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "scheduler", "transform",
-            "notifier");
+    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "ingest", "scheduler",
+            "transform", "notifier");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -74,7 +74,8 @@ class WebUiIT {
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--gateway-port", "auto",
                 "--timeout", READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
         // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler; the projects
-        // page pushes and builds a transform project, the notifications page delivers a run event
+        // page pushes and builds a transform project, the notifications page delivers a run event; all seven describe
+        // themselves for the check of the UI's generated API types
         up.environment().put("STRATA_SERVICES", String.join(",", NEEDED));
         launcher = up.start();
         output = new Launcher.Output(launcher, Path.of("target", "web-ui-it-launcher.log"));
@@ -129,19 +130,12 @@ class WebUiIT {
                         + ".orders\",\"columns\":[{\"from\":\"amount\",\"to\":\"amount\"}]}]}");
         assertEquals(200, lineage.statusCode(), lineage.body());
 
-        Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
+        Path webui = webui();
         // docs/ui/ when asked (-Dstrata.ui.screenshots=../docs/ui refreshes the README's pictures), else target/, so
         // that a test run leaves the checkout as it was
         Path screenshots = Path.of(System.getProperty("strata.ui.screenshots", "target/ui-screenshots"))
                 .toAbsolutePath().normalize();
         Files.createDirectories(screenshots);
-        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))) {
-            // the gateway's build installs them; a build of this module alone may not have
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
-                    .directory(webui.toFile()).redirectErrorStream(true).start();
-            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
-        }
         List<String> command = new ArrayList<>(List.of("node", "e2e/golden-path.mjs"));
         ProcessBuilder browser = new ProcessBuilder(command).directory(webui.toFile()).redirectErrorStream(true);
         browser.environment().put("STRATA_URL", gateway);
@@ -171,6 +165,31 @@ class WebUiIT {
         assertEquals(0, walk.exitValue(), "steps of the browser walk failed:\n" + result);
         assertTrue(result.contains(" passed, 0 failed"), result);
         assertTrue(Files.exists(screenshots.resolve("run.png")), "the run page's screenshot");
+    }
+
+    /** The UI's committed {@code src/api-types.ts} is what openapi-typescript makes of the services' descriptions. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theUisApiTypesMatchWhatTheServicesDescribe() throws Exception {
+        Path webui = webui();
+        Process check = new ProcessBuilder("node", "scripts/api-types.mjs", "--check", gateway)
+                .directory(webui.toFile()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), out);
+        assertTrue(out.contains("matches"), out);
+    }
+
+    /** The UI's sources, with their node modules (the gateway's build installs them; a build of this module alone may not have). */
+    private static Path webui() throws Exception {
+        Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
+        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))
+                || !Files.isDirectory(webui.resolve("node_modules/openapi-typescript"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
+                    .directory(webui.toFile()).redirectErrorStream(true).start();
+            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
+        }
+        return webui;
     }
 
     private void user(String name, String password, String ns, String role) throws Exception {
