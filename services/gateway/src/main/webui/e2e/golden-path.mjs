@@ -79,6 +79,15 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
+/** A call of the API from the signed-in page, as the app makes it (session cookie, CSRF token on writes). */
+async function callApi(p, method, path, body, type = 'application/json') {
+  return p.evaluate(async ([m, u, b, t]) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('strata-csrf=') || c.startsWith('__Host-strata-csrf='))?.split('=')[1];
+    const r = await fetch(u, { method: m, headers: { 'Content-Type': t, 'X-CSRF-Token': csrf ?? '' }, body: b });
+    return { status: r.status, body: await r.text() };
+  }, [method, path, body, type]);
+}
+
 const engineer = await browserFor('engineer');
 const page = engineer.page;
 current = page;
@@ -153,9 +162,14 @@ await step('the pipeline editor underlines a typo at its line with the scheduler
     '    inputs:',
     `      sql: select count(*) from ${ns}__raw.orders`,
   ].join('\n');
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
+  // emptied before the paste (on a loaded machine the first select-all can land before the editor has its text)
+  for (let i = 0; i < 10 && (await editor.textContent()) !== ''; i++) {
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.waitForTimeout(200);
+  }
+  check((await editor.textContent()) === '', 'the editor could not be emptied');
   // pasted, as a person brings a pipeline from elsewhere
   await editor.evaluate((el, text) => {
     const data = new DataTransfer();
@@ -195,6 +209,174 @@ await step('trigger it and watch the run turn green live, without a reload', asy
   await page.locator('.react-flow__node.state-succeeded').nth(1).waitFor();
   await axe(page, 'run');
   await shot(page, 'run');
+});
+
+await step('run page: the trace id, each task\'s log after the end, the Gantt of attempts', async () => {
+  const trace = await page.locator('[data-testid=trace-id]').textContent();
+  check(/^[0-9a-f]{32}$/.test(trace ?? ''), `trace id ${trace}`);
+  await page.locator('[data-testid=gantt] rect[data-task=land][data-attempt="1"][data-state=succeeded]').waitFor();
+  await page.locator('[data-testid=gantt] rect[data-task=check][data-state=succeeded]').waitFor();
+  await page.getByRole('link', { name: 'Log of land' }).click();
+  await page.waitForURL(/[?&]task=land/);
+  const log = page.locator('[data-testid=task-log]');
+  await log.getByText('Log of land').waitFor();
+  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor();
+  await log.getByText("sql: running as the namespace's role:").waitFor();
+  await log.getByText(/^succeeded in \d+ ms/).waitFor();
+});
+
+await step('a long task log streams while the task runs, is virtualized, follows the end or stays put, copies whole', async () => {
+  // 500 short lines: the scheduler logs a sql task's script (up to 4096 characters) before running it
+  const script = ['select pg_sleep(3);', ...Array.from({ length: 500 }, (_, i) => `--${i + 1}`)]
+    .map((l) => `        ${l}`).join('\n');
+  const yaml = `namespace: ${ns}\nid: long-log\ntasks:\n  - id: talk\n    type: sql\n    inputs:\n      sql: |\n${script}\n`;
+  const saved = await callApi(page, 'POST', '/api/scheduler/v1/pipelines', yaml, 'application/yaml');
+  check(saved.status === 201 || saved.status === 200, `saving long-log: ${saved.status} ${saved.body}`);
+  await page.goto(`${base}/ui/namespaces/${ns}/pipelines/long-log`);
+  await page.getByRole('button', { name: 'Trigger run' }).click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  const log = page.locator('[data-testid=task-log]');
+  await log.locator('[data-testid=log-status]', { hasText: 'streaming' }).waitFor();
+  await log.getByText('--500', { exact: true }).waitFor({ timeout: 60_000 });
+  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor({ timeout: 60_000 });
+  const lines = Number(await log.getAttribute('data-lines'));
+  check(lines >= 502, `${lines} lines shown`);
+  const inPage = await log.locator('.log-row').count();
+  check(inPage < 120, `${inPage} of ${lines} rows are in the page: not virtualized`);
+  // following: the last line is in view; scrolling up stays put there
+  await log.getByText(/^succeeded in \d+ ms/).waitFor();
+  check(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked(), 'not following the end');
+  await log.getByRole('log').evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  await log.getByText('--1', { exact: true }).waitFor();
+  check(!(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked()), 'still following after scrolling up');
+  await engineer.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await log.getByRole('button', { name: 'Copy log' }).click();
+  await log.getByRole('status').filter({ hasText: `Copied ${lines} lines.` }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copied.split('\n').length === lines && copied.includes('\n--500\n'), `copied ${copied.length} characters`);
+  await axe(page, 'run with log');
+  await shot(page, 'run-log');
+});
+
+await step('retry a run from its page: a new run of the same pipeline, linked to the first', async () => {
+  const first = page.url();
+  await page.locator('h1 [data-state=succeeded]').waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Retry run' }).click();
+  await page.waitForURL((u) => /\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && !first.startsWith(u.href));
+  await page.getByRole('link', { name: 'an earlier run' }).waitFor();
+  await page.locator('h1 [data-state=succeeded]').waitFor({ timeout: 60_000 });
+});
+
+await step('pipeline page: a grid of recent runs by task', async () => {
+  await page.goto(`${base}/ui/namespaces/${ns}/pipelines/${pipelineId}`);
+  const grid = page.locator('[data-testid=run-grid]');
+  await grid.locator('tr[data-task=land] [data-state=succeeded]').first().waitFor();
+  await grid.locator('tr[data-task=check] [data-state=succeeded]').first().waitFor();
+  await axe(page, 'pipeline with grid');
+});
+
+await step('runs list: select runs, cancel them, retry them (bulk)', async () => {
+  const slow = `namespace: ${ns}\nid: slow\nconcurrency: {limit: 5}\ntasks:\n  - id: wait\n    type: sql\n    inputs:\n      sql: select pg_sleep(30)\n`;
+  const saved = await callApi(page, 'POST', '/api/scheduler/v1/pipelines', slow, 'application/yaml');
+  check(saved.status === 201 || saved.status === 200, `saving slow: ${saved.status} ${saved.body}`);
+  const ids = [];
+  for (let i = 0; i < 2; i++) {
+    const r = await callApi(page, 'POST', `/api/scheduler/v1/pipelines/${ns}/slow/runs`, '{"params":{}}');
+    check(r.status === 202, `trigger: ${r.status} ${r.body}`);
+    ids.push(JSON.parse(r.body).id);
+  }
+  await page.goto(`${base}/ui/namespaces/${ns}/runs?pipeline=slow`);
+  const list = page.locator('[data-testid=runs]');
+  for (const id of ids) await list.locator(`[data-run="${id}"]`).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Cancel 2 runs' }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: 'Cancelled 2' }).waitFor();
+  for (const id of ids) await list.locator(`[data-run="${id}"] [data-state=cancelled]`).waitFor();
+  await list.getByRole('checkbox', { name: 'Select all runs shown' }).check();
+  await page.getByRole('button', { name: 'Retry 2 runs' }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: 'Retried 2' }).waitFor();
+  await list.locator('[data-state=running], [data-state=queued]').nth(1).waitFor();
+  await axe(page, 'runs with selection');
+  // leave nothing running (the scheduler's sql threads are few)
+  await list.getByRole('checkbox', { name: 'Select all runs shown' }).check();
+  await page.getByRole('button', { name: /^Cancel [12] runs?$/ }).click();
+  await page.locator('[data-testid=bulk-outcome]', { hasText: /Cancelled [12]/ }).waitFor();
+});
+
+await step('projects: a push with a compile error names the file and line; a good one lists its models, tests, builds', async () => {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('heading', { name: 'Transform projects' }).waitFor();
+  await page.setInputFiles('input[type=file]', need('STRATA_BROKEN_PROJECT_ZIP'));
+  await page.getByRole('button', { name: 'Push' }).click();
+  const problem = page.getByRole('alert').filter({ hasText: 'Pushing failed (422)' });
+  await problem.waitFor({ timeout: 60_000 });
+  await problem.locator('li', { hasText: 'models/gold/gold_daily_sales.sql' }).filter({ hasText: /line 3/ }).waitFor();
+  await shot(page, 'project-push-error');
+  await page.setInputFiles('input[type=file]', need('STRATA_PROJECT_ZIP'));
+  await page.getByRole('button', { name: 'Push' }).click();
+  await page.getByRole('status').filter({ hasText: /Pushed sales version 1: \d+ models/ }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=projects]').getByRole('link', { name: 'sales' }).click();
+  await page.getByRole('heading', { name: 'sales' }).waitFor();
+  await page.locator('[data-testid=models] [data-model=gold_daily_sales]').waitFor();
+  check(await page.locator('[data-testid=tests] tbody tr').count() > 0, 'no test listed');
+  // a build of one model: its step with its time, its compiled SQL on the model
+  const built = await callApi(page, 'POST', `/api/transform/v1/projects/${ns}/sales/builds`, '{"select":"brz_products"}');
+  check(built.status === 202, `build: ${built.status} ${built.body}`);
+  const buildId = JSON.parse(built.body).id;
+  for (let i = 0; i < 120; i++) {
+    const b = await callApi(page, 'GET', `/api/transform/v1/builds/${buildId}`);
+    if (!['queued', 'running'].includes(JSON.parse(b.body).status)) break;
+    await page.waitForTimeout(500);
+  }
+  await page.reload();
+  const step = page.locator('[data-testid=build-steps] [data-node=brz_products]');
+  await step.waitFor();
+  check(/\d/.test(await step.locator('td').nth(4).textContent()), 'no time on the step');
+  await page.locator('[data-testid=models] [data-model=brz_products] [data-state]').waitFor();
+  await page.locator('[data-testid=models] [data-model=brz_products] summary').click();
+  await page.getByLabel('Compiled SQL of brz_products').filter({ hasText: /select/i }).waitFor();
+  await axe(page, 'project');
+  await shot(page, 'project');
+});
+
+await step('notifications: a webhook channel with write-only secrets, a subscription, a dead letter resent', async () => {
+  await page.goto(`${base}/ui/namespaces/${ns}`);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  const url = 'https://hooks.invalid/strata-ui-test';
+  const signing = 'sig-' + Math.random().toString(36).slice(2);
+  await page.getByLabel('Channel name').fill('ops-hook');
+  await page.getByLabel('Webhook URL (write-only)').fill(url);
+  await page.getByLabel('Signing secret (write-only)').fill(signing);
+  await page.getByLabel('Attempts').fill('1');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  const channel = page.locator('[data-testid=channels] [data-channel=ops-hook]');
+  await channel.getByText('ops-hook-url: set').waitFor();
+  await page.getByLabel('Only pipeline (optional)').fill(pipelineId);
+  await page.getByRole('checkbox', { name: 'run_succeeded' }).check();
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await page.locator('[data-testid=subscriptions] [data-channel=ops-hook]', { hasText: 'run_succeeded' }).waitFor();
+  await page.reload();
+  await channel.waitFor();
+  const html = await page.content();
+  check(!html.includes(signing) && !html.includes(url), 'a channel secret is shown');
+  const r = await callApi(page, 'POST', `/api/scheduler/v1/pipelines/${ns}/${pipelineId}/runs`, '{"params":{}}');
+  check(r.status === 202, `trigger: ${r.status}`);
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  await page.waitForURL(/status=dead_lettered/);
+  const dead = page.locator('[data-testid=deliveries] tbody tr', { hasText: 'run_succeeded' }).first();
+  await dead.waitFor({ timeout: 90_000 });
+  check((await dead.locator('.error-text').textContent()).length > 0, 'no last error on the dead letter');
+  await axe(page, 'notifications');
+  await shot(page, 'notifications');
+  await dead.getByRole('button', { name: 'Resend' }).click();
+  await page.getByRole('status').filter({ hasText: 'Sent again' }).waitFor();
+});
+
+await step('access: not offered to an engineer, and its lists answer the server\'s 403', async () => {
+  check(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Access' }).count() === 0,
+    'Access offered to an engineer');
+  await page.goto(`${base}/ui/namespaces/${ns}/access?tab=users`);
+  await page.getByRole('alert').filter({ hasText: 'Listing users failed (403)' }).waitFor();
 });
 
 await step('runs list shows the run', async () => {
@@ -252,6 +434,16 @@ await step('a viewer sees no write controls, and a forged write is refused', asy
     return r.status;
   }, [ns, pipelineId]);
   check(forged === 403, `a viewer's forged trigger answered ${forged}`);
+  await v.goto(runUrl);
+  await v.locator('h1 [data-state=succeeded]').waitFor();
+  check(await v.getByRole('button', { name: /Retry run|Cancel run/ }).count() === 0, 'Retry or Cancel offered to a viewer');
+  const runId = runUrl.split('/').pop();
+  const forgedRetry = await callApi(v, 'POST', `/api/scheduler/v1/runs/${runId}/retry`, '');
+  check(forgedRetry.status === 403, `a viewer's forged retry answered ${forgedRetry.status}`);
+  await v.goto(`${base}/ui/namespaces/${ns}/runs`);
+  await v.locator('[data-testid=runs]').getByRole('link', { name: pipelineId }).first().waitFor();
+  check(await v.locator('[data-testid=runs] input[type=checkbox]').count() === 0, 'run selection offered to a viewer');
+  check(await v.locator('[data-testid=bulk]').count() === 0, 'bulk actions offered to a viewer');
   await axe(v, 'pipeline (viewer)');
 });
 
@@ -263,6 +455,46 @@ await step('a second namespace stays invisible, also by editing the URL', async 
   const status = await v.evaluate(async (o) => (await fetch(`/api/registry/v1/datasets/${o}/secret_plans`)).status, other);
   check(status === 403 || status === 404, `reading the other namespace answered ${status}`);
 });
+
+const admin = await browserFor('admin');
+await step('access (admin): role bindings added and removed, a token shown once, the audit log filtered', async () => {
+  const a = admin.page;
+  current = a;
+  await a.goto(`${base}/ui/namespaces/${ns}`);
+  await signIn(a, need('STRATA_ADMIN'), need('STRATA_ADMIN_PASSWORD'));
+  await a.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Access' }).click();
+  const bindings = a.locator('[data-testid=bindings]');
+  await bindings.locator('[data-principal=ada]', { hasText: 'engineer' }).waitFor();
+  await bindings.locator('[data-principal=vic]', { hasText: 'viewer' }).waitFor();
+  await a.getByLabel('Principal').fill('ana');
+  await a.getByLabel(`Role in ${ns}`).selectOption('analyst');
+  await a.getByRole('button', { name: 'Grant' }).click();
+  await bindings.locator('[data-principal=ana]', { hasText: 'analyst' }).waitFor();
+  await axe(a, 'access');
+  await shot(a, 'access');
+  await a.getByRole('button', { name: 'Remove analyst of ana' }).click();
+  await bindings.locator('[data-principal=ana]').waitFor({ state: 'detached' });
+  await a.getByRole('tab', { name: 'Users' }).click();
+  await a.locator('[data-testid=users]').getByText('vic@shop.test').waitFor();
+  await a.getByRole('tab', { name: 'API tokens' }).click();
+  await a.getByLabel('Token name').fill('ci-token');
+  await a.getByRole('button', { name: 'Create token' }).click();
+  const shown = await a.locator('[data-testid=new-token] code').textContent();
+  check(shown && shown.length > 20, `the new token ${shown}`);
+  await a.locator('[data-testid=tokens] [data-token=ci-token]').waitFor();
+  await a.reload();
+  await a.locator('[data-testid=tokens] [data-token=ci-token]').waitFor();
+  check(!(await a.content()).includes(shown), 'the token is shown again after a reload');
+  await a.getByRole('tab', { name: 'Audit log' }).click();
+  await a.getByLabel('Actor').fill('ana');
+  await a.waitForURL(/actor=ana/);
+  const rows = a.locator('[data-testid=audit] tbody tr');
+  await rows.first().waitFor();
+  const actors = await rows.locator('td:nth-child(2)').allTextContents();
+  check(actors.length > 0 && actors.every((x) => x === 'ana'), `actors ${actors}`);
+  await axe(a, 'audit log');
+});
+await admin.context.close();
 
 await step('no Content Security Policy violation on any page', async () => {
   check(cspViolations.length === 0, cspViolations.join('\n'));

@@ -37,6 +37,8 @@ const SECTIONS = [
   { to: '/namespaces/$ns/lineage', label: 'Lineage', key: 'lineage' },
   { to: '/namespaces/$ns/pipelines', label: 'Pipelines', key: 'pipelines' },
   { to: '/namespaces/$ns/runs', label: 'Runs', key: 'runs' },
+  { to: '/namespaces/$ns/projects', label: 'Projects', key: 'projects' },
+  { to: '/namespaces/$ns/notifications', label: 'Notifications', key: 'notifications' },
 ] as const;
 
 function useOnline() {
@@ -80,6 +82,9 @@ export function Shell() {
               <Link key={s.key} to={s.to} params={{ ns }} activeOptions={{ exact: s.key === '' }}
                 activeProps={{ className: 'active', 'aria-current': 'page' }}>{s.label}</Link>
             ))}
+            {access.data?.namespaces[ns] === 'admin' && (
+              <Link to="/namespaces/$ns/access" params={{ ns }} activeProps={{ className: 'active', 'aria-current': 'page' }}>Access</Link>
+            )}
           </nav>
         )}
         <div className="spacer" />

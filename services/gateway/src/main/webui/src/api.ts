@@ -5,7 +5,7 @@ export interface Problem {
   status: number;
   title?: string;
   detail?: string;
-  errors?: { path?: string; line?: number; column?: number; message: string }[];
+  errors?: { path?: string; file?: string; line?: number; column?: number; message: string }[];
   requestId?: string;
   [key: string]: unknown;
 }
@@ -151,6 +151,16 @@ export interface Run {
   finishedAt?: string | null;
   durationMs?: number | null;
   tasks?: TaskRun[] | null;
+  transitions?: RunTransition[] | null;
+  params?: Record<string, string> | null;
+  traceId?: string | null;
+  retryOf?: string | null;
 }
 
+/** A committed state change of a run (no taskId) or of one of its task runs. */
+export interface RunTransition { taskId?: string | null; from?: string | null; to: string; attempt: number; reason?: string | null; at: string }
+
 export const RUN_ACTIVE = new Set(['queued', 'running']);
+
+/** Every service's API as the gateway describes it (`GET /api/openapi`), generated: see scripts/api-types.mjs. */
+export type { components, paths } from './api-types';

@@ -9,6 +9,10 @@ const LineagePage = lazyRouteComponent(() => import('./pages/Lineage'), 'Lineage
 const PipelinesPage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinesPage');
 const PipelinePage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinePage');
 const RunPage = lazyRouteComponent(() => import('./pages/RunPage'), 'RunPage');
+const ProjectsPage = lazyRouteComponent(() => import('./pages/Projects'), 'ProjectsPage');
+const ProjectPage = lazyRouteComponent(() => import('./pages/Projects'), 'ProjectPage');
+const AccessPage = lazyRouteComponent(() => import('./pages/Access'), 'AccessPage');
+const NotificationsPage = lazyRouteComponent(() => import('./pages/Notifications'), 'NotificationsPage');
 import { Loading } from './ui';
 
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: () => <p>Nothing here.</p> });
@@ -51,9 +55,31 @@ const runs = createRoute({
     state: str(s.state), pipeline: str(s.pipeline), since: str(s.since),
   }),
 });
-const run = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage });
+const run = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage,
+  validateSearch: (s: Record<string, unknown>): { task?: string } => ({ task: str(s.task) }),
+});
 
-const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run]);
+const projects = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/projects', component: ProjectsPage });
+const project = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/projects/$project', component: ProjectPage,
+  validateSearch: (s: Record<string, unknown>): { version?: number; build?: string } => ({
+    version: Number(s.version) > 0 ? Math.floor(Number(s.version)) : undefined, build: str(s.build),
+  }),
+});
+const access = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/access', component: AccessPage,
+  validateSearch: (s: Record<string, unknown>): { tab?: string; actor?: string; action?: string } => ({
+    tab: str(s.tab), actor: str(s.actor), action: str(s.action),
+  }),
+});
+const notifications = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/notifications', component: NotificationsPage,
+  validateSearch: (s: Record<string, unknown>): { status?: string } => ({ status: str(s.status) }),
+});
+
+const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run,
+  projects, project, access, notifications]);
 
 export const router = createRouter({ routeTree, basepath: '/ui', defaultPreload: 'intent' });
 

@@ -13,6 +13,7 @@ export function ProblemView({ error, what }: { error: unknown; what: string }) {
         <ul>
           {problem.errors.map((e, i) => (
             <li key={i}>
+              {e.file && <code>{e.file}</code>}{e.file && (e.line != null ? ':' : ': ')}
               {e.line != null && `line ${e.line}${e.column != null ? `, column ${e.column}` : ''}: `}
               {e.path && <code>{e.path}</code>} {e.message}
             </li>

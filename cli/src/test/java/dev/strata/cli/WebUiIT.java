@@ -35,7 +35,10 @@ import dev.strata.devstack.quarkus.IssuerClient;
  * The web UI in a real browser against the platform as a user runs it ({@code strata up}): Debian's Chromium, driven by
  * {@code playwright-core} from the gateway's {@code src/main/webui/e2e/golden-path.mjs}, signs in through the real
  * login page, writes a pipeline in the editor (the typo underlined), triggers it and watches the run turn green, walks
- * the lineage to the preview, and checks what a viewer and another namespace's data look like. axe-core on each page;
+ * the lineage to the preview, and checks what a viewer and another namespace's data look like; then the run page's task
+ * logs, Gantt, retry, the runs × tasks grid, bulk cancel/retry, the projects page (a push with a compile error, then the
+ * example project and a build), notifications (write-only secrets, a dead letter resent) and access (as an admin on
+ * {@code *}; an engineer gets the server's 403). axe-core on each page;
  * screenshots into {@code target/ui-screenshots/} ({@code -Dstrata.ui.screenshots=../docs/ui} for the README's). Chromium is installed with apt-get when missing.
  */
 @Tag("ui")
@@ -46,7 +49,8 @@ class WebUiIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String NS = "shop";
     private static final String OTHER = "rivals";
-    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "scheduler");
+    private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "ingest", "scheduler",
+            "transform", "notifier");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -66,9 +70,12 @@ class WebUiIT {
         installChromium();
 
         dataDir = tmp.resolve("data");
-        ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
-                READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
-        // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler
+        // any free port when 8080 is taken (another platform on the machine): the port is read back below
+        ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--gateway-port", "auto",
+                "--timeout", READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
+        // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler; the projects
+        // page pushes and builds a transform project, the notifications page delivers a run event; all seven describe
+        // themselves for the check of the UI's generated API types
         up.environment().put("STRATA_SERVICES", String.join(",", NEEDED));
         launcher = up.start();
         output = new Launcher.Output(launcher, Path.of("target", "web-ui-it-launcher.log"));
@@ -108,8 +115,10 @@ class WebUiIT {
         }
         String engineerPassword = password();
         String viewerPassword = password();
-        user("ada", engineerPassword, "engineer");
-        user("vic", viewerPassword, "viewer");
+        String adminPassword = password();
+        user("ada", engineerPassword, NS, "engineer");
+        user("vic", viewerPassword, NS, "viewer");
+        user("ana", adminPassword, "*", "admin");
         dataset(NS, "orders", "raw", "[{\"name\":\"order_id\",\"type\":\"bigint\"},"
                 + "{\"name\":\"customer\",\"type\":\"text\"},{\"name\":\"amount\",\"type\":\"numeric\"},"
                 + "{\"name\":\"ordered_on\",\"type\":\"date\"}]");
@@ -121,19 +130,12 @@ class WebUiIT {
                         + ".orders\",\"columns\":[{\"from\":\"amount\",\"to\":\"amount\"}]}]}");
         assertEquals(200, lineage.statusCode(), lineage.body());
 
-        Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
+        Path webui = webui();
         // docs/ui/ when asked (-Dstrata.ui.screenshots=../docs/ui refreshes the README's pictures), else target/, so
         // that a test run leaves the checkout as it was
         Path screenshots = Path.of(System.getProperty("strata.ui.screenshots", "target/ui-screenshots"))
                 .toAbsolutePath().normalize();
         Files.createDirectories(screenshots);
-        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))) {
-            // the gateway's build installs them; a build of this module alone may not have
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
-                    .directory(webui.toFile()).redirectErrorStream(true).start();
-            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
-        }
         List<String> command = new ArrayList<>(List.of("node", "e2e/golden-path.mjs"));
         ProcessBuilder browser = new ProcessBuilder(command).directory(webui.toFile()).redirectErrorStream(true);
         browser.environment().put("STRATA_URL", gateway);
@@ -143,6 +145,13 @@ class WebUiIT {
         browser.environment().put("STRATA_ENGINEER_PASSWORD", engineerPassword);
         browser.environment().put("STRATA_VIEWER", "vic");
         browser.environment().put("STRATA_VIEWER_PASSWORD", viewerPassword);
+        browser.environment().put("STRATA_ADMIN", "ana");
+        browser.environment().put("STRATA_ADMIN_PASSWORD", adminPassword);
+        // the example project as a zip, and a copy with a broken ref for the compile errors
+        Path example = Path.of("..", "docs", "examples", "sales").toAbsolutePath().normalize();
+        browser.environment().put("STRATA_PROJECT_ZIP", zip(example, tmp.resolve("sales.zip"), null).toString());
+        browser.environment().put("STRATA_BROKEN_PROJECT_ZIP", zip(example, tmp.resolve("sales-broken.zip"),
+                "models/gold/gold_daily_sales.sql").toString());
         browser.environment().put("STRATA_SCREENSHOTS", screenshots.toString());
         browser.environment().put("STRATA_CHROMIUM", CHROMIUM.toString());
         Process walk = browser.start();
@@ -158,13 +167,61 @@ class WebUiIT {
         assertTrue(Files.exists(screenshots.resolve("run.png")), "the run page's screenshot");
     }
 
-    private void user(String name, String password, String role) throws Exception {
+    /** The UI's committed {@code src/api-types.ts} is what openapi-typescript makes of the services' descriptions. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theUisApiTypesMatchWhatTheServicesDescribe() throws Exception {
+        Path webui = webui();
+        Process check = new ProcessBuilder("node", "scripts/api-types.mjs", "--check", gateway)
+                .directory(webui.toFile()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), out);
+        assertTrue(out.contains("matches"), out);
+    }
+
+    /** The UI's sources, with their node modules (the gateway's build installs them; a build of this module alone may not have). */
+    private static Path webui() throws Exception {
+        Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
+        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))
+                || !Files.isDirectory(webui.resolve("node_modules/openapi-typescript"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
+                    .directory(webui.toFile()).redirectErrorStream(true).start();
+            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
+        }
+        return webui;
+    }
+
+    private void user(String name, String password, String ns, String role) throws Exception {
         HttpResponse<String> created = send("POST", "/api/auth/v1/users", "{\"username\":\"" + name
                 + "\",\"email\":\"" + name + "@shop.test\",\"password\":\"" + password + "\"}");
         assertEquals(201, created.statusCode(), created.statusCode() + " creating " + name);
         HttpResponse<String> bound = send("POST", "/api/auth/v1/role-bindings", "{\"principalKind\":\"user\","
-                + "\"principal\":\"" + name + "\",\"namespace\":\"" + NS + "\",\"role\":\"" + role + "\"}");
+                + "\"principal\":\"" + name + "\",\"namespace\":\"" + ns + "\",\"role\":\"" + role + "\"}");
         assertTrue(bound.statusCode() == 201 || bound.statusCode() == 200, bound.body());
+    }
+
+    /** The project's files (not its {@code data/}) as a zip; {@code broken}'s third line refs a model that is not there. */
+    private static Path zip(Path project, Path target, String broken) throws IOException {
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(target));
+                var files = Files.walk(project)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = project.relativize(file).toString().replace('\\', '/');
+                if (name.startsWith("data/")) {
+                    continue;
+                }
+                String text = Files.readString(file);
+                if (name.equals(broken)) {
+                    List<String> lines = new ArrayList<>(text.lines().toList());
+                    lines.add(2, "-- {{ ref('no_such_model') }}");
+                    text = String.join("\n", lines) + "\n";
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     private void dataset(String ns, String name, String layer, String columns) throws Exception {

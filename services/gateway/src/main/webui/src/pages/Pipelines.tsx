@@ -9,6 +9,7 @@ import { api, ApiError, type Pipeline, type Run } from '../api';
 import { useRole } from '../Shell';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView } from '../ui';
+import { RunGrid } from './run/RunGrid';
 
 export function PipelinesPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/pipelines' });
@@ -180,6 +181,12 @@ export function PipelinePage() {
       <ProblemView error={trigger.error} what="Triggering" />
       {initial === null ? <Loading /> : <YamlEditor initial={initial} onChange={setText} readOnly={!writer} />}
       {!writer && <p className="muted">Read only: your role in {ns} cannot change pipelines.</p>}
+      {pipeline.data && (
+        <>
+          <h2>Recent runs</h2>
+          <RunGrid ns={ns} pipelineId={id} tasks={pipeline.data.tasks ?? []} />
+        </>
+      )}
     </section>
   );
 }

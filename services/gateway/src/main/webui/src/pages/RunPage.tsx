@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, RUN_ACTIVE, type Run } from '../api';
 import { Graph } from '../Graph';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
+import { Gantt } from './run/Gantt';
+import { TaskLog } from './run/TaskLog';
 
 /**
  * Keeps the run's query fresh: the scheduler's server-sent events when it offers them, else a poll while the run is
@@ -35,6 +37,8 @@ function useLiveRun(ns: string, runId: string, active: boolean) {
 
 export function RunPage() {
   const { ns, runId } = useParams({ from: '/namespaces/$ns/runs/$runId' });
+  const { task: openTask } = useSearch({ from: '/namespaces/$ns/runs/$runId' });
+  const navigate = useNavigate({ from: '/namespaces/$ns/runs/$runId' });
   const { writer } = useRole(ns);
   const prefs = usePrefs();
   const client = useQueryClient();
@@ -52,10 +56,13 @@ export function RunPage() {
     mutationFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['run', runId] }),
   });
+  const retry = useMutation({
+    mutationFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST' }),
+    onSuccess: (created) => navigate({ to: '/namespaces/$ns/runs/$runId', params: { ns, runId: created.id }, search: {} }),
+  });
   const r = run.data;
   const tasks = r?.tasks ?? [];
-  const start = Math.min(...tasks.map((t) => new Date(t.startedAt ?? t.queuedAt ?? r?.createdAt ?? 0).getTime()));
-  const end = Math.max(...tasks.map((t) => (t.finishedAt ? new Date(t.finishedAt).getTime() : Date.now())), start + 1);
+  const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
 
   return (
     <section>
@@ -70,44 +77,44 @@ export function RunPage() {
           </h1>
           <dl className="facts">
             <dt>Run</dt><dd><code>{r.id}</code></dd>
-            <dt>Trigger</dt><dd>{r.trigger}</dd>
+            <dt>Trace id</dt><dd>{r.traceId ? <code data-testid="trace-id">{r.traceId}</code> : '—'}</dd>
+            <dt>Trigger</dt><dd>{r.trigger}{r.retryOf && <> of <Link to="/namespaces/$ns/runs/$runId" params={{ ns, runId: r.retryOf }} search={{}}>an earlier run</Link></>}</dd>
             <dt>Created</dt><dd>{formatTime(r.createdAt, prefs.tz)}</dd>
             <dt>Finished</dt><dd>{formatTime(r.finishedAt, prefs.tz)}</dd>
             <dt>Duration</dt><dd>{formatDuration(r.durationMs)}</dd>
             {r.error && <><dt>Error</dt><dd className="error-text">{r.failedTask ? `${r.failedTask}: ` : ''}{r.error}</dd></>}
             <dt>Updates</dt><dd>{active ? (live === 'sse' ? 'live (server-sent events)' : 'every second (polling)') : 'ended'}</dd>
           </dl>
-          {writer && active && (
+          {writer && (
             <div className="toolbar">
-              <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel run</button>
+              {active
+                ? <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel run</button>
+                : <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>Retry run</button>}
             </div>
           )}
           <ProblemView error={cancel.error} what="Cancelling" />
+          <ProblemView error={retry.error} what="Retrying" />
           <Graph label={`Tasks of run ${r.id}`}
             nodes={tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type }))}
             edges={tasks.flatMap((t) => (t.dependsOn ?? []).map((d) => ({ from: d, to: t.taskId })))} />
           <h2>Tasks</h2>
           <table className="grid" data-testid="tasks">
-            <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Timeline</th></tr></thead>
+            <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Log</th></tr></thead>
             <tbody>
-              {tasks.map((t) => {
-                const from = new Date(t.startedAt ?? t.queuedAt ?? r.createdAt).getTime();
-                const to = t.finishedAt ? new Date(t.finishedAt).getTime() : Date.now();
-                const left = ((from - start) / (end - start)) * 100;
-                const width = Math.max(((to - from) / (end - start)) * 100, 0.5);
-                return (
-                  <tr key={t.id} data-task={t.taskId}>
-                    <td>{t.taskId}</td><td>{t.type}</td><td><StateBadge state={t.state} /></td>
-                    <td>{t.attempt}/{t.maxAttempts}</td><td>{formatTime(t.startedAt, prefs.tz)}</td>
-                    <td>{formatDuration(t.durationMs)}</td>
-                    <td className="gantt"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
-                      {t.startedAt || t.queuedAt ? <rect x={left} y={1} width={width} height={8} className={`bar state-${t.state}`} /> : null}
-                    </svg></td>
-                  </tr>
-                );
-              })}
+              {tasks.map((t) => (
+                <tr key={t.id} data-task={t.taskId} aria-selected={shownTask?.taskId === t.taskId}>
+                  <td>{t.taskId}</td><td>{t.type}</td><td><StateBadge state={t.state} /></td>
+                  <td>{t.attempt}/{t.maxAttempts}</td><td>{formatTime(t.startedAt, prefs.tz)}</td>
+                  <td>{formatDuration(t.durationMs)}</td>
+                  <td><Link to="/namespaces/$ns/runs/$runId" params={{ ns, runId }} search={{ task: t.taskId }}
+                    aria-label={`Log of ${t.taskId}`}>log</Link></td>
+                </tr>
+              ))}
             </tbody>
           </table>
+          <h2>Attempts</h2>
+          <Gantt tasks={tasks} transitions={r.transitions ?? []} now={Date.now()} />
+          {shownTask && <TaskLog key={`${runId}/${shownTask.taskId}`} ns={ns} runId={runId} task={shownTask} />}
           {tasks.some((t) => t.error) && (
             <>
               <h2>Errors</h2>

@@ -1,10 +1,12 @@
-import { useRef } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { api, type Run } from '../api';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
+import { useRole } from '../Shell';
+import { BulkBar } from './run/BulkBar';
 
 const WINDOWS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'];
@@ -34,6 +36,16 @@ export function RunsPage() {
   const scroller = useRef<HTMLDivElement>(null);
   const rows = runs.data ?? [];
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 36, overscan: 10 });
+  const { writer } = useRole(ns);
+  const client = useQueryClient();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) => setSelected((old) => {
+    const next = new Set(old);
+    if (next.has(id)) next.delete(id); else next.add(id);
+    return next;
+  });
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const rowClass = writer ? 'list-row selectable' : 'list-row';
 
   return (
     <section>
@@ -59,9 +71,13 @@ export function RunsPage() {
         </label>
       </div>
       <ProblemView error={runs.error} what="Listing runs" />
+      {writer && <BulkBar runs={rows.filter((r) => selected.has(r.id))}
+        onDone={() => { setSelected(new Set()); client.invalidateQueries({ queryKey: ['runs', ns] }); }} />}
       {runs.isPending ? <Loading /> : (
         <div className="list" role="table" aria-label="Runs" data-testid="runs">
-          <div role="row" className="list-row head">
+          <div role="row" className={`${rowClass} head`}>
+            {writer && <span role="columnheader"><input type="checkbox" aria-label="Select all runs shown" checked={allSelected}
+              onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} /></span>}
             <span role="columnheader">Pipeline</span><span role="columnheader">State</span>
             <span role="columnheader">Trigger</span><span role="columnheader">Created</span>
             <span role="columnheader">Duration</span>
@@ -71,7 +87,9 @@ export function RunsPage() {
               {virtual.getVirtualItems().map((item) => {
                 const r = rows[item.index];
                 return (
-                  <div role="row" key={r.id} className="list-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+                  <div role="row" key={r.id} className={rowClass} data-run={r.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+                    {writer && <span role="cell"><input type="checkbox" checked={selected.has(r.id)} onChange={() => toggle(r.id)}
+                      aria-label={`Select run ${r.id} of ${r.pipelineId}`} /></span>}
                     <span role="cell"><Link to="/namespaces/$ns/runs/$runId" params={{ ns, runId: r.id }}>{r.pipelineId}</Link></span>
                     <span role="cell"><StateBadge state={r.state} /></span>
                     <span role="cell">{r.trigger}</span>

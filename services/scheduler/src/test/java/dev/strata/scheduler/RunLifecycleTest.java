@@ -44,6 +44,7 @@ import io.restassured.path.json.JsonPath;
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.devstack.quarkus.IssuerClient;
 import dev.strata.events.DatasetUpdated;
 import dev.strata.events.EventCodec;
 import dev.strata.events.EventEnvelope;
@@ -410,6 +411,46 @@ class RunLifecycleTest extends SchedulerTestSupport {
         assertEquals(List.of("cancelled", "cancelled"), run.getList("tasks.state"));
         given().auth().oauth2(token()).post("/api/v1/runs/" + runId + "/cancel").then().statusCode(409);
         assertEquals(1, worker().requestsOf(runId).size());
+    }
+
+    @Test
+    void anEndedRunIsRetriedAsANewRunWithItsParamsAndTheTriggersTraceIsKept() {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: retry_me
+                params: {day: "2026-01-01"}
+                tasks:
+                """ + ingest("load", "busy_retry", ""));
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String runId = given().auth().oauth2(token()).contentType("application/json")
+                .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+                .body(Map.of("params", Map.of("day", "2026-02-02"))).post("/api/v1/pipelines/sales/retry_me/runs")
+                .then().statusCode(202).extract().path("id");
+        UUID first = UUID.fromString(runId);
+        assertEquals(trace, run(first).getString("traceId"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(task(run(first), "load", "state")));
+        // an active run is not retried: it would run twice
+        given().auth().oauth2(token()).post("/api/v1/runs/" + first + "/retry").then().statusCode(409)
+                .body("detail", containsString("only an ended run can be retried"));
+        given().auth().oauth2(token()).post("/api/v1/runs/" + first + "/cancel").then().statusCode(200);
+
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        given().auth().oauth2(issuer.tokenFor(Map.of("marketing", "admin"))).post("/api/v1/runs/" + first + "/retry")
+                .then().statusCode(404);
+        given().auth().oauth2(issuer.tokenFor(Map.of("sales", "viewer"))).post("/api/v1/runs/" + first + "/retry")
+                .then().statusCode(403);
+        assertEquals(1, given().auth().oauth2(token()).queryParam("namespace", "sales")
+                .queryParam("pipeline", "retry_me").get("/api/v1/runs").then().statusCode(200).extract().jsonPath()
+                .getList("id").size(), "the refused retries made no run");
+
+        String retriedId = given().auth().oauth2(token()).post("/api/v1/runs/" + first + "/retry").then()
+                .statusCode(201).body("retryOf", equalTo(runId)).body("trigger", equalTo("retry"))
+                .body("params.day", equalTo("2026-02-02")).extract().path("id");
+        UUID retried = UUID.fromString(retriedId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(retried).size() == 1);
+        assertEquals("running", task(run(retried), "load", "state"));
+        given().auth().oauth2(token()).post("/api/v1/runs/" + retried + "/cancel").then().statusCode(200);
     }
 
     @Test

@@ -43,6 +43,7 @@ import dev.strata.events.RunTransitioned;
 import dev.strata.events.StrataEvent;
 import dev.strata.events.TransformRequested;
 import dev.strata.outbox.OutboxMessage;
+import dev.strata.outbox.Tracing;
 import dev.strata.outbox.quarkus.Outbox;
 import dev.strata.scheduler.config.SchedulerConfig;
 import dev.strata.scheduler.pipeline.PipelineDefinition;
@@ -120,9 +121,29 @@ public class RunEngine {
         return flush(createRun(namespace, pipelineId, trigger, params, logicalDate, backfillId));
     }
 
+    /**
+     * A new run of the pipeline's current version with the params and logical date of an ended run, which it names as
+     * {@code retryOf}; its trigger is {@code retry}. An active run is refused (409): cancel it first.
+     */
+    @Transactional(dontRollbackOn = RefusedException.class)
+    public RunRow retry(UUID runId) {
+        RunRow old = run(runId).orElseThrow(() -> new RefusedException("there is no run " + runId));
+        if (RunState.RUN_ACTIVE.contains(old.state())) {
+            throw new RefusedException("run " + runId + " is still " + old.state()
+                    + "; only an ended run can be retried (cancel it first)");
+        }
+        return flush(createRun(old.namespace(), old.pipelineId(), "retry", old.params(), old.logicalDate(), null,
+                old.id()));
+    }
+
     /** As {@link #trigger} but in the caller's transaction, which must hold no run lock. */
     RunRow createRun(String namespace, String pipelineId, String trigger, Map<String, String> params,
             Instant logicalDate, UUID backfillId) {
+        return createRun(namespace, pipelineId, trigger, params, logicalDate, backfillId, null);
+    }
+
+    private RunRow createRun(String namespace, String pipelineId, String trigger, Map<String, String> params,
+            Instant logicalDate, UUID backfillId, UUID retryOf) {
         int version = db.one("SELECT current_version FROM pipeline WHERE namespace = ? AND pipeline_id = ? "
                 + "AND NOT deleted FOR UPDATE", rs -> rs.getInt(1), namespace, pipelineId)
                 .orElseThrow(
@@ -152,8 +173,9 @@ public class RunEngine {
         }
         UUID runId = UUID.randomUUID();
         db.update("INSERT INTO run (id, namespace, pipeline_id, version, trigger, params, logical_date, backfill_id, "
-                + "state) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'queued')", runId, namespace, pipelineId, version,
-                trigger, RunRecords.json(merged), logicalDate, backfillId);
+                + "state, trace_id, retry_of) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'queued', ?, ?)", runId, namespace,
+                pipelineId, version, trigger, RunRecords.json(merged), logicalDate, backfillId,
+                Tracing.currentTraceId(), retryOf);
         RunRow run = lockRun(runId);
         transition(run, null, null, RunState.QUEUED, 0, "trigger: " + trigger);
         List<Object[]> taskRows = new ArrayList<>();

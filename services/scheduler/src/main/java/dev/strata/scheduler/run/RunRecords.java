@@ -25,7 +25,8 @@ public final class RunRecords {
 
     public record RunRow(UUID id, String namespace, String pipelineId, int version, String trigger,
             Map<String, String> params, Instant logicalDate, UUID backfillId, String state, String error,
-            String failedTask, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadlineAt) {
+            String failedTask, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadlineAt,
+            String traceId, UUID retryOf) {
     }
 
     public record TaskRunRow(UUID id, UUID runId, String taskId, String type, String state, int attempt,
@@ -35,7 +36,8 @@ public final class RunRecords {
     }
 
     static final String RUN_COLUMNS = "id, namespace, pipeline_id, version, trigger, params::text AS params, "
-            + "logical_date, backfill_id, state, error, failed_task, created_at, started_at, finished_at, deadline_at";
+            + "logical_date, backfill_id, state, error, failed_task, created_at, started_at, finished_at, deadline_at, "
+            + "trace_id, retry_of";
 
     static final String TASK_COLUMNS = "id, run_id, task_id, type, state, attempt, max_attempts, depends_on, "
             + "upstream_remaining, worker, error, outputs::text AS outputs, rows_written, bytes_written, queued_at, "
@@ -46,7 +48,8 @@ public final class RunRecords {
                 rs.getInt("version"), rs.getString("trigger"), map(rs.getString("params")),
                 Db.instant(rs, "logical_date"), rs.getObject("backfill_id", UUID.class), rs.getString("state"),
                 rs.getString("error"), rs.getString("failed_task"), Db.instant(rs, "created_at"),
-                Db.instant(rs, "started_at"), Db.instant(rs, "finished_at"), Db.instant(rs, "deadline_at"));
+                Db.instant(rs, "started_at"), Db.instant(rs, "finished_at"), Db.instant(rs, "deadline_at"),
+                rs.getString("trace_id"), rs.getObject("retry_of", UUID.class));
     }
 
     static TaskRunRow task(ResultSet rs) throws SQLException {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import dev.strata.scheduler.backfill.Backfills;
 import dev.strata.security.NamespaceAccess;
@@ -18,7 +19,7 @@ import dev.strata.security.Role;
 import dev.strata.web.ProblemException;
 import dev.strata.web.db.Db;
 
-/** Runs: list and filter, get with task runs and timings, cancel; backfills: get and cancel. */
+/** Runs: list and filter, get with task runs and timings, cancel, retry; backfills: get and cancel. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
@@ -75,6 +76,21 @@ public class RunResource {
         access.require(run.namespace(), Role.ENGINEER);
         engine.cancel(id, "cancelled by " + access.principal()).ifPresent(engine::promote);
         return RunView.of(engine.run(id).orElseThrow(), engine.taskRuns(id), null);
+    }
+
+    /**
+     * Retries an ended run: a new run of the pipeline with the same params and logical date ({@code retryOf} names
+     * the old one); {@code 201} + the new run, {@code 409} while the run is active.
+     */
+    @POST
+    @Path("/runs/{id}/retry")
+    @RolesAllowed({"engineer", "admin"})
+    public Response retry(@PathParam("id") UUID id) {
+        var run = engine.run(id).orElseThrow(() -> ProblemException.notFound("there is no run " + id));
+        access.require(run.namespace(), Role.ENGINEER);
+        var created = engine.retry(id);
+        return Response.status(201).entity(RunView.of(engine.run(created.id()).orElseThrow(),
+                engine.taskRuns(created.id()), null)).build();
     }
 
     @GET

@@ -16,7 +16,7 @@ import dev.strata.scheduler.run.RunRecords.TaskRunRow;
 public record RunView(UUID id, String namespace, String pipelineId, int pipelineVersion, String trigger,
         Map<String, String> params, Instant logicalDate, UUID backfillId, String state, String error,
         String failedTask, Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs,
-        List<TaskRunView> tasks, List<Map<String, Object>> transitions) {
+        List<TaskRunView> tasks, List<Map<String, Object>> transitions, String traceId, UUID retryOf) {
 
     /**
      * @param waitMs     from its last dispatch to its start by a worker
@@ -43,7 +43,7 @@ public record RunView(UUID id, String namespace, String pipelineId, int pipeline
         return new RunView(r.id(), r.namespace(), r.pipelineId(), r.version(), r.trigger(), r.params(),
                 r.logicalDate(), r.backfillId(), r.state(), r.error(), r.failedTask(), r.createdAt(), r.startedAt(),
                 r.finishedAt(), duration, tasks == null ? null : tasks.stream().map(TaskRunView::of).toList(),
-                transitions == null || transitions.isEmpty() ? null : transitions);
+                transitions == null || transitions.isEmpty() ? null : transitions, r.traceId(), r.retryOf());
     }
 
     private static long millis(Instant a, Instant b) {

@@ -1,0 +1,202 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { api } from '../api';
+import { useRole } from '../Shell';
+import { formatTime, usePrefs } from '../prefs';
+import { Loading, ProblemView, StateBadge } from '../ui';
+
+// The notifier's channels, subscriptions and delivery log (/api/notifier/v1/...). A channel's secrets are written to
+// the namespace's secrets in auth (PUT /api/auth/v1/namespaces/{ns}/secrets/{name}) and the channel names them: the
+// browser sends a value once and never reads one back (the notifier answers "********").
+
+interface SecretRef { name: string; set: boolean; value: string }
+interface Channel { id: string; namespace: string; name: string; type: string; settings: Record<string, unknown>; secrets?: SecretRef[]; maxAttempts: number; createdAt: string }
+interface Subscription { id: string; namespace: string; channelId: string; eventTypes: string[]; pipelineId?: string | null; dataset?: string | null; enabled: boolean }
+interface Delivery {
+  id: string; channelId: string; channelType: string; eventType: string; status: string; attempts: number; maxAttempts: number;
+  nextAttemptAt?: string | null; responseCode?: number | null; lastError?: string | null; createdAt: string; deliveredAt?: string | null;
+}
+
+const EVENT_TYPES = ['run_failed', 'run_succeeded', 'sla_missed', 'data_test_failed', 'freshness_breached'];
+const STATUSES = ['pending', 'delivered', 'dead_lettered'];
+const q = encodeURIComponent;
+
+export function NotificationsPage() {
+  const { ns } = useParams({ from: '/namespaces/$ns/notifications' });
+  const { writer } = useRole(ns);
+  const channels = useQuery({ queryKey: ['channels', ns], queryFn: () => api<Channel[]>(`notifier/v1/channels?namespace=${q(ns)}`) });
+  return (
+    <section>
+      <h1>Notifications</h1>
+      <h2>Channels</h2>
+      {writer && <NewWebhook ns={ns} />}
+      <ProblemView error={channels.error} what="Listing channels" />
+      {channels.isPending ? <Loading /> : (
+        <table className="grid" data-testid="channels">
+          <thead><tr><th>Channel</th><th>Type</th><th>Secrets</th><th>Attempts</th><th>Created</th></tr></thead>
+          <tbody>
+            {(channels.data ?? []).map((c) => (
+              <tr key={c.id} data-channel={c.name}>
+                <td>{c.name}</td><td>{c.type}</td>
+                <td>{(c.secrets ?? []).map((s) => `${s.name}: ${s.set ? 'set' : 'missing'}`).join(', ') || '—'}</td>
+                <td>{c.maxAttempts}</td><td>{c.createdAt.slice(0, 19).replace('T', ' ')}</td>
+              </tr>
+            ))}
+            {channels.data?.length === 0 && <tr><td colSpan={5} className="muted">No channel yet.</td></tr>}
+          </tbody>
+        </table>
+      )}
+      <h2>Subscriptions</h2>
+      <Subscriptions ns={ns} channels={channels.data ?? []} writer={writer} />
+      <h2>Deliveries</h2>
+      <Deliveries ns={ns} channels={channels.data ?? []} writer={writer} />
+    </section>
+  );
+}
+
+/** A webhook channel: its URL and signing key go to the namespace's secrets, write-only; the channel names them. */
+function NewWebhook({ ns }: { ns: string }) {
+  const client = useQueryClient();
+  const [form, setForm] = useState({ name: '', url: '', signing: '', maxAttempts: 3 });
+  const create = useMutation({
+    mutationFn: async () => {
+      const urlRef = `${form.name}-url`;
+      const signingSecretRef = `${form.name}-signing`;
+      await api(`auth/v1/namespaces/${q(ns)}/secrets/${q(urlRef)}`, { method: 'PUT', json: { value: form.url } });
+      await api(`auth/v1/namespaces/${q(ns)}/secrets/${q(signingSecretRef)}`, { method: 'PUT', json: { value: form.signing } });
+      return api<Channel>('notifier/v1/channels', {
+        method: 'POST',
+        json: { namespace: ns, name: form.name, type: 'webhook', settings: { urlRef, signingSecretRef }, maxAttempts: form.maxAttempts },
+      });
+    },
+    onSuccess: () => {
+      setForm({ name: '', url: '', signing: '', maxAttempts: 3 });
+      client.invalidateQueries({ queryKey: ['channels', ns] });
+    },
+  });
+  return (
+    <>
+      <form className="toolbar" aria-label="New webhook channel" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <label className="field"><span>Channel name</span>
+          <input value={form.name} required maxLength={63} pattern="[a-z0-9][a-z0-9-]*" onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+        <label className="field"><span>Webhook URL (write-only)</span>
+          <input type="password" autoComplete="off" value={form.url} required maxLength={2000} onChange={(e) => setForm({ ...form, url: e.target.value })} /></label>
+        <label className="field"><span>Signing secret (write-only)</span>
+          <input type="password" autoComplete="off" value={form.signing} required maxLength={500} onChange={(e) => setForm({ ...form, signing: e.target.value })} /></label>
+        <label className="field"><span>Attempts</span>
+          <input type="number" min={1} max={20} value={form.maxAttempts} onChange={(e) => setForm({ ...form, maxAttempts: Math.min(Math.max(Number(e.target.value) || 1, 1), 20) })} /></label>
+        <button type="submit" disabled={create.isPending}>Add webhook</button>
+      </form>
+      <ProblemView error={create.error} what="Adding the channel" />
+    </>
+  );
+}
+
+function Subscriptions({ ns, channels, writer }: { ns: string; channels: Channel[]; writer: boolean }) {
+  const client = useQueryClient();
+  const subs = useQuery({ queryKey: ['subscriptions', ns], queryFn: () => api<Subscription[]>(`notifier/v1/subscriptions?namespace=${q(ns)}`) });
+  const [form, setForm] = useState({ channelId: '', eventTypes: ['run_failed'], pipelineId: '' });
+  const create = useMutation({
+    mutationFn: () => api<Subscription>('notifier/v1/subscriptions', {
+      method: 'POST',
+      json: { namespace: ns, channelId: form.channelId || channels[0]?.id, eventTypes: form.eventTypes, pipelineId: form.pipelineId || undefined },
+    }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['subscriptions', ns] }),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`notifier/v1/subscriptions/${q(id)}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['subscriptions', ns] }),
+  });
+  const name = (id: string) => channels.find((c) => c.id === id)?.name ?? id;
+  return (
+    <>
+      {writer && channels.length > 0 && (
+        <form className="toolbar" aria-label="New subscription" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+          <label className="field"><span>Channel</span>
+            <select value={form.channelId || channels[0].id} onChange={(e) => setForm({ ...form, channelId: e.target.value })}>
+              {channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select></label>
+          <fieldset className="check">
+            <legend className="sr-only">Events</legend>
+            {EVENT_TYPES.map((t) => (
+              <label key={t} className="check"><input type="checkbox" checked={form.eventTypes.includes(t)}
+                onChange={(e) => setForm({ ...form, eventTypes: e.target.checked ? [...form.eventTypes, t] : form.eventTypes.filter((x) => x !== t) })} />{t}</label>
+            ))}
+          </fieldset>
+          <label className="field"><span>Only pipeline (optional)</span>
+            <input value={form.pipelineId} maxLength={100} onChange={(e) => setForm({ ...form, pipelineId: e.target.value })} /></label>
+          <button type="submit" disabled={create.isPending || form.eventTypes.length === 0}>Subscribe</button>
+        </form>
+      )}
+      <ProblemView error={create.error} what="Subscribing" />
+      <ProblemView error={remove.error} what="Removing the subscription" />
+      <ProblemView error={subs.error} what="Listing subscriptions" />
+      {subs.data && (
+        <table className="grid" data-testid="subscriptions">
+          <thead><tr><th>Channel</th><th>Events</th><th>Pipeline</th><th>Enabled</th>{writer && <th><span className="sr-only">Actions</span></th>}</tr></thead>
+          <tbody>
+            {subs.data.map((s) => (
+              <tr key={s.id} data-channel={name(s.channelId)}>
+                <td>{name(s.channelId)}</td><td>{s.eventTypes.join(', ')}</td><td>{s.pipelineId ?? 'any'}</td><td>{s.enabled ? 'yes' : 'no'}</td>
+                {writer && <td><button type="button" onClick={() => remove.mutate(s.id)} aria-label={`Remove subscription of ${name(s.channelId)}`}>Remove</button></td>}
+              </tr>
+            ))}
+            {subs.data.length === 0 && <tr><td colSpan={5} className="muted">No subscription yet.</td></tr>}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** The delivery log with each delivery's attempts and last error; a dead-lettered one can be sent again. */
+function Deliveries({ ns, channels, writer }: { ns: string; channels: Channel[]; writer: boolean }) {
+  const prefs = usePrefs();
+  const client = useQueryClient();
+  const search = useSearch({ from: '/namespaces/$ns/notifications' });
+  const navigate = useNavigate({ from: '/namespaces/$ns/notifications' });
+  const params = new URLSearchParams({ namespace: ns, limit: '200' });
+  if (search.status) params.set('status', search.status);
+  const deliveries = useQuery({
+    queryKey: ['deliveries', ns, search.status],
+    queryFn: () => api<Delivery[]>(`notifier/v1/deliveries?${params}`),
+    refetchInterval: 5_000,
+  });
+  const resend = useMutation({
+    mutationFn: (id: string) => api(`notifier/v1/deliveries/${q(id)}/redeliver`, { method: 'POST' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['deliveries', ns] }),
+  });
+  const name = (id: string) => channels.find((c) => c.id === id)?.name ?? id;
+  return (
+    <>
+      <div className="toolbar">
+        <label className="field"><span>Status</span>
+          <select value={search.status ?? ''} onChange={(e) => navigate({ search: { status: e.target.value || undefined } })}>
+            <option value="">any</option>{STATUSES.map((s) => <option key={s}>{s}</option>)}
+          </select></label>
+        <Link to="/namespaces/$ns/notifications" params={{ ns }} search={{ status: 'dead_lettered' }}>Dead letters</Link>
+      </div>
+      <ProblemView error={deliveries.error} what="Reading the delivery log" />
+      <ProblemView error={resend.error} what="Resending" />
+      {resend.isSuccess && <p role="status">Sent again: the delivery is pending with the channel's attempts.</p>}
+      {deliveries.data && (
+        <table className="grid" data-testid="deliveries">
+          <thead><tr><th>Event</th><th>Channel</th><th>Status</th><th>Attempts</th><th>Response</th><th>Last error</th><th>Created</th>{writer && <th><span className="sr-only">Actions</span></th>}</tr></thead>
+          <tbody>
+            {deliveries.data.map((d) => (
+              <tr key={d.id} data-delivery={d.id}>
+                <td>{d.eventType}</td><td>{name(d.channelId)}</td><td><StateBadge state={d.status} /></td>
+                <td>{d.attempts}/{d.maxAttempts}</td><td>{d.responseCode ?? '—'}</td>
+                <td className="error-text">{d.lastError ?? ''}</td><td>{formatTime(d.createdAt, prefs.tz)}</td>
+                {writer && <td>{d.status === 'dead_lettered' && (
+                  <button type="button" onClick={() => resend.mutate(d.id)} disabled={resend.isPending}>Resend</button>)}</td>}
+              </tr>
+            ))}
+            {deliveries.data.length === 0 && <tr><td colSpan={8} className="muted">No delivery{search.status ? ` with status ${search.status}` : ''}.</td></tr>}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
