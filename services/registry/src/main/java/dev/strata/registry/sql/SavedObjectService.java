@@ -191,92 +191,86 @@ public class SavedObjectService {
         }
         text("title", content.title(), MAX_TITLE, true);
         if (content instanceof SavedQuery q) {
-            {
-                text("description", q.description(), MAX_DESCRIPTION, false);
-                if (q.sql() == null || q.sql().isBlank()) {
-                    throw bad("Field 'sql' is required.");
+            text("description", q.description(), MAX_DESCRIPTION, false);
+            if (q.sql() == null || q.sql().isBlank()) {
+                throw bad("Field 'sql' is required.");
+            }
+            if (q.sql().length() > SqlService.MAX_SQL_BYTES) {
+                throw bad("Field 'sql' is longer than " + SqlService.MAX_SQL_BYTES / 1024 + " KB.");
+            }
+            List<Parameter> params = q.parameters() == null ? List.of() : q.parameters();
+            if (params.size() > SqlService.MAX_PARAMETERS) {
+                throw bad("At most " + SqlService.MAX_PARAMETERS + " parameters.");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < params.size(); i++) {
+                Parameter p = params.get(i);
+                String at = "parameters[" + i + "]";
+                if (p == null || p.name() == null || !PARAMETER.matcher(p.name()).matches()) {
+                    throw bad("Field '" + at + ".name' must be letters, digits and '_', starting with a letter.");
                 }
-                if (q.sql().length() > SqlService.MAX_SQL_BYTES) {
-                    throw bad("Field 'sql' is longer than " + SqlService.MAX_SQL_BYTES / 1024 + " KB.");
+                if (!seen.add(p.name())) {
+                    throw bad("Field '" + at + ".name': parameter '" + p.name() + "' is declared twice.");
                 }
-                List<Parameter> params = q.parameters() == null ? List.of() : q.parameters();
-                if (params.size() > SqlService.MAX_PARAMETERS) {
-                    throw bad("At most " + SqlService.MAX_PARAMETERS + " parameters.");
+                if (p.type() == null || !PARAMETER_TYPES.contains(p.type())) {
+                    throw bad("Field '" + at + ".type': '" + Namespaces.printable(p.type()) + "' is not one of "
+                            + "text, integer, number, date, boolean.");
                 }
-                Set<String> seen = new HashSet<>();
-                for (int i = 0; i < params.size(); i++) {
-                    Parameter p = params.get(i);
-                    String at = "parameters[" + i + "]";
-                    if (p == null || p.name() == null || !PARAMETER.matcher(p.name()).matches()) {
-                        throw bad("Field '" + at + ".name' must be letters, digits and '_', starting with a letter.");
-                    }
-                    if (!seen.add(p.name())) {
-                        throw bad("Field '" + at + ".name': parameter '" + p.name() + "' is declared twice.");
-                    }
-                    if (p.type() == null || !PARAMETER_TYPES.contains(p.type())) {
-                        throw bad("Field '" + at + ".type': '" + Namespaces.printable(p.type()) + "' is not one of "
-                                + "text, integer, number, date, boolean.");
-                    }
-                    if (p.defaultValue() != null && !(p.defaultValue() instanceof String
-                            || p.defaultValue() instanceof Number || p.defaultValue() instanceof Boolean)) {
-                        throw bad("Field '" + at + ".default' must be a string, a number or a boolean.");
+                if (p.defaultValue() != null && !(p.defaultValue() instanceof String
+                        || p.defaultValue() instanceof Number || p.defaultValue() instanceof Boolean)) {
+                    throw bad("Field '" + at + ".default' must be a string, a number or a boolean.");
+                }
+            }
+            try {
+                SqlGuard.Checked checked = SqlGuard.check(q.sql(), namespace);
+                for (String used : checked.parameters()) {
+                    if (!seen.contains(used)) {
+                        throw bad("Field 'sql' uses :" + used + " but 'parameters' does not declare it.");
                     }
                 }
-                try {
-                    SqlGuard.Checked checked = SqlGuard.check(q.sql(), namespace);
-                    for (String used : checked.parameters()) {
-                        if (!seen.contains(used)) {
-                            throw bad("Field 'sql' uses :" + used + " but 'parameters' does not declare it.");
-                        }
-                    }
-                } catch (SqlGuard.Refused r) {
-                    throw r.badRequest ? bad(r.getMessage()) : SqlProblem.refused(r.getMessage());
-                }
+            } catch (SqlGuard.Refused r) {
+                throw r.badRequest ? bad(r.getMessage()) : SqlProblem.refused(r.getMessage());
             }
         } else if (content instanceof Chart c) {
-            {
-                requireRef("query", c.query(), namespace, Kind.QUERY);
-                if (c.type() == null || !CHART_TYPES.contains(c.type())) {
-                    throw bad("Field 'type': '" + Namespaces.printable(c.type()) + "' is not one of bar, line, area, "
-                            + "scatter, pie, table, number.");
-                }
-                if (c.mapping() != null) {
-                    text("mapping.x", c.mapping().x(), 200, false);
-                    text("mapping.series", c.mapping().series(), 200, false);
-                    if (c.mapping().y() != null && c.mapping().y().size() > 20) {
-                        throw bad("Field 'mapping.y' names at most 20 columns.");
-                    }
-                }
-                if (c.parameters() != null && c.parameters().size() > SqlService.MAX_PARAMETERS) {
-                    throw bad("At most " + SqlService.MAX_PARAMETERS + " parameters.");
+            requireRef("query", c.query(), namespace, Kind.QUERY);
+            if (c.type() == null || !CHART_TYPES.contains(c.type())) {
+                throw bad("Field 'type': '" + Namespaces.printable(c.type()) + "' is not one of bar, line, area, "
+                        + "scatter, pie, table, number.");
+            }
+            if (c.mapping() != null) {
+                text("mapping.x", c.mapping().x(), 200, false);
+                text("mapping.series", c.mapping().series(), 200, false);
+                if (c.mapping().y() != null && c.mapping().y().size() > 20) {
+                    throw bad("Field 'mapping.y' names at most 20 columns.");
                 }
             }
+            if (c.parameters() != null && c.parameters().size() > SqlService.MAX_PARAMETERS) {
+                throw bad("At most " + SqlService.MAX_PARAMETERS + " parameters.");
+            }
         } else if (content instanceof Dashboard d) {
-            {
-                Integer refresh = d.refreshSeconds();
-                if (refresh != null && refresh != 0 && (refresh < 10 || refresh > 86_400)) {
-                    throw bad("Field 'refreshSeconds' must be 0 (off) or 10 to 86400, not " + refresh + ".");
+            Integer refresh = d.refreshSeconds();
+            if (refresh != null && refresh != 0 && (refresh < 10 || refresh > 86_400)) {
+                throw bad("Field 'refreshSeconds' must be 0 (off) or 10 to 86400, not " + refresh + ".");
+            }
+            List<Tile> tiles = d.tiles() == null ? List.of() : d.tiles();
+            if (tiles.size() > MAX_LIST) {
+                throw bad("A dashboard holds at most " + MAX_LIST + " tiles.");
+            }
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < tiles.size(); i++) {
+                Tile t = tiles.get(i);
+                String at = "tiles[" + i + "]";
+                if (t == null) {
+                    throw bad("Field '" + at + "' is empty.");
                 }
-                List<Tile> tiles = d.tiles() == null ? List.of() : d.tiles();
-                if (tiles.size() > MAX_LIST) {
-                    throw bad("A dashboard holds at most " + MAX_LIST + " tiles.");
-                }
-                List<String> problems = new ArrayList<>();
-                for (int i = 0; i < tiles.size(); i++) {
-                    Tile t = tiles.get(i);
-                    String at = "tiles[" + i + "]";
-                    if (t == null) {
-                        throw bad("Field '" + at + "' is empty.");
-                    }
-                    requireRef(at + ".chart", t.chart(), namespace, Kind.CHART);
-                    grid(at + ".x", t.x(), 0, 11, problems);
-                    grid(at + ".y", t.y(), 0, 1000, problems);
-                    grid(at + ".w", t.w(), 1, 12, problems);
-                    grid(at + ".h", t.h(), 1, 100, problems);
-                }
-                if (!problems.isEmpty()) {
-                    throw bad(String.join(" ", problems));
-                }
+                requireRef(at + ".chart", t.chart(), namespace, Kind.CHART);
+                grid(at + ".x", t.x(), 0, 11, problems);
+                grid(at + ".y", t.y(), 0, 1000, problems);
+                grid(at + ".w", t.w(), 1, 12, problems);
+                grid(at + ".h", t.h(), 1, 100, problems);
+            }
+            if (!problems.isEmpty()) {
+                throw bad(String.join(" ", problems));
             }
         }
     }
