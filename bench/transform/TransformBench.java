@@ -40,7 +40,15 @@ public class TransformBench {
     static final String NAMESPACE = "bench";
 
     public static void main(String[] args) throws Exception {
-        if (args[0].equals("plan")) {
+        if (args[0].equals("write")) {
+            // the generated project as a folder (bench/cli: strata project validate on it)
+            Path root = Path.of(args[2]);
+            for (var e : generatedProject(Integer.parseInt(args[1])).entrySet()) {
+                Path file = root.resolve(e.getKey());
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, e.getValue());
+            }
+        } else if (args[0].equals("plan")) {
             plan(Integer.parseInt(args.length > 1 ? args[1] : "1000"), Integer.parseInt(args.length > 2 ? args[2] : "10"));
         } else {
             overhead(Path.of(args[1]), Path.of(args.length > 2 ? args[2] : "docs/examples/sales"),

@@ -74,7 +74,7 @@ abstract class ApiCommand implements Callable<Integer> {
     void printStructured(JsonNode answer) {
         try {
             String text = output == Format.yaml
-                    ? YAML.writeValueAsString(answer)
+                    ? Yaml.MAPPER.writeValueAsString(answer)
                     : Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n";
             out().print(text);
             out().flush();
@@ -95,8 +95,14 @@ abstract class ApiCommand implements Callable<Integer> {
         out().flush();
     }
 
-    private static final YAMLMapper YAML = (YAMLMapper) new YAMLMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /**
+     * The YAML writer, made on first use: every verb's class is instantiated when the command line is built, and a
+     * mapper in a static field of this class loaded Jackson (about 400 classes) for every verb, even --version.
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = (YAMLMapper) new YAMLMapper(new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
 }
