@@ -37,6 +37,8 @@ const SECTIONS = [
   { to: '/namespaces/$ns/lineage', label: 'Lineage', key: 'lineage' },
   { to: '/namespaces/$ns/pipelines', label: 'Pipelines', key: 'pipelines' },
   { to: '/namespaces/$ns/runs', label: 'Runs', key: 'runs' },
+  { to: '/namespaces/$ns/sql', label: 'SQL', key: 'sql' },
+  { to: '/namespaces/$ns/dashboards', label: 'Dashboards', key: 'dashboards' },
 ] as const;
 
 function useOnline() {

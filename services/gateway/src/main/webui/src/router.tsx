@@ -9,6 +9,10 @@ const LineagePage = lazyRouteComponent(() => import('./pages/Lineage'), 'Lineage
 const PipelinesPage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinesPage');
 const PipelinePage = lazyRouteComponent(() => import('./pages/Pipelines'), 'PipelinePage');
 const RunPage = lazyRouteComponent(() => import('./pages/RunPage'), 'RunPage');
+const SqlEditorPage = lazyRouteComponent(() => import('./pages/SqlEditor'), 'SqlEditorPage');
+const ChartPage = lazyRouteComponent(() => import('./pages/ChartPage'), 'ChartPage');
+const DashboardsPage = lazyRouteComponent(() => import('./pages/Dashboards'), 'DashboardsPage');
+const DashboardPage = lazyRouteComponent(() => import('./pages/Dashboards'), 'DashboardPage');
 import { Loading } from './ui';
 
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: () => <p>Nothing here.</p> });
@@ -53,7 +57,20 @@ const runs = createRoute({
 });
 const run = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage });
 
-const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run]);
+// the SQL workspace (issue 20)
+const sqlEditor = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/sql', component: SqlEditorPage,
+  validateSearch: (s: Record<string, unknown>): { q?: string } => ({ q: str(s.q) }),
+});
+const chart = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/charts/$name', component: ChartPage,
+  validateSearch: (s: Record<string, unknown>): { query?: string } => ({ query: str(s.query) }),
+});
+const dashboards = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards', component: DashboardsPage });
+const dashboard = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards/$name', component: DashboardPage });
+
+const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run,
+  sqlEditor, chart, dashboards, dashboard]);
 
 export const router = createRouter({ routeTree, basepath: '/ui', defaultPreload: 'intent' });
 
