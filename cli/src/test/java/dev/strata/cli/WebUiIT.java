@@ -2,23 +2,14 @@ package dev.strata.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.strata.devstack.quarkus.IssuerClient;
 
 /**
  * The web UI in a real browser against the platform as a user runs it ({@code strata up}): Debian's Chromium, driven by
@@ -42,59 +31,27 @@ import dev.strata.devstack.quarkus.IssuerClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebUiIT {
 
-    private static final Duration READY_WITHIN = Duration.ofMinutes(6);
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String NS = "shop";
     private static final String OTHER = "rivals";
     private static final List<String> NEEDED = List.of("gateway", "auth", "registry", "scheduler");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     @TempDir
     static Path tmp;
 
-    private Process launcher;
-    private Launcher.Output output;
-    private Path dataDir;
-    private String gateway;
-    private String token;
+    private UiPlatform platform;
 
     @BeforeAll
     void startThePlatform() throws Exception {
         List<String> selected = Services.select(System.getenv("STRATA_SERVICES"));
         assumeTrue(selected.containsAll(NEEDED), "the web UI test needs " + NEEDED);
-        installChromium();
-
-        dataDir = tmp.resolve("data");
-        ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
-                READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
         // only what the pages walked here read: the pipeline's tasks are sql tasks run by the scheduler
-        up.environment().put("STRATA_SERVICES", String.join(",", NEEDED));
-        launcher = up.start();
-        output = new Launcher.Output(launcher, Path.of("target", "web-ui-it-launcher.log"));
-        if (!output.await("Strata is ready in", READY_WITHIN.plusSeconds(30))) {
-            fail("strata up did not get ready:\n" + output);
-        }
-        PlatformState state = PlatformState.read(dataDir.toRealPath().resolve("run")).orElseThrow();
-        gateway = "http://127.0.0.1:" + state.services().stream().filter(s -> s.name().equals("gateway"))
-                .mapToInt(PlatformState.Entry::port).findFirst().orElseThrow();
-        Properties stack = new Properties();
-        try (InputStream in = Files.newInputStream(dataDir.resolve("stack.properties"))) {
-            stack.load(in);
-        }
-        token = new IssuerClient(gateway, stack.getProperty(Platform.ADMIN_PASSWORD_KEY)).adminToken();
+        platform = UiPlatform.start(tmp, NEEDED, "web-ui-it-launcher.log");
     }
 
     @AfterAll
     void stopThePlatform() throws Exception {
-        if (launcher != null) {
-            if (launcher.isAlive()) {
-                Launcher.Result down = Launcher.run(Duration.ofSeconds(150), "down", "--data-dir",
-                        dataDir.toString());
-                assertEquals(0, down.exitCode(), down.output());
-            }
-            assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "the launcher exited");
-            output.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -102,102 +59,26 @@ class WebUiIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void theGoldenPathInARealBrowser() throws Exception {
         // what an admin sets up through the API: two namespaces, an engineer and a viewer of the first, datasets
-        for (String ns : List.of(NS, OTHER)) {
-            HttpResponse<String> created = send("POST", "/api/auth/v1/namespaces", "{\"name\":\"" + ns + "\"}");
-            assertTrue(created.statusCode() == 201 || created.statusCode() == 409, created.body());
-        }
-        String engineerPassword = password();
-        String viewerPassword = password();
-        user("ada", engineerPassword, "engineer");
-        user("vic", viewerPassword, "viewer");
-        dataset(NS, "orders", "raw", "[{\"name\":\"order_id\",\"type\":\"bigint\"},"
+        platform.namespace(NS);
+        platform.namespace(OTHER);
+        String engineerPassword = UiPlatform.password();
+        String viewerPassword = UiPlatform.password();
+        platform.user("ada", engineerPassword, NS, "engineer");
+        platform.user("vic", viewerPassword, NS, "viewer");
+        platform.dataset(NS, "orders", "raw", "[{\"name\":\"order_id\",\"type\":\"bigint\"},"
                 + "{\"name\":\"customer\",\"type\":\"text\"},{\"name\":\"amount\",\"type\":\"numeric\"},"
                 + "{\"name\":\"ordered_on\",\"type\":\"date\"}]");
-        dataset(NS, "customer_totals", "gold", "[{\"name\":\"customer\",\"type\":\"text\"},"
+        platform.dataset(NS, "customer_totals", "gold", "[{\"name\":\"customer\",\"type\":\"text\"},"
                 + "{\"name\":\"amount\",\"type\":\"numeric\"}]");
-        dataset(OTHER, "secret_plans", "gold", "[{\"name\":\"plan\",\"type\":\"text\"}]");
-        HttpResponse<String> lineage = send("PUT", "/api/registry/v1/lineage/" + NS + "/customer_totals",
+        platform.dataset(OTHER, "secret_plans", "gold", "[{\"name\":\"plan\",\"type\":\"text\"}]");
+        HttpResponse<String> lineage = platform.send("PUT", "/api/registry/v1/lineage/" + NS + "/customer_totals",
                 "{\"upstream\":[{\"dataset\":\"" + NS
                         + ".orders\",\"columns\":[{\"from\":\"amount\",\"to\":\"amount\"}]}]}");
         assertEquals(200, lineage.statusCode(), lineage.body());
 
-        Path webui = Path.of("..", "services", "gateway", "src", "main", "webui").toAbsolutePath().normalize();
-        // docs/ui/ when asked (-Dstrata.ui.screenshots=../docs/ui refreshes the README's pictures), else target/, so
-        // that a test run leaves the checkout as it was
-        Path screenshots = Path.of(System.getProperty("strata.ui.screenshots", "target/ui-screenshots"))
-                .toAbsolutePath().normalize();
-        Files.createDirectories(screenshots);
-        if (!Files.isDirectory(webui.resolve("node_modules/playwright-core"))) {
-            // the gateway's build installs them; a build of this module alone may not have
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
-                    .directory(webui.toFile()).redirectErrorStream(true).start();
-            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, install.waitFor(), "npm ci in " + webui + ":\n" + log);
-        }
-        List<String> command = new ArrayList<>(List.of("node", "e2e/golden-path.mjs"));
-        ProcessBuilder browser = new ProcessBuilder(command).directory(webui.toFile()).redirectErrorStream(true);
-        browser.environment().put("STRATA_URL", gateway);
-        browser.environment().put("STRATA_NS", NS);
-        browser.environment().put("STRATA_OTHER_NS", OTHER);
-        browser.environment().put("STRATA_ENGINEER", "ada");
-        browser.environment().put("STRATA_ENGINEER_PASSWORD", engineerPassword);
-        browser.environment().put("STRATA_VIEWER", "vic");
-        browser.environment().put("STRATA_VIEWER_PASSWORD", viewerPassword);
-        browser.environment().put("STRATA_SCREENSHOTS", screenshots.toString());
-        browser.environment().put("STRATA_CHROMIUM", CHROMIUM.toString());
-        Process walk = browser.start();
-        Launcher.Output steps = new Launcher.Output(walk, Path.of("target", "web-ui-it-browser.log"));
-        if (!walk.waitFor(8, TimeUnit.MINUTES)) {
-            walk.destroyForcibly();
-            fail("the browser walk did not finish in 8 minutes:\n" + steps);
-        }
-        steps.join();
-        String result = steps.toString();
-        assertEquals(0, walk.exitValue(), "steps of the browser walk failed:\n" + result);
-        assertTrue(result.contains(" passed, 0 failed"), result);
-        assertTrue(Files.exists(screenshots.resolve("run.png")), "the run page's screenshot");
-    }
-
-    private void user(String name, String password, String role) throws Exception {
-        HttpResponse<String> created = send("POST", "/api/auth/v1/users", "{\"username\":\"" + name
-                + "\",\"email\":\"" + name + "@shop.test\",\"password\":\"" + password + "\"}");
-        assertEquals(201, created.statusCode(), created.statusCode() + " creating " + name);
-        HttpResponse<String> bound = send("POST", "/api/auth/v1/role-bindings", "{\"principalKind\":\"user\","
-                + "\"principal\":\"" + name + "\",\"namespace\":\"" + NS + "\",\"role\":\"" + role + "\"}");
-        assertTrue(bound.statusCode() == 201 || bound.statusCode() == 200, bound.body());
-    }
-
-    private void dataset(String ns, String name, String layer, String columns) throws Exception {
-        HttpResponse<String> created = send("POST", "/api/registry/v1/datasets", "{\"namespace\":\"" + ns
-                + "\",\"name\":\"" + name + "\",\"layer\":\"" + layer + "\",\"owner\":\"data-team\",\"columns\":"
-                + columns + "}");
-        assertEquals(201, created.statusCode(), created.body());
-    }
-
-    private static String password() {
-        return "Pw-" + UUID.randomUUID() + "-x";
-    }
-
-    private HttpResponse<String> send(String method, String path, String body)
-            throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Debian's Chromium, installed when missing (the test runs as root, as CI does). */
-    private static void installChromium() throws Exception {
-        if (Files.isExecutable(CHROMIUM)) {
-            return;
-        }
-        Process apt = new ProcessBuilder("bash", "-c", "apt-get update -q && DEBIAN_FRONTEND=noninteractive"
-                + " apt-get install -y -q chromium").redirectErrorStream(true).start();
-        String log = new String(apt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (apt.waitFor() != 0 || !Files.isExecutable(CHROMIUM)) {
-            fail("the web UI tests need Chromium at " + CHROMIUM + " and could not install it with apt-get install -y"
-                    + " chromium (run it as root, or install it by hand):\n" + log.substring(Math.max(0,
-                            log.length() - 2000)));
-        }
+        platform.walk("golden-path.mjs", Map.of("STRATA_NS", NS, "STRATA_OTHER_NS", OTHER,
+                "STRATA_ENGINEER", "ada", "STRATA_ENGINEER_PASSWORD", engineerPassword,
+                "STRATA_VIEWER", "vic", "STRATA_VIEWER_PASSWORD", viewerPassword), Duration.ofMinutes(8));
+        assertTrue(Files.exists(UiPlatform.screenshots().resolve("run.png")), "the run page's screenshot");
     }
 }
