@@ -2,6 +2,8 @@
 // CSS because the CSP refuses their data: images) and where a server's line/column finding points.
 import { EditorView } from '@codemirror/view';
 import type { Text } from '@codemirror/state';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 
 /** Where a server finding points: its line and column (1-based), to the end of the word there. */
 export function range(doc: Text, line?: number, column?: number): { from: number; to: number } {
@@ -28,3 +30,13 @@ export const editorTheme = EditorView.theme({
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--fg)' },
   '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' },
 });
+
+/** Syntax colours from the app's palette: readable (axe's contrast) on both the light and the dark theme. */
+export const editorHighlight = syntaxHighlighting(HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.modifier], color: 'var(--accent)', fontWeight: '600' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--ok)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--run)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.typeName, tags.standard(tags.name), tags.special(tags.name)], color: 'var(--bad)' },
+  { tag: [tags.name, tags.variableName, tags.propertyName, tags.punctuation, tags.operator], color: 'var(--fg)' },
+]));

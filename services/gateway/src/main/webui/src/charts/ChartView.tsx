@@ -238,7 +238,7 @@ export function ChartView({ type, mapping, data, title }: { type: ChartType; map
         <title>{`${title}: ${summary}`}</title>
         {type === 'pie' ? <Pie series={series} /> : <Cartesian type={type} series={series} />}
       </svg>
-      <Legend series={series} />
+      {type !== 'pie' && <Legend series={series} />}
     </figure>
   );
 }

@@ -10,7 +10,7 @@ import { diagnosticCount, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { ApiError } from '../api';
-import { editorTheme, range } from '../editor';
+import { editorHighlight, editorTheme, range } from '../editor';
 import { formatDuration } from '../prefs';
 import { Loading, ProblemView } from '../ui';
 import {
@@ -61,7 +61,7 @@ function SqlCodeEditor({ doc, schema, onChange, onRun, marker }: {
         doc,
         extensions: [
           Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (run.current(), true) }])),
-          basicSetup, language.of(sql({ dialect: PostgreSQL, upperCaseKeywords: false })), lintGutter(), editorTheme,
+          basicSetup, language.of(sql({ dialect: PostgreSQL, upperCaseKeywords: false })), lintGutter(), editorTheme, editorHighlight,
           EditorView.contentAttributes.of({ 'aria-label': 'SQL' }),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged) return;
@@ -135,6 +135,7 @@ export function SqlEditorPage() {
   const [exporting, setExporting] = useState<string>();
   const [exportError, setExportError] = useState<unknown>();
   const abort = useRef<AbortController | undefined>(undefined);
+  const frame = useRef(0);
 
   useEffect(() => {
     if (!q) return;
@@ -163,10 +164,19 @@ export function SqlEditorPage() {
     streamQuery(sqlPath(ns, 'queries'), { sql: text, parameters: bound, maxRows, queryId }, {
       columns: (c) => setColumns(c),
       rows: (batch) => {
-        rows.current.push(...batch);
-        setVersion((v) => v + 1);
+        for (const row of batch) rows.current.push(row);
+        // one repaint per frame however fast the rows come
+        if (!frame.current) {
+          frame.current = requestAnimationFrame(() => {
+            frame.current = 0;
+            setVersion((v) => v + 1);
+          });
+        }
       },
-      end: (end) => setState({ phase: 'done', end }),
+      end: (end) => {
+        setVersion((v) => v + 1);
+        setState({ phase: 'done', end });
+      },
     }, controller.signal).catch((error) => {
       if (controller.signal.aborted) {
         setState({ phase: 'cancelled' });

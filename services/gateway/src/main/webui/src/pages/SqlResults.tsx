@@ -43,17 +43,19 @@ export function ResultGrid({ ns, columns, rows, version, schema }: {
   const template = { gridTemplateColumns: `56px repeat(${Math.max(columns.length, 1)}, minmax(140px, 1fr))` };
 
   return (
-    <div className="result" role="table" aria-label="Query result" aria-rowcount={model.length + 1} data-testid="result">
-      <div ref={scroller} className="result-body" tabIndex={0}>
-        {table.getHeaderGroups().map((g) => (
-          <div role="row" key={g.id} className="result-row head" style={template}>
-            <span role="columnheader" className="rownum">#</span>
-            {g.headers.map((h) => (
-              <span role="columnheader" key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</span>
-            ))}
-          </div>
-        ))}
-        <div className="result-rows" style={{ height: virtual.getTotalSize() }}>
+    <div ref={scroller} className="result result-body" role="region" aria-label="Query result" tabIndex={0} data-testid="result">
+      <div role="table" aria-label="Query result rows" aria-rowcount={model.length + 1}>
+        <div role="rowgroup" className="result-head">
+          {table.getHeaderGroups().map((g) => (
+            <div role="row" key={g.id} className="result-row head" style={template}>
+              <span role="columnheader" className="rownum">#</span>
+              {g.headers.map((h) => (
+                <span role="columnheader" key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</span>
+              ))}
+            </div>
+          ))}
+        </div>
+        <div className="result-rows" role="rowgroup" style={{ height: virtual.getTotalSize() }}>
           {virtual.getVirtualItems().map((item) => {
             const row = model[item.index];
             return (
