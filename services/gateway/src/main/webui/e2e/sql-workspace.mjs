@@ -169,7 +169,7 @@ await step('an analyst of another namespace is told the dashboard is not there',
   await signIn(p, need('STRATA_OUTSIDER'), need('STRATA_OUTSIDER_PASSWORD'));
   await p.getByText(`Namespace “${ns}” does not exist or is not yours to see.`).waitFor();
   check(!(await p.content()).includes('Sales overview'), 'the dashboard\'s title is shown');
-  const status = await p.evaluate(async ([n, d]) => (await fetch(`/api/v1/namespaces/${n}/sql/dashboards/${d}`)).status, [ns, dashboard]);
+  const status = await p.evaluate(async ([n, d]) => (await fetch(`/api/registry/v1/namespaces/${n}/sql/dashboards/${d}`)).status, [ns, dashboard]);
   check(status === 404, `reading the dashboard from ${other} answered ${status}`);
 });
 

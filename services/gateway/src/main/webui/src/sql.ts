@@ -1,5 +1,5 @@
 // The SQL workspace's calls (issue 20): queries streamed as NDJSON, CSV export, the schema for completion, and the
-// saved queries, charts and dashboards of a namespace (the registry behind /api/v1/namespaces/{ns}/sql/**).
+// saved queries, charts and dashboards of a namespace (the registry's /api/v1/namespaces/{ns}/sql/**).
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, csrfToken, type Problem } from './api';
 
@@ -31,7 +31,11 @@ export type Stored<T> = T & { name: string; version?: number; updatedAt?: string
 export const NAME_RULE = /^[a-z0-9-]{1,60}$/;
 export const MAX_SQL_BYTES = 100 * 1024;
 
-export const sqlPath = (ns: string, rest: string) => `v1/namespaces/${encodeURIComponent(ns)}/sql/${rest}`;
+/**
+ * The registry serves the workspace at its `/api/v1/namespaces/{ns}/sql/**`; through the gateway's usual
+ * `/api/<service>/**` routing that is `/api/registry/v1/namespaces/{ns}/sql/**` (no route of its own needed).
+ */
+export const sqlPath = (ns: string, rest: string) => `registry/v1/namespaces/${encodeURIComponent(ns)}/sql/${rest}`;
 
 /** Lists answer either an array or `{items: [...]}`: both are read. */
 function items<T>(answer: unknown): T[] {

@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.strata.devstack.Ports;
 import dev.strata.devstack.quarkus.IssuerClient;
 
 /**
@@ -54,8 +55,10 @@ final class UiPlatform implements AutoCloseable {
     static UiPlatform start(Path tmp, List<String> services, String logName) throws Exception {
         installChromium();
         Path dataDir = tmp.resolve("data");
+        // a port of its own: 8080 may be another platform's on a shared machine, whose gateway would then answer
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
-                READY_WITHIN.toSeconds() + "s").redirectErrorStream(true);
+                READY_WITHIN.toSeconds() + "s", "--gateway-port", String.valueOf(Ports.free()))
+                .redirectErrorStream(true);
         up.environment().put("STRATA_SERVICES", String.join(",", services));
         Process launcher = up.start();
         Launcher.Output output = new Launcher.Output(launcher, Path.of("target", logName));
