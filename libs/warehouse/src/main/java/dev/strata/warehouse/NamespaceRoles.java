@@ -40,6 +40,7 @@ public final class NamespaceRoles {
     private final byte[] roleKey;
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     private final Set<String> ensuredSchemas = ConcurrentHashMap.newKeySet();
+    private final Set<String> ensuredReaders = ConcurrentHashMap.newKeySet();
     private volatile boolean bootstrapped;
 
     /**
@@ -93,13 +94,121 @@ public final class NamespaceRoles {
         return c;
     }
 
+    /**
+     * A new connection logged in as {@code namespace}'s READ-ONLY role ({@link Namespaces#readerRole}, made first if
+     * missing), with the namespace's schemas on its search path (gold, silver, bronze, raw). The role can read the
+     * tables of the namespace's schemas and nothing else: no write, no DDL, no temporary table, no other namespace, no
+     * server file, no other database. Analysts' SQL runs on it. The caller closes it.
+     */
+    public Connection openReader(String namespace) throws SQLException {
+        ensureReader(namespace);
+        Properties p = new Properties();
+        p.setProperty("user", Namespaces.readerRole(namespace));
+        p.setProperty("password", passwordOf(Namespaces.readerRole(namespace)));
+        p.setProperty("ApplicationName", "strata-nsr-" + namespace);
+        Connection c = DriverManager.getConnection(jdbcUrl, p);
+        try (Statement s = c.createStatement()) {
+            s.execute("set search_path to " + quote(Namespaces.schema(namespace, "gold")) + ", "
+                    + quote(Namespaces.schema(namespace, "silver")) + ", "
+                    + quote(Namespaces.schema(namespace, "bronze")) + ", "
+                    + quote(Namespaces.schema(namespace, "raw")));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * Makes the namespace's read-only role if missing and grants it USAGE on every schema of the namespace and SELECT
+     * on their tables, now and for tables the namespace's role creates later (default privileges); idempotent and
+     * cached.
+     */
+    public void ensureReader(String namespace) throws SQLException {
+        ensure(namespace);
+        if (ensuredReaders.contains(namespace)) {
+            return;
+        }
+        String reader = Namespaces.readerRole(namespace);
+        try (Connection c = admin()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("select pg_advisory_xact_lock(hashtext('strata.warehouse.roles'))");
+                bootstrap(c, s);
+                String q = quote(reader);
+                if (!roleExists(c, reader)) {
+                    s.execute("create role " + q + " login nosuperuser nocreatedb nocreaterole noinherit "
+                            + "noreplication nobypassrls");
+                }
+                s.execute("alter role " + q + " password " + literal(passwordOf(reader)));
+                // a second wall behind the connection's read-only transaction
+                s.execute("alter role " + q + " set default_transaction_read_only = on");
+                // CONNECT only: no TEMPORARY (a temporary table is a write)
+                s.execute("grant connect on database " + quote(database(c)) + " to " + q);
+                s.execute("revoke temporary on database " + quote(database(c)) + " from " + q);
+                grantReader(c, s, namespace, ownedSchemas(c, namespace));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        ensuredReaders.add(namespace);
+    }
+
+    /** Grants, as the namespace's owner role, read access on {@code schemas} to the namespace's reader role. */
+    private void grantReader(Connection c, Statement s, String namespace, Collection<String> schemas)
+            throws SQLException {
+        if (schemas.isEmpty()) {
+            return;
+        }
+        String reader = quote(Namespaces.readerRole(namespace));
+        s.execute("set local role " + quote(Namespaces.role(namespace)));
+        for (String pg : schemas) {
+            String schema = quote(pg);
+            s.execute("grant usage on schema " + schema + " to " + reader);
+            s.execute("grant select on all tables in schema " + schema + " to " + reader);
+            s.execute("alter default privileges in schema " + schema + " grant select on tables to " + reader);
+        }
+        s.execute("reset role");
+    }
+
+    /** The schemas of {@code namespace} that its role owns. */
+    private static Set<String> ownedSchemas(Connection c, String namespace) throws SQLException {
+        Set<String> schemas = new LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select n.nspname from pg_namespace n join pg_roles r "
+                + "on r.oid = n.nspowner where r.rolname = ? and starts_with(n.nspname, ?) order by 1")) {
+            ps.setString(1, Namespaces.role(namespace));
+            ps.setString(2, Namespaces.pgName(namespace) + "__");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+        }
+        return schemas;
+    }
+
+    private static boolean roleExists(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** The role's password: derived, never stored, never logged. */
     String password(String namespace) {
+        return passwordOf(Namespaces.role(namespace));
+    }
+
+    /** A login role's password: derived from the role key, never stored, never logged. */
+    String passwordOf(String role) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(roleKey, "HmacSHA256"));
-            byte[] digest = mac.doFinal(("strata-namespace-role:" + Namespaces.role(namespace))
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(("strata-namespace-role:" + role).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
@@ -138,13 +247,7 @@ public final class NamespaceRoles {
             try (Statement s = c.createStatement()) {
                 s.execute("select pg_advisory_xact_lock(hashtext('strata.warehouse.roles'))");
                 bootstrap(c, s);
-                boolean exists;
-                try (PreparedStatement ps = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {
-                    ps.setString(1, role);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        exists = rs.next();
-                    }
-                }
+                boolean exists = roleExists(c, role);
                 String q = quote(role);
                 if (!exists) {
                     s.execute("create role " + q + " login nosuperuser nocreatedb nocreaterole noinherit "
@@ -162,6 +265,10 @@ public final class NamespaceRoles {
                         throw new SQLException("schema " + pg + " belongs to " + owner + ", not to namespace '"
                                 + namespace + "'; it was made outside Strata", "42501");
                     }
+                }
+                if (roleExists(c, Namespaces.readerRole(namespace))) {
+                    // the namespace's analysts read its new schemas too
+                    grantReader(c, s, namespace, missing);
                 }
                 c.commit();
             } catch (SQLException e) {

@@ -25,6 +25,7 @@ public final class Namespaces {
     public static final Pattern RULE = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final String ROLE_PREFIX = "strata_ns_";
+    private static final String READER_PREFIX = "strata_nsr_";
     private static final String SEPARATOR = "__";
 
     /** The warehouse layers every namespace has from its first use. */
@@ -65,6 +66,14 @@ public final class Namespaces {
     /** The namespace's own Postgres role: owns its schemas, has no right elsewhere. */
     public static String role(String namespace) {
         return ROLE_PREFIX + pgName(namespace);
+    }
+
+    /**
+     * The namespace's read-only login role: USAGE on the namespace's schemas and SELECT on their tables, nothing else.
+     * Analysts' SQL runs as it (the owner role {@link #role} can write).
+     */
+    public static String readerRole(String namespace) {
+        return READER_PREFIX + pgName(namespace);
     }
 
     /** The namespace a role name stands for, if it is a namespace role. */

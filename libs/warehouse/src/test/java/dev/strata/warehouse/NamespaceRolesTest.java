@@ -159,6 +159,65 @@ class NamespaceRolesTest {
         assertThrows(IllegalArgumentException.class, () -> roles.ensureSchemas("team-b", List.of("x;drop")));
     }
 
+    @Test
+    void theReaderRoleReadsItsNamespaceAndCannotWriteOrLeaveIt() throws Exception {
+        try (Connection r = roles.openReader("team-a"); Statement s = r.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select current_user, sum(amount) from revenue")) {
+                rs.next();
+                assertEquals("strata_nsr_team_a", rs.getString(1));
+                assertEquals(30, rs.getInt(2), "the search path starts with the namespace's gold schema");
+            }
+            // the read-only transaction is a setting the role could change: the grants are the wall
+            s.execute("set default_transaction_read_only = off");
+            assertDenied(s, "insert into team_a__gold.revenue values ('2026-01-03', 1)");
+            assertDenied(s, "update team_a__gold.revenue set amount = 0");
+            assertDenied(s, "delete from team_a__gold.revenue");
+            assertDenied(s, "truncate team_a__gold.revenue");
+            assertDenied(s, "drop table team_a__gold.revenue");
+            assertDenied(s, "create table team_a__gold.planted (v int)");
+            assertDenied(s, "create temporary table planted (v int)");
+            assertDenied(s, "alter table team_a__gold.revenue add column x int");
+            assertDenied(s, "select * from team_b__gold.anything");
+            assertDenied(s, "copy (select 1) to program 'touch /tmp/strata-owned'");
+            assertDenied(s, "copy team_a__gold.revenue to '/tmp/strata-owned'");
+            assertDenied(s, "select pg_read_file('postgresql.conf')");
+            assertDenied(s, "select pg_ls_dir('.')");
+            assertDenied(s, "create extension if not exists dblink");
+            assertDenied(s, "set role strata_ns_team_a");
+            assertDenied(s, "set session authorization strata_ns_team_a");
+        }
+        try (Connection b = roles.open("team-b"); Statement s = b.createStatement()) {
+            s.execute("create table if not exists team_b__gold.anything (v int)");
+        }
+        try (Connection r = roles.openReader("team-a"); Statement s = r.createStatement()) {
+            assertDenied(s, "select * from team_b__gold.anything");
+        }
+        assertEquals(2, count("team_a__gold.revenue"), "A's table is untouched");
+        assertFalse(java.nio.file.Files.exists(Path.of("/tmp/strata-owned")));
+        String metadata = stack.postgres().jdbcUrl(PostgresServer.METADATA_DB);
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(metadata,
+                "strata_nsr_team_a", roles.passwordOf("strata_nsr_team_a")).close());
+        assertTrue(e.getMessage().contains("permission denied for database"), e.getMessage());
+    }
+
+    @Test
+    void theReaderRoleReadsTablesAndSchemasMadeAfterIt() throws Exception {
+        roles.ensureReader("team-d");
+        try (Connection d = roles.open("team-d"); Statement s = d.createStatement()) {
+            s.execute("create table team_d__silver.later as select 42 as v");
+        }
+        roles.ensureSchemas("team-d", List.of("marts"));
+        try (Connection d = roles.open("team-d"); Statement s = d.createStatement()) {
+            s.execute("create table team_d__marts.kpi as select 7 as v");
+        }
+        try (Connection r = roles.openReader("team-d"); Statement s = r.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select (select v from later) + (select v from team_d__marts.kpi)")) {
+                rs.next();
+                assertEquals(49, rs.getInt(1));
+            }
+        }
+    }
+
     private static long count(String table) throws SQLException {
         try (Connection c = stack.postgres().connect(PostgresServer.WAREHOUSE_DB);
                 Statement s = c.createStatement();

@@ -1,7 +1,10 @@
 package dev.strata.registry.config;
 
+import java.time.Duration;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of the registry service, under {@code strata.registry.*} (env: {@code STRATA_REGISTRY_*}). */
 @ConfigMapping(prefix = "strata.registry")
@@ -20,6 +23,8 @@ public interface RegistryConfig {
 
     Upload upload();
 
+    Sql sql();
+
     interface Preview {
         /** Rows a preview shows when the caller names no limit. */
         int defaultLimit();
@@ -34,5 +39,32 @@ public interface RegistryConfig {
 
         /** The largest file accepted. */
         MemorySize maxSize();
+    }
+
+    /** The SQL workspace: analysts' queries, run as the namespace's read-only role. */
+    interface Sql {
+        /** A query (or export) is stopped by Postgres after this long ({@code statement_timeout}). */
+        @WithDefault("30s")
+        Duration statementTimeout();
+
+        /** An export (no row cap) is stopped by Postgres after this long. */
+        @WithDefault("10m")
+        Duration exportTimeout();
+
+        /** A query's transaction is ended by Postgres when idle this long ({@code idle_in_transaction_session_timeout}). */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Postgres {@code work_mem} of a query: memory per sort or hash before it spills to disk. */
+        @WithDefault("16MB")
+        String workMem();
+
+        /** Rows a query answers when the caller names no {@code maxRows}. */
+        @WithDefault("1000")
+        int defaultMaxRows();
+
+        /** The largest {@code maxRows} a caller may ask for (an export has no row cap). */
+        @WithDefault("10000")
+        int maxRows();
     }
 }
