@@ -287,6 +287,69 @@ class SqlQueryTest {
         assertTrue(peak.get() < 256L * 1024 * 1024, "heap used peaked at " + peak.get() / (1024 * 1024) + " MB");
     }
 
+    @Test
+    void savedQueryChartAndDashboardRoundTripWithVersionsAndYaml() {
+        String sq = BASE + A + "/sql/saved-queries/";
+        String query = "{\"title\":\"Paid orders\",\"sql\":\"select id, amount from orders where paid = :paid "
+                + "and amount >= :min order by id\",\"parameters\":[{\"name\":\"paid\",\"type\":\"boolean\","
+                + "\"default\":true},{\"name\":\"min\",\"type\":\"number\",\"default\":0}]}";
+        as(A, "analyst").contentType(ContentType.JSON).body(query).put(sq + "paid-orders").then().statusCode(201)
+                .body("version", equalTo(1)).body("name", equalTo("paid-orders"));
+        as(A, "analyst").contentType(ContentType.JSON).body(query).put(sq + "paid-orders").then().statusCode(200)
+                .body("version", equalTo(1));
+        as(A, "analyst").contentType(ContentType.JSON).body(query.replace("Paid orders", "Paid orders (EUR)"))
+                .put(sq + "paid-orders").then().statusCode(200).body("version", equalTo(2));
+        as(A, "analyst").get(sq + "paid-orders/versions").then().statusCode(200)
+                .body("version", equalTo(List.of(2, 1)));
+        as(A, "analyst").get(sq + "paid-orders/versions/1").then().statusCode(200)
+                .body("title", equalTo("Paid orders"));
+
+        List<JsonPath> rows = lines(as(A, "analyst").contentType(ContentType.JSON)
+                .body("{\"parameters\":{\"min\":\"6\"}}").post(sq + "paid-orders/run").then().statusCode(200)
+                .extract().response());
+        assertEquals(List.of(1, 10.5f), rows.get(1).getList("$"));
+        assertEquals(1, rows.get(2).getInt("end.rows"));
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"parameters\":{\"min\":\"lots\"}}")
+                .post(sq + "paid-orders/run").then().statusCode(400)
+                .body("detail", containsString("'lots' is not a number"));
+
+        String charts = BASE + A + "/sql/charts/";
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"By id\",\"query\":\"nope\","
+                + "\"type\":\"bar\",\"mapping\":{\"x\":\"id\",\"y\":[\"amount\"]}}").put(charts + "by-id")
+                .then().statusCode(422).body("field", equalTo("query")).body("value", equalTo("nope"));
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"By id\",\"query\":\"paid-orders\","
+                + "\"type\":\"bar\",\"mapping\":{\"x\":\"id\",\"y\":[\"amount\"],\"series\":null},"
+                + "\"parameters\":{\"min\":\"1\"}}").put(charts + "by-id").then().statusCode(201);
+
+        String boards = BASE + A + "/sql/dashboards/";
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"Sales\",\"refreshSeconds\":60,"
+                + "\"tiles\":[{\"chart\":\"missing\",\"x\":0,\"y\":0,\"w\":6,\"h\":4}]}").put(boards + "sales")
+                .then().statusCode(422).body("field", equalTo("tiles[0].chart"));
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"Sales\",\"refreshSeconds\":60,"
+                + "\"tiles\":[{\"chart\":\"by-id\",\"x\":0,\"y\":0,\"w\":6,\"h\":4}],\"color\":1}")
+                .put(boards + "sales").then().statusCode(400).body("detail", containsString("'color'"));
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"Sales\",\"refreshSeconds\":60,"
+                + "\"tiles\":[{\"chart\":\"by-id\",\"x\":0,\"y\":0,\"w\":6,\"h\":4}]}").put(boards + "sales")
+                .then().statusCode(201);
+
+        // YAML export, imported under another name by another analyst of the namespace
+        String yaml = as(A, "analyst").accept("application/yaml").get(boards + "sales").then().statusCode(200)
+                .contentType(containsString("yaml")).extract().asString();
+        assertTrue(yaml.contains("title: Sales") && yaml.contains("chart: by-id"), yaml);
+        as(A, "engineer").contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put(boards + "sales-copy").then()
+                .statusCode(201).body("tiles[0].chart", equalTo("by-id")).body("refreshSeconds", equalTo(60))
+                .body("updatedBy", org.hamcrest.Matchers.notNullValue());
+        as(A, "analyst").get(boards).then().statusCode(200).body("name", equalTo(List.of("sales", "sales-copy")));
+
+        as(A, "viewer").get(boards + "sales").then().statusCode(403);
+        as(B, "analyst").get(boards + "sales").then().statusCode(404);
+        as(A, "analyst").contentType(ContentType.JSON).body("{\"title\":\"x\",\"sql\":\"select 1\"}")
+                .put(sq + "Bad_Name").then().statusCode(400).body("detail", containsString("lower-case"));
+        as(A, "analyst").delete(boards + "sales-copy").then().statusCode(204);
+        as(A, "analyst").get(boards + "sales-copy").then().statusCode(404);
+    }
+
     private long activeQueries(String marker) {
         try (Connection c = stack.postgres().connect(PostgresServer.WAREHOUSE_DB);
                 PreparedStatement s = c.prepareStatement("select count(*) from pg_stat_activity where state = "
