@@ -1,83 +1,10 @@
 // The web UI in a real browser against the real platform (run by cli's WebUiIT, which starts `strata up`, makes the
-// users and data, and reads this script's TAP-like output). playwright-core drives Debian's Chromium; nothing here
-// downloads a browser. Each step asserts what a person would see; screenshots go to docs/ui/.
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// users and data, and reads this script's TAP-like output). Each step asserts what a person would see; screenshots
+// go to docs/ui/.
+import { axe, base, browserFor, check, cspViolations, finish, need, shot, signIn, step, watch } from './browser.mjs';
 
-const env = process.env;
-const need = (name) => env[name] ?? (() => { throw new Error(`${name} is not set`); })();
-const base = need('STRATA_URL');
 const ns = need('STRATA_NS');
 const other = need('STRATA_OTHER_NS');
-const shots = env.STRATA_SCREENSHOTS;
-const chromiumPath = env.STRATA_CHROMIUM ?? '/usr/bin/chromium';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
-
-let passed = 0;
-let current;
-let failed = 0;
-const cspViolations = [];
-
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    if (shots) await current?.screenshot({ path: join(shots, `failed-${passed + failed}.png`) }).catch(() => {});
-    console.log(`not ok - ${name}: ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
-  }
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function browserFor(label) {
-  // a fresh profile for each user (--user-data-dir): no cookie or cache carried over
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), `strata-ui-${label}-`)), {
-    executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1360, height: 860 },
-  });
-  context.setDefaultTimeout(20_000);
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) cspViolations.push(`${label}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => console.log(`# ${label} page error: ${e.message}`));
-  return { context, page };
-}
-
-/** The real login page of the auth service, reached through the gateway's code flow. */
-async function signIn(page, username, password) {
-  await page.waitForSelector('#username');
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
-}
-
-async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  check(result.length === 0, `axe on ${name}: ${result.join('; ')}`);
-}
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-}
 
 /** A call of the API from the signed-in page, as the app makes it (session cookie, CSRF token on writes). */
 async function callApi(p, method, path, body, type = 'application/json') {
@@ -90,7 +17,7 @@ async function callApi(p, method, path, body, type = 'application/json') {
 
 const engineer = await browserFor('engineer');
 const page = engineer.page;
-current = page;
+watch(page);
 const pipelineId = `orders-ui`;
 let runUrl;
 
@@ -416,7 +343,7 @@ await step('an ended session signs in again and returns to the same page', async
 const viewer = await browserFor('viewer');
 await step('a viewer sees no write controls, and a forged write is refused', async () => {
   const v = viewer.page;
-  current = v;
+  watch(v);
   await v.goto(`${base}/ui/namespaces/${ns}/pipelines`);
   await signIn(v, need('STRATA_VIEWER'), need('STRATA_VIEWER_PASSWORD'));
   await v.locator('[data-testid=pipelines]').getByRole('link', { name: pipelineId }).waitFor();
@@ -457,6 +384,7 @@ await step('a second namespace stays invisible, also by editing the URL', async 
 });
 
 const admin = await browserFor('admin');
+watch(admin.page);
 await step('access (admin): role bindings added and removed, a token shown once, the audit log filtered', async () => {
   const a = admin.page;
   current = a;
@@ -502,5 +430,4 @@ await step('no Content Security Policy violation on any page', async () => {
 
 await viewer.context.close();
 await engineer.context.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

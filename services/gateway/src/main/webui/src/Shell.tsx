@@ -39,6 +39,8 @@ const SECTIONS = [
   { to: '/namespaces/$ns/runs', label: 'Runs', key: 'runs' },
   { to: '/namespaces/$ns/projects', label: 'Projects', key: 'projects' },
   { to: '/namespaces/$ns/notifications', label: 'Notifications', key: 'notifications' },
+  { to: '/namespaces/$ns/sql', label: 'SQL', key: 'sql' },
+  { to: '/namespaces/$ns/dashboards', label: 'Dashboards', key: 'dashboards' },
 ] as const;
 
 function useOnline() {

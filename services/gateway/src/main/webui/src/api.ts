@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken(): string | undefined {
+export function csrfToken(): string | undefined {
   for (const part of document.cookie.split(';')) {
     const [name, ...value] = part.trim().split('=');
     if (name === '__Host-strata-csrf' || name === 'strata-csrf') return decodeURIComponent(value.join('='));

@@ -13,6 +13,10 @@ const ProjectsPage = lazyRouteComponent(() => import('./pages/Projects'), 'Proje
 const ProjectPage = lazyRouteComponent(() => import('./pages/Projects'), 'ProjectPage');
 const AccessPage = lazyRouteComponent(() => import('./pages/Access'), 'AccessPage');
 const NotificationsPage = lazyRouteComponent(() => import('./pages/Notifications'), 'NotificationsPage');
+const SqlEditorPage = lazyRouteComponent(() => import('./pages/SqlEditor'), 'SqlEditorPage');
+const ChartPage = lazyRouteComponent(() => import('./pages/ChartPage'), 'ChartPage');
+const DashboardsPage = lazyRouteComponent(() => import('./pages/Dashboards'), 'DashboardsPage');
+const DashboardPage = lazyRouteComponent(() => import('./pages/Dashboards'), 'DashboardPage');
 import { Loading } from './ui';
 
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: () => <p>Nothing here.</p> });
@@ -78,8 +82,20 @@ const notifications = createRoute({
   validateSearch: (s: Record<string, unknown>): { status?: string } => ({ status: str(s.status) }),
 });
 
+// the SQL workspace (issue 20)
+const sqlEditor = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/sql', component: SqlEditorPage,
+  validateSearch: (s: Record<string, unknown>): { q?: string } => ({ q: str(s.q) }),
+});
+const chart = createRoute({
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/charts/$name', component: ChartPage,
+  validateSearch: (s: Record<string, unknown>): { query?: string } => ({ query: str(s.query) }),
+});
+const dashboards = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards', component: DashboardsPage });
+const dashboard = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards/$name', component: DashboardPage });
+
 const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run,
-  projects, project, access, notifications]);
+  projects, project, access, notifications, sqlEditor, chart, dashboards, dashboard]);
 
 export const router = createRouter({ routeTree, basepath: '/ui', defaultPreload: 'intent' });
 

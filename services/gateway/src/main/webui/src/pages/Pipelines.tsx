@@ -4,7 +4,8 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { basicSetup, EditorView } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
-import { EditorState, type Text } from '@codemirror/state';
+import { EditorState } from '@codemirror/state';
+import { editorTheme as theme, range } from '../editor';
 import { api, ApiError, type Pipeline, type Run } from '../api';
 import { useRole } from '../Shell';
 import { formatTime, usePrefs } from '../prefs';
@@ -58,16 +59,6 @@ tasks:
       sql: select 1
 `;
 
-/** Where a server finding points: its line and column (1-based), to the end of the word there. */
-function range(doc: Text, line?: number, column?: number): { from: number; to: number } {
-  if (!line || line < 1 || line > doc.lines) return { from: 0, to: Math.min(doc.length, doc.line(1).to) };
-  const l = doc.line(line);
-  const from = Math.min(l.from + Math.max((column ?? 1) - 1, 0), l.to);
-  const rest = doc.sliceString(from, l.to);
-  const word = /^[^\s:]+/.exec(rest);
-  return { from, to: word ? from + word[0].length : l.to };
-}
-
 /** Validates as you type against the scheduler's own validator (POST /api/scheduler/v1/pipelines/validate). */
 const serverLint = linter(async (view): Promise<Diagnostic[]> => {
   const doc = view.state.doc;
@@ -85,21 +76,6 @@ const serverLint = linter(async (view): Promise<Diagnostic[]> => {
   }
 }, { delay: 350 });
 
-const theme = EditorView.theme({
-  '&': { color: 'var(--fg)', backgroundColor: 'var(--bg)', fontSize: '13px', minHeight: '300px' },
-  '.cm-gutters': { backgroundColor: 'var(--panel)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
-  '.cm-activeLine': { backgroundColor: 'transparent' },
-  '.cm-activeLineGutter': { backgroundColor: 'transparent', color: 'var(--fg)' },
-  // the lint's own marks are data: images, which the CSP (img-src 'self') refuses: drawn with CSS instead
-  '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--bad)', textDecorationSkipInk: 'none' },
-  '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy var(--run)' },
-  '.cm-lint-marker': { backgroundImage: 'none', borderRadius: '50%', width: '0.8em', height: '0.8em' },
-  '.cm-lint-marker-error': { content: '""', backgroundColor: 'var(--bad)' },
-  '.cm-lint-marker-warning': { content: '""', backgroundColor: 'var(--run)' },
-  '.cm-lint-marker-info': { content: '""', backgroundColor: 'var(--muted)' },
-  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--fg)' },
-  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' },
-});
 
 function YamlEditor({ initial, onChange, readOnly }: { initial: string; onChange: (text: string) => void; readOnly: boolean }) {
   const host = useRef<HTMLDivElement>(null);
