@@ -387,7 +387,6 @@ const admin = await browserFor('admin');
 watch(admin.page);
 await step('access (admin): role bindings added and removed, a token shown once, the audit log filtered', async () => {
   const a = admin.page;
-  current = a;
   await a.goto(`${base}/ui/namespaces/${ns}`);
   await signIn(a, need('STRATA_ADMIN'), need('STRATA_ADMIN_PASSWORD'));
   await a.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Access' }).click();
