@@ -29,9 +29,12 @@ final class ProjectCommand extends GroupCommand {
 
     /** The transform service refuses bigger archives; the CLI says so before sending. */
     static final long MAX_ARCHIVE_BYTES = 64L * 1024 * 1024;
-    private static final Set<String> SKIPPED = Set.of(".git", "target", "logs", "dbt_packages", ".strata");
+    private static final Set<String> SKIPPED = Set.of(".git", "target", "logs", ".strata");
 
-    /** The folder as a zip archive, its paths relative to the folder (no .git, target, logs). */
+    /**
+     * The folder as a zip archive, its paths relative to the folder (no .git, target, logs; with dbt_packages/, where
+     * the engine reads vendored packages from).
+     */
     static byte[] zip(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new StrataException(ExitCodes.USAGE, folder + " is not a folder: give the project's folder (the one"

@@ -111,9 +111,11 @@ class UserVerbsTest {
     }
 
     @Test
-    void projectFolderIsZippedWithoutGitAndTarget() throws Exception {
+    void projectFolderIsZippedWithoutGitAndTargetButWithItsVendoredPackages() throws Exception {
         Path project = tmp.resolve("shop");
         Files.createDirectories(project.resolve("models"));
+        Files.createDirectories(project.resolve("dbt_packages/dbt_utils/macros"));
+        Files.writeString(project.resolve("dbt_packages/dbt_utils/macros/keys.sql"), "{% macro k() %}1{% endmacro %}");
         Files.createDirectories(project.resolve("target"));
         Files.createDirectories(project.resolve(".git"));
         Files.writeString(project.resolve("dbt_project.yml"), "name: shop\n");
@@ -126,7 +128,9 @@ class UserVerbsTest {
                 names.add(entry.getName());
             }
         }
-        assertEquals(java.util.List.of("dbt_project.yml", "models/orders.sql"), names);
+        // the engine reads packages from dbt_packages/ (no network at push or build), so they travel with the project
+        assertEquals(java.util.List.of("dbt_packages/dbt_utils/macros/keys.sql", "dbt_project.yml",
+                "models/orders.sql"), names);
     }
 
     @Test
