@@ -24,41 +24,16 @@ RPS="${BENCH_RPS:-50}"
 DRAIN="${BENCH_DRAIN:-120}"
 DATE="${BENCH_DATE:-$(date -u +%Y-%m-%d)}"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-load.XXXXXX")"
-
-log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=../lib/platform.sh
+source "$REPO/bench/lib/platform.sh"
 
 cd "$REPO"
-launcher=""
-cleanup() {
-    if [[ -n "$launcher" ]]; then
-        ./strata down --data-dir "$tmp/data" >&2 || true
-        wait "$launcher" 2>/dev/null || true
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-log "starting the platform (./strata up, data in $tmp/data)"
-STRATA_INGEST_ALLOWED_HOSTS=127.0.0.1 ./strata up --data-dir "$tmp/data" --gateway-port auto \
-    >"$tmp/up.log" 2>&1 &
-launcher=$!
-for _ in $(seq 1 600); do
-    grep -q "Strata is ready in" "$tmp/up.log" && break
-    kill -0 "$launcher" 2>/dev/null || { cat "$tmp/up.log" >&2; exit 1; }
-    sleep 1
-done
-grep -q "Strata is ready in" "$tmp/up.log" || { cat "$tmp/up.log" >&2; exit 1; }
-gateway="$(grep -o 'Gateway: *http://[0-9.:]*' "$tmp/up.log" | head -1 | sed 's/Gateway: *//')"
-log "platform ready, gateway $gateway"
-
-./mvnw -B -q -o -pl libs/devstack -am compile dependency:build-classpath -Dmdep.outputFile="$tmp/classpath.txt" \
-    >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
-cp="$REPO/libs/devstack/target/classes:$(cat "$tmp/classpath.txt")"
-javac -d "$tmp/classes" -cp "$cp" "$REPO/bench/load/LoadBench.java"
+STRATA_INGEST_ALLOWED_HOSTS=127.0.0.1 platform_up
+bench_compile "$REPO/bench/load/LoadBench.java"
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
 log "load: $CONC runs in flight and $RPS API requests/s for ${SECS}s (drain ${DRAIN}s)"
 java -Dgateway="$gateway" -Dstack="$tmp/data/stack.properties" -Dseconds="$SECS" -Dconcurrency="$CONC" \
-    -Drps="$RPS" -Ddrain-seconds="$DRAIN" -cp "$cp:$tmp/classes" LoadBench >"$tmp/results.properties"
+    -Drps="$RPS" -Ddrain-seconds="$DRAIN" -cp "$bench_cp" LoadBench >"$tmp/results.properties"
 cat "$tmp/results.properties" >&2
 get() { grep "^$1=" "$tmp/results.properties" | cut -d= -f2; }
 
@@ -74,8 +49,5 @@ rows="| reliability.load.errors | $(get errors) | — | — | 0 | $what | $DATE 
 | reliability.load.stuck_runs | $(get runs.stuck) | — | — | 0 | $what | $DATE |"
 echo "$rows"
 if [[ -n "${BENCH_DOC:-}" ]]; then
-    for key in reliability.load.errors reliability.load.api_p99_ms reliability.load.stuck_runs; do
-        grep -v "^| $key |" "$BENCH_DOC" >"$tmp/doc" && cat "$tmp/doc" >"$BENCH_DOC"
-    done
-    echo "$rows" >>"$BENCH_DOC"
+    doc_rows "$BENCH_DOC" "$rows" reliability.load.errors reliability.load.api_p99_ms reliability.load.stuck_runs
 fi
