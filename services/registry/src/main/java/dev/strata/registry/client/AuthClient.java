@@ -45,16 +45,19 @@ public class AuthClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    AuthClient(@ConfigProperty(name = "strata.services.auth.url") Optional<String> authUrl, SecurityIdentity identity) {
+    public AuthClient(@ConfigProperty(name = "strata.services.auth.url") Optional<String> authUrl,
+            SecurityIdentity identity) {
         this.authUrl = authUrl;
         this.identity = identity;
     }
 
     /** {@code GET <auth>/<path>} as the caller; {@code path} starts with {@code /} and has its parts encoded. */
     public Answer get(String path) throws Unavailable {
-        if (authUrl.isEmpty() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
-                || jwt.getRawToken() == null) {
+        if (authUrl.isEmpty()) {
             throw new Unavailable("the registry cannot ask the auth service (strata.services.auth.url is not set)");
+        }
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getRawToken() == null) {
+            throw new Unavailable("the request carries no bearer token to ask the auth service with");
         }
         URI uri = URI.create(authUrl.get().replaceAll("/+$", "") + path);
         try {
