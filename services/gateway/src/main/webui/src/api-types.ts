@@ -512,6 +512,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/v1/me/namespaces/{namespace}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your role in a namespace right now, from the role bindings (not from your token)
+         * @description The higher of your binding on the namespace and your binding on '*'; null when you have none, or when your account was deleted or disabled. Services ask this before acting on a token's strata_ns claim, so a removed binding counts at once.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    namespace: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["auth.CurrentRole"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/v1/me/password": {
         parameters: {
             query?: never;
@@ -6956,6 +7011,10 @@ export interface components {
             };
             updatedAt?: components["schemas"]["auth.Instant"];
             updatedBy?: string;
+        };
+        "auth.CurrentRole": {
+            namespace?: string;
+            role?: string;
         };
         /**
          * Format: date-time

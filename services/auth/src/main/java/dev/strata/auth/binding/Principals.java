@@ -1,5 +1,6 @@
 package dev.strata.auth.binding;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.strata.auth.access.Caller;
 import dev.strata.auth.access.PrincipalKind;
+import dev.strata.auth.access.Role;
 import dev.strata.auth.serviceaccount.ServiceAccount;
 import dev.strata.auth.serviceaccount.ServiceAccountRepository;
 import dev.strata.auth.user.User;
@@ -47,6 +49,20 @@ public class Principals {
     public Caller of(User user) {
         return new Caller(user.id().toString(), user.username(), PrincipalKind.USER,
                 bindings.rolesOf(PrincipalKind.USER, user.id()));
+    }
+
+    /**
+     * The caller's roles as the bindings stand now, not as its token says: the same reading {@link #of(User)} and
+     * {@link #of(ServiceAccount)} do when a token is minted. A deleted or disabled principal has no role.
+     */
+    public Map<String, Role> currentRoles(Caller caller) {
+        return switch (caller.kind()) {
+            case USER -> caller.userId().flatMap(users::find).filter(u -> !u.disabled())
+                    .map(u -> of(u).namespaces()).orElse(Map.of());
+            case SERVICE_ACCOUNT -> serviceAccounts
+                    .findByName(caller.subject().substring(Caller.SERVICE_ACCOUNT_PREFIX.length()))
+                    .filter(s -> !s.disabled()).map(s -> of(s).namespaces()).orElse(Map.of());
+        };
     }
 
     /** The service account as an access token describes it ({@code sub} = {@code sa:<name>}). */

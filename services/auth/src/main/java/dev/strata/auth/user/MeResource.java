@@ -7,6 +7,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,6 +19,10 @@ import io.quarkus.security.Authenticated;
 
 import dev.strata.auth.access.Caller;
 import dev.strata.auth.access.CallerContext;
+import dev.strata.auth.access.Role;
+import dev.strata.auth.binding.Principals;
+import dev.strata.warehouse.Namespaces;
+import dev.strata.web.ProblemException;
 
 @Path("/api/v1/me")
 @Tag(name = "Me")
@@ -26,10 +31,12 @@ public class MeResource {
 
     private final UserService service;
     private final CallerContext callers;
+    private final Principals principals;
 
-    MeResource(UserService service, CallerContext callers) {
+    MeResource(UserService service, CallerContext callers, Principals principals) {
         this.service = service;
         this.callers = callers;
+        this.principals = principals;
     }
 
     @GET
@@ -40,6 +47,21 @@ public class MeResource {
         Map<String, String> namespaces = new LinkedHashMap<>();
         caller.namespaces().forEach((ns, role) -> namespaces.put(ns, role.claimValue()));
         return new Me(caller.subject(), caller.username(), caller.kind().value(), namespaces, caller.groups());
+    }
+
+    @GET
+    @Path("/namespaces/{namespace}")
+    @Authenticated
+    @Operation(summary = "Your role in a namespace right now, from the role bindings (not from your token)", description = "The higher of your binding on the namespace and your binding on '*'; null when you have "
+            + "none, or when your account was deleted or disabled. Services ask this before acting on a "
+            + "token's strata_ns claim, so a removed binding counts at once.")
+    public CurrentRole currentRole(@PathParam("namespace") String namespace) {
+        Namespaces.problem(namespace).ifPresent(problem -> {
+            throw ProblemException.badRequest("The path's " + problem + ".");
+        });
+        Map<String, Role> roles = principals.currentRoles(callers.caller());
+        Role role = Role.higher(roles.get(namespace), roles.get(Caller.ALL_NAMESPACES));
+        return new CurrentRole(namespace, role == null ? null : role.claimValue());
     }
 
     @PUT

@@ -2,6 +2,7 @@ package dev.strata.auth.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -61,6 +62,20 @@ public final class Admin {
                 .post("/api/v1/role-bindings");
         assertEquals(201, response.statusCode(), response::asString);
         return response.jsonPath().getString("id");
+    }
+
+    /** A new service account with a role in a namespace, signed in with client credentials; answers its token. */
+    public static String serviceAccountToken(String name, String namespace, String role) {
+        Response created = Oidc.bearer(token()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "bindings", List.of(Map.of("namespace", namespace, "role", role))))
+                .post("/api/v1/service-accounts");
+        assertEquals(201, created.statusCode(), created::asString);
+        Response token = Oidc.form().formParam("grant_type", "client_credentials")
+                .formParam("client_id", created.jsonPath().getString("clientId"))
+                .formParam("client_secret", UsedSecrets.add(created.jsonPath().getString("clientSecret")))
+                .post("/oauth2/token");
+        assertEquals(200, token.statusCode(), token::asString);
+        return UsedSecrets.add(token.jsonPath().getString("access_token"));
     }
 
     /** A new user with a role in a namespace (created if needed), signed in; answers its tokens. */

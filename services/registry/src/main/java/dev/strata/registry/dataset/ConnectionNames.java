@@ -1,23 +1,9 @@
 package dev.strata.registry.dataset;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
-import io.quarkus.security.identity.SecurityIdentity;
-
+import dev.strata.registry.client.AuthClient;
 import dev.strata.web.Problem;
 import dev.strata.web.ProblemException;
 
@@ -30,17 +16,10 @@ import dev.strata.web.ProblemException;
 @ApplicationScoped
 public class ConnectionNames {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final AuthClient auth;
 
-    private final Optional<String> authUrl;
-    private final SecurityIdentity identity;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
-
-    ConnectionNames(@ConfigProperty(name = "strata.services.auth.url") Optional<String> authUrl,
-            SecurityIdentity identity) {
-        this.authUrl = authUrl;
-        this.identity = identity;
+    ConnectionNames(AuthClient auth) {
+        this.auth = auth;
     }
 
     /** Refuses the request unless the namespace has the connection (nothing to check without one). */
@@ -48,22 +27,12 @@ public class ConnectionNames {
         if (connection == null) {
             return;
         }
-        if (authUrl.isEmpty() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
-                || jwt.getRawToken() == null) {
-            throw unavailable("the registry cannot ask the auth service (strata.services.auth.url is not set)");
-        }
-        URI uri = URI.create(authUrl.get().replaceAll("/+$", "") + "/api/v1/namespaces/" + enc(namespace)
-                + "/connections/" + enc(connection));
         int status;
         try {
-            status = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
-                    .header("Authorization", "Bearer " + jwt.getRawToken()).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw unavailable("the auth service did not answer (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while asking the auth service");
+            status = auth.get("/api/v1/namespaces/" + AuthClient.segment(namespace) + "/connections/"
+                    + AuthClient.segment(connection)).status();
+        } catch (AuthClient.Unavailable e) {
+            throw unavailable(e.getMessage());
         }
         if (status == 404) {
             throw new ProblemException(new Problem(Problem.TYPE_PREFIX + "unresolved-reference",
@@ -79,9 +48,5 @@ public class ConnectionNames {
     private static ProblemException unavailable(String why) {
         return new ProblemException(Status.SERVICE_UNAVAILABLE, "dependency-unavailable", "source.connection cannot "
                 + "be checked now: " + why + ". Retry in a moment.");
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -69,16 +69,18 @@ public class SqlService {
 
     private final NamespaceRoles roles;
     private final NamespaceAccess access;
+    private final LiveRoles liveRoles;
     private final RunningQueries running;
     private final QueryAudit audit;
     private final DatasetRepository datasets;
     private final RegistryConfig.Sql config;
     private final ObjectMapper json;
 
-    SqlService(NamespaceRoles roles, NamespaceAccess access, RunningQueries running, QueryAudit audit,
-            DatasetRepository datasets, RegistryConfig config, ObjectMapper json) {
+    SqlService(NamespaceRoles roles, NamespaceAccess access, LiveRoles liveRoles, RunningQueries running,
+            QueryAudit audit, DatasetRepository datasets, RegistryConfig config, ObjectMapper json) {
         this.roles = roles;
         this.access = access;
+        this.liveRoles = liveRoles;
         this.running = running;
         this.audit = audit;
         this.datasets = datasets;
@@ -127,6 +129,7 @@ public class SqlService {
     public StreamingOutput query(String namespace, String sql, Map<String, Object> parameters,
             Map<String, ParamType> types, Integer maxRows, String queryId) {
         requireAnalyst(namespace);
+        liveRoles.requireAnalyst(namespace);
         int cap = maxRows == null ? config.defaultMaxRows() : maxRows;
         if (cap < 1 || cap > config.maxRows()) {
             throw bad("maxRows must be between 1 and " + config.maxRows() + ", not " + cap + ".");
@@ -238,6 +241,7 @@ public class SqlService {
     public StreamingOutput export(String namespace, String sql, Map<String, Object> parameters,
             Map<String, ParamType> types, String queryId) {
         requireAnalyst(namespace);
+        liveRoles.requireAnalyst(namespace);
         String id = queryId(queryId);
         Prepared p = prepare(namespace, sql, parameters, types, QueryAudit.EXPORTED, id);
         Started started = start(namespace, id, p, QueryAudit.EXPORTED, COPY_PREFIX.length(),
@@ -310,6 +314,7 @@ public class SqlService {
      */
     public Map<String, Object> schema(String namespace) {
         requireAnalyst(namespace);
+        liveRoles.requireAnalyst(namespace);
         Map<String, String> datasetOf = new LinkedHashMap<>();
         for (Dataset d : datasets.list(new NamespaceAccess.Scope(false, java.util.Set.of(namespace)),
                 new DatasetQuery(namespace, null, null, null, 500, 0, false))) {
