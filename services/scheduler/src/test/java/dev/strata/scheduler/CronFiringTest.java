@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +72,7 @@ class CronFiringTest extends SchedulerTestSupport {
     void twoReplicasNeverFireTheSameScheduleTwice() throws Exception {
         submitOk(everyMinute("race", "all"));
         Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.DAYS);
-        setNextFire("race", base);
+        setNextFire(db, "race", base);
         int minutes = 80;
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         List<Future<Integer>> results = new ArrayList<>();
@@ -93,13 +92,14 @@ class CronFiringTest extends SchedulerTestSupport {
         }
         replicas.shutdown();
         assertEquals(minutes, total, "runs reported by both replicas together");
-        assertEquals(minutes, count("SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'race' "
+        assertEquals(minutes, count(db, "SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'race' "
                 + "AND outcome = 'run'"));
-        assertEquals(minutes, count("SELECT count(*) FROM run WHERE pipeline_id = 'race' AND trigger = 'schedule'"));
-        assertEquals(minutes, count("SELECT count(DISTINCT logical_date) FROM run WHERE pipeline_id = 'race'"));
-        assertEquals(0, count("SELECT count(*) FROM schedule_fire f WHERE pipeline_id = 'race' AND NOT EXISTS "
+        assertEquals(minutes,
+                count(db, "SELECT count(*) FROM run WHERE pipeline_id = 'race' AND trigger = 'schedule'"));
+        assertEquals(minutes, count(db, "SELECT count(DISTINCT logical_date) FROM run WHERE pipeline_id = 'race'"));
+        assertEquals(0, count(db, "SELECT count(*) FROM schedule_fire f WHERE pipeline_id = 'race' AND NOT EXISTS "
                 + "(SELECT 1 FROM run r WHERE r.id = f.run_id AND r.logical_date = f.fire_time)"));
-        assertTrue(count("SELECT count(DISTINCT fired_by) FROM schedule_fire WHERE pipeline_id = 'race'") >= 1);
+        assertTrue(count(db, "SELECT count(DISTINCT fired_by) FROM schedule_fire WHERE pipeline_id = 'race'") >= 1);
     }
 
     @Test
@@ -109,11 +109,11 @@ class CronFiringTest extends SchedulerTestSupport {
         Instant restart = base.plus(62, ChronoUnit.MINUTES);
         for (String policy : List.of("none", "latest", "all")) {
             submitOk(everyMinute("every5_" + policy, policy));
-            setNextFire("every5_" + policy, base);
+            setNextFire(db, "every5_" + policy, base);
         }
         firer.fireDue(restart, "restarted");
         assertEquals(0, runs("every5_none"));
-        assertEquals(13, count("SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'every5_none' "
+        assertEquals(13, count(db, "SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'every5_none' "
                 + "AND outcome LIKE 'skipped%'"));
         assertEquals(1, runs("every5_latest"));
         assertEquals(base.plus(60, ChronoUnit.MINUTES), instant("SELECT logical_date FROM run "
@@ -130,26 +130,7 @@ class CronFiringTest extends SchedulerTestSupport {
     }
 
     private long runs(String pipeline) throws SQLException {
-        return count("SELECT count(*) FROM run WHERE pipeline_id = '" + pipeline + "'");
-    }
-
-    private void setNextFire(String pipeline, Instant at) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c
-                        .prepareStatement("UPDATE pipeline SET next_fire_at = ? WHERE pipeline_id = ?")) {
-            s.setObject(1, at.atOffset(ZoneOffset.UTC));
-            s.setString(2, pipeline);
-            assertEquals(1, s.executeUpdate());
-        }
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(sql);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return count(db, "SELECT count(*) FROM run WHERE pipeline_id = '" + pipeline + "'");
     }
 
     private Instant instant(String sql) throws SQLException {

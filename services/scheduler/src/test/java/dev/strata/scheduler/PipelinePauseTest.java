@@ -8,12 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +96,7 @@ class PipelinePauseTest extends SchedulerTestSupport {
 
         // a day of cron rounds, a dataset update and a webhook: no run
         Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.DAYS);
-        setNextFire("nightly", base);
+        setNextFire(db, "nightly", base);
         for (int m = 0; m < 3; m++) {
             firer.fireDue(base.plusSeconds(60L * m + 1), "test");
         }
@@ -110,8 +105,8 @@ class PipelinePauseTest extends SchedulerTestSupport {
         given().auth().oauth2(engineer).contentType("application/json").body("{}").post(pipeline + "/webhook")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("urn:strata:problem:pipeline-paused"));
-        assertEquals(0, count("SELECT count(*) FROM run WHERE namespace = 'ops' AND pipeline_id = 'nightly'"));
-        assertEquals(0, count("SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'nightly'"));
+        assertEquals(0, count(db, "SELECT count(*) FROM run WHERE namespace = 'ops' AND pipeline_id = 'nightly'"));
+        assertEquals(0, count(db, "SELECT count(*) FROM schedule_fire WHERE pipeline_id = 'nightly'"));
 
         // a person may still start it
         UUID manual = trigger("ops", "nightly", Map.of());
@@ -124,30 +119,14 @@ class PipelinePauseTest extends SchedulerTestSupport {
         Instant next = Instant.parse(resumed.getString("nextFireAt"));
         assertTrue(next.isAfter(before) && next.isBefore(before.plusSeconds(61)), next.toString());
         assertEquals(1, firer.fireDue(next.plusSeconds(1), "test").runs());
-        assertEquals(1, count("SELECT count(*) FROM run WHERE pipeline_id = 'nightly' AND trigger = 'schedule'"));
+        assertEquals(1,
+                count(db, "SELECT count(*) FROM run WHERE pipeline_id = 'nightly' AND trigger = 'schedule'"));
         QuarkusTransaction.requiringNew().run(() -> datasetTriggers.onDatasetUpdated(new DatasetUpdated("ops",
                 "feed", UUID.randomUUID(), 10, 100, UUID.randomUUID(), "s3://x", null, List.of())));
         assertEquals(1,
-                count("SELECT count(*) FROM run WHERE pipeline_id = 'nightly' AND trigger = 'dataset:ops.feed'"));
+                count(db,
+                        "SELECT count(*) FROM run WHERE pipeline_id = 'nightly' AND trigger = 'dataset:ops.feed'"));
         assertNull(given().auth().oauth2(viewer).get(pipeline).then().statusCode(200).extract().path("pausedBy"));
     }
 
-    private void setNextFire(String pipeline, Instant at) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c
-                        .prepareStatement("UPDATE pipeline SET next_fire_at = ? WHERE pipeline_id = ?")) {
-            s.setObject(1, at.atOffset(ZoneOffset.UTC));
-            s.setString(2, pipeline);
-            assertEquals(1, s.executeUpdate());
-        }
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(sql);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

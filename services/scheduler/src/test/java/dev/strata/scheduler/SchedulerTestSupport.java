@@ -2,11 +2,20 @@ package dev.strata.scheduler;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -88,5 +97,26 @@ public abstract class SchedulerTestSupport {
                         format: {type: csv}
                         loadMode: append
                 """.formatted(id, extra, behaviour);
+    }
+
+    /** Moves a pipeline's next cron fire to {@code at}, as if that time had come. */
+    protected static void setNextFire(DataSource db, String pipeline, Instant at) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c
+                        .prepareStatement("UPDATE pipeline SET next_fire_at = ? WHERE pipeline_id = ?")) {
+            s.setObject(1, at.atOffset(ZoneOffset.UTC));
+            s.setString(2, pipeline);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    /** The single number a {@code SELECT count(*) ...} answers. */
+    protected static long count(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }
