@@ -56,9 +56,7 @@ class NamespaceSecretsTest {
         IssuerClient issuer = new IssuerClient(stack.auth());
         String engineer = issuer.tokenFor(Map.of(ns, "engineer"));
         String outsider = issuer.tokenFor(Map.of(other, "engineer"));
-        byte[] raw = new byte[24];
-        new SecureRandom().nextBytes(raw);
-        String key = HexFormat.of().formatHex(raw);
+        String key = randomKey();
         String url = receivers.secrets().get("hook-url");
         putSecret(issuer, ns, "team-hook-url", url);
         putSecret(issuer, ns, "team-hook-key", key);
@@ -95,9 +93,7 @@ class NamespaceSecretsTest {
         IssuerClient issuer = new IssuerClient(stack.auth());
         String engineer = issuer.tokenFor(Map.of(ns, "engineer"));
         String outsider = issuer.tokenFor(Map.of(other, "engineer"));
-        byte[] raw = new byte[24];
-        new SecureRandom().nextBytes(raw);
-        String key = HexFormat.of().formatHex(raw);
+        String key = randomKey();
         String slackUrl = receivers.secrets().get("slack-url");
         putSecret(issuer, ns, "ops-hook-key", key);
         putSecret(issuer, ns, "ops-slack-url", slackUrl);
@@ -168,5 +164,12 @@ class NamespaceSecretsTest {
                 .body(Map.of("value", value)).put(stack.auth().issuer() + "/api/v1/namespaces/" + ns + "/secrets/"
                         + name)
                 .then().statusCode(201);
+    }
+
+    /** A signing key nobody could guess, to look for in answers. */
+    private static String randomKey() {
+        byte[] raw = new byte[24];
+        new SecureRandom().nextBytes(raw);
+        return HexFormat.of().formatHex(raw);
     }
 }
