@@ -17,16 +17,26 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 
 import dev.strata.devstack.DevStack;
 import dev.strata.devstack.quarkus.DevStackResource;
 import dev.strata.devstack.quarkus.InjectDevStack;
+import dev.strata.gateway.ratelimit.Bucket;
+import dev.strata.gateway.ratelimit.Decision;
+import dev.strata.gateway.ratelimit.RateLimiter;
 import dev.strata.gateway.support.Gateway;
 import dev.strata.gateway.support.TestUpstreams;
 
@@ -42,6 +52,15 @@ class RateLimitTest {
 
     @InjectDevStack
     DevStack stack;
+
+    @Inject
+    RateLimiter limiter;
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void aBurstOverTheLimitGets429WithRetryAfterWhileAnotherAddressIsServed() {
@@ -66,6 +85,35 @@ class RateLimitTest {
         assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After in whole seconds: " + retryAfter);
 
         given().header("X-Forwarded-For", "198.51.100.77").get("/api/registry/v1/datasets").then().statusCode(200);
+    }
+
+    /**
+     * The production bucket size (300, refilled at 100/s, so a gateway keeps leases of 10 tokens): 100 requests that
+     * arrive together while no lease is held are all served, and they take about 100 tokens from Redis, not a lease
+     * each (100 leases of 10 would empty the bucket into this gateway after 30 requests and refuse the other 70 while
+     * the lease still held their tokens). Redis's own count is the check: it holds whatever the gateway did locally.
+     */
+    @Test
+    void concurrentRequestsTakeTheirOwnTokensNotALeaseEach() {
+        String key = "strata:gateway:rl:test:" + UUID.randomUUID();
+        Bucket bucket = new Bucket("principal", key, 300, 100);
+
+        // as requests are taken: on a Vert.x event loop, not on the test's thread
+        Context context = vertx.getOrCreateContext();
+        List<CompletableFuture<Decision>> decisions = IntStream.range(0, 100).mapToObj(i -> {
+            CompletableFuture<Decision> decision = new CompletableFuture<>();
+            context.runOnContext(v -> limiter.take(List.of(bucket)).onComplete(ar -> decision.complete(ar.result())));
+            return decision;
+        }).toList();
+        long served = decisions.stream().map(CompletableFuture::join).filter(Decision::allowed).count();
+
+        assertEquals(100, served, "100 concurrent requests against a full bucket of 300");
+        CompletableFuture<String> tokens = new CompletableFuture<>();
+        context.runOnContext(v -> redis.send(Request.cmd(Command.HGET).arg(key).arg("tokens"))
+                .onComplete(ar -> tokens.complete(ar.succeeded() ? ar.result().toString() : "-1")));
+        double left = Double.parseDouble(tokens.join());
+        // 100 served, at most one lease of 10 kept ahead, plus what refilled meanwhile (at most the capacity)
+        assertTrue(left >= 300 - 100 - 10, "Redis holds " + left + " tokens after 100 requests: taken ahead of need");
     }
 
     @Test

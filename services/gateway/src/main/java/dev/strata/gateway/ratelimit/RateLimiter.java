@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,8 @@ public class RateLimiter {
     private final String script;
     private final String sha;
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    /** Buckets whose lease is on its way from Redis. */
+    private final Set<String> leasing = ConcurrentHashMap.newKeySet();
     private volatile long lastWarning = System.nanoTime() - WARNING_INTERVAL_NANOS;
 
     RateLimiter(Redis redis, Vertx vertx, GatewayMetrics metrics, GatewayConfig config) {
@@ -81,15 +84,28 @@ public class RateLimiter {
         if (remote.isEmpty()) {
             return Future.succeededFuture(Decision.ALLOWED);
         }
+        List<Bucket> leader = new ArrayList<>(remote.size());
+        long[] asks = new long[remote.size()];
+        for (int i = 0; i < remote.size(); i++) {
+            Bucket bucket = remote.get(i);
+            if (bucket.leaseSize() > 1 && leasing.add(bucket.key())) {
+                leader.add(bucket);
+                asks[i] = bucket.leaseSize();
+            } else {
+                asks[i] = 1;
+            }
+        }
         Promise<Decision> promise = Promise.promise();
+        promise.future().onComplete(done -> leader.forEach(bucket -> leasing.remove(bucket.key())));
         long timer = vertx.setTimer(timeoutMillis, id -> {
             if (promise.tryComplete(Decision.ALLOWED)) {
                 unavailable("no answer within " + timeoutMillis + " ms");
             }
         });
-        redis.send(command(Command.EVALSHA, sha, remote))
-                .recover(
-                        e -> isNoScript(e) ? redis.send(command(Command.EVAL, script, remote)) : Future.failedFuture(e))
+        redis.send(command(Command.EVALSHA, sha, remote, asks))
+                .recover(e -> isNoScript(e)
+                        ? redis.send(command(Command.EVAL, script, remote, asks))
+                        : Future.failedFuture(e))
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
                     if (ar.failed()) {
@@ -101,6 +117,11 @@ public class RateLimiter {
                     Response answer = ar.result();
                     long wait = answer.get(0).toLong();
                     if (wait > 0) {
+                        // a concurrent trip may have brought a lease meanwhile: spend from it rather than refuse
+                        if (takeLocally(remote, System.nanoTime())) {
+                            promise.tryComplete(Decision.ALLOWED);
+                            return;
+                        }
                         // nothing was taken in Redis; what was taken here goes back
                         spent.forEach(Lease::giveBack);
                         int worst = answer.size() > 1 ? answer.get(1).toInteger() : 1;
@@ -111,6 +132,20 @@ public class RateLimiter {
                     promise.tryComplete(Decision.ALLOWED);
                 });
         return promise.future();
+    }
+
+    /** Takes one token from the lease of every bucket, or none (giving back what it took). */
+    private boolean takeLocally(List<Bucket> buckets, long now) {
+        List<Lease> taken = new ArrayList<>(buckets.size());
+        for (Bucket bucket : buckets) {
+            Lease lease = leases.get(bucket.key());
+            if (lease == null || !lease.tryTake(now)) {
+                taken.forEach(Lease::giveBack);
+                return false;
+            }
+            taken.add(lease);
+        }
+        return true;
     }
 
     private void keepLeases(List<Bucket> buckets, Response answer, long now) {
@@ -128,13 +163,14 @@ public class RateLimiter {
         }
     }
 
-    private static Request command(Command command, String scriptOrSha, List<Bucket> buckets) {
+    private static Request command(Command command, String scriptOrSha, List<Bucket> buckets, long[] asks) {
         Request request = Request.cmd(command).arg(scriptOrSha).arg(buckets.size());
         for (Bucket bucket : buckets) {
             request.arg(bucket.key());
         }
-        for (Bucket bucket : buckets) {
-            request.arg(bucket.capacity()).arg(Double.toString(bucket.refillPerSecond())).arg(bucket.leaseSize());
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket bucket = buckets.get(i);
+            request.arg(bucket.capacity()).arg(Double.toString(bucket.refillPerSecond())).arg(asks[i]);
         }
         return request;
     }
