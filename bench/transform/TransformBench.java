@@ -225,9 +225,17 @@ public class TransformBench {
             }
             double engineMedian = median(engineMs);
             double jdbcMedian = median(jdbcMs);
+            // each round's engine build against the JDBC baseline right after it, per model: the pairs share the
+            // machine's load at that moment, so their differences spread less than the two medians do
+            List<Double> paired = new ArrayList<>();
+            for (int i = 0; i < engineMs.size(); i++) {
+                paired.add((engineMs.get(i) - jdbcMs.get(i)) / models.size());
+            }
             System.out.printf("overhead.models=%d%noverhead.engine_ms=%.1f%noverhead.jdbc_ms=%.1f%n"
-                    + "overhead.ms_per_model=%.2f%noverhead.rounds=%d%n", models.size(), engineMedian, jdbcMedian,
-                    (engineMedian - jdbcMedian) / models.size(), rounds);
+                    + "overhead.ms_per_model=%.2f%noverhead.rounds=%d%noverhead.paired_median=%.2f%n"
+                    + "overhead.paired_min=%.2f%noverhead.paired_max=%.2f%n", models.size(), engineMedian,
+                    jdbcMedian, (engineMedian - jdbcMedian) / models.size(), rounds, median(paired), Collections.min(
+                            paired), Collections.max(paired));
             for (Connection c : all) {
                 c.close();
             }
