@@ -83,12 +83,15 @@ per_model="$(sed -n 's/^overhead.ms_per_model=//p' <<<"$out")"
 paired="$(sed -n 's/^overhead.paired_median=//p' <<<"$out")"
 paired_min="$(sed -n 's/^overhead.paired_min=//p' <<<"$out")"
 paired_max="$(sed -n 's/^overhead.paired_max=//p' <<<"$out")"
+cpu="$(sed -n 's/^overhead.cpu_ms_per_model=//p' <<<"$out")"
+cpu_min="$(sed -n 's/^overhead.cpu_min=//p' <<<"$out")"
+cpu_max="$(sed -n 's/^overhead.cpu_max=//p' <<<"$out")"
 overhead_load="$(cut -d' ' -f1 /proc/loadavg)"
-log "  engine $engine_ms ms, JDBC $jdbc_ms ms for $models models: $per_model ms/model (paired rounds: median $paired, $paired_min … $paired_max)"
+log "  engine $engine_ms ms, JDBC $jdbc_ms ms for $models models: $per_model ms/model (paired rounds: median $paired, $paired_min … $paired_max; engine JVM CPU $cpu, $cpu_min … $cpu_max)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "—"; else printf "%.2f", a / b }'; }
 rows=(
-"| transform.overhead_ms_per_model | $paired (range $paired_min … $paired_max) | $(awk -v j="$jdbc_ms" -v m="$models" 'BEGIN { printf "%.1f", j / m }') ms/model straight JDBC | $(ratio "$engine_ms" "$jdbc_ms") | ≤ 10 | bench/transform/run.sh (demo project, $models models at scale 1, 1 thread, $ROUNDS rounds after 2 warm-up ones, each an engine build then the same SQL straight over JDBC; Strata = median of the rounds' (engine − JDBC) ÷ models, range = the rounds' lowest and highest; the medians alone: engine $engine_ms vs JDBC $jdbc_ms ms, $per_model ms/model; ratio = engine ÷ JDBC; load average $overhead_load on 2 cores) | $DATE |"
+"| transform.overhead_ms_per_model | $paired (range $paired_min … $paired_max) | $(awk -v j="$jdbc_ms" -v m="$models" 'BEGIN { printf "%.1f", j / m }') ms/model straight JDBC | $(ratio "$engine_ms" "$jdbc_ms") | ≤ 10 | bench/transform/run.sh (demo project, $models models at scale 1, 1 thread, $ROUNDS rounds after 2 warm-up ones, each an engine build then the same SQL straight over JDBC; Strata = median of the rounds' (engine − JDBC) ÷ models, range = the rounds' lowest and highest; the medians alone: engine $engine_ms vs JDBC $jdbc_ms ms, $per_model ms/model; CPU of the bench JVM, engine round − JDBC round per model, median $cpu ms (range $cpu_min … $cpu_max), which a busy machine does not inflate; ratio = engine ÷ JDBC; load average $overhead_load on 2 cores) | $DATE |"
 "| transform.plan_1000_models_s | $plan_s | ~10 (dbt, published, not measured) | $(ratio "$plan_s" 10) | ≤ 1 | bench/transform/run.sh (1,000 generated models + 2,000 tests in a zip: unpack + load + Jinja + DAG + plan, the push path; Strata = wall s in a warm service JVM, median of ${#warms[@]} compiles after the first in 3 JVMs (process CPU per warm compile, all threads: $plan_wcpu s); cold, the first compile in a fresh JVM: $plan_cold s wall, $plan_cpu s CPU of the compiling thread, median of 3; load average $load on 2 cores; dbt needs Python, not installable here) | $DATE |"
 )
 [[ "$ONLY" == overhead ]] && rows=("${rows[0]}")
