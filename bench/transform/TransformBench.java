@@ -211,23 +211,41 @@ public class TransformBench {
             baseline(all.get(0), models);
             List<Double> engineMs = new ArrayList<>();
             List<Double> jdbcMs = new ArrayList<>();
+            // the JVM's CPU time too: what the engine itself spends, which waiting for a busy core does not inflate
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            List<Double> cpuPaired = new ArrayList<>();
             for (int r = 0; r < rounds + 2; r++) {
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 check(engine.run(plan));
                 double e = (System.nanoTime() - t0) / 1e6;
+                long c1 = os.getProcessCpuTime();
                 long t1 = System.nanoTime();
                 baseline(all.get(0), models);
                 double j = (System.nanoTime() - t1) / 1e6;
+                long c2 = os.getProcessCpuTime();
                 if (r >= 2) { // two warm-up rounds
                     engineMs.add(e);
                     jdbcMs.add(j);
+                    cpuPaired.add(((c1 - c0) - (c2 - c1)) / 1e6 / models.size());
                 }
             }
             double engineMedian = median(engineMs);
             double jdbcMedian = median(jdbcMs);
+            // each round's engine build against the JDBC baseline right after it, per model: the pairs share the
+            // machine's load at that moment, so their differences spread less than the two medians do
+            List<Double> paired = new ArrayList<>();
+            for (int i = 0; i < engineMs.size(); i++) {
+                paired.add((engineMs.get(i) - jdbcMs.get(i)) / models.size());
+            }
             System.out.printf("overhead.models=%d%noverhead.engine_ms=%.1f%noverhead.jdbc_ms=%.1f%n"
-                    + "overhead.ms_per_model=%.2f%noverhead.rounds=%d%n", models.size(), engineMedian, jdbcMedian,
-                    (engineMedian - jdbcMedian) / models.size(), rounds);
+                    + "overhead.ms_per_model=%.2f%noverhead.rounds=%d%noverhead.paired_median=%.2f%n"
+                    + "overhead.paired_min=%.2f%noverhead.paired_max=%.2f%noverhead.cpu_ms_per_model=%.2f%n"
+                    + "overhead.cpu_min=%.2f%noverhead.cpu_max=%.2f%n", models.size(), engineMedian, jdbcMedian,
+                    (engineMedian - jdbcMedian) / models.size(), rounds, median(paired), Collections.min(paired),
+                    Collections.max(paired), median(cpuPaired), Collections.min(cpuPaired), Collections.max(
+                            cpuPaired));
             for (Connection c : all) {
                 c.close();
             }

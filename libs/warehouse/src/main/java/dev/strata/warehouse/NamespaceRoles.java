@@ -136,7 +136,8 @@ public final class NamespaceRoles {
                 s.execute("select pg_advisory_xact_lock(hashtext('strata.warehouse.roles'))");
                 bootstrap(c, s);
                 String q = quote(reader);
-                if (!roleExists(c, reader)) {
+                boolean created = !roleExists(c, reader);
+                if (created) {
                     s.execute("create role " + q + " login nosuperuser nocreatedb nocreaterole noinherit "
                             + "noreplication nobypassrls");
                 }
@@ -146,7 +147,9 @@ public final class NamespaceRoles {
                 // CONNECT only: no TEMPORARY (a temporary table is a write)
                 s.execute("grant connect on database " + quote(database(c)) + " to " + q);
                 s.execute("revoke temporary on database " + quote(database(c)) + " from " + q);
-                grantReader(c, s, namespace, ownedSchemas(c, namespace));
+                // the tables made before the role: once, when it is made (later ones by default privileges), so a
+                // SELECT a build's grants took back (dbt grants) is not given again when a service restarts
+                grantReader(c, s, namespace, ownedSchemas(c, namespace), created);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -156,9 +159,12 @@ public final class NamespaceRoles {
         ensuredReaders.add(namespace);
     }
 
-    /** Grants, as the namespace's owner role, read access on {@code schemas} to the namespace's reader role. */
-    private void grantReader(Connection c, Statement s, String namespace, Collection<String> schemas)
-            throws SQLException {
+    /**
+     * Grants, as the namespace's owner role, read access on {@code schemas} to the namespace's reader role: USAGE and
+     * SELECT on the tables made later (default privileges), and with {@code existingTables} on the tables there now.
+     */
+    private void grantReader(Connection c, Statement s, String namespace, Collection<String> schemas,
+            boolean existingTables) throws SQLException {
         if (schemas.isEmpty()) {
             return;
         }
@@ -167,7 +173,9 @@ public final class NamespaceRoles {
         for (String pg : schemas) {
             String schema = quote(pg);
             s.execute("grant usage on schema " + schema + " to " + reader);
-            s.execute("grant select on all tables in schema " + schema + " to " + reader);
+            if (existingTables) {
+                s.execute("grant select on all tables in schema " + schema + " to " + reader);
+            }
             s.execute("alter default privileges in schema " + schema + " grant select on tables to " + reader);
         }
         s.execute("reset role");
@@ -258,7 +266,11 @@ public final class NamespaceRoles {
                 // the admin may act as the role to create its schemas, but does not inherit its rights
                 s.execute("grant " + q + " to " + quote(adminUser) + " with inherit false, set true");
                 s.execute("grant connect, temporary on database " + quote(database(c)) + " to " + q);
+                Set<String> created = new LinkedHashSet<>();
                 for (String pg : missing) {
+                    if (schemaOwner(c, pg) == null) {
+                        created.add(pg);
+                    }
                     s.execute("create schema if not exists " + quote(pg) + " authorization " + q);
                     String owner = schemaOwner(c, pg);
                     if (!role.equals(owner)) {
@@ -267,8 +279,8 @@ public final class NamespaceRoles {
                     }
                 }
                 if (roleExists(c, Namespaces.readerRole(namespace))) {
-                    // the namespace's analysts read its new schemas too
-                    grantReader(c, s, namespace, missing);
+                    // the namespace's analysts read its new schemas too (a schema that was there has its grants)
+                    grantReader(c, s, namespace, created, true);
                 }
                 c.commit();
             } catch (SQLException e) {

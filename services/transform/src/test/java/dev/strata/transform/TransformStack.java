@@ -92,6 +92,7 @@ public final class TransformStack {
             boolean fullRefresh) {
         try {
             roles.ensureSchemas(project.namespace(), List.copyOf(project.writtenSchemas()));
+            dev.strata.transform.run.Grants.ensureRoles(roles, project);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

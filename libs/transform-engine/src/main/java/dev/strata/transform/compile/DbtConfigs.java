@@ -42,7 +42,6 @@ final class DbtConfigs {
                 case "database", "target_database" -> v == null
                         ? null
                         : "a project builds in its namespace's warehouse only";
-                case "grants" -> v instanceof Map<?, ?> m && !m.isEmpty() ? "grants are not applied yet" : null;
                 case "on_schema_change" -> text == null || Set.of("ignore", "fail", "append_new_columns",
                         "sync_all_columns").contains(text)
                                 ? null

@@ -84,6 +84,8 @@ public final class SqlCompiler {
     private final Map<String, String> disabled = new LinkedHashMap<>();
     private final Set<String> runsQueries = new HashSet<>();
     private final Map<String, List<List<String>>> hooks = new java.util.HashMap<>();
+    /** Models whose table is created with its contract's columns and constraints. */
+    private final Map<String, DbtConstraints.Table> tables = new java.util.HashMap<>();
     private final String startedAt = Instant.now().toString();
     private JinjavaInterpreter interpreter;
 
@@ -253,6 +255,7 @@ public final class SqlCompiler {
             Map<String, String> raw = rawSql;
             for (Seed seed : project.seeds().values()) {
                 Map<String, Object> config = seed.config();
+                problems.addAll(DbtGrants.problems(seed.name(), seed.file(), namespace, config, project.files()));
                 if (Boolean.FALSE.equals(config.get("enabled"))) {
                     disabled.put(seed.name(), seed.file());
                     continue;
@@ -281,6 +284,7 @@ public final class SqlCompiler {
                     problems.add(new ProjectProblem(model.file(), lineOf(model.sql(), problem.split("'")[1]),
                             problem));
                 }
+                problems.addAll(DbtGrants.problems(model.name(), model.file(), namespace, config, project.files()));
                 if (Boolean.FALSE.equals(config.get("enabled"))) {
                     // dbt: a disabled model is not built, and a ref() to it is an error
                     disabled.put(model.name(), model.file());
@@ -312,6 +316,28 @@ public final class SqlCompiler {
                                     + " model or seed (enabled=false in " + disabled.get(ref) + ")"));
                         }
                     });
+                }
+            }
+            for (Model model : all) {
+                CompiledModel m = models.get(model.name());
+                if (m == null || model.constraints().isEmpty()) {
+                    continue;
+                }
+                DbtConstraints.Table table = DbtConstraints.compile(model, m.materialized(), contract(model.name()),
+                        this::constraintTarget, to -> {
+                            Matcher ref = REF_ARG.matcher(to);
+                            return ref.matches() ? ref.group(1) : null;
+                        }, problems);
+                if (table != null) {
+                    tables.put(model.name(), table);
+                    if (!table.refs().isEmpty()) {
+                        // a foreign key's parent is built first, as dbt adds it to depends_on
+                        Map<String, Integer> refs = new LinkedHashMap<>(table.refs());
+                        refs.putAll(m.refLines());
+                        models.put(m.name(), new CompiledModel(m.name(), m.file(), m.kind(), m.schema(),
+                                m.identifier(), m.materialized(), m.uniqueKey(), m.tags(), refs, m.sources(), m.sql(),
+                                m.config()));
+                    }
                 }
             }
             if (!problems.isEmpty()) {
@@ -381,6 +407,37 @@ public final class SqlCompiler {
                         + " column '" + col.name() + "' has no data_type in its yml"));
             }
         }
+    }
+
+    /** The relation a foreign key's {@code to} names: a (non-ephemeral) model or seed, or a source; else null. */
+    private String constraintTarget(String to) {
+        Matcher ref = REF_ARG.matcher(to);
+        Matcher src = SOURCE_ARG.matcher(to);
+        if (ref.matches()) {
+            CompiledModel parent = models.get(ref.group(1));
+            return parent == null || parent.ephemeral() ? null : parent.relation();
+        }
+        if (src.matches()) {
+            SourceTable t = project.sources().get(src.group(1) + "." + src.group(2));
+            return t == null ? null : Relation.quote(t.schema()) + "." + Relation.quote(t.identifier());
+        }
+        return null;
+    }
+
+    /**
+     * The elements of the {@code create table} of a model whose enforced contract has constraints: its columns with
+     * their data types and column constraints, then its model-level constraints; empty otherwise (the table is made
+     * by {@code create table as}).
+     */
+    public List<String> tableElements(String modelName) {
+        DbtConstraints.Table t = tables.get(modelName);
+        return t == null ? List.of() : t.elements();
+    }
+
+    /** The names a model's contract gives its unique and primary key constraints (and so their indexes). */
+    public List<String> constraintIndexNames(String modelName) {
+        DbtConstraints.Table t = tables.get(modelName);
+        return t == null ? List.of() : t.indexNames();
     }
 
     /** The declared columns of a model whose contract is enforced (name → data_type), else empty. */

@@ -14,9 +14,15 @@ import java.util.Map;
  * @param config      folder and schema.yml configuration (materialized, schema, tags, unique_key, ...)
  * @param description from schema.yml
  * @param columns     column descriptions from schema.yml, in order
+ * @param constraints its model contract constraints from schema.yml (model and column level)
  */
 public record Model(String name, String file, String folder, String sql, Map<String, Object> config,
-        String description, List<ColumnDoc> columns) {
+        String description, List<ColumnDoc> columns, List<Constraint> constraints) {
+
+    public Model(String name, String file, String folder, String sql, Map<String, Object> config, String description,
+            List<ColumnDoc> columns) {
+        this(name, file, folder, sql, config, description, columns, List.of());
+    }
 
     /** A column from schema.yml; {@code dataType} is what an enforced contract checks (null when not given). */
     public record ColumnDoc(String name, String description, String dataType) {

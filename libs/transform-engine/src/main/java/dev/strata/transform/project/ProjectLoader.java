@@ -264,15 +264,118 @@ public final class ProjectLoader {
             Map<String, Object> config = new LinkedHashMap<>(model.config());
             mergeConfig(config, toMap(modelNode.path("config")));
             List<Model.ColumnDoc> columns = new ArrayList<>();
+            List<Constraint> constraints = new ArrayList<>();
+            int modelAt = Math.max(0, text.indexOf("name: " + modelName));
             for (JsonNode column : modelNode.path("columns")) {
                 String columnName = column.path("name").asText(null);
                 columns.add(new Model.ColumnDoc(columnName, column.path("description").asText(null), column.path(
                         "data_type").asText(null)));
                 addTests(path, modelName, false, columnName, column, tests);
+                int columnAt = text.indexOf(columnName == null ? "columns:" : "name: " + columnName, modelAt);
+                constraints(path, text, modelName, columnName, column.path("constraints"), columnAt < 0
+                        ? modelAt
+                        : columnAt, constraints);
             }
             addTests(path, modelName, false, null, modelNode, tests);
+            int modelLevel = text.indexOf("constraints:", modelAt);
+            while (modelLevel >= 0 && modelNode.has("constraints") && isColumnLevel(text, modelLevel)) {
+                modelLevel = text.indexOf("constraints:", modelLevel + 1);
+            }
+            constraints(path, text, modelName, null, modelNode.path("constraints"), modelLevel < 0
+                    ? modelAt
+                    : modelLevel, constraints);
             models.put(modelName, new Model(model.name(), model.file(), model.folder(), model.sql(), config,
-                    modelNode.path("description").asText(null), columns));
+                    modelNode.path("description").asText(null), columns, List.copyOf(constraints)));
+        }
+    }
+
+    private static final java.util.Set<String> CONSTRAINT_TYPES = java.util.Set.of("not_null", "unique",
+            "primary_key", "check", "foreign_key", "custom");
+    private static final java.util.Set<String> CONSTRAINT_KEYS = java.util.Set.of("type", "name", "expression",
+            "columns", "to", "to_columns", "warn_unenforced", "warn_unsupported");
+
+    /** Whether the {@code constraints:} at {@code at} is indented deeper than its model's {@code columns:} entries. */
+    private static boolean isColumnLevel(String text, int at) {
+        int lineStart = text.lastIndexOf('\n', at) + 1;
+        int indent = at - lineStart;
+        int columns = text.lastIndexOf("columns:", at);
+        if (columns < 0) {
+            return false;
+        }
+        int columnsIndent = columns - (text.lastIndexOf('\n', columns) + 1);
+        return indent > columnsIndent;
+    }
+
+    /**
+     * dbt's model contract constraints (docs.getdbt.com/reference/resource-properties/constraints) of a model
+     * ({@code column} null) or of one of its columns, each at the line of its {@code type:} after {@code from}.
+     */
+    private void constraints(String path, String text, String model, String column, JsonNode list, int from,
+            List<Constraint> out) {
+        if (list.isMissingNode() || list.isNull()) {
+            return;
+        }
+        String where = "model " + model + (column == null ? "" : ", column " + column);
+        if (!list.isArray()) {
+            problems.add(new ProjectProblem(path, lineOf(text, "constraints:"), where + ": constraints must be a list"
+                    + " of {type: ...}"));
+            return;
+        }
+        int cursor = from;
+        for (JsonNode c : list) {
+            int typeAt = text.indexOf("type:", cursor);
+            while (typeAt > 0
+                    && (Character.isLetterOrDigit(text.charAt(typeAt - 1)) || text.charAt(typeAt - 1) == '_')) {
+                typeAt = text.indexOf("type:", typeAt + 1); // data_type: is not a constraint's type
+            }
+            cursor = typeAt < 0 ? cursor : typeAt + 1;
+            int line = typeAt < 0 ? 0 : 1 + (int) text.substring(0, typeAt).chars().filter(ch -> ch == '\n').count();
+            String type = c.path("type").asText("").strip().toLowerCase(Locale.ROOT);
+            if (!CONSTRAINT_TYPES.contains(type)) {
+                problems.add(new ProjectProblem(path, line, where + ": constraint type '" + c.path("type").asText("")
+                        + "' is not one of not_null, unique, primary_key, check, foreign_key, custom"));
+                continue;
+            }
+            java.util.List<String> unknown = new ArrayList<>();
+            c.fieldNames().forEachRemaining(k -> {
+                if (!CONSTRAINT_KEYS.contains(k)) {
+                    unknown.add(k);
+                }
+            });
+            if (!unknown.isEmpty()) {
+                problems.add(new ProjectProblem(path, line, where + ": a " + type + " constraint has no '"
+                        + unknown.get(0) + "' (it has type, name, expression, columns, to, to_columns,"
+                        + " warn_unenforced, warn_unsupported)"));
+                continue;
+            }
+            String expression = c.path("expression").asText(null);
+            String to = c.path("to").asText(null);
+            List<String> toColumns = new ArrayList<>();
+            c.path("to_columns").forEach(n -> toColumns.add(n.asText()));
+            List<String> columns = new ArrayList<>();
+            if (column != null) {
+                columns.add(column);
+            } else {
+                c.path("columns").forEach(n -> columns.add(n.asText()));
+            }
+            String problem = null;
+            if ((type.equals("check") || type.equals("custom")) && (expression == null || expression.isBlank())) {
+                problem = "a " + type + " constraint needs an 'expression'";
+            } else if (type.equals("foreign_key") && (to == null || toColumns.isEmpty()) && (expression == null
+                    || expression.isBlank())) {
+                problem = "a foreign_key constraint needs 'to: ref(...)' with 'to_columns: [...]', or an"
+                        + " 'expression' such as \"other_table (id)\"";
+            } else if (column == null && type.equals("not_null")) {
+                problem = "not_null is a column constraint: write it under the column's 'constraints:'";
+            } else if (column == null && !type.equals("check") && !type.equals("custom") && columns.isEmpty()) {
+                problem = "a model-level " + type + " constraint needs 'columns: [...]'";
+            }
+            if (problem != null) {
+                problems.add(new ProjectProblem(path, line, where + ": " + problem));
+                continue;
+            }
+            out.add(new Constraint(type, column, List.copyOf(columns), c.path("name").asText(null), expression, to,
+                    List.copyOf(toColumns), c.path("warn_unsupported").asBoolean(true), path, line));
         }
     }
 
@@ -501,10 +604,29 @@ public final class ProjectLoader {
         mergeConfig(config, values);
     }
 
-    /** Later values win, except tags, which add up. */
+    /**
+     * Later values win, except tags, which add up, and a {@code grants} privilege written {@code +select}, whose
+     * grantees are added to the ones given before (dbt: docs.getdbt.com/reference/resource-configs/grants).
+     */
     public static void mergeConfig(Map<String, Object> config, Map<String, Object> more) {
         for (Map.Entry<String, Object> e : more.entrySet()) {
-            if (e.getKey().equals("tags")) {
+            if (e.getKey().equals("grants") && e.getValue() instanceof Map<?, ?> add
+                    && config.get("grants") instanceof Map<?, ?> before
+                    && add.keySet().stream().anyMatch(k -> String.valueOf(k).startsWith("+"))) {
+                Map<String, Object> grants = new LinkedHashMap<>();
+                before.forEach((k, v) -> grants.put(String.valueOf(k), v));
+                add.forEach((k, v) -> {
+                    String key = String.valueOf(k);
+                    if (key.startsWith("+")) {
+                        List<Object> all = new ArrayList<>(asList(grants.get(key.substring(1))));
+                        asList(v).stream().filter(g -> !all.contains(g)).forEach(all::add);
+                        grants.put(key.substring(1), all);
+                    } else {
+                        grants.put(key, v);
+                    }
+                });
+                config.put("grants", grants);
+            } else if (e.getKey().equals("tags")) {
                 List<String> tags = new ArrayList<>(tags(config.get("tags")));
                 for (String t : tags(e.getValue())) {
                     if (!tags.contains(t)) {
@@ -516,6 +638,10 @@ public final class ProjectLoader {
                 config.put(e.getKey(), e.getValue());
             }
         }
+    }
+
+    private static List<?> asList(Object value) {
+        return value instanceof List<?> list ? list : value == null ? List.of() : List.of(value);
     }
 
     public static List<String> tags(Object value) {

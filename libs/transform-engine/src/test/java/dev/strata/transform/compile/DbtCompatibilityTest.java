@@ -276,12 +276,12 @@ class DbtCompatibilityTest {
     void unsupportedOrUnknownConfigsAreRefused() {
         ProjectException e = refused(files("models/x.sql", """
                 {{ config(materialized='incremental',
-                          grants={'select': ['reporter']},
+                          indexes=[{'columns': ['id']}],
                           materialised='table') }}
                 select 1 as id
                 """));
-        assertEquals(List.of("models/x.sql:2: x: config 'grants' is not supported by Strata yet: grants are not"
-                + " applied yet",
+        assertEquals(List.of("models/x.sql:2: x: config 'indexes' is not supported by Strata yet: 'indexes' is not"
+                + " run yet",
                 "models/x.sql:3: x: config"
                         + " 'materialised' is not a dbt config Strata knows; remove it or check its spelling"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
@@ -347,6 +347,191 @@ class DbtCompatibilityTest {
                               - {name: n}
                         """));
         assertEquals(List.of("models/a.sql:1: a: its contract is enforced but column 'n' has no data_type in its yml"),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /**
+     * grants (docs.getdbt.com/reference/resource-configs/grants) from config(), a yml and dbt_project.yml, '+select'
+     * adding to the folder's grantees as dbt does; a grantee is a role Strata manages in the namespace ('reader', its
+     * read-only role), anything else is refused where it is written, with its value.
+     */
+    @Test
+    void grantsNameTheNamespacesManagedRolesOnly() {
+        Map<String, String> files = files(
+                "models/a.sql", "{{ config(materialized='table', grants={'select': ['reader']}) }}\nselect 1 as id",
+                "models/b.sql", "select 1 as id",
+                "models/c.sql", "{{ config(grants={'+select': ['Reader']}) }}\nselect 1 as id",
+                "models/b.yml", """
+                        models:
+                          - name: b
+                            config:
+                              grants: {select: []}
+                        """);
+        files.put("dbt_project.yml", CompileTest.PROJECT + "    +grants: {select: [reader]}\n");
+        CompiledProject p = compile(files, Map.of());
+        assertEquals(Map.of("select", List.of("strata_nsr_shop")), DbtGrants.resolve(p.model("a").config(), "shop"));
+        assertEquals(Map.of("select", List.of()), DbtGrants.resolve(p.model("b").config(), "shop"));
+        assertEquals(Map.of("select", List.of("strata_nsr_shop")), DbtGrants.resolve(p.model("c").config(), "shop"));
+
+        ProjectException e = refused(files(
+                "models/a.sql", "{{ config(grants={'select': ['reader', 'public']}) }}\nselect 1 as id",
+                "models/b.sql", "select 1 as id",
+                "models/b.yml", """
+                        models:
+                          - name: b
+                            config:
+                              grants:
+                                select: [strata_ns_other]
+                                insert: [reader]
+                        """,
+                "models/c.sql", "{{ config(grants={'select': ['postgres', 'strata_nsr_shop']}) }}\nselect 1 as id"));
+        String allowed = "; the grantees a project may name are: 'reader' (the namespace's read-only role,"
+                + " strata_nsr_shop, which the SQL workspace reads as)";
+        assertEquals(List.of(
+                "models/a.sql:1: column 41: a: grants select: 'public' is PUBLIC, every role of the warehouse (other"
+                        + " namespaces' too)" + allowed,
+                "models/b.yml:5: column 18: b: grants select: 'strata_ns_other' is another namespace's role (a"
+                        + " relation is shared with another namespace by a Strata share, not by grants)" + allowed,
+                "models/b.yml:6: column 18: b: grants insert: 'reader' is read-only: it may be given select, not"
+                        + " insert",
+                "models/c.sql:1: column 31: c: grants select: 'postgres' is not a role that Strata manages in"
+                        + " namespace 'shop' (a superuser, a role made outside Strata or another namespace's role"
+                        + " cannot be granted to)" + allowed,
+                "models/c.sql:1: column 43: c: grants select: 'strata_nsr_shop' is the namespace's read-only role by"
+                        + " its Postgres name; write 'reader', the same in every namespace the project is built in"
+                        + allowed),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+    }
+
+    /**
+     * Model contract constraints (docs.getdbt.com/reference/resource-properties/constraints) rendered as dbt-adapters'
+     * render_column_constraint / render_model_constraint into the create table of a contracted table; a foreign key's
+     * to: ref() is built first; without an enforced contract none is created (dbt); on a view one is refused unless
+     * warn_unsupported is false (dbt warns and ignores it).
+     */
+    @Test
+    void constraintsOfAnEnforcedContractMakeTheTable() {
+        Map<String, String> files = files(
+                "models/customers.sql", "select 1 as id",
+                "models/orders.sql", "select 1 as id, 1 as customer_id, 5 as amount",
+                "models/loose.sql", "select 1 as id",
+                "models/quiet_view.sql", "select 1 as id",
+                "models/contracts.yml", """
+                        models:
+                          - name: customers
+                            config: {materialized: table, contract: {enforced: true}}
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints:
+                                  - type: primary_key
+                          - name: orders
+                            config: {materialized: incremental, contract: {enforced: true}}
+                            constraints:
+                              - type: unique
+                                name: orders_one_per_customer
+                                columns: [id, customer_id]
+                              - type: check
+                                expression: "amount < 1000"
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints:
+                                  - type: not_null
+                                  - type: check
+                                    expression: "id > 0"
+                              - name: customer_id
+                                data_type: int
+                                constraints:
+                                  - type: foreign_key
+                                    to: ref('customers')
+                                    to_columns: [id]
+                              - name: amount
+                                data_type: numeric(10, 2)
+                          - name: loose
+                            config: {materialized: table}
+                            columns:
+                              - name: id
+                                constraints: [{type: not_null}]
+                          - name: quiet_view
+                            config: {contract: {enforced: true}}
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints: [{type: not_null, warn_unsupported: false}]
+                        """);
+        CompiledProject p = compile(files, Map.of());
+        assertEquals(List.of("\"id\" int primary key"), p.compiler().tableElements("customers"));
+        assertEquals(List.of("\"id\" int not null check (id > 0)",
+                "\"customer_id\" int references \"shop__silver\".\"customers\" (id)", "\"amount\" numeric(10, 2)",
+                "constraint orders_one_per_customer unique (id, customer_id)", "check (amount < 1000)"),
+                p.compiler().tableElements("orders"));
+        assertEquals(List.of("orders_one_per_customer"), p.compiler().constraintIndexNames("orders"));
+        assertTrue(p.model("orders").refs().contains("customers"), "the foreign key's parent is built first");
+        assertEquals(List.of(), p.compiler().tableElements("loose"), "no enforced contract: no constraint (dbt)");
+        assertEquals(List.of(), p.compiler().tableElements("quiet_view"));
+
+        ProjectException e = refused(files(
+                "models/v.sql", "select 1 as id",
+                "models/v.yml", """
+                        models:
+                          - name: v
+                            config: {contract: {enforced: true}}
+                            constraints:
+                              - type: unique
+                                columns: [idd]
+                              - type: not_null
+                                columns: [id]
+                              - type: foreign_key
+                                columns: [id]
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints:
+                                  - type: not_nul
+                                  - type: check
+                        """));
+        assertEquals(List.of(
+                "models/v.yml:15: model v, column id: constraint type 'not_nul' is not one of not_null, unique,"
+                        + " primary_key, check, foreign_key, custom",
+                "models/v.yml:16: model v, column id: a check constraint needs an 'expression'",
+                "models/v.yml:7: model v: not_null is a column constraint: write it under the column's"
+                        + " 'constraints:'",
+                "models/v.yml:9: model v: a foreign_key constraint needs 'to: ref(...)' with 'to_columns: [...]', or"
+                        + " an 'expression' such as \"other_table (id)\""),
+                e.problems().stream().map(ProjectProblem::toString).toList());
+
+        e = refused(files(
+                "models/t.sql", "select 1 as id",
+                "models/t.yml", """
+                        models:
+                          - name: t
+                            config: {materialized: table, contract: {enforced: true}}
+                            constraints:
+                              - type: primary_key
+                                columns: [idd]
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints:
+                                  - {type: foreign_key, to: "ref('nowhere')", to_columns: [id]}
+                          - name: w
+                            config: {contract: {enforced: true}}
+                            columns:
+                              - name: id
+                                data_type: int
+                                constraints: [{type: unique}]
+                        """,
+                "models/w.sql", "select 1 as id"));
+        assertEquals(List.of(
+                "models/t.yml:11: model t, column id: foreign_key constraint: 'to: ref('nowhere')' is not"
+                        + " ref('<model>') or source('<source>', '<table>') of this project (an ephemeral model has no"
+                        + " table)",
+                "models/t.yml:5: model t: primary_key constraint names column 'idd', which its contract does not"
+                        + " declare (id)",
+                "models/t.yml:17: model w: a unique constraint is not created on a view (dbt ignores it with a"
+                        + " warning); materialize the model as table or incremental, or set 'warn_unsupported: false'"
+                        + " on the constraint"),
                 e.problems().stream().map(ProjectProblem::toString).toList());
     }
 }

@@ -222,6 +222,8 @@ public class BuildService {
             compiled = projects.compile(build.namespace(), projects.files(v), build.vars());
             // the namespace's role and the schemas the project writes, owned by it (the role cannot make schemas)
             roles.ensureSchemas(build.namespace(), List.copyOf(compiled.writtenSchemas()));
+            // and the roles its grants name (the namespace's read-only role)
+            dev.strata.transform.run.Grants.ensureRoles(roles, compiled);
             Set<String> selected = Selector.select(compiled, build.selector(), build.exclude());
             Plan plan = Plan.of(compiled, selected, true);
             log.info("compiled; " + selected.size() + " node(s) selected");

@@ -102,9 +102,18 @@ public final class DbtArtifacts {
                     c.put("name", col.name());
                     c.put("description", col.description() == null ? "" : col.description());
                     c.putObject("meta");
-                    c.putNull("data_type");
+                    c.put("data_type", col.dataType());
                     c.putArray("tags");
+                    ArrayNode constraints = c.putArray("constraints");
+                    written.constraints().stream().filter(k -> java.util.Objects.equals(col.name(), k.column()))
+                            .forEach(k -> constraints
+                                    .add(constraint(k)));
                 }
+            }
+            ArrayNode modelConstraints = n.putArray("constraints");
+            if (written != null) {
+                written.constraints().stream().filter(k -> k.column() == null).forEach(k -> modelConstraints.add(
+                        constraint(k)));
             }
             n.set("meta", JSON.valueToTree(m.config().getOrDefault("meta", Map.of())));
             String raw = written != null ? written.sql() : "";
@@ -335,6 +344,22 @@ public final class DbtArtifacts {
 
     private static String micros(Instant at) {
         return at.truncatedTo(ChronoUnit.MICROS).toString();
+    }
+
+    /** A contract constraint as dbt's manifest writes it (ColumnLevelConstraint / ModelLevelConstraint). */
+    private static ObjectNode constraint(dev.strata.transform.project.Constraint k) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("type", k.type());
+        c.put("name", k.name());
+        c.put("expression", k.expression());
+        c.put("warn_unenforced", true);
+        c.put("warn_unsupported", k.warnUnsupported());
+        c.put("to", k.to());
+        k.toColumns().forEach(c.putArray("to_columns")::add);
+        if (k.column() == null) {
+            k.columns().forEach(c.putArray("columns")::add);
+        }
+        return c;
     }
 
     private static String sha256(String text) {

@@ -233,7 +233,8 @@ public final class BuildRunner {
             switch (m.materialized()) {
                 case "seed" -> rows = SeedLoader.load(c, m, project.project().seeds().get(m.name()).csv());
                 case "view" -> rows = Materializer.view(c, m, sql);
-                case "table" -> rows = Materializer.table(c, m, sql);
+                case "table" -> rows = Materializer.table(c, m, sql, compiler.tableElements(m.name()), contract
+                        .keySet(), compiler.constraintIndexNames(m.name()));
                 case "snapshot" -> rows = Materializer.snapshot(c, m, sql);
                 case "incremental" -> {
                     String kind = Materializer.relkind(c, m.schema(), m.identifier());
@@ -244,7 +245,8 @@ public final class BuildRunner {
                         if (!contract.isEmpty()) {
                             sql = Materializer.enforceContract(c, m, sql, contract);
                         }
-                        rows = Materializer.table(c, m, sql);
+                        rows = Materializer.table(c, m, sql, compiler.tableElements(m.name()),
+                                contract.keySet(), compiler.constraintIndexNames(m.name()));
                     } else {
                         sql = compiler.renderForRun(m.name(), true, runsQueries ? c : null);
                         if (!contract.isEmpty()) {
@@ -256,6 +258,7 @@ public final class BuildRunner {
                 default -> throw new IllegalStateException("materialization " + m.materialized());
             }
             Materializer.hooks(c, m, compiler.postHooks(m.name()), "post_hook");
+            Grants.apply(c, m, project.namespace());
             ok = true;
             return new NodeResult(m.name(), m.kind(), "success", m.relation(), m.materialized(), rows, millis(t0), sql,
                     null, started, null);

@@ -46,12 +46,70 @@ public final class Materializer {
 
     /** Builds the table aside, then swaps it in; rows written. */
     public static long table(Connection c, CompiledModel m, String sql) throws SQLException {
+        return table(c, m, sql, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Builds the table aside, then swaps it in; rows written. With {@code elements} (an enforced contract's columns,
+     * types and constraints) it is created with them and then filled ({@code create table (...); insert into ...
+     * select}, into {@code columns}, as dbt-postgres does), so Postgres checks every row against the constraints; a row
+     * that violates one
+     * fails the step with Postgres's message, and the old table stays. {@code indexNames}: the names the contract gives
+     * unique and primary key constraints, which the live table's constraints give up first (an index name is unique in
+     * its schema).
+     */
+    public static long table(Connection c, CompiledModel m, String sql, List<String> elements,
+            java.util.Collection<String> columns, List<String> indexNames) throws SQLException {
         String tmp = aside(m.identifier(), "__strata_tmp");
         String tmpRel = Relation.quote(m.schema()) + "." + Relation.quote(tmp);
-        long rows = lastUpdateCount(c, "drop table if exists " + tmpRel + ";\ncreate table " + tmpRel + " as\n"
-                + sql);
+        long rows;
+        if (elements.isEmpty()) {
+            rows = lastUpdateCount(c, "drop table if exists " + tmpRel + ";\ncreate table " + tmpRel + " as\n" + sql);
+        } else {
+            freeIndexNames(c, m, indexNames);
+            String cols = columns.stream().map(Relation::quote).collect(Collectors.joining(", "));
+            try {
+                rows = lastUpdateCount(c, "drop table if exists " + tmpRel + ";\ncreate table " + tmpRel + " (\n  "
+                        + String.join(",\n  ", elements) + "\n);\ninsert into " + tmpRel + " (" + cols + ")\n" + sql);
+            } catch (SQLException e) {
+                throw violation(m, e);
+            }
+        }
         swap(c, m, tmp);
         return rows;
+    }
+
+    /** A constraint violation (SQLSTATE class 23) as a sentence naming the model; other errors as they are. */
+    static SQLException violation(CompiledModel m, SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+            return e;
+        }
+        String message = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getMessage()
+                : e.getMessage();
+        return new SQLException("model " + m.name() + ": a row violates a constraint of its contract: " + message,
+                e.getSQLState(), e);
+    }
+
+    /** Renames the live table's constraints that hold a name the new table's constraints are to have. */
+    private static void freeIndexNames(Connection c, CompiledModel m, List<String> names) throws SQLException {
+        for (String name : names) {
+            try (PreparedStatement ps = c.prepareStatement("select t.relname from pg_constraint k join pg_class t on"
+                    + " t.oid = k.conrelid join pg_namespace n on n.oid = k.connamespace where n.nspname = ? and"
+                    + " k.conname = ?")) {
+                ps.setString(1, m.schema());
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("alter table " + Relation.quote(m.schema()) + "." + Relation.quote(rs
+                                    .getString(1)) + " rename constraint " + Relation.quote(name) + " to "
+                                    + Relation.quote(aside(name, "__strata_old")));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -83,8 +141,11 @@ public final class Materializer {
         } else if (!"r".equals(kind)) {
             inTransaction(c, "drop view " + m.relation() + " cascade;\n" + rename);
         } else if (!readByViews) {
+            // cascade: no view reads it (else the branch below), so only other tables' foreign keys to it go, as
+            // dbt-postgres drops the relation it replaces with cascade
             inTransaction(c, "drop table if exists " + old + ";\nalter table " + m.relation() + " rename to "
-                    + Relation.quote(aside(m.identifier(), "__strata_old")) + ";\n" + rename + ";\ndrop table " + old);
+                    + Relation.quote(aside(m.identifier(), "__strata_old")) + ";\n" + rename + ";\ndrop table " + old
+                    + " cascade");
         } else {
             String cols = columns(c, m.schema(), tmp).stream().map(Relation::quote).collect(Collectors.joining(", "));
             inTransaction(c, "lock table " + m.relation() + " in access exclusive mode;\ntruncate " + m.relation()
@@ -199,7 +260,7 @@ public final class Materializer {
             return rows;
         } catch (SQLException e) {
             c.rollback();
-            throw e;
+            throw violation(m, e);
         } finally {
             c.setAutoCommit(true);
         }

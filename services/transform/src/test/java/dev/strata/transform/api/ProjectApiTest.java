@@ -201,6 +201,32 @@ class ProjectApiTest {
                 .body("detail", containsString("neither a zip nor a tar.gz"));
     }
 
+    /** dbt grants may name the namespace's own managed roles only; another namespace's role is refused at push. */
+    @Test
+    void grantsToARoleOutsideTheNamespaceAreRefusedAtPush() {
+        Map<String, String> files = project("select 1 as x");
+        files.put("models/grants.yml", """
+                models:
+                  - name: api_total
+                    config:
+                      grants:
+                        select: [reader, strata_ns_elsewhere]
+                """);
+        given().auth().oauth2(engineer).contentType("application/zip").body(Archives.zip("", files))
+                .post("/api/v1/projects/apins").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].file", equalTo("models/grants.yml"))
+                .body("errors[0].line", equalTo(5))
+                .body("errors[0].message", containsString("column 26: api_total: grants select:"
+                        + " 'strata_ns_elsewhere' is another namespace's role"))
+                .body("detail", containsString("models/grants.yml:5: column 26: api_total: grants select:"
+                        + " 'strata_ns_elsewhere'"));
+        files.put("models/grants.yml", files.get("models/grants.yml").replace(", strata_ns_elsewhere", ""));
+        given().auth().oauth2(engineer).contentType("application/zip").body(Archives.zip("", files))
+                .post("/api/v1/projects/apins").then().statusCode(201);
+    }
+
     @Test
     void rolesAndNamespaces() {
         byte[] archive = Archives.zip("", project("select 1 as x"));

@@ -420,4 +420,162 @@ class DbtCompatibilityEngineTest {
                 "row 1 is outside the predicate:"
                         + " kept, and the new one added");
     }
+
+    /** What the namespace's read-only role (the SQL workspace's) gets for {@code sql}: its rows or its error. */
+    Object asReader(String sql) {
+        try (java.sql.Connection c = roles.openReader(NS);
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            List<Object> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getObject(1));
+            }
+            return out;
+        } catch (java.sql.SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * grants (docs.getdbt.com/reference/resource-configs/grants) as dbt-postgres applies them (apply_grants with
+     * copy_grants: after the build, the listed grantees missing are granted and the ones no longer listed revoked),
+     * by the namespace's own role, which owns the relations; 'reader' is the namespace's read-only role. A table and a
+     * view: not readable while not granted, readable once granted, not readable again once the grantee is removed,
+     * and a service restart (a new NamespaceRoles making the reader and the schemas again) gives nothing back.
+     */
+    @Test
+    void grantsGiveTheReaderItsRowsAndTakeThemBack() throws Exception {
+        roles.ensureReader(NS); // the SQL workspace has been used: the reader reads new tables by default
+        String table = "{{ config(materialized='table', grants={'select': %s}) }}\nselect 7 as id";
+        String yml = """
+                models:
+                  - name: granted_view
+                    config:
+                      grants:
+                        select: %s
+                """;
+        java.util.function.Function<String, List<NodeResult>> buildWith = grantees -> {
+            List<NodeResult> results = build(roles, compile("models/granted.sql", table.formatted(grantees),
+                    "models/granted_view.sql", "select id + 1 as id from {{ ref('granted') }}",
+                    "models/granted.yml", yml.formatted(grantees)), "", false);
+            assertTrue(results.stream().allMatch(NodeResult::ok), results.toString());
+            return results;
+        };
+        buildWith.apply("[]");
+        assertEquals("ERROR: permission denied for table granted", asReader("select id from"
+                + " dbtcompat__silver.granted"), "a table made while the reader reads new tables by default");
+        assertEquals("ERROR: permission denied for view granted_view", asReader("select id from"
+                + " dbtcompat__silver.granted_view"));
+
+        buildWith.apply("['reader']");
+        assertEquals(List.of(7), asReader("select id from dbtcompat__silver.granted"));
+        assertEquals(List.of(8), asReader("select id from dbtcompat__silver.granted_view"));
+        assertEquals(List.of(List.of("strata_ns_dbtcompat", "strata_nsr_dbtcompat", "SELECT")), rows(TransformStack
+                .superuser(),
+                "select grantor::text, grantee::text, privilege_type::text from"
+                        + " information_schema.role_table_grants where table_schema = 'dbtcompat__silver' and"
+                        + " table_name = 'granted' and grantee <> grantor"),
+                "granted by the namespace's role, not a superuser");
+
+        buildWith.apply("[]");
+        assertEquals("ERROR: permission denied for table granted", asReader("select id from"
+                + " dbtcompat__silver.granted"), "revoked when no longer listed");
+        assertEquals("ERROR: permission denied for view granted_view", asReader("select id from"
+                + " dbtcompat__silver.granted_view"));
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        NamespaceRoles restarted = new NamespaceRoles(config.getValue("strata.warehouse.jdbc-url", String.class),
+                config.getValue("strata.warehouse.username", String.class), config.getOptionalValue(
+                        "strata.warehouse.password", String.class).orElse(""),
+                config.getValue(
+                        "strata.warehouse.role-key", String.class));
+        restarted.ensureReader(NS);
+        restarted.ensureSchemas(NS, List.of("silver"));
+        assertEquals("ERROR: permission denied for table granted", asReader("select id from"
+                + " dbtcompat__silver.granted"), "a restarted service does not grant it again");
+    }
+
+    static final String CONSTRAINED_YML = """
+            models:
+              - name: c_customers
+                config: {materialized: table, contract: {enforced: true}}
+                columns:
+                  - name: id
+                    data_type: int
+                    constraints: [{type: primary_key}]
+              - name: c_orders
+                config: {materialized: table, contract: {enforced: true}}
+                constraints:
+                  - {type: unique, name: c_orders_once, columns: [customer_id, day]}
+                  - {type: check, expression: "amount < 1000"}
+                columns:
+                  - name: id
+                    data_type: int
+                    constraints: [{type: not_null}, {type: unique}]
+                  - name: customer_id
+                    data_type: int
+                    constraints:
+                      - {type: foreign_key, to: "ref('c_customers')", to_columns: [id]}
+                  - name: day
+                    data_type: int
+                  - name: amount
+                    data_type: int
+                    constraints: [{type: check, expression: "amount > 0"}]
+            """;
+
+    /** The constraints of a table in the namespace's silver schema: type and columns, as Postgres records them. */
+    List<List<Object>> constraintsOf(String table) {
+        return rows(warehouse, "select k.contype::text, (select string_agg(a.attname, ',' order by a.attnum) from"
+                + " pg_attribute a where a.attrelid = k.conrelid and a.attnum = any(k.conkey)) from pg_constraint k"
+                + " where k.contype <> 'n' and k.conrelid = 'dbtcompat__silver." + table + "'::regclass order by 1, 2");
+    }
+
+    /**
+     * Model contract constraints (docs.getdbt.com/reference/resource-properties/constraints; dbt-postgres creates the
+     * table with them, then inserts, and Postgres enforces all of them): created with the table, kept when it is built
+     * again (a named unique constraint and a foreign key to a table that is itself rebuilt), and a row violating any of
+     * them fails its model with Postgres's message naming the model, the table as it was.
+     */
+    @Test
+    void constraintsAreCreatedWithTheTableAndStopRowsThatViolateThem() {
+        String customers = "select g as id from generate_series(1, 3) g";
+        String orders = "select 1 as id, 1 as customer_id, 1 as day, 10 as amount union all select 2, 2, 1, 20";
+        for (int run = 1; run <= 2; run++) {
+            List<NodeResult> results = build(roles, compile("models/c_customers.sql", customers,
+                    "models/c_orders.sql", orders, "models/constrained.yml", CONSTRAINED_YML), "", false);
+            assertTrue(results.stream().allMatch(NodeResult::ok), "run " + run + ": " + results);
+        }
+        assertEquals(List.of(List.of("p", "id")), constraintsOf("c_customers"));
+        assertEquals(List.of(List.of("c", "amount"), List.of("c", "amount"), List.of("f", "customer_id"),
+                List.of("u", "customer_id,day"), List.of("u", "id")), constraintsOf("c_orders"));
+        assertEquals(List.of(List.of("c_orders_once")), rows(warehouse, "select conname::text from pg_constraint where"
+                + " conrelid = 'dbtcompat__silver.c_orders'::regclass and contype = 'u' and array_length(conkey, 1) ="
+                + " 2"), "the name the yml gives");
+        assertEquals(List.of(List.of("NO")), rows(warehouse, "select is_nullable::text from"
+                + " information_schema.columns where table_schema = 'dbtcompat__silver' and table_name = 'c_orders'"
+                + " and column_name = 'id'"));
+
+        Map<String, String> violations = new LinkedHashMap<>();
+        violations.put("select null::int as id, 1 as customer_id, 1 as day, 10 as amount",
+                "null value in column \"id\" of relation \"c_orders__strata_tmp\" violates not-null constraint");
+        violations.put("select 1 as id, 1 as customer_id, 1 as day, 10 as amount union all select 1, 2, 2, 10",
+                "duplicate key value violates unique constraint");
+        violations.put("select 1 as id, 1 as customer_id, 1 as day, 10 as amount union all select 2, 1, 1, 10",
+                "duplicate key value violates unique constraint \"c_orders_once\"");
+        violations.put("select 1 as id, 1 as customer_id, 1 as day, 0 as amount",
+                "new row for relation \"c_orders__strata_tmp\" violates check constraint");
+        violations.put("select 1 as id, 1 as customer_id, 1 as day, 5000 as amount",
+                "new row for relation \"c_orders__strata_tmp\" violates check constraint");
+        violations.put("select 1 as id, 9 as customer_id, 1 as day, 10 as amount",
+                "insert or update on table \"c_orders__strata_tmp\" violates foreign key constraint");
+        violations.forEach((sql, message) -> {
+            List<NodeResult> results = build(roles, compile("models/c_customers.sql", customers,
+                    "models/c_orders.sql", sql, "models/constrained.yml", CONSTRAINED_YML), "c_orders", false);
+            NodeResult failed = result(results, "c_orders");
+            assertEquals("error", failed.status(), sql);
+            assertTrue(failed.error().startsWith("models/c_orders.sql: model c_orders: a row violates a constraint of"
+                    + " its contract: " + message), failed.error());
+            assertEquals(List.of(List.of(1, 10), List.of(2, 20)), rows(warehouse, "select id, amount from"
+                    + " dbtcompat__silver.c_orders order by id"), "the table as it was");
+        });
+    }
 }
