@@ -33,8 +33,8 @@ import dev.strata.devstack.quarkus.IssuerClient;
  * in a namespace's gold schema, made by a pipeline's sql task as the namespace's role, then
  * <ul>
  * <li>first rows: {@code POST …/sql/queries} with {@code SELECT *} through the gateway, request → the 100th row line
- * read from the streamed answer; baseline: the same first 100 rows by plain JDBC, a new connection each time (as the
- * service opens one per query), straight to Postgres;</li>
+ * read from the streamed answer; baseline: the same first 100 rows by plain JDBC, a new connection each time (a client
+ * without a pool; the service keeps one per namespace), straight to Postgres;</li>
  * <li>CSV export: {@code POST …/sql/exports} of the whole table through the gateway, read to the end; baseline:
  * {@code psql -c "\copy (SELECT …) TO STDOUT WITH CSV HEADER"} to /dev/null; the registry's resident memory sampled
  * every 50 ms during the exports.</li>

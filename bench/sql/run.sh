@@ -9,7 +9,8 @@
 # query.first_rows_ms        POST /api/registry/v1/namespaces/sql-bench/sql/queries `select * from` the table → the
 #                            100th row line of the streamed answer received; median of BENCH_ROUNDS (15) after 3
 #                            warm-ups; baseline: the same first 100 rows by plain JDBC straight to Postgres, a new
-#                            connection each time (the service opens one per query), alternated with it
+#                            connection each time (a client without a pool; the service keeps a pool per
+#                            namespace), alternated with it
 # query.export_csv.vs_psql   the whole table as CSV through the gateway (…/sql/exports), read to the end, vs
 #                            `psql -c "\copy (select …) to stdout with csv header"` to /dev/null; ratio = psql time /
 #                            Strata time (≥ 1: Strata as fast); median of BENCH_EXPORTS (5) after 1 warm-up; the

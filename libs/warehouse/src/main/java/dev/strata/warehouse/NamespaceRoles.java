@@ -108,15 +108,22 @@ public final class NamespaceRoles {
         p.setProperty("ApplicationName", "strata-nsr-" + namespace);
         Connection c = DriverManager.getConnection(jdbcUrl, p);
         try (Statement s = c.createStatement()) {
-            s.execute("set search_path to " + quote(Namespaces.schema(namespace, "gold")) + ", "
-                    + quote(Namespaces.schema(namespace, "silver")) + ", "
-                    + quote(Namespaces.schema(namespace, "bronze")) + ", "
-                    + quote(Namespaces.schema(namespace, "raw")));
+            s.execute("set search_path to " + readerSearchPath(namespace));
         } catch (SQLException e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /**
+     * The search path of {@code namespace}'s analysts, as SQL: its gold, silver, bronze and raw schemas, quoted. A
+     * pooled reader connection that was reset ({@code DISCARD ALL}) sets it again per query.
+     */
+    public static String readerSearchPath(String namespace) {
+        return quote(Namespaces.schema(namespace, "gold")) + ", " + quote(Namespaces.schema(namespace, "silver"))
+                + ", " + quote(Namespaces.schema(namespace, "bronze")) + ", "
+                + quote(Namespaces.schema(namespace, "raw"));
     }
 
     /**
@@ -293,24 +300,28 @@ public final class NamespaceRoles {
 
     /**
      * Lets {@code reader} read exactly one table of {@code owner}: granted by the owning namespace's own role (the
-     * table's owner), so it can share nothing it does not own. The reader also gets USAGE on the table's schema, which
-     * lets it see the names in that schema but read nothing else in it.
+     * table's owner), so it can share nothing it does not own. Both roles of the reading namespace get it: its own role
+     * (loads, builds, previews) and its read-only role (the SQL workspace). They also get USAGE on the table's schema,
+     * which lets them see the names in that schema but read nothing else in it.
      */
     public void share(String owner, String schema, String table, String reader) throws SQLException {
-        ensure(reader);
+        ensureReader(reader);
         try (Connection c = open(owner); Statement s = c.createStatement()) {
             String rel = quote(Namespaces.schema(owner, schema)) + "." + quote(table);
-            s.execute("grant usage on schema " + quote(Namespaces.schema(owner, schema)) + " to "
-                    + quote(Namespaces.role(reader)));
-            s.execute("grant select on " + rel + " to " + quote(Namespaces.role(reader)));
+            String grantees = quote(Namespaces.role(reader)) + ", " + quote(Namespaces.readerRole(reader));
+            s.execute("grant usage on schema " + quote(Namespaces.schema(owner, schema)) + " to " + grantees);
+            s.execute("grant select on " + rel + " to " + grantees);
         }
     }
 
-    /** Takes a share back: the reader's role loses SELECT on the table at once. */
+    /** Takes a share back: the reading namespace's roles (its own and its read-only one) lose SELECT at once. */
     public void unshare(String owner, String schema, String table, String reader) throws SQLException {
         try (Connection c = open(owner); Statement s = c.createStatement()) {
             String rel = quote(Namespaces.schema(owner, schema)) + "." + quote(table);
             s.execute("revoke select on " + rel + " from " + quote(Namespaces.role(reader)));
+            if (roleExists(c, Namespaces.readerRole(reader))) {
+                s.execute("revoke select on " + rel + " from " + quote(Namespaces.readerRole(reader)));
+            }
         }
     }
 

@@ -138,8 +138,19 @@ class NamespaceRolesTest {
             assertDenied(s, "delete from team_a__gold.revenue");
             assertDenied(s, "drop table team_a__gold.revenue");
         }
+        // the SQL workspace of team-c (its read-only role) reads the shared table too, and nothing else of team-a
+        try (Connection c = roles.openReader("team-c"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select sum(amount) from team_a__gold.revenue")) {
+                rs.next();
+                assertEquals(30, rs.getInt(1));
+            }
+            assertDenied(s, "select * from team_a__gold.secret");
+        }
         roles.unshare("team-a", "gold", "revenue", "team-c");
         try (Connection c = roles.open("team-c"); Statement s = c.createStatement()) {
+            assertDenied(s, "select * from team_a__gold.revenue");
+        }
+        try (Connection c = roles.openReader("team-c"); Statement s = c.createStatement()) {
             assertDenied(s, "select * from team_a__gold.revenue");
         }
         assertEquals(2, count("team_a__gold.revenue"));

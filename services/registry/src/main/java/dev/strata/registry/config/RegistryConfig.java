@@ -66,5 +66,29 @@ public interface RegistryConfig {
         /** The largest {@code maxRows} a caller may ask for (an export has no row cap). */
         @WithDefault("10000")
         int maxRows();
+
+        Pool pool();
+    }
+
+    /**
+     * The reader connections of the SQL workspace: one small pool per namespace, logged in as that namespace's
+     * read-only role, never shared between namespaces.
+     */
+    interface Pool {
+        /** Connections per namespace at most: its queries and exports running at once. */
+        @WithDefault("4")
+        int maxSize();
+
+        /** An idle connection is closed after this long (at least 10 s); a namespace nobody queries holds none. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** A query waits this long for a free connection of its namespace, then is answered 503. */
+        @WithDefault("5s")
+        Duration acquireTimeout();
+
+        /** A connection is replaced after this long (never while a query uses it). */
+        @WithDefault("30m")
+        Duration maxLifetime();
     }
 }

@@ -37,6 +37,16 @@ public class ShareRepository {
         return db.one(SELECT + " WHERE s.dataset_id = ? AND s.reader = ?", ShareRepository::map, dataset.id(), reader);
     }
 
+    /** Every share, oldest first (its grants are made again at start). */
+    public List<DatasetShare> all() {
+        return db.list(SELECT + " ORDER BY s.granted_at", ShareRepository::map);
+    }
+
+    /** The shares with namespace {@code reader}: the tables of other namespaces it may read. */
+    public List<DatasetShare> sharedWith(String reader) {
+        return db.list(SELECT + " WHERE s.reader = ? ORDER BY s.warehouse_table", ShareRepository::map, reader);
+    }
+
     public void insert(UUID datasetId, String reader, String table, String grantedBy) {
         db.update("INSERT INTO dataset_share (dataset_id, reader, warehouse_table, granted_by) VALUES (?, ?, ?, ?)",
                 datasetId, reader, table, grantedBy);

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.events.AuditRecorded;
 import dev.strata.events.EventCodec;
@@ -118,6 +121,39 @@ public class ShareService {
                 }
             });
         }
+    }
+
+    /**
+     * Makes the grants of every share again, at start: a share made before the SQL workspace's read-only roles got
+     * shared tables too (or a grant a rebuild lost) is granted to both roles of the reading namespace. Stops at the
+     * first failure to reach the warehouse (the next start, version or POST of the share grants again).
+     */
+    void onStart(@Observes StartupEvent start) {
+        regrantAll();
+    }
+
+    /** {@link #onStart}: answers how many shares were granted. */
+    public int regrantAll() {
+        int granted = 0;
+        for (DatasetShare share : shares.all()) {
+            WarehouseLocation table = DatasetNames.parseTable(share.table()).orElse(null);
+            if (table == null) {
+                continue;
+            }
+            try {
+                if (grants.grant(table, share.namespace())) {
+                    granted++;
+                }
+            } catch (SQLException e) {
+                if (ShareGrants.isMissing(e)) {
+                    continue;
+                }
+                LOG.warnf("the shares could not be granted again at start: %s (SQL state %s); they are granted "
+                        + "again at the next start, version or share", e.getMessage(), e.getSQLState());
+                break;
+            }
+        }
+        return granted;
     }
 
     private static String reader(String owner, String reader) {

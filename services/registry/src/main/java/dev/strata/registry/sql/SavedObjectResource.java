@@ -14,12 +14,15 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.vertx.ext.web.RoutingContext;
 
 import dev.strata.registry.sql.SavedObjectService.Kind;
 import dev.strata.registry.sql.SavedObjects.Version;
@@ -94,7 +97,8 @@ public class SavedObjectResource {
     @Operation(summary = "Create or change a saved object (JSON or YAML); a changed content makes version N+1", description = "201 when made, 200 otherwise. A chart naming a missing saved query or a dashboard naming "
             + "a missing chart answers 422 naming the field and value.")
     public Response put(@PathParam("namespace") String namespace, @PathParam("kind") String kind,
-            @PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, InputStream body) {
+            @PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, InputStream body,
+            @Context RoutingContext routing) {
         Kind k = Kind.of(kind);
         service.list(namespace, k); // the role check before the body is read
         SavedObjectService.Saved saved = service.put(namespace, k, name, bodies.read(body, type, k.type));
@@ -119,13 +123,15 @@ public class SavedObjectResource {
     @RolesAllowed({Role.VIEWER_NAME, Role.ANALYST_NAME, Role.ENGINEER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "Run a saved query (saved-queries only): the same NDJSON as a query")
     public Response run(@PathParam("namespace") String namespace, @PathParam("kind") String kind,
-            @PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, InputStream body) {
+            @PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, InputStream body,
+            @Context RoutingContext routing) {
         if (Kind.of(kind) != Kind.QUERY) {
             throw new jakarta.ws.rs.NotFoundException();
         }
         service.get(namespace, Kind.QUERY, name);
         RunRequest request = bodies.read(body, type, RunRequest.class);
-        return SqlResource.stream(service.run(namespace, name, request.parameters(), request.maxRows()));
+        return SqlResource.stream(service.run(namespace, name, request.parameters(), request.maxRows(),
+                SqlResource.client(routing)));
     }
 
     private Response answer(Version v, String accept) {

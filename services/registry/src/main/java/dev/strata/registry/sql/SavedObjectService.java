@@ -160,7 +160,8 @@ public class SavedObjectService {
     }
 
     /** Runs a saved query with the caller's parameters over its defaults, typed as declared. */
-    public StreamingOutput run(String namespace, String name, Map<String, Object> parameters, Integer maxRows) {
+    public StreamingOutput run(String namespace, String name, Map<String, Object> parameters, Integer maxRows,
+            RunningQueries.Client client) {
         Version v = get(namespace, Kind.QUERY, name);
         SavedQuery query = json.convertValue(content(v), SavedQuery.class);
         Map<String, Object> values = new LinkedHashMap<>();
@@ -180,7 +181,7 @@ public class SavedObjectService {
             }
             values.putAll(parameters);
         }
-        return sql.query(namespace, query.sql(), values, types, maxRows, null);
+        return sql.query(namespace, query.sql(), values, types, maxRows, null, client);
     }
 
     // --- validation

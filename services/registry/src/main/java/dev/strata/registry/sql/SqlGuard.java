@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import dev.strata.warehouse.Namespaces;
 
@@ -115,6 +116,15 @@ final class SqlGuard {
 
     /** Checks {@code sql} of {@code namespace}; throws {@link Refused} with a sentence. */
     static Checked check(String sql, String namespace) {
+        return check(sql, namespace, schema -> false);
+    }
+
+    /**
+     * Checks {@code sql} of {@code namespace}, where another namespace's schema may be named if {@code shared} says
+     * it holds a table shared with this namespace (Postgres lets the read-only role read exactly the shared tables);
+     * throws {@link Refused} with a sentence.
+     */
+    static Checked check(String sql, String namespace, Predicate<String> shared) {
         Scan scan = scan(sql);
         String words = scan.words.toString();
         List<String> tokens = tokens(words);
@@ -148,7 +158,7 @@ final class SqlGuard {
         }
         for (String schema : scan.qualifiers) {
             Optional<String> other = Namespaces.namespaceOfSchema(schema).filter(ns -> !ns.equals(namespace));
-            if (other.isPresent()) {
+            if (other.isPresent() && !shared.test(schema)) {
                 throw new Refused("Query refused: schema " + Namespaces.printable(schema) + " belongs to namespace '"
                         + other.get() + "', not to '" + namespace + "'. Ask an admin of '" + other.get() + "' to "
                         + "share the dataset. " + SENTENCE, false);

@@ -15,12 +15,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.vertx.ext.web.RoutingContext;
 
 import dev.strata.security.Role;
 
@@ -59,11 +62,28 @@ public class SqlResource {
             + "row, then {\"end\":{rows,truncated,durationMs}} or {\"error\":<problem>}. Errors before the first line "
             + "are problems: 400 syntax (line, column), 403 refused, 422 timed out.")
     public Response query(@PathParam("namespace") String namespace, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
-            InputStream body) {
+            InputStream body, @Context RoutingContext routing) {
         service.requireAnalyst(namespace);
         QueryRequest request = bodies.read(body, type, QueryRequest.class);
         return stream(service.query(namespace, request.sql(), request.parameters(), null, request.maxRows(),
-                request.queryId()));
+                request.queryId(), client(routing)));
+    }
+
+    /**
+     * The client of this request, watched: when its HTTP connection closes before the answer ended, the query serving
+     * it is cancelled on the server at once (not at the statement timeout).
+     */
+    static RunningQueries.Client client(RoutingContext routing) {
+        RunningQueries.Client client = new RunningQueries.Client(() -> routing.response().closed());
+        routing.addEndHandler(ended -> {
+            if (ended.failed()) {
+                client.gone();
+            }
+        });
+        if (routing.response().closed()) {
+            client.gone();
+        }
+        return client;
     }
 
     static Response stream(jakarta.ws.rs.core.StreamingOutput output) {
@@ -89,11 +109,11 @@ public class SqlResource {
             + "{\"sql\",\"parameters\"}. COPY (<query>) TO STDOUT WITH CSV HEADER as the namespace's read-only role, "
             + "written into the response as Postgres sends it; no row cap; same errors as a query.")
     public Response export(@PathParam("namespace") String namespace, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
-            InputStream body) {
+            InputStream body, @Context RoutingContext routing) {
         service.requireAnalyst(namespace);
         ExportRequest request = bodies.read(body, type, ExportRequest.class);
         return Response.ok(service.export(namespace, request.sql(), request.parameters(), null,
-                request.queryId()), "text/csv")
+                request.queryId(), client(routing)), "text/csv")
                 .header("Content-Disposition", "attachment; filename=\"query-" + STAMP.format(Instant.now())
                         + ".csv\"")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").header("X-Accel-Buffering", "no").build();

@@ -9,17 +9,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NotFoundException;
@@ -40,6 +44,8 @@ import dev.strata.registry.config.RegistryConfig;
 import dev.strata.registry.dataset.Dataset;
 import dev.strata.registry.dataset.DatasetQuery;
 import dev.strata.registry.dataset.DatasetRepository;
+import dev.strata.registry.share.DatasetShare;
+import dev.strata.registry.share.ShareRepository;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
 import dev.strata.warehouse.NamespaceRoles;
@@ -57,6 +63,9 @@ import dev.strata.warehouse.Namespaces;
 public class SqlService {
 
     static final int FIRST_ROWS = 100;
+    private static final int NEXT_ROWS = 1000;
+    /** Rows (lines of an export) between two looks at whether the client is still there. */
+    private static final int LEFT_EVERY = 256;
     private static final int UNPROCESSABLE = 422;
     static final int MAX_SQL_BYTES = 100 * 1024;
     static final int MAX_PARAMETERS = 64;
@@ -67,23 +76,26 @@ public class SqlService {
     private static final String COPY_PREFIX = "COPY (";
     private static final Logger LOG = Logger.getLogger(SqlService.class);
 
-    private final NamespaceRoles roles;
+    private final ReaderPools pools;
     private final NamespaceAccess access;
     private final LiveRoles liveRoles;
     private final RunningQueries running;
     private final QueryAudit audit;
     private final DatasetRepository datasets;
+    private final ShareRepository shares;
     private final RegistryConfig.Sql config;
     private final ObjectMapper json;
 
-    SqlService(NamespaceRoles roles, NamespaceAccess access, LiveRoles liveRoles, RunningQueries running,
-            QueryAudit audit, DatasetRepository datasets, RegistryConfig config, ObjectMapper json) {
-        this.roles = roles;
+    SqlService(ReaderPools pools, NamespaceAccess access, LiveRoles liveRoles, RunningQueries running,
+            QueryAudit audit, DatasetRepository datasets, ShareRepository shares, RegistryConfig config,
+            ObjectMapper json) {
+        this.pools = pools;
         this.access = access;
         this.liveRoles = liveRoles;
         this.running = running;
         this.audit = audit;
         this.datasets = datasets;
+        this.shares = shares;
         this.config = config.sql();
         this.json = json;
         if (!WORK_MEM.matcher(this.config.workMem()).matches()) {
@@ -127,34 +139,43 @@ public class SqlService {
      * refused, timeout, unknown table) is thrown as a {@link SqlProblem}.
      */
     public StreamingOutput query(String namespace, String sql, Map<String, Object> parameters,
-            Map<String, ParamType> types, Integer maxRows, String queryId) {
+            Map<String, ParamType> types, Integer maxRows, String queryId, RunningQueries.Client client) {
+        long t0 = System.nanoTime();
         requireAnalyst(namespace);
         liveRoles.requireAnalyst(namespace);
+        long checked = System.nanoTime();
         int cap = maxRows == null ? config.defaultMaxRows() : maxRows;
         if (cap < 1 || cap > config.maxRows()) {
             throw bad("maxRows must be between 1 and " + config.maxRows() + ", not " + cap + ".");
         }
         String id = queryId(queryId);
         Prepared p = prepare(namespace, sql, parameters, types, QueryAudit.QUERIED, id);
-        Started started = start(namespace, id, p, QueryAudit.QUERIED, 0, config.statementTimeout());
+        Started started = start(namespace, id, p, QueryAudit.QUERIED, 0, config.statementTimeout(), client);
         Connection c = started.connection;
-        RunningQueries.Running run = started.run;
-        long t0 = started.t0;
+        long ready = System.nanoTime();
         ResultSet rs;
         Statement st;
         try {
             st = c.createStatement();
             st.setEscapeProcessing(false);
+            // the first rows come in one fetch and are flushed at once; the rest in bigger fetches (stream)
             st.setFetchSize(FIRST_ROWS);
             st.setMaxRows(cap + 1);
+            requireRunning(started.run);
             rs = st.executeQuery(p.sent.text());
         } catch (SQLException e) {
             throw failed(started, p, e, 0, QueryAudit.QUERIED);
         }
-        return out -> stream(out, started, p, st, rs, cap);
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("query %s: role checked in %d ms, connection and settings in %d ms, first fetch in %d ms", id,
+                    (checked - t0) / 1_000_000, (ready - checked) / 1_000_000, (System.nanoTime() - ready)
+                            / 1_000_000);
+        }
+        return out -> stream(out, started, p, st, rs, cap, client);
     }
 
-    private void stream(OutputStream raw, Started started, Prepared p, Statement st, ResultSet rs, int cap) {
+    private void stream(OutputStream raw, Started started, Prepared p, Statement st, ResultSet rs, int cap,
+            RunningQueries.Client client) {
         long rows = 0;
         boolean truncated = false;
         String outcome = "ok";
@@ -191,9 +212,10 @@ public class SqlService {
                         truncated = true;
                         break;
                     }
-                    if (started.run.cancelled) {
-                        throw new SQLException("canceling statement due to user request", "57014");
+                    if (rows % LEFT_EVERY == 0 && client != null) {
+                        client.left();
                     }
+                    requireRunning(started.run);
                     g.writeStartArray();
                     for (int i = 1; i <= n; i++) {
                         value(g, rs, i, kinds[i]);
@@ -203,6 +225,7 @@ public class SqlService {
                     rows++;
                     if (rows == FIRST_ROWS) {
                         g.flush();
+                        rs.setFetchSize(NEXT_ROWS);
                     }
                 }
                 long ms = (System.nanoTime() - started.t0) / 1_000_000;
@@ -229,6 +252,9 @@ public class SqlService {
             // the client went away (or the first line could not be written): end the query on the server
             outcome = "disconnected";
         } finally {
+            if (started.run.disconnected) {
+                outcome = "disconnected";
+            }
             closeQuietly(st);
             finish(started, p, QueryAudit.QUERIED, rows, outcome);
         }
@@ -239,15 +265,16 @@ public class SqlService {
      * answers the stream of its bytes, written as Postgres sends them; no row cap.
      */
     public StreamingOutput export(String namespace, String sql, Map<String, Object> parameters,
-            Map<String, ParamType> types, String queryId) {
+            Map<String, ParamType> types, String queryId, RunningQueries.Client client) {
         requireAnalyst(namespace);
         liveRoles.requireAnalyst(namespace);
         String id = queryId(queryId);
         Prepared p = prepare(namespace, sql, parameters, types, QueryAudit.EXPORTED, id);
         Started started = start(namespace, id, p, QueryAudit.EXPORTED, COPY_PREFIX.length(),
-                config.exportTimeout());
+                config.exportTimeout(), client);
         CopyOut copy;
         try {
+            requireRunning(started.run);
             copy = started.connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyOut(COPY_PREFIX + p.sent.text() + "\n) TO STDOUT WITH (FORMAT csv, HEADER)");
         } catch (SQLException e) {
@@ -263,7 +290,10 @@ public class SqlService {
                 while ((line = copy.readFromCopy()) != null) {
                     buffered.write(line);
                     lines++;
-                    if (started.run.cancelled) {
+                    if (lines % LEFT_EVERY == 0 && client != null) {
+                        client.left();
+                    }
+                    if (started.run.interrupted()) {
                         outcome = "cancelled";
                         break;
                     }
@@ -277,6 +307,9 @@ public class SqlService {
             } catch (IOException e) {
                 outcome = "disconnected";
             } finally {
+                if (started.run.disconnected) {
+                    outcome = "disconnected";
+                }
                 if (copy.isActive()) {
                     try {
                         copy.cancelCopy();
@@ -298,11 +331,8 @@ public class SqlService {
         RunningQueries.Running run = running.find(queryId, access.principal(), namespace).orElseThrow(
                 () -> new SqlProblem(Status.NOT_FOUND, "not-found", "Not Found", "No query '" + Namespaces
                         .printable(queryId) + "' of yours is running in namespace '" + namespace + "'."));
-        run.cancelled = true;
-        try (Connection c = roles.openReader(namespace);
-                PreparedStatement s = c.prepareStatement("select pg_cancel_backend(?)")) {
-            s.setInt(1, run.backendPid);
-            s.execute();
+        try {
+            run.cancel(false);
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -315,7 +345,9 @@ public class SqlService {
     public Map<String, Object> schema(String namespace) {
         requireAnalyst(namespace);
         liveRoles.requireAnalyst(namespace);
-        Map<String, String> datasetOf = new LinkedHashMap<>();
+        Map<String, String> datasetOf = sharedTables(namespace);
+        String[] sharedSchemas = datasetOf.keySet().stream().map(t -> t.substring(0, t.indexOf('.'))).distinct()
+                .toArray(String[]::new);
         for (Dataset d : datasets.list(new NamespaceAccess.Scope(false, java.util.Set.of(namespace)),
                 new DatasetQuery(namespace, null, null, null, 500, 0, false))) {
             if (d.warehouseTable() != null) {
@@ -324,12 +356,21 @@ public class SqlService {
         }
         Map<String, Map<String, List<Map<String, Object>>>> bySchema = new LinkedHashMap<>();
         String prefix = Namespaces.pgName(namespace) + "__";
-        try (Connection c = roles.openReader(namespace)) {
+        Connection c;
+        try {
+            c = pools.borrow(namespace);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        boolean clean = false;
+        try {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try (PreparedStatement s = c.prepareStatement("select n.nspname from pg_namespace n where "
-                    + "starts_with(n.nspname, ?) and has_schema_privilege(n.oid, 'USAGE') order by 1")) {
+                    + "(starts_with(n.nspname, ?) or n.nspname = any(?)) and has_schema_privilege(n.oid, 'USAGE') "
+                    + "order by 1")) {
                 s.setString(1, prefix);
+                s.setArray(2, c.createArrayOf("text", sharedSchemas));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         bySchema.put(rs.getString(1), new LinkedHashMap<>());
@@ -337,9 +378,10 @@ public class SqlService {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("select table_schema, table_name, column_name, data_type "
-                    + "from information_schema.columns where starts_with(table_schema, ?) "
+                    + "from information_schema.columns where starts_with(table_schema, ?) or table_schema = any(?) "
                     + "order by table_schema, table_name, ordinal_position")) {
                 s.setString(1, prefix);
+                s.setArray(2, c.createArrayOf("text", sharedSchemas));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         Map<String, List<Map<String, Object>>> tables = bySchema.get(rs.getString(1));
@@ -351,8 +393,15 @@ public class SqlService {
                 }
             }
             c.rollback();
+            clean = true;
         } catch (SQLException e) {
             throw unavailable(e);
+        } finally {
+            if (clean) {
+                pools.release(namespace, c);
+            } else {
+                pools.evict(namespace, c);
+            }
         }
         List<Map<String, Object>> schemas = new ArrayList<>();
         bySchema.forEach((schema, tables) -> {
@@ -371,6 +420,17 @@ public class SqlService {
             schemas.add(s);
         });
         return Map.of("schemas", schemas);
+    }
+
+    /** The tables of other namespaces shared with {@code namespace} ({@code schema.table}) → their dataset. */
+    private Map<String, String> sharedTables(String namespace) {
+        Map<String, String> tables = new LinkedHashMap<>();
+        for (DatasetShare share : shares.sharedWith(namespace)) {
+            if (share.table().indexOf('.') > 0) {
+                tables.put(share.table(), share.dataset());
+            }
+        }
+        return tables;
     }
 
     // --- the steps of a query
@@ -394,7 +454,12 @@ public class SqlService {
         Map<String, String> values = values(parameters);
         SqlGuard.Checked checked;
         try {
-            checked = SqlGuard.check(sql, namespace);
+            // another namespace's schema is looked up only when the SQL names one
+            Map<String, Set<String>> shared = new HashMap<>(1);
+            checked = SqlGuard.check(sql, namespace, schema -> shared.computeIfAbsent(namespace,
+                    ns -> sharedTables(ns).keySet().stream().map(t -> t.substring(0, t.indexOf('.'))).collect(
+                            Collectors.toSet()))
+                    .contains(schema));
             SqlGuard.require(checked, values);
         } catch (SqlGuard.Refused r) {
             if (r.badRequest) {
@@ -419,36 +484,49 @@ public class SqlService {
 
     /** Opens the read-only connection, registers the query, starts its read-only transaction. */
     private Started start(String namespace, String queryId, Prepared p, String action, int prefix,
-            java.time.Duration timeout) {
+            java.time.Duration timeout, RunningQueries.Client client) {
+        long t0 = System.nanoTime();
         Connection c;
         try {
-            c = roles.openReader(namespace);
+            c = pools.borrow(namespace);
+        } catch (SQLTransientConnectionException e) {
+            if (e.getCause() == null) {
+                // the pool waited strata.registry.sql.pool.acquire-timeout for one of the namespace's connections
+                throw new SqlProblem(Status.SERVICE_UNAVAILABLE, "too-many-queries", "Too many queries",
+                        "All " + pools.maxSize() + " warehouse connections of namespace '" + namespace + "' are "
+                                + "busy with other queries and exports (strata.registry.sql.pool.max-size); retry "
+                                + "when one has ended.");
+            }
+            throw unavailable(e);
         } catch (SQLException e) {
             throw unavailable(e);
         }
         RunningQueries.Running run;
         try {
-            run = new RunningQueries.Running(queryId, access.principal(), namespace, c.unwrap(PGConnection.class)
-                    .getBackendPID());
+            run = new RunningQueries.Running(queryId, access.principal(), namespace, c);
         } catch (SQLException e) {
-            closeQuietly(c);
+            pools.evict(namespace, c);
             throw unavailable(e);
         }
         if (!running.start(run)) {
-            closeQuietly(c);
+            pools.release(namespace, c);
             throw new SqlProblem(Status.CONFLICT, "conflict", "Conflict", "A query with id '" + queryId
                     + "' is running already; use another queryId.");
         }
-        Started started = new Started(c, run, System.nanoTime());
+        Started started = new Started(c, run, t0);
+        if (client != null) {
+            client.attach(run);
+        }
         try {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try (Statement s = c.createStatement()) {
-                s.execute("set transaction read only");
-                s.execute("set local statement_timeout = " + timeout.toMillis());
-                s.execute("set local idle_in_transaction_session_timeout = " + config.idleTimeout().toMillis());
-                s.execute("set local work_mem = " + SqlGuard.literal(config.workMem(), null));
-                s.execute("set local standard_conforming_strings = on");
+                // one round trip: the connection is pooled and clean (DISCARD ALL), so every setting is set again
+                s.execute("set transaction read only; set local statement_timeout = " + timeout.toMillis()
+                        + "; set local idle_in_transaction_session_timeout = " + config.idleTimeout().toMillis()
+                        + "; set local work_mem = " + SqlGuard.literal(config.workMem(), null)
+                        + "; set local standard_conforming_strings = on; set local search_path to "
+                        + NamespaceRoles.readerSearchPath(namespace));
             }
         } catch (SQLException e) {
             throw failed(started, p, e, prefix, action);
@@ -456,22 +534,34 @@ public class SqlService {
         return started;
     }
 
+    /**
+     * Stops here a query that was cancelled or whose client left while no statement ran (Postgres ignores a cancel
+     * request then).
+     */
+    private static void requireRunning(RunningQueries.Running run) throws SQLException {
+        if (run.interrupted()) {
+            throw new SQLException("canceling statement due to user request", "57014");
+        }
+    }
+
     /** Ends a query that failed before its first line: closes, audits, and answers its problem. */
     private SqlProblem failed(Started started, Prepared p, SQLException e, int prefix, String action) {
         SqlProblem problem = problem(e, p.sent, prefix, started.run);
-        String outcome = outcome(problem);
+        String outcome = started.run.disconnected ? "disconnected" : outcome(problem);
         finish(started, p, "refused".equals(outcome) ? QueryAudit.REFUSED : action, 0, outcome);
         return problem;
     }
 
     private void finish(Started started, Prepared p, String action, long rows, String outcome) {
-        try {
-            started.connection.rollback();
-        } catch (SQLException e) {
-            LOG.debugf("rolling back query %s: %s", started.run.queryId, e.getMessage());
-        }
-        closeQuietly(started.connection);
+        // after end() no cancel reaches this connection: it may serve the next query of the namespace
         running.end(started.run);
+        boolean clean = ("ok".equals(outcome) || "truncated".equals(outcome)) && !started.run.interrupted();
+        if (clean) {
+            pools.release(started.run.namespace, started.connection);
+        } else {
+            // failed, timed out, cancelled or its client left: closed, never handed to another query
+            pools.evict(started.run.namespace, started.connection);
+        }
         audit(action, started.run.principal, started.run.namespace, started.run.queryId, p.sql, rows,
                 (System.nanoTime() - started.t0) / 1_000_000, outcome);
     }

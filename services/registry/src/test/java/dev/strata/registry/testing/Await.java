@@ -12,7 +12,12 @@ public final class Await {
     }
 
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
+        until(what, LIMIT, condition);
+    }
+
+    /** Polls {@code condition} until it holds; fails when it does not within {@code limit}. */
+    public static void until(String what, Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return;
@@ -24,6 +29,6 @@ public final class Await {
                 throw new AssertionError("interrupted while waiting for " + what);
             }
         }
-        throw new AssertionError(what + " did not happen within " + LIMIT.toSeconds() + " s");
+        throw new AssertionError(what + " did not happen within " + limit.toMillis() + " ms");
     }
 }
