@@ -181,6 +181,7 @@ await step('a 100,000-line task log streams while the task runs, is virtualized,
   // following again: the end of the log, all 100,000 lines
   await follow.check();
   await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor({ timeout: 180_000 });
+  check(await follow.isChecked(), 'it stopped following while the lines arrived');
   await log.getByText('sql NOTICE: line 100000', { exact: true }).waitFor();
   await log.getByText(/^succeeded in \d+ ms/).waitFor();
   const lines = await shown();

@@ -104,11 +104,16 @@ export function TaskLog({ ns, runId, task }: { ns: string; runId: string; task: 
     if (following.current && count > 0) virtual.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, virtual]);
 
-  // scrolling up to read stops following; back at the end follows again
+  // scrolling up to read stops following; back at the end follows again. Only a move up stops it: the jumps to the
+  // end while following go down, and lines arriving do not move the view
+  const lastTop = useRef(0);
   const onScroll = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    setFollowing(el.scrollHeight - el.scrollTop - el.clientHeight < ROW_PX * 2);
+    const up = el.scrollTop < lastTop.current;
+    lastTop.current = el.scrollTop;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_PX * 2) setFollowing(true);
+    else if (up) setFollowing(false);
   }, [setFollowing]);
 
   const copy = async () => {
