@@ -124,6 +124,9 @@ function drawnProbe(n) {
     return true;
   };
   const observer = new MutationObserver(() => {
+    // where the time goes: the run read (ELK starts: "Laying out…"), ELK done (React Flow mounted), drawn
+    if (window.__layoutFrom === undefined && document.querySelector('.graph-empty[aria-busy]')) window.__layoutFrom = performance.now();
+    if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
     if (window.__drawnAt === undefined && drawn()) {
       observer.disconnect();
       requestAnimationFrame(() => { window.__drawnAt = performance.now(); });
@@ -132,8 +135,17 @@ function drawnProbe(n) {
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
 }
 
+const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
 async function drawnIn(p, n) {
-  return p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+  const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+  const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
+  const into = n === 200 ? phases.dag : phases.small;
+  if (from !== undefined && laid !== undefined) {
+    into.data.push(from);
+    into.layout.push(laid - from);
+    into.draw.push(drawnAt - laid);
+  }
+  return drawnAt;
 }
 
 async function coldLoad(runId, n) {
@@ -166,6 +178,9 @@ for (let i = 0; i < ROUNDS; i++) {
   }
 }
 log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
+const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
+log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
+  JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
 
 // ---- live updates -------------------------------------------------------------------------------------------
 let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
@@ -292,8 +307,8 @@ if (times.length !== SEARCHES) throw new Error(`psql timed ${times.length} queri
 log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), hits: search.hits }));
 
 console.log(JSON.stringify({
-  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api) },
-  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api) },
+  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
+  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
   live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
     missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
   search: { strata: stats(search.strata), sql: stats(times), hits: search.hits, datasets: DATASETS,
