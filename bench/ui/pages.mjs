@@ -44,15 +44,24 @@ const browser = await chromium.launch({ executablePath: env.STRATA_CHROMIUM ?? '
 const main = await browser.newContext({ viewport: VIEWPORT });
 const page = await main.newPage();
 page.setDefaultTimeout(60_000);
-await page.goto(`${base}/ui/`);
-await page.waitForSelector('#username');
-await page.fill('#username', 'admin');
-await page.fill('#password', need('STRATA_ADMIN_PASSWORD'));
-await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
-const session = await main.storageState();
-const cookieHeader = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-const csrf = session.cookies.find((c) => /strata-csrf$/.test(c.name))?.value ?? '';
-log('signed in');
+let session;
+let cookieHeader;
+let csrf;
+/** Signs in through the login page; the session's cookies serve node's calls and the fresh contexts. */
+async function signIn() {
+  await main.clearCookies();
+  await page.goto(`${base}/ui/`);
+  await page.waitForSelector('#username');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', need('STRATA_ADMIN_PASSWORD'));
+  await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
+  session = await main.storageState();
+  cookieHeader = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  csrf = session.cookies.find((c) => /strata-csrf$/.test(c.name))?.value ?? '';
+  log('signed in');
+}
+await signIn();
+let signingIn;
 
 /** A call of the API as the signed-in browser makes it (session cookie, CSRF token), from node. */
 async function api(method, path, body, type = 'application/json') {
@@ -61,6 +70,11 @@ async function api(method, path, body, type = 'application/json') {
       method, body, headers: { Cookie: cookieHeader, 'X-CSRF-Token': csrf, 'Content-Type': type, Accept: 'application/json' },
     });
     const text = await r.text();
+    if (r.status === 401 && attempt < 3) { // the session ended (a slow run on a loaded machine): sign in again, once
+      signingIn ??= signIn().finally(() => { signingIn = undefined; });
+      await signingIn;
+      continue;
+    }
     if (r.status === 429 && attempt < 50) {
       await new Promise((ok) => setTimeout(ok, 200));
       continue;
