@@ -152,35 +152,63 @@ await step('run page: the trace id, each task\'s log after the end, the Gantt of
   await log.getByText(/^succeeded in \d+ ms/).waitFor();
 });
 
-await step('a long task log streams while the task runs, is virtualized, follows the end or stays put, copies whole', async () => {
-  // 500 short lines: the scheduler logs a sql task's script (up to 4096 characters) before running it
-  const script = ['select pg_sleep(3);', ...Array.from({ length: 500 }, (_, i) => `--${i + 1}`)]
-    .map((l) => `        ${l}`).join('\n');
-  const yaml = `namespace: ${ns}\nid: long-log\ntasks:\n  - id: talk\n    type: sql\n    inputs:\n      sql: |\n${script}\n`;
+await step('a 100,000-line task log streams while the task runs, is virtualized, stays put, follows the end, copies clean lines', async () => {
+  // the task's script says 100,000 lines (one notice of 100,000 lines: a log line each), after a pause to open the page
+  const yaml = `namespace: ${ns}\nid: long-log\ntasks:\n  - id: talk\n    type: sql\n    inputs:\n      sql: |\n`
+    + '        select pg_sleep(3);\n'
+    + "        do $$ begin raise notice '%', (select string_agg('line ' || g, E'\\n') from generate_series(1, 100000) g); end $$;\n";
   const saved = await callApi(page, 'POST', '/api/scheduler/v1/pipelines', yaml, 'application/yaml');
   check(saved.status === 201 || saved.status === 200, `saving long-log: ${saved.status} ${saved.body}`);
   await page.goto(`${base}/ui/namespaces/${ns}/pipelines/long-log`);
   await page.getByRole('button', { name: 'Trigger run' }).click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
   const log = page.locator('[data-testid=task-log]');
+  const body = log.getByRole('log');
+  const follow = log.getByRole('checkbox', { name: 'Follow the end' });
+  const shown = async () => Number(await log.getAttribute('data-lines'));
   await log.locator('[data-testid=log-status]', { hasText: 'streaming' }).waitFor();
-  await log.getByText('--500', { exact: true }).waitFor({ timeout: 60_000 });
-  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor({ timeout: 60_000 });
-  const lines = Number(await log.getAttribute('data-lines'));
-  check(lines >= 502, `${lines} lines shown`);
+  // the first lines arrive; scrolled up to the top while more arrive, the reader stays there
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=task-log]')?.dataset.lines) > 2000,
+    null, { timeout: 90_000 });
+  await body.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  check(!(await follow.isChecked()), 'still following after scrolling up');
+  const before = await shown();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=task-log]')?.dataset.lines) > n + 5000,
+    before, { timeout: 60_000 });
+  check(await body.evaluate((el) => el.scrollTop) === 0, 'the log moved while the reader was at its top');
+  await log.getByText("sql: running as the namespace's role:").waitFor();
+  check(await log.locator('[data-testid=log-status]', { hasText: 'streaming' }).count() === 1, 'the stream ended too early to show staying put');
+  // following again: the end of the log, all 100,000 lines
+  await follow.check();
+  await log.locator('[data-testid=log-status]', { hasText: 'complete' }).waitFor({ timeout: 180_000 });
+  check(await follow.isChecked(), 'it stopped following while the lines arrived');
+  await log.getByText('sql NOTICE: line 100000', { exact: true }).waitFor();
+  await log.getByText(/^succeeded in \d+ ms/).waitFor();
+  const lines = await shown();
+  check(lines >= 100_003, `${lines} lines shown`);
   const inPage = await log.locator('.log-row').count();
   check(inPage < 120, `${inPage} of ${lines} rows are in the page: not virtualized`);
-  // following: the last line is in view; scrolling up stays put there
-  await log.getByText(/^succeeded in \d+ ms/).waitFor();
-  check(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked(), 'not following the end');
-  await log.getByRole('log').evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
-  await log.getByText('--1', { exact: true }).waitFor();
-  check(!(await log.getByRole('checkbox', { name: 'Follow the end' }).isChecked()), 'still following after scrolling up');
+  // a selection of lines copies their text, one line each, without the attempt and time beside them
+  const copiedSelection = await body.evaluate((el) => {
+    const row = (text) => [...el.querySelectorAll('.log-row')].find((r) => r.querySelector('.log-text')?.textContent === text);
+    const range = document.createRange();
+    range.setStart(row('sql NOTICE: line 99996').querySelector('.log-text').firstChild, 3);
+    range.setEnd(row('sql NOTICE: line 99999').querySelector('.log-text').firstChild, 5);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    const data = new DataTransfer();
+    row('sql NOTICE: line 99996').dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData('text/plain');
+  });
+  check(copiedSelection === ['99996', '99997', '99998', '99999'].map((n) => `sql NOTICE: line ${n}`).join('\n'),
+    `the selection copied ${JSON.stringify(copiedSelection)}`);
+  await log.getByRole('status').filter({ hasText: 'Copied 4 selected lines.' }).waitFor();
+  // the whole log, with one click
   await engineer.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await log.getByRole('button', { name: 'Copy log' }).click();
   await log.getByRole('status').filter({ hasText: `Copied ${lines} lines.` }).waitFor();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  check(copied.split('\n').length === lines && copied.includes('\n--500\n'), `copied ${copied.length} characters`);
+  check(copied.split('\n').length === lines && copied.includes('\nsql NOTICE: line 50000\n'), `copied ${copied.length} characters`);
   await axe(page, 'run with log');
   await shot(page, 'run-log');
 });
@@ -372,6 +400,32 @@ await step('a viewer sees no write controls, and a forged write is refused', asy
   check(await v.locator('[data-testid=runs] input[type=checkbox]').count() === 0, 'run selection offered to a viewer');
   check(await v.locator('[data-testid=bulk]').count() === 0, 'bulk actions offered to a viewer');
   await axe(v, 'pipeline (viewer)');
+});
+
+await step('a viewer\'s nav offers no SQL workspace or dashboards, and no page offers a write the server would refuse', async () => {
+  const v = viewer.page;
+  const nav = v.getByRole('navigation', { name: 'Sections' });
+  await nav.getByRole('link', { name: 'Catalog' }).waitFor();
+  const offered = await nav.getByRole('link').allTextContents();
+  check(!offered.includes('SQL') && !offered.includes('Dashboards') && !offered.includes('Access'),
+    `a viewer's nav offers ${offered.join(', ')}`);
+  // an old link to the workspace says why instead of answering the server's 403
+  await v.goto(`${base}/ui/namespaces/${ns}/sql`);
+  await v.getByRole('alert').filter({ hasText: `Your role in ${ns} (viewer) cannot query its warehouse` }).waitFor();
+  check(await v.locator('.cm-content').count() === 0, 'the SQL editor is shown to a viewer');
+  const forged = await callApi(v, 'POST', `/api/registry/v1/namespaces/${ns}/sql/queries`, '{"sql":"select 1"}');
+  check(forged.status === 403, `a viewer's forged query answered ${forged.status}`);
+  // projects: no push; notifications: no new channel, no subscription, no resend
+  await v.goto(`${base}/ui/namespaces/${ns}/projects`);
+  await v.locator('[data-testid=projects]').getByRole('link', { name: 'sales' }).waitFor();
+  check(await v.getByRole('button', { name: 'Push' }).count() === 0, 'Push offered to a viewer');
+  check(await v.locator('input[type=file]').count() === 0, 'a file to push offered to a viewer');
+  await v.goto(`${base}/ui/namespaces/${ns}/notifications`);
+  await v.locator('[data-testid=channels] [data-channel=ops-hook]').waitFor();
+  for (const name of [/^Add webhook$/, /^Subscribe$/, /^Resend$/, /^Remove/]) {
+    check(await v.getByRole('button', { name }).count() === 0, `${name} offered to a viewer`);
+  }
+  await axe(v, 'notifications (viewer)');
 });
 
 await step('a second namespace stays invisible, also by editing the URL', async () => {

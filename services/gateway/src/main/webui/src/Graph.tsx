@@ -12,7 +12,9 @@ export interface GraphEdge { from: string; to: string }
 const LIMIT = 400;
 const WIDTH = 180;
 const HEIGHT = 44;
-let elk: InstanceType<typeof ELK> | undefined;
+// started with this module (loaded with the page that draws a graph), so the worker's code loads and compiles while
+// the page still waits for its data
+const elk = new ELK({ workerUrl: elkWorkerUrl });
 
 export function Graph({ nodes, edges, onOpen, label }: {
   nodes: GraphNode[];
@@ -29,7 +31,6 @@ export function Graph({ nodes, edges, onOpen, label }: {
   useEffect(() => {
     if (tooBig) return;
     let cancelled = false;
-    elk ??= new ELK({ workerUrl: elkWorkerUrl });
     const ids = new Set(nodes.map((n) => n.id));
     elk.layout({
       id: 'root',

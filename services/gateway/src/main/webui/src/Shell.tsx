@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/react-router';
-import { api, canWrite, type Access } from './api';
+import { api, canQuery, canWrite, type Access } from './api';
 import { setPrefs, usePrefs } from './prefs';
 import { ProblemView } from './ui';
 import { Palette } from './Palette';
@@ -28,9 +28,10 @@ export function useAccess() {
 /** The role of the caller in the page's namespace, and whether it may change things there. */
 export function useRole(ns: string) {
   const role = useAccess().data?.namespaces[ns];
-  return { role, writer: canWrite(role) };
+  return { role, writer: canWrite(role), analyst: canQuery(role) };
 }
 
+/** The sections of a namespace; `analyst`: only for roles that may query its warehouse (the SQL workspace). */
 const SECTIONS = [
   { to: '/namespaces/$ns', label: 'Home', key: '' },
   { to: '/namespaces/$ns/catalog', label: 'Catalog', key: 'catalog' },
@@ -39,9 +40,14 @@ const SECTIONS = [
   { to: '/namespaces/$ns/runs', label: 'Runs', key: 'runs' },
   { to: '/namespaces/$ns/projects', label: 'Projects', key: 'projects' },
   { to: '/namespaces/$ns/notifications', label: 'Notifications', key: 'notifications' },
-  { to: '/namespaces/$ns/sql', label: 'SQL', key: 'sql' },
-  { to: '/namespaces/$ns/dashboards', label: 'Dashboards', key: 'dashboards' },
+  { to: '/namespaces/$ns/sql', label: 'SQL', key: 'sql', analyst: true },
+  { to: '/namespaces/$ns/dashboards', label: 'Dashboards', key: 'dashboards', analyst: true },
 ] as const;
+
+/** The sections the caller's role in a namespace can use (the server refuses the others with 403). */
+function sectionsFor(role: string | undefined) {
+  return SECTIONS.filter((s) => !('analyst' in s) || canQuery(role));
+}
 
 function useOnline() {
   const [online, setOnline] = useState(navigator.onLine);
@@ -70,7 +76,7 @@ export function Shell() {
   const section = pathname.split('/')[4] ?? '';
 
   const switchTo = (next: string) => {
-    const target = SECTIONS.find((s) => s.key === section) ?? SECTIONS[0];
+    const target = sectionsFor(access.data?.namespaces[next]).find((s) => s.key === section) ?? SECTIONS[0];
     navigate({ to: target.to, params: { ns: next } });
   };
 
@@ -80,7 +86,7 @@ export function Shell() {
         <Link to="/" className="brand">Strata</Link>
         {ns && (
           <nav aria-label="Sections">
-            {SECTIONS.map((s) => (
+            {sectionsFor(access.data?.namespaces[ns]).map((s) => (
               <Link key={s.key} to={s.to} params={{ ns }} activeOptions={{ exact: s.key === '' }}
                 activeProps={{ className: 'active', 'aria-current': 'page' }}>{s.label}</Link>
             ))}

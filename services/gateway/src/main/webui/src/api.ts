@@ -1,4 +1,5 @@
 // Every call goes to the gateway's /api/** with the browser session's cookie; writes carry the CSRF token.
+import type { components } from './api-types';
 
 /** RFC 9457 problem details, as every Strata service and the gateway answer errors. */
 export interface Problem {
@@ -63,99 +64,37 @@ export async function api<T>(path: string, init: RequestInit & { yaml?: string; 
   return parsed as T;
 }
 
-export interface Access {
-  principal: string;
-  namespaces: Record<string, string>;
-}
+type Schemas = components['schemas'];
+
+/**
+ * A response as the service's OpenAPI describes it (generated into `api-types.ts`, where every field is optional: the
+ * services' records do not say which they always send), with the fields `R` that the service always sends required.
+ */
+export type Sent<K extends keyof Schemas, R extends keyof Schemas[K] = never> =
+  Omit<Schemas[K], R> & Required<Pick<Schemas[K], R>>;
+
+export type Access = Sent<'registry.AccessView', 'principal' | 'namespaces'>;
 
 export const canWrite = (role: string | undefined) => role === 'engineer' || role === 'admin';
+/** Whether the role may use the SQL workspace, saved queries, charts and dashboards (analyst and up). */
+export const canQuery = (role: string | undefined) => role === 'analyst' || canWrite(role);
 
-export interface Column { name: string; type: string; description?: string | null }
-
-export interface Dataset {
-  namespace: string;
-  name: string;
-  description?: string | null;
-  owner?: string | null;
-  tags?: string[] | null;
-  layer?: string | null;
-  columns?: Column[] | null;
-  warehouseTable?: string | null;
-  latestVersion?: number | null;
-  createdBy?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  sharedWith?: string[] | null;
-}
-
-export interface DatasetVersion {
-  number: number;
-  rowCount: number;
-  bytes: number;
-  producer?: string | null;
-  columns?: Column[] | null;
-  committedAt?: string;
-  recordedAt?: string;
-}
-
-export interface Preview { dataset: string; table: string; columns: Column[]; rows: unknown[][]; limit: number }
-
-export interface LineageGraph {
+export type Column = Sent<'registry.Column', 'name' | 'type'>;
+export type Dataset = Omit<Sent<'registry.Dataset', 'namespace' | 'name'>, 'columns'> & { columns?: Column[] };
+export type DatasetVersion = Omit<Sent<'registry.DatasetVersion', 'number' | 'rowCount' | 'bytes'>, 'columns'>
+  & { columns?: Column[] };
+export type Preview = Omit<Sent<'registry.Preview', 'dataset' | 'table' | 'rows' | 'limit'>, 'columns'> & { columns: Column[] };
+export type LineageGraph = {
   root: string;
-  nodes: { dataset: string; layer?: string | null; registered: boolean }[];
-  edges: { upstream: string; downstream: string; columns?: { from: string; to: string }[] | null }[];
-}
-
-export interface Pipeline {
-  namespace: string;
-  id: string;
-  version: number;
-  description?: string | null;
-  schedule?: string | null;
-  timezone?: string | null;
-  nextFireAt?: string | null;
-  tasks?: string[] | null;
-  createdAt?: string;
-  updatedAt?: string;
-  yaml?: string | null;
-}
-
-export interface TaskRun {
-  id: string;
-  taskId: string;
-  type: string;
-  state: string;
-  attempt: number;
-  maxAttempts: number;
-  dependsOn?: string[] | null;
-  worker?: string | null;
-  error?: string | null;
-  rows?: number | null;
-  queuedAt?: string | null;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  durationMs?: number | null;
-}
-
-export interface Run {
-  id: string;
-  namespace: string;
-  pipelineId: string;
-  pipelineVersion: number;
-  trigger: string;
-  state: string;
-  error?: string | null;
-  failedTask?: string | null;
-  createdAt: string;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  durationMs?: number | null;
-  tasks?: TaskRun[] | null;
-  transitions?: RunTransition[] | null;
-  params?: Record<string, string> | null;
-  traceId?: string | null;
-  retryOf?: string | null;
-}
+  nodes: Sent<'registry.Node', 'dataset' | 'registered'>[];
+  edges: (Omit<Sent<'registry.Edge', 'upstream' | 'downstream'>, 'columns'>
+    & { columns?: Sent<'registry.ColumnEdge', 'from' | 'to'>[] })[];
+};
+export type Pipeline = Sent<'scheduler.PipelineView', 'namespace' | 'id' | 'version'>;
+export type TaskRun = Sent<'scheduler.TaskRunView', 'id' | 'taskId' | 'type' | 'state' | 'attempt' | 'maxAttempts'>;
+/** A run, its task runs and its transitions (a list of plain objects in the OpenAPI: typed here). */
+export type Run = Omit<Sent<'scheduler.RunView', 'id' | 'namespace' | 'pipelineId' | 'pipelineVersion' | 'trigger' | 'state'
+  | 'createdAt'>, 'tasks' | 'transitions'> & { tasks?: TaskRun[]; transitions?: RunTransition[] };
 
 /** A committed state change of a run (no taskId) or of one of its task runs. */
 export interface RunTransition { taskId?: string | null; from?: string | null; to: string; attempt: number; reason?: string | null; at: string }

@@ -1,5 +1,6 @@
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Navigate } from '@tanstack/react-router';
-import { Shell, useAccess } from './Shell';
+import type { ComponentType } from 'react';
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Navigate, useParams } from '@tanstack/react-router';
+import { Shell, useAccess, useRole } from './Shell';
 import { HomePage } from './pages/Home';
 import { CatalogPage, DatasetPage } from './pages/Catalog';
 import { RunsPage } from './pages/Runs';
@@ -27,6 +28,24 @@ function Start() {
   const first = Object.keys(access.data.namespaces)[0];
   if (!first) return <p>You are signed in as {access.data.principal} but bound to no namespace yet: ask an admin.</p>;
   return <Navigate to="/namespaces/$ns" params={{ ns: first }} replace />;
+}
+
+/**
+ * A page of the SQL workspace: only for analysts and up. A viewer who follows an old link reads why instead of the
+ * server's 403 (the server refuses anyway).
+ */
+function analystsOnly(Page: ComponentType & { preload?: () => Promise<void> | undefined }) {
+  const AnalystsOnly = () => {
+    const { ns } = useParams({ strict: false }) as { ns: string };
+    const { role, analyst } = useRole(ns);
+    if (role && !analyst) {
+      return <p role="alert" className="problem">Your role in {ns} ({role}) cannot query its warehouse: the SQL workspace,
+        charts and dashboards are for analysts, engineers and admins.</p>;
+    }
+    return <Page />;
+  };
+  // the lazy page's code still loads ahead (on hover of a link), as the router does for the others
+  return Object.assign(AnalystsOnly, { preload: Page.preload });
 }
 
 const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -84,15 +103,15 @@ const notifications = createRoute({
 
 // the SQL workspace (issue 20)
 const sqlEditor = createRoute({
-  getParentRoute: () => rootRoute, path: '/namespaces/$ns/sql', component: SqlEditorPage,
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/sql', component: analystsOnly(SqlEditorPage),
   validateSearch: (s: Record<string, unknown>): { q?: string } => ({ q: str(s.q) }),
 });
 const chart = createRoute({
-  getParentRoute: () => rootRoute, path: '/namespaces/$ns/charts/$name', component: ChartPage,
+  getParentRoute: () => rootRoute, path: '/namespaces/$ns/charts/$name', component: analystsOnly(ChartPage),
   validateSearch: (s: Record<string, unknown>): { query?: string } => ({ query: str(s.query) }),
 });
-const dashboards = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards', component: DashboardsPage });
-const dashboard = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards/$name', component: DashboardPage });
+const dashboards = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards', component: analystsOnly(DashboardsPage) });
+const dashboard = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/dashboards/$name', component: analystsOnly(DashboardPage) });
 
 const routeTree = rootRoute.addChildren([index, home, catalog, dataset, lineage, pipelines, pipeline, runs, run,
   projects, project, access, notifications, sqlEditor, chart, dashboards, dashboard]);

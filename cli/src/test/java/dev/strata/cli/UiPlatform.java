@@ -53,12 +53,19 @@ final class UiPlatform implements AutoCloseable {
 
     /** {@code strata up} with only these services, ready, and the admin's token. */
     static UiPlatform start(Path tmp, List<String> services, String logName) throws Exception {
+        return start(tmp, services, logName, Map.of());
+    }
+
+    /** {@code strata up} with only these services and {@code env} (configuration for the services), ready. */
+    static UiPlatform start(Path tmp, List<String> services, String logName, Map<String, String> env)
+            throws Exception {
         installChromium();
         Path dataDir = tmp.resolve("data");
         // a port of its own: 8080 may be another platform's on a shared machine, whose gateway would then answer
         ProcessBuilder up = Launcher.cli("up", "--data-dir", dataDir.toString(), "--timeout",
                 READY_WITHIN.toSeconds() + "s", "--gateway-port", String.valueOf(Ports.free()))
                 .redirectErrorStream(true);
+        up.environment().putAll(env);
         up.environment().put("STRATA_SERVICES", String.join(",", services));
         Process launcher = up.start();
         Launcher.Output output = new Launcher.Output(launcher, Path.of("target", logName));

@@ -51,8 +51,10 @@ class WebUiIT {
         assumeTrue(selected.containsAll(NEEDED), "the web UI test needs " + NEEDED);
         // the pipeline's tasks are sql tasks run by the scheduler; the projects page pushes and builds a transform
         // project, the notifications page delivers a run event; all seven describe themselves for the check of the
-        // UI's generated API types
-        platform = UiPlatform.start(tmp, NEEDED, "web-ui-it-launcher.log");
+        // UI's generated API types. A task log keeps up to 100,000 lines here (10,000 by default): the walk streams
+        // one that long
+        platform = UiPlatform.start(tmp, NEEDED, "web-ui-it-launcher.log",
+                Map.of("STRATA_TASK_LOG_MAX_LINES", "100010"));
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class WebUiIT {
     }
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @Timeout(value = 13, unit = TimeUnit.MINUTES)
     void theGoldenPathInARealBrowser() throws Exception {
         // what an admin sets up through the API: two namespaces, an engineer and a viewer of the first, an admin of
         // all, datasets
@@ -95,7 +97,7 @@ class WebUiIT {
                 "STRATA_VIEWER", "vic", "STRATA_VIEWER_PASSWORD", viewerPassword,
                 "STRATA_ADMIN", "ana", "STRATA_ADMIN_PASSWORD", adminPassword,
                 "STRATA_PROJECT_ZIP", project.toString(), "STRATA_BROKEN_PROJECT_ZIP", broken.toString()),
-                Duration.ofMinutes(8));
+                Duration.ofMinutes(11));
         assertTrue(Files.exists(UiPlatform.screenshots().resolve("run.png")), "the run page's screenshot");
     }
 

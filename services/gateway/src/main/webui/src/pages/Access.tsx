@@ -1,18 +1,19 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { api } from '../api';
+import { api, type Sent } from '../api';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView } from '../ui';
 
 // Auth's users, role bindings, service accounts, API tokens and audit log (GET/POST /api/auth/v1/...). Every list is
 // what the server answers for the caller: a non-admin gets auth's own 403 problem, shown where the list would be.
 
-interface UserView { id: string; username: string; email: string; disabled: boolean; locked: boolean; createdAt: string }
-interface Binding { id: string; principalKind: string; principal: string; namespace: string; role: string; createdAt: string }
-interface ServiceAccount { id: string; name: string; clientId: string; disabled: boolean; createdAt: string; bindings: { namespace: string; role: string }[] }
-interface ApiToken { id: string; name: string; prefix: string; createdAt: string; expiresAt: string; revokedAt?: string | null; lastUsedAt?: string | null }
-interface AuditEntry { id: number; at: string; actor: string; action: string; target?: string | null; namespace?: string | null; requestId?: string | null }
+type UserView = Sent<'auth.UserView', 'id' | 'username' | 'email' | 'disabled' | 'locked' | 'createdAt'>;
+type Binding = Sent<'auth.RoleBindingView', 'id' | 'principalKind' | 'principal' | 'namespace' | 'role' | 'createdAt'>;
+type ServiceAccount = Omit<Sent<'auth.ServiceAccountView', 'id' | 'name' | 'clientId' | 'disabled' | 'createdAt'>, 'bindings'>
+  & { bindings: Sent<'auth.NamespaceRole', 'namespace' | 'role'>[] };
+type ApiToken = Sent<'auth.ApiTokenView', 'id' | 'name' | 'prefix' | 'createdAt' | 'expiresAt'>;
+type AuditEntry = Sent<'auth.AuditEntry', 'id' | 'at' | 'actor' | 'action'>;
 
 const TABS = ['bindings', 'users', 'service-accounts', 'tokens', 'audit'] as const;
 const TAB_NAMES: Record<string, string> = {
@@ -149,6 +150,7 @@ function Tokens() {
   const [name, setName] = useState('');
   const [days, setDays] = useState(30);
   const create = useMutation({
+    // (auth's OpenAPI describes this answer only as a JSON object: typed here)
     mutationFn: () => api<{ apiToken: ApiToken; token: string }>('auth/v1/api-tokens', {
       method: 'POST', json: { name, expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() },
     }),

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { api } from '../api';
+import { api, type Sent } from '../api';
 import { useRole } from '../Shell';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
@@ -10,13 +10,13 @@ import { Loading, ProblemView, StateBadge } from '../ui';
 // the namespace's secrets in auth (PUT /api/auth/v1/namespaces/{ns}/secrets/{name}) and the channel names them: the
 // browser sends a value once and never reads one back (the notifier answers "********").
 
-interface SecretRef { name: string; set: boolean; value: string }
-interface Channel { id: string; namespace: string; name: string; type: string; settings: Record<string, unknown>; secrets?: SecretRef[]; maxAttempts: number; createdAt: string }
-interface Subscription { id: string; namespace: string; channelId: string; eventTypes: string[]; pipelineId?: string | null; dataset?: string | null; enabled: boolean }
-interface Delivery {
-  id: string; channelId: string; channelType: string; eventType: string; status: string; attempts: number; maxAttempts: number;
-  nextAttemptAt?: string | null; responseCode?: number | null; lastError?: string | null; createdAt: string; deliveredAt?: string | null;
-}
+type SecretRef = Sent<'notifier.SecretRef', 'name' | 'set' | 'value'>;
+/** A channel; its settings are a JSON object (a JsonNode in the OpenAPI). */
+type Channel = Omit<Sent<'notifier.ChannelView', 'id' | 'namespace' | 'name' | 'type' | 'maxAttempts' | 'createdAt'>,
+  'settings' | 'secrets'> & { settings: Record<string, unknown>; secrets?: SecretRef[] };
+type Subscription = Sent<'notifier.Subscription', 'id' | 'namespace' | 'channelId' | 'eventTypes' | 'enabled'>;
+type Delivery = Sent<'notifier.Delivery', 'id' | 'channelId' | 'channelType' | 'eventType' | 'status' | 'attempts'
+  | 'maxAttempts' | 'createdAt'>;
 
 const EVENT_TYPES = ['run_failed', 'run_succeeded', 'sla_missed', 'data_test_failed', 'freshness_breached'];
 const STATUSES = ['pending', 'delivered', 'dead_lettered'];

@@ -116,6 +116,7 @@ export function PipelinePage() {
   const initial = useMemo(() => (isNew ? TEMPLATE(ns) : pipeline.data?.yaml ?? null), [isNew, ns, pipeline.data?.yaml]);
   const [text, setText] = useState<string>();
   const save = useMutation({
+    // (the scheduler's OpenAPI describes this answer only as JSON: the saved pipeline's identity, typed here)
     mutationFn: (yamlText: string) => api<{ namespace: string; id: string; version: number }>(
       'scheduler/v1/pipelines', { method: 'POST', yaml: yamlText }),
     onSuccess: (saved) => {

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearch } from '@tanstack/react-router';
-import { api } from '../api';
+import { api, type Sent } from '../api';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
@@ -10,19 +10,13 @@ import { Loading, ProblemView, StateBadge } from '../ui';
 
 interface ManifestModel { name: string; file: string; materialized: string; relation: string; refs?: string[]; tags?: string[] }
 interface ManifestTest { name: string; test: string; on: string; severity: string }
-interface ProjectVersion {
-  id: string; namespace: string; project: string; version: number; sha256: string; models: number; tests: number;
-  manifest?: { models?: ManifestModel[]; tests?: ManifestTest[]; sources?: string[] }; uploadedBy: string; uploadedAt: string;
-}
-interface NodeRun {
-  node: string; kind: string; status: string; relation?: string; materialized?: string; rows?: number | null;
-  durationMs: number; compiledSql?: string | null; error?: string | null; startedAt?: string | null;
-}
-interface Build {
-  id: string; namespace: string; project: string; versionId: string; selector?: string | null; status: string;
-  error?: string | null; requestedBy?: string; createdAt: string; startedAt?: string | null; finishedAt?: string | null;
-  nodes?: NodeRun[] | null;
-}
+/** A version; its manifest is a JSON object (a JsonNode in the OpenAPI), typed here as the engine writes it. */
+type ProjectVersion = Omit<Sent<'transform.ProjectVersion', 'id' | 'namespace' | 'project' | 'version' | 'sha256' | 'models'
+  | 'tests' | 'uploadedBy' | 'uploadedAt'>, 'manifest'>
+  & { manifest?: { models?: ManifestModel[]; tests?: ManifestTest[]; sources?: string[] } };
+type NodeRun = Sent<'transform.NodeRun', 'node' | 'kind' | 'status' | 'durationMs'>;
+type Build = Omit<Sent<'transform.Build', 'id' | 'namespace' | 'project' | 'versionId' | 'status' | 'createdAt'>, 'nodes'>
+  & { nodes?: NodeRun[] };
 
 const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
 

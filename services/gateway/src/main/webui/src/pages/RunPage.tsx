@@ -1,13 +1,28 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { api, RUN_ACTIVE, type Run } from '../api';
+import { api, RUN_ACTIVE, type Run, type RunTransition } from '../api';
 import { Graph } from '../Graph';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
 import { Gantt } from './run/Gantt';
 import { TaskLog } from './run/TaskLog';
+
+/**
+ * A transition of the stream applied to the run as last read: only when it follows the state shown (the stream
+ * first replays the run's history, which must not take a state back).
+ */
+function applyTransition(run: Run, t: RunTransition): Run {
+  if (!t.taskId) return run.state === t.from ? { ...run, state: t.to } : run;
+  let changed = false;
+  const tasks = (run.tasks ?? []).map((task) => {
+    if (task.taskId !== t.taskId || task.state !== t.from) return task;
+    changed = true;
+    return { ...task, state: t.to, attempt: Math.max(task.attempt, t.attempt) };
+  });
+  return changed ? { ...run, tasks } : run;
+}
 
 /**
  * Keeps the run's query fresh: the scheduler's server-sent events when it offers them, else a poll while the run is
@@ -21,8 +36,12 @@ function useLiveRun(ns: string, runId: string, active: boolean) {
     const source = new EventSource(`/api/scheduler/v1/namespaces/${encodeURIComponent(ns)}/runs/${encodeURIComponent(runId)}/events`);
     const refresh = () => client.invalidateQueries({ queryKey: ['run', runId] });
     source.onmessage = refresh;
-    // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended
-    source.addEventListener('transition', refresh);
+    // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended. The change is
+    // shown at once (the state it names), then the run is read again for the rest (times, errors, attempts)
+    source.addEventListener('transition', (e) => {
+      client.setQueryData<Run>(['run', runId], (run) => (run ? applyTransition(run, JSON.parse((e as MessageEvent).data)) : run));
+      refresh();
+    });
     source.addEventListener('end', () => {
       refresh();
       source.close();

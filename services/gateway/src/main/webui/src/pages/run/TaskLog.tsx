@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ClipboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { api, type TaskRun } from '../../api';
+import { api, type Sent, type TaskRun } from '../../api';
 import { ProblemView } from '../../ui';
 
 /** One line of a task run's log, as the scheduler sends it (`GET .../logs`, event `log` of `.../logs/stream`). */
-interface LogLine { attempt: number; seq: number; ts: string; level: string; text: string }
-interface LogPage { lines: LogLine[]; next: number; attempts: number; ended: boolean }
+type LogLine = Sent<'scheduler.LogLine', 'attempt' | 'seq' | 'ts' | 'level' | 'text'>;
+type LogPage = Omit<Sent<'scheduler.TaskLogView', 'next' | 'attempts' | 'ended'>, 'lines'> & { lines: LogLine[] };
 
 /** A display row: one line of text (a log line with newlines becomes several rows). */
 interface Row { attempt: number; level: string; ts: string; text: string; first: boolean }
@@ -92,17 +92,29 @@ export function TaskLog({ ns, runId, task }: { ns: string; runId: string; task: 
 
   const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 20 });
 
+  // read by the effect below as the reader left it: a scroll up between two bursts of lines is never undone by
+  // a render that still thought it was following
+  const following = useRef(true);
+  const setFollowing = useCallback((on: boolean) => {
+    following.current = on;
+    setFollow((f) => (f === on ? f : on));
+  }, []);
+
   useEffect(() => {
-    if (follow && count > 0) virtual.scrollToIndex(count - 1, { align: 'end' });
+    if (following.current && count > 0) virtual.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, virtual]);
 
-  // scrolling up to read stops following; back at the end follows again
+  // scrolling up to read stops following; back at the end follows again. Only a move up stops it: the jumps to the
+  // end while following go down, and lines arriving do not move the view
+  const lastTop = useRef(0);
   const onScroll = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_PX * 2;
-    setFollow((f) => (f === atEnd ? f : atEnd));
-  }, []);
+    const up = el.scrollTop < lastTop.current;
+    lastTop.current = el.scrollTop;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_PX * 2) setFollowing(true);
+    else if (up) setFollowing(false);
+  }, [setFollowing]);
 
   const copy = async () => {
     const text = rows.current.map((r) => r.text).join('\n');
@@ -114,6 +126,21 @@ export function TaskLog({ ns, runId, task }: { ns: string; runId: string; task: 
     }
   };
 
+  // a selection copies the selected lines' text, whole lines, one per line: without the attempt and time beside
+  // them, and also when the selection ran past the rows the virtualizer has in the page
+  const onCopy = (e: ClipboardEvent) => {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed) return;
+    const rowOf = (n: Node | null) => (n instanceof Element ? n : n?.parentElement)?.closest<HTMLElement>('[data-row]');
+    const a = rowOf(selection.anchorNode);
+    const b = rowOf(selection.focusNode);
+    if (!a || !b) return;
+    const [from, to] = [Number(a.dataset.row), Number(b.dataset.row)].sort((x, y) => x - y);
+    e.clipboardData.setData('text/plain', rows.current.slice(from, to + 1).map((r) => r.text).join('\n'));
+    e.preventDefault();
+    setCopied(`Copied ${to - from + 1} selected lines.`);
+  };
+
   return (
     <div className="log" data-testid="task-log" data-lines={count}>
       <div className="toolbar">
@@ -122,13 +149,13 @@ export function TaskLog({ ns, runId, task }: { ns: string; runId: string; task: 
           {status === 'live' ? 'streaming' : status === 'ended' ? 'complete' : 'loading'} · {count} lines
         </span>
         <label className="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow the end
+          <input type="checkbox" checked={follow} onChange={(e) => setFollowing(e.target.checked)} /> Follow the end
         </label>
         <button type="button" onClick={copy} disabled={count === 0}>Copy log</button>
         {copied && <span role="status" className="muted">{copied}</span>}
       </div>
       <ProblemView error={error} what="Reading the log" />
-      <div ref={scroller} className="log-body" onScroll={onScroll} tabIndex={0} role="log" aria-label={`Log of ${task.taskId}`}>
+      <div ref={scroller} className="log-body" onScroll={onScroll} onCopy={onCopy} tabIndex={0} role="log" aria-label={`Log of ${task.taskId}`}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const r = rows.current[item.index];

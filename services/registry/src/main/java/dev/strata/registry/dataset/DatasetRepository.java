@@ -154,17 +154,18 @@ public class DatasetRepository {
         Map<UUID, List<Column>> byDataset = new LinkedHashMap<>();
         datasets.forEach(d -> byDataset.put(d.id(), new ArrayList<>()));
         String[] ids = datasets.stream().map(d -> d.id().toString()).toArray(String[]::new);
-        db.list("SELECT dataset_id, name, type, description FROM dataset_column WHERE dataset_id::text = ANY(?) "
+        db.list("SELECT dataset_id, name, type, description FROM dataset_column WHERE dataset_id = ANY(?::uuid[]) "
                 + "ORDER BY dataset_id, position", rs -> {
                     byDataset.get(rs.getObject("dataset_id", UUID.class)).add(column(rs));
                     return null;
                 }, (Object) ids);
         Map<UUID, List<String>> readers = new LinkedHashMap<>();
         datasets.forEach(d -> readers.put(d.id(), new ArrayList<>()));
-        db.list("SELECT dataset_id, reader FROM dataset_share WHERE dataset_id::text = ANY(?) ORDER BY reader", rs -> {
-            readers.get(rs.getObject("dataset_id", UUID.class)).add(rs.getString("reader"));
-            return null;
-        }, (Object) ids);
+        db.list("SELECT dataset_id, reader FROM dataset_share WHERE dataset_id = ANY(?::uuid[]) ORDER BY reader",
+                rs -> {
+                    readers.get(rs.getObject("dataset_id", UUID.class)).add(rs.getString("reader"));
+                    return null;
+                }, (Object) ids);
         return datasets.stream().map(d -> d.withColumns(List.copyOf(byDataset.get(d.id()))).withSharedWith(readers
                 .get(d.id()))).toList();
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLWarning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -119,7 +121,7 @@ public class LocalTasks {
                     case SQL -> {
                         log.info("sql: running as the namespace's role:\n" + bounded(task.inputs().path("sql")
                                 .asText(), AUDIT_SQL_CHARS));
-                        yield sql(taskRunId, attempt, task);
+                        yield sql(taskRunId, attempt, task, log);
                     }
                     case HTTP -> {
                         log.info("http: " + task.inputs().path("method").asText("GET") + " "
@@ -169,7 +171,7 @@ public class LocalTasks {
      * in one transaction: all of it applies or none. It may run for the task's timeout, at most
      * {@code strata.scheduler.local.sql-timeout}. Every execution, successful or not, is an audit entry.
      */
-    private Map<String, String> sql(UUID taskRunId, int attempt, Task task) {
+    private Map<String, String> sql(UUID taskRunId, int attempt, Task task, TaskLogs.Attempt log) {
         TaskRunRow tr = engine.taskRun(taskRunId)
                 .orElseThrow(() -> new TaskFailure("task run " + taskRunId + " no longer exists", false));
         RunRow run = engine.run(tr.runId())
@@ -207,6 +209,7 @@ public class LocalTasks {
             long updated = 0;
             int statements = 0;
             boolean resultSet = s.execute(text);
+            logNotices(s, log);
             while (true) {
                 if (resultSet) {
                     try (ResultSet ignored = s.getResultSet()) {
@@ -221,6 +224,7 @@ public class LocalTasks {
                     updated += count;
                 }
                 resultSet = s.getMoreResults();
+                logNotices(s, log);
             }
             c.commit();
             details.put("outcome", "succeeded");
@@ -251,6 +255,28 @@ public class LocalTasks {
             throw new TaskFailure("the SQL failed: " + message + at + ". Nothing of the task was applied",
                     retryable(state));
         }
+    }
+
+    /**
+     * What the script said (RAISE NOTICE / WARNING, the server's notices) into the task's log: a line each, a
+     * multi-line message as several lines; WARNING at warn. The log's own bounds (lines per attempt, characters per
+     * line) apply.
+     */
+    private static void logNotices(Statement s, TaskLogs.Attempt log) throws SQLException {
+        for (SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+            String severity = "NOTICE";
+            String message = w.getMessage();
+            if (w instanceof PSQLWarning p && p.getServerErrorMessage() != null) {
+                severity = String.valueOf(p.getServerErrorMessage().getSeverity());
+                message = String.valueOf(p.getServerErrorMessage().getMessage());
+            }
+            String level = severity.startsWith("WARN") ? "warn" : "info";
+            String prefix = "sql " + severity + ": ";
+            for (String line : String.valueOf(message).split("\n", -1)) {
+                log.log(level, prefix + line);
+            }
+        }
+        s.clearWarnings();
     }
 
     private void audit(RunRow run, Task task, String namespace, Map<String, String> details) {

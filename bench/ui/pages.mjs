@@ -1,0 +1,331 @@
+// The web UI's page figures against a running platform (bench/ui/pages.sh starts one), in headless Chromium driven by
+// playwright-core (the gateway's webui node_modules) — a command, not a test. Prints one JSON object of figures.
+//
+//   runs_page_load   a run page of a 3-task pipeline, cold: a fresh browser context (empty cache, only the session
+//                    cookie) from navigation start to its DAG drawn (every node in the page, laid out, visible);
+//                    baselines: the same page warm (reloaded in the same context) and the API call that answers it
+//   dag_200          the same, a run of a 200-task pipeline (20 layers of 10, each task depending on 2 of the layer
+//                    before); all 200 nodes laid out by ELK and visible in React Flow's viewport
+//   live_update      a chain of tasks, each `select pg_sleep(…)`: every task state change the run page shows
+//                    (a MutationObserver on its task table, stamped at the next frame) against the time the scheduler
+//                    committed it (the transition's `at`, clock_timestamp() in its transaction; same machine clock);
+//                    baseline: a second page reading the run with a 1 s poll of the REST API, in the same run
+//   search_10k       10,000 datasets registered through the API (in parallel), then the catalog's search
+//                    (GET /api/registry/v1/datasets?namespace=…&q=…&limit=500, as the catalog page asks) through the
+//                    gateway; baseline: the same search's SQL straight to the registry's database with psql
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = process.env;
+const need = (name) => env[name] ?? (() => { throw new Error(`${name} is not set`); })();
+const base = need('STRATA_URL');
+const { chromium } = createRequire(join(need('WEBUI'), 'package.json'))('playwright-core');
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 10);
+const LIVE_TASKS = Number(env.BENCH_LIVE_TASKS ?? 40);
+const DATASETS = Number(env.BENCH_DATASETS ?? 10_000);
+const SEARCHES = Number(env.BENCH_SEARCHES ?? 400);
+const NS = 'uibench';
+const CATALOG_NS = 'catalog-bench';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run'];
+const VIEWPORT = { width: 1360, height: 860 };
+const log = (...a) => console.error(new Date().toISOString().slice(11, 19), ...a);
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  const r = (x) => Math.round(x * 10) / 10;
+  return { n: s.length, p50: r(q(0.5)), p95: r(q(0.95)), min: r(s[0]), max: r(s[s.length - 1]) };
+};
+
+const browser = await chromium.launch({ executablePath: env.STRATA_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: FLAGS });
+const main = await browser.newContext({ viewport: VIEWPORT });
+const page = await main.newPage();
+page.setDefaultTimeout(60_000);
+let session;
+let cookieHeader;
+let csrf;
+/** Signs in through the login page; the session's cookies serve node's calls and the fresh contexts. */
+async function signIn() {
+  await main.clearCookies();
+  await page.goto(`${base}/ui/`);
+  await page.waitForSelector('#username');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', need('STRATA_ADMIN_PASSWORD'));
+  await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
+  session = await main.storageState();
+  cookieHeader = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  csrf = session.cookies.find((c) => /strata-csrf$/.test(c.name))?.value ?? '';
+  log('signed in');
+}
+await signIn();
+let signingIn;
+
+/** A call of the API as the signed-in browser makes it (session cookie, CSRF token), from node. */
+async function api(method, path, body, type = 'application/json') {
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(base + path, {
+      method, body, headers: { Cookie: cookieHeader, 'X-CSRF-Token': csrf, 'Content-Type': type, Accept: 'application/json' },
+    });
+    const text = await r.text();
+    if (r.status === 401 && attempt < 3) { // the session ended (a slow run on a loaded machine): sign in again, once
+      signingIn ??= signIn().finally(() => { signingIn = undefined; });
+      await signingIn;
+      continue;
+    }
+    if (r.status === 429 && attempt < 50) {
+      await new Promise((ok) => setTimeout(ok, 200));
+      continue;
+    }
+    return { status: r.status, body: text, json: () => JSON.parse(text) };
+  }
+}
+function must(r, ...ok) {
+  if (!ok.includes(r.status)) throw new Error(`${r.status}: ${r.body.slice(0, 500)}`);
+  return r;
+}
+
+async function runOf(ns, id, params = {}) {
+  const r = must(await api('POST', `/api/scheduler/v1/pipelines/${ns}/${id}/runs`, JSON.stringify({ params })), 202);
+  return r.json().id;
+}
+async function awaitEnded(runId, seconds) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const run = must(await api('GET', `/api/scheduler/v1/runs/${runId}`), 200).json();
+    if (!['queued', 'running'].includes(run.state)) return run;
+    if (Date.now() > until) throw new Error(`run ${runId} still ${run.state} after ${seconds} s`);
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+}
+async function pipeline(yaml) {
+  must(await api('POST', '/api/scheduler/v1/pipelines', yaml, 'application/yaml'), 200, 201);
+}
+const sqlTask = (id, sql, deps = []) => `  - id: ${id}\n    type: sql\n${deps.length ? `    depends_on: [${deps.join(', ')}]\n` : ''}`
+  + `    inputs:\n      sql: ${sql}\n`;
+
+must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: NS })), 201, 409);
+must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG_NS })), 201, 409);
+
+// ---- the pipelines and their runs -----------------------------------------------------------------------------
+await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
+  + sqlTask('report', 'select 3', ['clean']));
+let big = `namespace: ${NS}\nid: dag200\ntasks:\n`;
+for (let layer = 0; layer < 20; layer++) {
+  for (let i = 0; i < 10; i++) {
+    const deps = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 3) % 10}`];
+    big += sqlTask(`t${layer}_${i}`, 'select 1', deps);
+  }
+}
+await pipeline(big);
+const smallRun = await runOf(NS, 'small');
+const bigRun = await runOf(NS, 'dag200');
+await awaitEnded(smallRun, 120);
+const bigEnded = await awaitEnded(bigRun, 600);
+log(`runs ready: small ${smallRun}, dag200 ${bigRun} (${bigEnded.state}, ${bigEnded.tasks.length} tasks)`);
+if (bigEnded.tasks.length !== 200) throw new Error(`the 200-task run has ${bigEnded.tasks.length} tasks`);
+
+// ---- cold and warm loads of run pages -----------------------------------------------------------------------
+/** In the page before its scripts: stamps window.__drawnAt (ms since navigation start) at the first frame in which
+ * `n` React Flow nodes are in the graph, laid out and visible. */
+function drawnProbe(n) {
+  const drawn = () => {
+    const nodes = document.querySelectorAll('[data-testid=graph] .react-flow__node');
+    if (nodes.length < n) return false;
+    for (const e of nodes) if (e.offsetWidth === 0 || getComputedStyle(e).visibility === 'hidden') return false;
+    return true;
+  };
+  const observer = new MutationObserver(() => {
+    // where the time goes: the run read (ELK starts: "Laying out…"), ELK done (React Flow mounted), drawn
+    if (window.__layoutFrom === undefined && document.querySelector('.graph-empty[aria-busy]')) window.__layoutFrom = performance.now();
+    if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
+    if (window.__drawnAt === undefined && drawn()) {
+      observer.disconnect();
+      requestAnimationFrame(() => { window.__drawnAt = performance.now(); });
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
+}
+
+const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
+async function drawnIn(p, n) {
+  const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+  const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
+  const into = n === 200 ? phases.dag : phases.small;
+  if (from !== undefined && laid !== undefined) {
+    into.data.push(from);
+    into.layout.push(laid - from);
+    into.draw.push(drawnAt - laid);
+  }
+  return drawnAt;
+}
+
+async function coldLoad(runId, n) {
+  const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
+  await context.addInitScript(drawnProbe, n);
+  const p = await context.newPage();
+  await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
+  const cold = await drawnIn(p, n);
+  await p.reload();
+  const warm = await drawnIn(p, n);
+  await context.close();
+  return { cold, warm };
+}
+
+async function apiMs(runId) {
+  const t0 = performance.now();
+  must(await api('GET', `/api/scheduler/v1/runs/${runId}`), 200);
+  return performance.now() - t0;
+}
+
+const small = { cold: [], warm: [], api: [] };
+const dag = { cold: [], warm: [], api: [] };
+await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
+for (let i = 0; i < ROUNDS; i++) {
+  for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
+    const { cold, warm } = await coldLoad(runId, n);
+    into.cold.push(cold);
+    into.warm.push(warm);
+    into.api.push(await apiMs(runId));
+  }
+}
+log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
+const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
+log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
+  JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
+
+// ---- live updates -------------------------------------------------------------------------------------------
+let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
+for (let i = 1; i <= LIVE_TASKS; i++) chain += sqlTask(`s${i}`, 'select pg_sleep(0.3)', [i === 1 ? 'warmup' : `s${i - 1}`]);
+await pipeline(chain);
+
+/** In the run page: the first moment (wall clock, at the frame after the DOM changed) each task showed each state. */
+function stateProbe() {
+  window.__seen = {};
+  let pending = [];
+  const look = () => {
+    for (const row of document.querySelectorAll('[data-testid=tasks] tr[data-task]')) {
+      const state = row.querySelector('[data-state]')?.dataset.state;
+      const key = `${row.dataset.task}|${state}`;
+      if (state && !(key in window.__seen) && !pending.includes(key)) pending.push(key);
+    }
+    if (pending.length) {
+      const keys = pending;
+      requestAnimationFrame(() => {
+        const now = Date.now();
+        for (const k of keys) window.__seen[k] ??= now;
+        pending = pending.filter((k) => !keys.includes(k));
+      });
+    }
+  };
+  new MutationObserver(look).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+}
+
+const livePage = await main.newPage();
+await livePage.addInitScript(stateProbe);
+const pollPage = await main.newPage();
+await pollPage.goto(`${base}/ui/`);
+const liveRun = await runOf(NS, 'live');
+await livePage.goto(`${base}/ui/namespaces/${NS}/runs/${liveRun}`);
+await livePage.locator('[data-testid=tasks] tr[data-task=s1]').waitFor();
+const watchingFrom = Date.now();
+// the baseline, at the same time: a page that reads the run every second
+const polled = pollPage.evaluate(async (runId) => {
+  const seen = {};
+  for (;;) {
+    const started = Date.now();
+    const run = await (await fetch(`/api/scheduler/v1/runs/${runId}`)).json();
+    const now = Date.now();
+    for (const t of run.tasks) seen[`${t.taskId}|${t.state}`] ??= now;
+    if (!['queued', 'running'].includes(run.state)) return seen;
+    await new Promise((ok) => setTimeout(ok, Math.max(0, 1000 - (Date.now() - started))));
+  }
+}, liveRun);
+const liveEnded = await awaitEnded(liveRun, 600);
+const pollSeen = await polled;
+await livePage.locator('h1 [data-state=succeeded]').waitFor();
+await livePage.waitForTimeout(500);
+const pageSeen = await livePage.evaluate(() => window.__seen);
+const atMs = (iso) => Date.parse(iso.replace(/(\.\d{3})\d*/, '$1'));
+const live = { sse: [], poll: [], transitions: 0, missedBySse: 0, missedByPoll: 0 };
+for (const t of liveEnded.transitions ?? []) {
+  if (!t.taskId) continue;
+  const at = atMs(t.at);
+  if (at < watchingFrom) continue; // committed before the page was watching
+  live.transitions++;
+  const key = `${t.taskId}|${t.to}`;
+  if (pageSeen[key] !== undefined) live.sse.push(pageSeen[key] - at); else live.missedBySse++;
+  if (pollSeen[key] !== undefined) live.poll.push(pollSeen[key] - at); else live.missedByPoll++;
+}
+log('live updates', JSON.stringify({ sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions }));
+await livePage.close();
+await pollPage.close();
+
+// ---- catalog search over 10,000 datasets ----------------------------------------------------------------------
+const WORDS = ['orders', 'customers', 'products', 'payments', 'shipments', 'invoices', 'events', 'sessions'];
+const COLUMNS = ['region', 'channel', 'discount', 'currency', 'segment', 'campaign', 'device', 'carrier'];
+const LAYERS = ['raw', 'bronze', 'silver', 'gold'];
+const t0 = Date.now();
+let next = 0;
+let failed = 0;
+await Promise.all(Array.from({ length: 12 }, async () => {
+  for (let i = next++; i < DATASETS; i = next++) {
+    const body = JSON.stringify({
+      namespace: CATALOG_NS, name: `${WORDS[i % 8]}_${i}`, layer: LAYERS[i % 4], owner: `team-${i % 20}`,
+      tags: [`domain-${i % 10}`], description: `bench dataset ${i}`,
+      columns: [{ name: 'id', type: 'bigint' }, { name: `${COLUMNS[i % 8]}_${i % 100}`, type: 'text' },
+        { name: 'amount', type: 'numeric' }, { name: 'updated_at', type: 'timestamptz' }],
+    });
+    const r = await api('POST', '/api/registry/v1/datasets', body);
+    if (r.status !== 201 && r.status !== 409) {
+      failed++;
+      if (failed < 5) log(`registering ${i}: ${r.status} ${r.body.slice(0, 200)}`);
+    }
+  }
+}));
+const registerSeconds = (Date.now() - t0) / 1000;
+if (failed) throw new Error(`${failed} datasets could not be registered`);
+log(`${DATASETS} datasets registered in ${registerSeconds.toFixed(1)} s`);
+
+// what people type: a name (few hits), a part of names (many: the page asks for 500), a column, nothing found
+const TERMS = ['orders_4711', 'customers_12', 'payments', 'discount_7', 'segment', 'ship', 'nothing-like-this', 'invoices_99',
+  'campaign_42', 'events_5'];
+const searchPath = (q) => `/api/registry/v1/datasets?${new URLSearchParams({ namespace: CATALOG_NS, limit: '500', q })}`;
+for (const q of TERMS) must(await api('GET', searchPath(q)), 200); // warm-up
+const search = { strata: [], hits: {} };
+for (let i = 0; i < SEARCHES; i++) {
+  const q = TERMS[i % TERMS.length];
+  const started = performance.now();
+  const r = must(await api('GET', searchPath(q)), 200);
+  search.strata.push(performance.now() - started);
+  search.hits[q] = r.json().length;
+}
+// the baseline: the registry's own SELECT for the same searches, in psql over one connection (\timing: client
+// round trip), the same number of times
+const like = (q) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const sqlOf = (q) => `SELECT d.*, (SELECT max(v.number) FROM dataset_version v WHERE v.dataset_id = d.id) AS latest_version `
+  + `FROM dataset d WHERE TRUE AND d.namespace = '${CATALOG_NS}' AND (lower(d.namespace || '.' || d.name) LIKE '${like(q)}' `
+  + `OR EXISTS (SELECT 1 FROM dataset_column c WHERE c.dataset_id = d.id AND lower(c.name) LIKE '${like(q)}')) `
+  + 'ORDER BY d.namespace, d.name LIMIT 500 OFFSET 0;';
+const script = ['SET search_path TO registry;', '\\timing on', '\\o /dev/null', ...TERMS.map(sqlOf),
+  ...Array.from({ length: SEARCHES }, (_, i) => sqlOf(TERMS[i % TERMS.length]))].join('\n');
+const scriptFile = join(need('BENCH_TMP'), 'search.sql');
+writeFileSync(scriptFile, script);
+const psql = spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', need('BENCH_PG_PORT'), '-U', 'postgres', '-d', 'strata',
+  '-f', scriptFile], { encoding: 'utf8' });
+if (psql.status !== 0) throw new Error(`psql: ${psql.stderr}`);
+const times = [...psql.stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1])).slice(TERMS.length);
+if (times.length !== SEARCHES) throw new Error(`psql timed ${times.length} queries: ${psql.stdout.slice(0, 500)}`);
+log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), hits: search.hits }));
+
+console.log(JSON.stringify({
+  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
+  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
+  live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
+    missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
+  search: { strata: stats(search.strata), sql: stats(times), hits: search.hits, datasets: DATASETS,
+    registerSeconds: Math.round(registerSeconds), terms: TERMS.length },
+}));
+await browser.close();
