@@ -36,6 +36,8 @@ parts=("$@")
 
 [[ -f "$REPO/cli/target/strata-cli-user.jar" ]] || { echo "no cli/target/strata-cli-user.jar: build first" >&2; exit 1; }
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-cli.XXXXXX")"
+# the services these figures use (runs ls, sql tasks, uploads): fewer processes on a small machine
+export STRATA_SERVICES="${STRATA_SERVICES:-gateway,auth,registry,scheduler}"
 source "$REPO/bench/lib/platform.sh"
 cd "$REPO"
 
