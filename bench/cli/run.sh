@@ -116,7 +116,8 @@ for part in "${parts[@]}"; do
         platform
         file="$tmp/upload.csv"
         log "writing a ${UPLOAD_MB} MiB file"
-        yes '1042,2026-12-07T10:00:00Z,customer-0042,widget,3,19.99,EUR,web,paid' | head -c "$((UPLOAD_MB * 1024 * 1024))" >"$file"
+        { yes '1042,2026-12-07T10:00:00Z,customer-0042,widget,3,19.99,EUR,web,paid' || true; } \
+            | head -c "$((UPLOAD_MB * 1024 * 1024))" >"$file" # yes ends on SIGPIPE
         url="$gateway/api/registry/v1/datasets/bench/upload_bench/uploads?filename=upload.csv"
         l0="$(load)"
         u=() cu=() rss=()
