@@ -43,6 +43,11 @@ abstract class ApiCommand implements Callable<Integer> {
         return api;
     }
 
+    /** Talks to this platform instead of the context's (the class cache's training run). */
+    void useApi(Api api) {
+        this.api = api;
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -1,7 +1,6 @@
 package dev.strata.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -174,21 +173,12 @@ final class DatasetsCommand extends GroupCommand {
         if (!Files.isRegularFile(file)) {
             throw new StrataException(ExitCodes.USAGE, "no file " + file, null);
         }
-        long size = Files.size(file);
         String name = file.getFileName().toString();
         String path = dataset.path() + "/uploads?filename=" + Api.enc(name);
         boolean live = RunFollower.isTerminal();
         HttpRequest request = command.api().request(path)
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        InputStream in = Files.newInputStream(file);
-                        return new UploadProgress(in, size, command.err(), live);
-                    } catch (IOException e) {
-                        throw new StrataException(ExitCodes.USAGE, "cannot read " + file + " ("
-                                + StrataException.reason(e) + ")", e);
-                    }
-                }), size))
+                .POST(UploadProgress.ofFile(file, command.err(), live))
                 .build();
         HttpResponse<byte[]> response = command.api().call(request, HttpResponse.BodyHandlers.ofByteArray());
         command.api().check(response.statusCode(), response.body(), path);

@@ -1,17 +1,20 @@
 package dev.strata.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.FileNotFoundException;
 import java.io.PrintWriter;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Flow;
 
 /**
- * An input stream that reports how much of it was read: bytes, rate and time left, on one line redrawn in place on a
- * terminal (every 200 ms), or a plain line every 10 % when piped.
+ * The progress of an upload: bytes, rate and time left, on one line redrawn in place on a terminal (every 200 ms), or a
+ * plain line every 10 % when piped. {@link #ofFile} sends a file with the JDK's own file publisher (read in large
+ * chunks from a file channel, never whole in memory) and counts what it hands to the connection.
  */
-final class UploadProgress extends InputStream {
+final class UploadProgress {
 
-    private final InputStream in;
     private final long total;
     private final PrintWriter err;
     private final boolean live;
@@ -20,34 +23,48 @@ final class UploadProgress extends InputStream {
     private long lastDrawNanos;
     private int lastDecile = -1;
 
-    UploadProgress(InputStream in, long total, PrintWriter err, boolean live) {
-        this.in = in;
+    UploadProgress(long total, PrintWriter err, boolean live) {
         this.total = total;
         this.err = err;
         this.live = live;
     }
 
-    @Override
-    public int read() throws IOException {
-        int b = in.read();
-        if (b >= 0) {
-            advance(1);
-        }
-        return b;
-    }
+    /** The file as a request body of known length, with its progress on {@code err}. */
+    static HttpRequest.BodyPublisher ofFile(Path file, PrintWriter err, boolean live) throws FileNotFoundException {
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofFile(file);
+        UploadProgress progress = new UploadProgress(body.contentLength(), err, live);
+        return new HttpRequest.BodyPublisher() {
+            @Override
+            public long contentLength() {
+                return body.contentLength();
+            }
 
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = in.read(buffer, offset, length);
-        if (n > 0) {
-            advance(n);
-        }
-        return n;
-    }
+            @Override
+            public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+                body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription subscription) {
+                        subscriber.onSubscribe(subscription);
+                    }
 
-    @Override
-    public void close() throws IOException {
-        in.close();
+                    @Override
+                    public void onNext(ByteBuffer item) {
+                        progress.advance(item.remaining());
+                        subscriber.onNext(item);
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {
+                        subscriber.onError(throwable);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        subscriber.onComplete();
+                    }
+                });
+            }
+        };
     }
 
     private void advance(long n) {
