@@ -104,8 +104,8 @@ public final class DbtGlobals {
                 return null;
             }
             String schema = ownSchema(s, a.get("schema"));
-            String identifier = a.get("identifier") == null ? null : s.resolver.apply(String.valueOf(a.get(
-                    "identifier")));
+            Object named = a.get("identifier");
+            String identifier = named == null ? null : s.resolver.apply(String.valueOf(named));
             if (schema == null || identifier == null) {
                 return null;
             }
@@ -233,14 +233,14 @@ public final class DbtGlobals {
 
         public String getDtype() { return dtype; }
 
-        public Integer getChar_size() { return size; }
+        public Integer getCharSize() { return size; }
 
-        public Integer getNumeric_precision() { return precision; }
+        public Integer getNumericPrecision() { return precision; }
 
-        public Integer getNumeric_scale() { return scale; }
+        public Integer getNumericScale() { return scale; }
 
         /** dbt's {@code Column.data_type}: sizes for character varying and numeric, else the type. */
-        public String getData_type() {
+        public String getDataType() {
             if (dtype.equals("character varying") && size != null) {
                 return "character varying(" + size + ")";
             }
@@ -252,7 +252,7 @@ public final class DbtGlobals {
 
         @Override
         public String toString() {
-            return "<Column " + name + " (" + getData_type() + ")>";
+            return "<Column " + name + " (" + getDataType() + ")>";
         }
     }
 

@@ -29,7 +29,8 @@ final class DbtProjects {
      * {@code adapter.dispatch(name, 'dbt')} to a {@code postgres__} or {@code default__} implementation.
      */
     private static final String BUILTIN_DIR = "dbt/builtins/";
-    private static final List<String> BUILTIN_FILES = List.of("types", "strings", "sets", "arrays", "dates", "relations");
+    private static final List<String> BUILTIN_FILES = List.of("types", "strings", "sets", "arrays", "dates",
+            "relations");
     private static final Map<String, String> BUILTINS = readBuiltins();
     private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -16,7 +16,9 @@ public record Relation(String schema, String identifier, String model) {
     public String getTable() { return identifier; }
 
     /** dbt's {@code relation.database}: the one warehouse database ({@code target.database}). */
-    public String getDatabase() { return "warehouse"; }
+    public String getDatabase() {
+        return "warehouse";
+    }
 
     @Override
     public String toString() {

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
@@ -71,8 +72,7 @@ public final class SqlCompiler {
 
     private final Project project;
     private final String namespace;
-    private static final com.fasterxml.jackson.dataformat.yaml.YAMLMapper RUN_HOOK_YAML =
-            new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    private static final YAMLMapper RUN_HOOK_YAML = new YAMLMapper();
     /** dbt's {@code graph} of the project (see {@link DbtFunctions#graph}). */
     private final Map<String, Object> graph;
     private final Map<String, Object> vars;

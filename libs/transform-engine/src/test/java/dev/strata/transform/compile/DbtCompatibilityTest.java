@@ -148,18 +148,21 @@ class DbtCompatibilityTest {
      */
     @Test
     void jsonYamlZipSetAndItertoolsAreDbts() {
-        CompiledProject p = compile(files("models/x.sql", """
-                {% set j = fromjson('{"a": [1, 2], "b": "x"}') %}
-                {% set y = fromyaml('k: [1, 2]\nname: v') %}
-                select {{ j['a'][1] }} as a2, '{{ j.b }}' as b, {{ y['k'] | length }} as klen, '{{ y.name }}' as yname,
-                  '{{ toyaml({'a': 1, 'b': [1, 2]}) | replace('\n', '|') }}' as yml, {{ fromjson('no json', 0) }} as bad,
-                  {{ fromyaml('[unclosed', 7) }} as bad_yaml, '{{ tojson(fromjson('{"b": 1, "a": [true, null]}')) }}' as js,
-                  '{% for p in zip(['x', 'y'], [1, 2, 3]) %}{{ p[0] }}{{ p[1] }}{% endfor %}' as zipped,
-                  {{ set([1, 2, 2, 3]) | length }} as distinct_n, {{ 2 in set([1, 2]) }} as has2,
-                  '{% for t in modules.itertools.product(['a', 'b'], [1, 2]) %}{{ t | join }} {% endfor %}' as prod,
-                  '{% for c in modules.itertools.combinations(['a', 'b', 'c'], 2) %}{{ c | join }} {% endfor %}' as comb,
-                  '{{ modules.itertools.chain([1], [2, 3]) | join(',') }}' as chained
-                """), Map.of());
+        CompiledProject p = compile(
+                files("models/x.sql",
+                        """
+                                {% set j = fromjson('{"a": [1, 2], "b": "x"}') %}
+                                {% set y = fromyaml('k: [1, 2]\nname: v') %}
+                                select {{ j['a'][1] }} as a2, '{{ j.b }}' as b, {{ y['k'] | length }} as klen, '{{ y.name }}' as yname,
+                                  '{{ toyaml({'a': 1, 'b': [1, 2]}) | replace('\n', '|') }}' as yml, {{ fromjson('no json', 0) }} as bad,
+                                  {{ fromyaml('[unclosed', 7) }} as bad_yaml, '{{ tojson(fromjson('{"b": 1, "a": [true, null]}')) }}' as js,
+                                  '{% for p in zip(['x', 'y'], [1, 2, 3]) %}{{ p[0] }}{{ p[1] }}{% endfor %}' as zipped,
+                                  {{ set([1, 2, 2, 3]) | length }} as distinct_n, {{ 2 in set([1, 2]) }} as has2,
+                                  '{% for t in modules.itertools.product(['a', 'b'], [1, 2]) %}{{ t | join }} {% endfor %}' as prod,
+                                  '{% for c in modules.itertools.combinations(['a', 'b', 'c'], 2) %}{{ c | join }} {% endfor %}' as comb,
+                                  '{{ modules.itertools.chain([1], [2, 3]) | join(',') }}' as chained
+                                """),
+                Map.of());
         assertEquals("select 2 as a2, 'x' as b, 2 as klen, 'v' as yname, 'a: 1|b:|- 1|- 2|' as yml, 0 as bad,"
                 + " 7 as bad_yaml, '{\"b\": 1, \"a\": [true, null]}' as js, 'x1y2' as zipped, 3 as distinct_n,"
                 + " true as has2, 'a1 a2 b1 b2 ' as prod, 'ab ac bc ' as comb, '1,2,3' as chained", sql(p, "x"));
@@ -175,7 +178,8 @@ class DbtCompatibilityTest {
                 "seeds/countries.csv", "code\nde\n",
                 "models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}",
                 "models/marts/orders.sql", "select * from {{ ref('stg_orders') }} join {{ ref('countries') }} on true",
-                "models/report.sql", """
+                "models/report.sql",
+                """
                         {%- set out = [] -%}
                         {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') -%}
                           {%- set deps = node.depends_on.nodes | join('+') -%}
@@ -184,7 +188,8 @@ class DbtCompatibilityTest {
                         select '{{ out | sort | join(' ') }}' as models,
                           {{ graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed') | list | length }} as seeds,
                           '{{ graph.nodes['model.shop.orders'].unique_id }}' as id
-                        """), Map.of());
+                        """),
+                Map.of());
         assertEquals("select 'orders:table:model.shop.stg_orders+seed.shop.countries report:view:"
                 + " stg_orders:view:source.shop.raw.orders' as models, 1 as seeds, 'model.shop.orders' as id",
                 sql(p, "report"));

@@ -400,7 +400,8 @@ class DbtCompatibilityEngineTest {
                         {{ config(materialized='table') }}
                         select {{ my_star(ref('orders_wide'), except=['amount']) }} from {{ ref('orders_wide') }}
                         """,
-                "models/probe.sql", """
+                "models/probe.sql",
+                """
                         {{ config(materialized='table') }}
                         {% set own = adapter.get_relation(database=target.database, schema=ref('orders_wide').schema,
                                                           identifier='orders_wide') %}
@@ -428,7 +429,8 @@ class DbtCompatibilityEngineTest {
     @Test
     void onRunStartAndEndRunAroundTheBuild() {
         CompiledProject p = compile(
-                "dbt_project.yml", """
+                "dbt_project.yml",
+                """
                         name: compat
                         on-run-start:
                           - "create table if not exists dbtcompat__silver.hook_log (line text)"
