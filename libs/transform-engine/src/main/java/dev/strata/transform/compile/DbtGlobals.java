@@ -250,6 +250,27 @@ public final class DbtGlobals {
             return dtype;
         }
 
+        /** dbt's {@code Column.is_string()} and the numeric checks (dbt-adapters {@code base/column.py}). */
+        public boolean is_string() {
+            return List.of("text", "character varying", "character", "varchar", "char").contains(dtype);
+        }
+
+        public boolean is_integer() {
+            return List.of("smallint", "integer", "bigint", "int", "int2", "int4", "int8").contains(dtype);
+        }
+
+        public boolean is_numeric() {
+            return List.of("numeric", "decimal").contains(dtype);
+        }
+
+        public boolean is_float() {
+            return List.of("real", "double precision", "float", "float4", "float8").contains(dtype);
+        }
+
+        public boolean is_number() {
+            return is_integer() || is_numeric() || is_float();
+        }
+
         @Override
         public String toString() {
             return "<Column " + name + " (" + getDataType() + ")>";

@@ -168,6 +168,21 @@ class DbtCompatibilityTest {
                 + " true as has2, 'a1 a2 b1 b2 ' as prod, 'ab ac bc ' as comb, '1,2,3' as chained", sql(p, "x"));
     }
 
+    /** on-run-start / on-run-end are compiled at push (execute false); a broken hook is refused with its index. */
+    @Test
+    void runHooksAreCompiledAtPush() {
+        Map<String, String> files = files("models/x.sql", "select 1 as id");
+        files.put("dbt_project.yml", CompileTest.PROJECT + """
+                on-run-start:
+                  - "select 1"
+                  - "select {{ exceptions.raise_compiler_error('no grants here') }}"
+                """);
+        ProjectProblem problem = only(refused(files));
+        assertEquals("dbt_project.yml", problem.file());
+        assertTrue(problem.message().startsWith("on-run-start hook 2: ")
+                && problem.message().contains("no grants here"), problem.message());
+    }
+
     /**
      * dbt's graph context variable (docs.getdbt.com/reference/dbt-jinja-functions/graph): graph.nodes by unique_id
      * with resource_type, name, config and depends_on.nodes, as the usual selectattr loops read it.

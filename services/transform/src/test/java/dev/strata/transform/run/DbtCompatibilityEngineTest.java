@@ -409,7 +409,7 @@ class DbtCompatibilityEngineTest {
                         {% set missing = load_relation(api.Relation.create(schema='silver', identifier='no_such')) %}
                         {% set loaded = load_relation(ref('orders_wide')) %}
                         {% set types = [] %}
-                        {% for c in adapter.get_columns_in_relation(loaded) %}{% do types.append(c.data_type) %}{% endfor %}
+                        {% for c in adapter.get_columns_in_relation(loaded) %}{% do types.append(c.data_type ~ ('+' if c.is_number() else '-')) %}{% endfor %}
                         select '{{ own }}'::text as own, {{ other is none }} as other_none,
                           {{ missing is none }} as missing_none, '{{ types | join(",") }}'::text as types
                         """);
@@ -417,7 +417,7 @@ class DbtCompatibilityEngineTest {
         assertEquals("success", result(results, "narrow").status(), results.toString());
         assertEquals(List.of(List.of("id", "integer"), List.of("note", "text")), types("narrow"));
         assertEquals("success", result(results, "probe").status(), results.toString());
-        assertEquals(List.of(List.of("\"dbtcompat__silver\".\"orders_wide\"", true, true, "integer,integer,text")),
+        assertEquals(List.of(List.of("\"dbtcompat__silver\".\"orders_wide\"", true, true, "integer+,integer+,text-")),
                 rows(warehouse, "select own, other_none, missing_none, types from dbtcompat__silver.probe"));
     }
 
