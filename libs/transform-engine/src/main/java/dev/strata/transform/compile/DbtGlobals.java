@@ -15,6 +15,8 @@ import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.fn.MacroFunction;
 
+import dev.strata.warehouse.Namespaces;
+
 /**
  * dbt's context objects for templates: {@code adapter} (dispatch, type, quote), {@code api.Column},
  * {@code exceptions}, {@code modules.datetime} and {@code modules.re}. Each is a plain object whose methods
@@ -26,12 +28,13 @@ public final class DbtGlobals {
     }
 
     /** The keys of {@code modules} that are implemented. */
-    static final List<String> MODULES = List.of("datetime", "re");
+    static final List<String> MODULES = List.of("datetime", "re", "itertools");
 
     static Map<String, Object> bindings() {
-        return Map.of("adapter", new Adapter(), "api", Map.of("Column", new ColumnApi()), "exceptions",
+        return Map.of("adapter", new Adapter(), "api",
+                Map.of("Column", new ColumnApi(), "Relation", new RelationApi()), "exceptions",
                 new Exceptions(), "modules",
-                Map.of("datetime", new Datetime(), "re", new Re()));
+                Map.of("datetime", new Datetime(), "re", new Re(), "itertools", new DbtFunctions.Itertools()));
     }
 
     /** What {@code adapter.dispatch(...)} returns: called with the macro's arguments (see {@link DbtSyntax}). */
@@ -89,6 +92,70 @@ public final class DbtGlobals {
             return Relation.quote(String.valueOf(identifier));
         }
 
+        /**
+         * {@code adapter.get_relation(database, schema, identifier)}: the relation when it exists in one of the
+         * namespace's own schemas, read as the namespace's role at build time; none when compiling ({@code execute}
+         * false), for another namespace's or a system schema, or when nothing has that name (as dbt finds nothing).
+         */
+        public Relation get_relation(Object... args) {
+            Map<String, Object> a = args(args, "database", "schema", "identifier");
+            RenderState s = queryState();
+            if (s == null) {
+                return null;
+            }
+            String schema = ownSchema(s, a.get("schema"));
+            Object named = a.get("identifier");
+            String identifier = named == null ? null : s.resolver.apply(String.valueOf(named));
+            if (schema == null || identifier == null) {
+                return null;
+            }
+            try (java.sql.PreparedStatement q = s.connection.prepareStatement("select 1 from pg_catalog.pg_class c"
+                    + " join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relname = ?"
+                    + " and c.relkind in ('r', 'v', 'm', 'p', 'f')")) {
+                q.setString(1, schema);
+                q.setString(2, identifier);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? new Relation(schema, identifier, null) : null;
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("adapter.get_relation failed: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * {@code adapter.get_columns_in_relation(relation)}: its columns in order (name, data_type, ...) at build
+         * time, as the namespace's role; empty when compiling or outside the namespace's schemas (as dbt for a
+         * relation that does not exist).
+         */
+        public List<PyColumn> get_columns_in_relation(Object relation) {
+            Object r = relation instanceof NamedParameter p ? p.getValue() : relation;
+            RenderState s = queryState();
+            if (s == null || !(r instanceof Relation rel)) {
+                return List.of();
+            }
+            String schema = ownSchema(s, rel.schema());
+            if (schema == null) {
+                return List.of();
+            }
+            String table = s.resolver.apply(rel.identifier());
+            List<PyColumn> out = new ArrayList<>();
+            try (java.sql.PreparedStatement q = s.connection.prepareStatement("select column_name, data_type,"
+                    + " character_maximum_length, numeric_precision, numeric_scale from information_schema.columns"
+                    + " where table_schema = ? and table_name = ? order by ordinal_position")) {
+                q.setString(1, schema);
+                q.setString(2, table);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new PyColumn(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),
+                                (Integer) rs.getObject(4), (Integer) rs.getObject(5)));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("adapter.get_columns_in_relation failed: " + e.getMessage(), e);
+            }
+            return out;
+        }
+
         /** dbt's behaviour flags: all at their dbt 1.11 defaults for Postgres (off). */
         public Map<String, Object> getBehavior() {
             Map<String, Object> off = Map.of("no_warn", false, "setting", false);
@@ -97,6 +164,126 @@ public final class DbtGlobals {
 
         private static Object unnamed(Object arg) {
             return arg instanceof NamedParameter p ? p.getValue() : arg;
+        }
+    }
+
+    /** The render when it runs at build time (with a connection), else null; marks the template as querying. */
+    static RenderState queryState() {
+        RenderState s = RenderState.CURRENT.get();
+        if (s == null) {
+            return null;
+        }
+        s.usesQueries = true;
+        return s.connection == null ? null : s;
+    }
+
+    /**
+     * The Postgres schema {@code schema} names when it is one of the namespace's own ({@code sales_eu__gold}, or
+     * {@code gold} inside the namespace), else null.
+     */
+    static String ownSchema(RenderState s, Object schema) {
+        if (schema == null) {
+            return null;
+        }
+        String name = s.resolver.apply(String.valueOf(schema)).toLowerCase(Locale.ROOT);
+        String prefix = Namespaces.pgName(s.namespace) + "__";
+        if (name.startsWith(prefix)) {
+            return Namespaces.localSchema(name).isPresent() ? name : null;
+        }
+        return Namespaces.schemaProblem(name).isEmpty() && Namespaces.namespaceOfSchema(name).isEmpty()
+                ? Namespaces.schema(s.namespace, name)
+                : null;
+    }
+
+    /** Positional and named arguments of a Python-style call, by name ({@code names} in positional order). */
+    static Map<String, Object> args(Object[] args, String... names) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        int i = 0;
+        for (Object arg : args) {
+            if (arg instanceof NamedParameter p) {
+                out.put(p.getName(), p.getValue());
+            } else if (i < names.length) {
+                out.put(names[i++], arg);
+            }
+        }
+        return out;
+    }
+
+    /** A column as dbt's {@code Column}: {@code name}, {@code column}, {@code data_type}, {@code dtype}, {@code quoted}. */
+    public static final class PyColumn {
+        private final String name;
+        private final String dtype;
+        private final Integer size;
+        private final Integer precision;
+        private final Integer scale;
+
+        PyColumn(String name, String dtype, Integer size, Integer precision, Integer scale) {
+            this.name = name;
+            this.dtype = dtype;
+            this.size = size;
+            this.precision = precision;
+            this.scale = scale;
+        }
+
+        public String getName() { return name; }
+
+        public String getColumn() { return name; }
+
+        public String getQuoted() { return Relation.quote(name); }
+
+        public String getDtype() { return dtype; }
+
+        public Integer getCharSize() { return size; }
+
+        public Integer getNumericPrecision() { return precision; }
+
+        public Integer getNumericScale() { return scale; }
+
+        /** dbt's {@code Column.data_type}: sizes for character varying and numeric, else the type. */
+        public String getDataType() {
+            if (dtype.equals("character varying") && size != null) {
+                return "character varying(" + size + ")";
+            }
+            if (dtype.equals("numeric") && precision != null && scale != null) {
+                return "numeric(" + precision + "," + scale + ")";
+            }
+            return dtype;
+        }
+
+        /** dbt's {@code Column.is_string()} and the numeric checks (dbt-adapters {@code base/column.py}). */
+        public boolean is_string() {
+            return List.of("text", "character varying", "character", "varchar", "char").contains(dtype);
+        }
+
+        public boolean is_integer() {
+            return List.of("smallint", "integer", "bigint", "int", "int2", "int4", "int8").contains(dtype);
+        }
+
+        public boolean is_numeric() {
+            return List.of("numeric", "decimal").contains(dtype);
+        }
+
+        public boolean is_float() {
+            return List.of("real", "double precision", "float", "float4", "float8").contains(dtype);
+        }
+
+        public boolean is_number() {
+            return is_integer() || is_numeric() || is_float();
+        }
+
+        @Override
+        public String toString() {
+            return "<Column " + name + " (" + getDataType() + ")>";
+        }
+    }
+
+    /** {@code api.Relation}: {@code api.Relation.create(database, schema, identifier, type)}. */
+    public static final class RelationApi {
+        public Relation create(Object... args) {
+            Map<String, Object> a = args(args, "database", "schema", "identifier", "type");
+            Object identifier = a.get("identifier");
+            return new Relation(a.get("schema") == null ? null : String.valueOf(a.get("schema")),
+                    identifier == null ? null : String.valueOf(identifier), null);
         }
     }
 

@@ -29,7 +29,8 @@ final class DbtProjects {
      * {@code adapter.dispatch(name, 'dbt')} to a {@code postgres__} or {@code default__} implementation.
      */
     private static final String BUILTIN_DIR = "dbt/builtins/";
-    private static final List<String> BUILTIN_FILES = List.of("types", "strings", "sets", "arrays", "dates");
+    private static final List<String> BUILTIN_FILES = List.of("types", "strings", "sets", "arrays", "dates",
+            "relations");
     private static final Map<String, String> BUILTINS = readBuiltins();
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -38,7 +39,7 @@ final class DbtProjects {
             "model", "config", "caller", "kwargs", "varargs", "loop", "self", "project_name", "run_started_at",
             "execute", "return", "env_var", "var", "ref", "source", "log", "statement", "run_query", "load_result",
             "doc", "is_incremental", "should_store_failures", "range", "dict", "namespace", "cycler", "joiner",
-            "lipsum", "super");
+            "lipsum", "super", "graph", "results", "fromjson", "fromyaml", "toyaml", "tojson", "zip", "set");
     private static final Pattern CODE = Pattern.compile("\\{\\{(.*?)}}|\\{%(.*?)%}", Pattern.DOTALL);
     private static final Pattern CALL = Pattern.compile("(?<![\\w.'\")\\]])([A-Za-z_]\\w*)((?:\\.\\w+)+)\\s*\\(");
     private static final Pattern ASSIGNED = Pattern.compile(

@@ -15,12 +15,17 @@ public record Relation(String schema, String identifier, String model) {
 
     public String getTable() { return identifier; }
 
+    /** dbt's {@code relation.database}: the one warehouse database ({@code target.database}). */
+    public String getDatabase() {
+        return "warehouse";
+    }
+
     @Override
     public String toString() {
         if (model != null) {
             return JinjaFunctions.modelToken(model, "R");
         }
-        return quote(schema) + "." + quote(identifier);
+        return schema == null ? quote(String.valueOf(identifier)) : quote(schema) + "." + quote(identifier);
     }
 
     public static String quote(String identifier) {

@@ -27,6 +27,8 @@ final class RenderState {
     boolean usesQueries;
     /** The build's connection (the namespace's role) when the template runs at build time ({@code execute}), else null. */
     java.sql.Connection connection;
+    /** The namespace the build runs for (with {@link #connection}): adapter lookups stay in its schemas. */
+    String namespace;
     final Map<String, QueryResult> results = new java.util.HashMap<>();
     /** Fills in the relation names of a query that run_query / statement runs. */
     java.util.function.UnaryOperator<String> resolver = java.util.function.UnaryOperator.identity();

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.Context;
@@ -71,6 +72,9 @@ public final class SqlCompiler {
 
     private final Project project;
     private final String namespace;
+    private static final YAMLMapper RUN_HOOK_YAML = new YAMLMapper();
+    /** dbt's {@code graph} of the project (see {@link DbtFunctions#graph}). */
+    private final Map<String, Object> graph;
     private final Map<String, Object> vars;
     private final String defaultSchema;
     private final CompileLimits limits;
@@ -104,6 +108,7 @@ public final class SqlCompiler {
         nodes.addAll(project.seeds().keySet());
         this.compileContext = new CompileContext(this.project, vars, nodes, new CompileBudget(limits.budget()),
                 limits.env(), new MacroRegistry(project.name(), DbtProjects.dispatchOrders(project)));
+        this.graph = DbtFunctions.graph(this.project);
         this.macroContext = new Context(jinjava.getGlobalContext());
         macroContext.putAll(DbtGlobals.bindings());
     }
@@ -143,6 +148,15 @@ public final class SqlCompiler {
         global.registerFunction(new ELFunctionDefinition("", "tojson", PyJson.class, "tojson", Object.class,
                 Object[].class));
         global.registerFilter(new PyJson.TojsonFilter());
+        global.registerFunction(new ELFunctionDefinition("", "fromjson", DbtFunctions.class, "fromjson",
+                Object.class, Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "fromyaml", DbtFunctions.class, "fromyaml",
+                Object.class, Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "toyaml", DbtFunctions.class, "toyaml", Object.class,
+                Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "zip", DbtFunctions.class, "zip", Object[].class));
+        global.registerFunction(new ELFunctionDefinition("", "set", DbtFunctions.class, "set", Object.class,
+                Object[].class));
         // {% macro %} with return(), its own file in errors, and its package for adapter.dispatch
         global.registerTag(new DbtMacro.Tag());
         return jinjava;
@@ -373,6 +387,13 @@ public final class SqlCompiler {
                     unitTests.add(compiled);
                 }
             }
+            for (String key : List.of("on-run-start", "on-run-end")) {
+                List<String> hooks = runHooks(key);
+                for (int i = 0; i < hooks.size(); i++) {
+                    // compiled as dbt parses them (execute false), so a broken one is refused at push
+                    problems.addAll(renderRunHook(key, i, hooks.get(i), null, List.of()).problems());
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ProjectException(problems);
             }
@@ -498,6 +519,65 @@ public final class SqlCompiler {
         return hooks.getOrDefault(modelName, List.of(List.of(), List.of())).get(1);
     }
 
+    /** dbt_project.yml's {@code on-run-start} or {@code on-run-end}: its statements, in order (blank ones dropped). */
+    public List<String> runHooks(String key) {
+        String yml = project.files().get("dbt_project.yml");
+        if (yml == null) {
+            return List.of();
+        }
+        try {
+            Object value = RUN_HOOK_YAML.readValue(yml, Map.class).get(key);
+            List<?> list = value instanceof List<?> l ? l : value == null ? List.of() : List.of(value);
+            return list.stream().map(String::valueOf).filter(h -> !h.isBlank()).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The project's {@code on-run-start} / {@code on-run-end} statements as the build runs them: rendered with
+     * {@code execute} true, {@code run_query} / {@code statement} on {@code connection} (the namespace's role) and
+     * {@code results} (on-run-end: one {@code {node: {name, unique_id, resource_type}, status, message,
+     * execution_time, rows_affected}} per step); throws a {@link ProjectException} naming the hook.
+     */
+    public synchronized List<String> renderRunHooks(String key, java.sql.Connection connection,
+            List<Map<String, Object>> results) {
+        CompileContext.CURRENT.set(compileContext);
+        compileContext.budget().restart();
+        try {
+            List<String> hooks = runHooks(key);
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < hooks.size(); i++) {
+                RunHook hook = renderRunHook(key, i, hooks.get(i), connection, results);
+                if (!hook.problems().isEmpty()) {
+                    throw new ProjectException(hook.problems());
+                }
+                out.add(hook.sql());
+            }
+            return out;
+        } finally {
+            CompileContext.CURRENT.remove();
+        }
+    }
+
+    private record RunHook(String sql, List<ProjectProblem> problems) {
+    }
+
+    private RunHook renderRunHook(String key, int index, String template, java.sql.Connection connection,
+            List<Map<String, Object>> results) {
+        RenderState state = new RenderState("dbt_project.yml", null, false);
+        state.connection = connection;
+        state.namespace = namespace;
+        state.resolver = this::replaceTokens;
+        Map<String, Object> b = bindings(null);
+        b.put("results", results);
+        String sql = replaceTokens(render(interpreter(), state, template, b)).strip();
+        int line = lineOf(project.files().get("dbt_project.yml"), key + ":");
+        List<ProjectProblem> out = state.problems.stream().map(p -> new ProjectProblem("dbt_project.yml", line, key
+                + " hook " + (index + 1) + ": " + p.message())).toList();
+        return new RunHook(sql, out);
+    }
+
     /** dbt's hooks: a string or a list of them (or {@code {sql: ...}}), each a template rendered for the model. */
     private List<String> renderHooks(CompiledModel m, String key, String dashed) {
         Object value = m.config().containsKey(key) ? m.config().get(key) : m.config().get(dashed);
@@ -532,6 +612,7 @@ public final class SqlCompiler {
         try {
             RenderState state = new RenderState(model.file(), model.name(), incremental);
             state.connection = connection;
+            state.namespace = namespace;
             state.resolver = this::replaceTokens;
             String sql = render(state, model.sql(), bindings(model.name()));
             if (!state.problems.isEmpty()) {
@@ -604,6 +685,7 @@ public final class SqlCompiler {
         }
         Model node = self == null ? null : project.models().get(self);
         b.put("config", new JinjaFunctions.ConfigView(node == null ? Map.of() : node.config()));
+        b.put("graph", graph);
         b.put("target", Map.of("name", "strata", "type", "postgres", "schema", defaultSchema, "database",
                 "warehouse", "threads", 4));
         b.put("run_started_at", startedAt);

@@ -35,7 +35,8 @@ public final class ProjectLoader {
     private static final com.fasterxml.jackson.dataformat.csv.CsvMapper CSV = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
     private static final Pattern UNIT_INPUT = Pattern.compile(
             "^\\s*(?:ref\\(\\s*['\"]\\w+['\"]\\s*\\)|source\\(\\s*['\"]\\w+['\"]\\s*,\\s*['\"]\\w+['\"]\\s*\\)|this)\\s*$");
-    private static final List<String> UNSUPPORTED_PROJECT_KEYS = List.of("on-run-start", "on-run-end");
+    private static final List<String> RUN_HOOK_KEYS = List.of("on-run-start", "on-run-end");
+    private static final int MAX_RUN_HOOKS = 100;
 
     private final List<ProjectProblem> problems = new ArrayList<>();
     private final java.util.Set<String> testIds = new java.util.HashSet<>();
@@ -89,10 +90,22 @@ public final class ProjectLoader {
         JsonNode snapshotsConfig = root.path("snapshots").path(name);
         JsonNode testsConfig = root.path("tests").isMissingNode() ? root.path("data_tests") : root.path("tests");
 
-        for (String key : UNSUPPORTED_PROJECT_KEYS) {
-            if (root.has(key)) {
-                problems.add(new ProjectProblem("dbt_project.yml", lineOf(projectYml, key + ":"), "'" + key + "' is"
-                        + " not supported by Strata yet; remove it (the build would not run it)"));
+        for (String key : RUN_HOOK_KEYS) {
+            JsonNode hooks = root.path(key);
+            boolean strings = hooks.isMissingNode() || hooks.isNull() || hooks.isTextual();
+            if (hooks.isArray()) {
+                strings = true;
+                for (JsonNode h : hooks) {
+                    strings &= h.isTextual();
+                }
+                if (hooks.size() > MAX_RUN_HOOKS) {
+                    problems.add(new ProjectProblem("dbt_project.yml", lineOf(projectYml, key + ":"), "'" + key
+                            + "' has " + hooks.size() + " hooks; Strata runs at most " + MAX_RUN_HOOKS));
+                }
+            }
+            if (!strings) {
+                problems.add(new ProjectProblem("dbt_project.yml", lineOf(projectYml, key + ":"), "'" + key
+                        + "' is a SQL statement or a list of them (strings)"));
             }
         }
         for (Map.Entry<String, String> file : files.all().entrySet()) {

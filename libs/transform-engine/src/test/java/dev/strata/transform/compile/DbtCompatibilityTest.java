@@ -142,6 +142,74 @@ class DbtCompatibilityTest {
         assertTrue(secret.message().contains("a DBT_ENV_SECRET_ value may not be used"), secret.message());
     }
 
+    /**
+     * dbt's base context functions (dbt-core context/base.py): fromjson / fromyaml (default when it does not parse),
+     * toyaml (yaml.safe_dump, block style), zip (list(zip(...))), set, modules.itertools.
+     */
+    @Test
+    void jsonYamlZipSetAndItertoolsAreDbts() {
+        CompiledProject p = compile(
+                files("models/x.sql",
+                        """
+                                {% set j = fromjson('{"a": [1, 2], "b": "x"}') %}
+                                {% set y = fromyaml('k: [1, 2]\nname: v') %}
+                                select {{ j['a'][1] }} as a2, '{{ j.b }}' as b, {{ y['k'] | length }} as klen, '{{ y.name }}' as yname,
+                                  '{{ toyaml({'a': 1, 'b': [1, 2]}) | replace('\n', '|') }}' as yml, {{ fromjson('no json', 0) }} as bad,
+                                  {{ fromyaml('[unclosed', 7) }} as bad_yaml, '{{ tojson(fromjson('{"b": 1, "a": [true, null]}')) }}' as js,
+                                  '{% for p in zip(['x', 'y'], [1, 2, 3]) %}{{ p[0] }}{{ p[1] }}{% endfor %}' as zipped,
+                                  {{ set([1, 2, 2, 3]) | length }} as distinct_n, {{ 2 in set([1, 2]) }} as has2,
+                                  '{% for t in modules.itertools.product(['a', 'b'], [1, 2]) %}{{ t | join }} {% endfor %}' as prod,
+                                  '{% for c in modules.itertools.combinations(['a', 'b', 'c'], 2) %}{{ c | join }} {% endfor %}' as comb,
+                                  '{{ modules.itertools.chain([1], [2, 3]) | join(',') }}' as chained
+                                """),
+                Map.of());
+        assertEquals("select 2 as a2, 'x' as b, 2 as klen, 'v' as yname, 'a: 1|b:|- 1|- 2|' as yml, 0 as bad,"
+                + " 7 as bad_yaml, '{\"b\": 1, \"a\": [true, null]}' as js, 'x1y2' as zipped, 3 as distinct_n,"
+                + " true as has2, 'a1 a2 b1 b2 ' as prod, 'ab ac bc ' as comb, '1,2,3' as chained", sql(p, "x"));
+    }
+
+    /** on-run-start / on-run-end are compiled at push (execute false); a broken hook is refused with its index. */
+    @Test
+    void runHooksAreCompiledAtPush() {
+        Map<String, String> files = files("models/x.sql", "select 1 as id");
+        files.put("dbt_project.yml", CompileTest.PROJECT + """
+                on-run-start:
+                  - "select 1"
+                  - "select {{ exceptions.raise_compiler_error('no grants here') }}"
+                """);
+        ProjectProblem problem = only(refused(files));
+        assertEquals("dbt_project.yml", problem.file());
+        assertTrue(problem.message().startsWith("on-run-start hook 2: ")
+                && problem.message().contains("no grants here"), problem.message());
+    }
+
+    /**
+     * dbt's graph context variable (docs.getdbt.com/reference/dbt-jinja-functions/graph): graph.nodes by unique_id
+     * with resource_type, name, config and depends_on.nodes, as the usual selectattr loops read it.
+     */
+    @Test
+    void graphListsTheProjectsNodes() {
+        CompiledProject p = compile(files(
+                "seeds/countries.csv", "code\nde\n",
+                "models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}",
+                "models/marts/orders.sql", "select * from {{ ref('stg_orders') }} join {{ ref('countries') }} on true",
+                "models/report.sql",
+                """
+                        {%- set out = [] -%}
+                        {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') -%}
+                          {%- set deps = node.depends_on.nodes | join('+') -%}
+                          {%- do out.append(node.name ~ ':' ~ node.config.materialized ~ ':' ~ deps) -%}
+                        {%- endfor -%}
+                        select '{{ out | sort | join(' ') }}' as models,
+                          {{ graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed') | list | length }} as seeds,
+                          '{{ graph.nodes['model.shop.orders'].unique_id }}' as id
+                        """),
+                Map.of());
+        assertEquals("select 'orders:table:model.shop.stg_orders+seed.shop.countries report:view:"
+                + " stg_orders:view:source.shop.raw.orders' as models, 1 as seeds, 'model.shop.orders' as id",
+                sql(p, "report"));
+    }
+
     /** dbt_utils.x(...) without the package, modules.pytz: refused with line and column, never rendered as nothing. */
     @Test
     void unknownPackageCallsAreRefusedWithLineAndColumn() {
@@ -155,7 +223,7 @@ class DbtCompatibilityTest {
                 + " cannot be called: is it a package? Vendor it (dbt deps) into dbt_packages/dbt_utils/ in the"
                 + " project you push", e.problems().get(0).toString());
         assertEquals("models/x.sql:3: column 7: modules.pytz is not available (Strata has modules.datetime,"
-                + " modules.re)", e.problems().get(1).toString());
+                + " modules.re, modules.itertools)", e.problems().get(1).toString());
 
         ProjectProblem member = only(refused(files("models/y.sql", "select {{ dbt.no_such_macro('x') }}")));
         assertEquals("models/y.sql", member.file());

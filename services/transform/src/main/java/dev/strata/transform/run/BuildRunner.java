@@ -99,6 +99,14 @@ public final class BuildRunner {
                 closeAll();
             }
         }
+        if (!runHooks("on-run-start", List.of(), record)) {
+            // dbt: a failing on-run-start ends the run before the first node
+            for (PlanNode n : plan.nodes()) {
+                record.onResult(skipped(n, "on-run-start"));
+            }
+            closeAll();
+            return List.copyOf(results);
+        }
         Map<String, PlanNode> nodes = new HashMap<>();
         Map<String, Integer> waiting = new HashMap<>();
         Map<String, List<String>> children = new HashMap<>();
@@ -151,9 +159,84 @@ public final class BuildRunner {
             Thread.currentThread().interrupt();
         } finally {
             pool.shutdownNow();
+        }
+        try {
+            runHooks("on-run-end", List.copyOf(results), record);
+        } finally {
             closeAll();
         }
         return List.copyOf(results);
+    }
+
+    /**
+     * dbt_project.yml's {@code on-run-start} / {@code on-run-end}, in order on one connection (the namespace's role),
+     * recorded as one {@code hook} step named after the key; the first failing statement ends it with its index.
+     */
+    private boolean runHooks(String key, List<NodeResult> done, Listener record) {
+        var compiler = project.compiler();
+        if (compiler.runHooks(key).isEmpty()) {
+            return true;
+        }
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        List<String> statements = List.of();
+        boolean ok = false;
+        int index = 0;
+        try {
+            Connection c = connection();
+            statements = compiler.renderRunHooks(key, c, done.stream().filter(r -> !r.kind()
+                    .equals("hook")).map(BuildRunner::asDbtResult).toList());
+            for (; index < statements.size(); index++) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute(statements.get(index));
+                }
+            }
+            ok = true;
+            record.onResult(new NodeResult(key, "hook", "success", null, null, null, millis(t0), String.join(";\n",
+                    statements), null, started, null));
+            return true;
+        } catch (SQLException e) {
+            String sql = index < statements.size() ? statements.get(index) : null;
+            record.onResult(new NodeResult(key, "hook", "error", null, null, null, millis(t0), sql,
+                    "dbt_project.yml: " + key + " hook " + (index + 1) + " failed: " + describe(e, sql), started,
+                    null));
+            return false;
+        } catch (ProjectException e) {
+            record.onResult(new NodeResult(key, "hook", "error", null, null, null, millis(t0), null, e.getMessage(),
+                    started, null));
+            return false;
+        } finally {
+            release(ok);
+        }
+    }
+
+    /** A step as dbt's on-run-end {@code results} shows it: {@code node}, {@code status}, {@code message}, .... */
+    private static Map<String, Object> asDbtResult(NodeResult r) {
+        Map<String, Object> node = new java.util.LinkedHashMap<>();
+        node.put("name", r.node());
+        node.put("resource_type", r.kind());
+        node.put("unique_id", r.kind() + "." + r.node());
+        node.put("relation_name", r.relation());
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("node", node);
+        out.put("status", r.status());
+        out.put("message", r.error());
+        out.put("execution_time", r.durationMs() / 1000.0);
+        out.put("rows_affected", r.rows());
+        return out;
+    }
+
+    private NodeResult skipped(PlanNode n, String failedName) {
+        return new NodeResult(n.name(), kind(n), "skipped", n.model() != null ? n.model().relation() : null,
+                n.model() != null
+                        ? n.model().materialized()
+                        : n.test() != null ? n.test().test().severity() : "error",
+                null, 0, n.model() != null ? n.model().sql() : n.test() != null ? n.test().sql() : n.unitTest().sql(),
+                "skipped because " + failedName + " did not succeed", Instant.now(), n.test() != null
+                        ? n.test().dataset()
+                        : n.unitTest() != null
+                                ? n.unitTest().model()
+                                : null);
     }
 
     private void skipDescendants(String failed, String failedName, Map<String, List<String>> children,
@@ -164,21 +247,7 @@ public final class BuildRunner {
             if (!finished.add(id)) {
                 continue;
             }
-            PlanNode n = nodes.get(id);
-            record.onResult(new NodeResult(n.name(), kind(n), "skipped", n.model() != null
-                    ? n.model().relation()
-                    : null,
-                    n.model() != null
-                            ? n.model().materialized()
-                            : n.test() != null ? n.test().test().severity() : "error",
-                    null, 0,
-                    n.model() != null ? n.model().sql() : n.test() != null ? n.test().sql() : n.unitTest().sql(),
-                    "skipped because " + failedName + " upstream did not succeed",
-                    Instant.now(), n.test() != null
-                            ? n.test().dataset()
-                            : n.unitTest() != null
-                                    ? n.unitTest().model()
-                                    : null));
+            record.onResult(skipped(nodes.get(id), failedName + " upstream"));
             queue.addAll(children.getOrDefault(id, List.of()));
         }
     }

@@ -375,6 +375,94 @@ class DbtCompatibilityEngineTest {
     }
 
     /**
+     * adapter.get_columns_in_relation / get_relation, api.Relation.create and load_relation at build time, as the
+     * namespace's role (dbt-adapters base/impl.py; dbt_utils.star's pattern: '*' while not executing, then the
+     * columns); another namespace's schema finds nothing, as dbt for a relation that does not exist.
+     */
+    @Test
+    void adapterReadsRelationsAndColumnsOfTheNamespace() {
+        CompiledProject p = compile(
+                "macros/star.sql", """
+                        {% macro my_star(from, except=[]) -%}
+                          {%- if not execute -%}{{ return('*') }}{%- endif -%}
+                          {%- set cols = [] -%}
+                          {%- for c in adapter.get_columns_in_relation(from) -%}
+                            {%- if c.name not in except -%}{%- do cols.append(c.quoted) -%}{%- endif -%}
+                          {%- endfor -%}
+                          {{ return(cols | join(', ')) }}
+                        {%- endmacro %}
+                        """,
+                "models/orders_wide.sql", """
+                        {{ config(materialized='table') }}
+                        select 1 as id, 10 as amount, 'x'::text as note
+                        """,
+                "models/narrow.sql", """
+                        {{ config(materialized='table') }}
+                        select {{ my_star(ref('orders_wide'), except=['amount']) }} from {{ ref('orders_wide') }}
+                        """,
+                "models/probe.sql",
+                """
+                        {{ config(materialized='table') }}
+                        {% set own = adapter.get_relation(database=target.database, schema=ref('orders_wide').schema,
+                                                          identifier='orders_wide') %}
+                        {% set other = adapter.get_relation(target.database, 'other__silver', 'orders_wide') %}
+                        {% set missing = load_relation(api.Relation.create(schema='silver', identifier='no_such')) %}
+                        {% set loaded = load_relation(ref('orders_wide')) %}
+                        {% set types = [] %}
+                        {% for c in adapter.get_columns_in_relation(loaded) %}{% do types.append(c.data_type ~ ('+' if c.is_number() else '-')) %}{% endfor %}
+                        select '{{ own }}'::text as own, {{ other is none }} as other_none,
+                          {{ missing is none }} as missing_none, '{{ types | join(",") }}'::text as types
+                        """);
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals("success", result(results, "narrow").status(), results.toString());
+        assertEquals(List.of(List.of("id", "integer"), List.of("note", "text")), types("narrow"));
+        assertEquals("success", result(results, "probe").status(), results.toString());
+        assertEquals(List.of(List.of("\"dbtcompat__silver\".\"orders_wide\"", true, true, "integer+,integer+,text-")),
+                rows(warehouse, "select own, other_none, missing_none, types from dbtcompat__silver.probe"));
+    }
+
+    /**
+     * on-run-start / on-run-end of dbt_project.yml (docs.getdbt.com/reference/project-configs/on-run-start-on-run-end):
+     * run as the namespace's role before the first and after the last node, on-run-end with dbt's results; a failing
+     * hook fails the build, names its index, and on-run-start's failure skips every node.
+     */
+    @Test
+    void onRunStartAndEndRunAroundTheBuild() {
+        CompiledProject p = compile(
+                "dbt_project.yml",
+                """
+                        name: compat
+                        on-run-start:
+                          - "create table if not exists dbtcompat__silver.hook_log (line text)"
+                          - "insert into dbtcompat__silver.hook_log values ('start {{ execute }}')"
+                        on-run-end: >-
+                          insert into dbtcompat__silver.hook_log values
+                          {% for r in results %}('{{ r.node.name }} {{ r.status }}'){% if not loop.last %},{% endif %}{% endfor %}
+                        """,
+                "models/hooked.sql", "{{ config(materialized='table') }} select 1 as id");
+        sql(warehouse, "drop table if exists dbtcompat__silver.hook_log");
+        List<NodeResult> results = build(roles, p, "", false);
+        assertEquals("success", result(results, "on-run-start").status(), results.toString());
+        assertEquals("success", result(results, "on-run-end").status(), results.toString());
+        assertEquals(List.of(List.of("start true"), List.of("hooked success")), rows(warehouse,
+                "select line from dbtcompat__silver.hook_log"));
+
+        CompiledProject failing = compile(
+                "dbt_project.yml", """
+                        name: compat
+                        on-run-start: ["select 1", "select count(*) from pg_catalog.pg_authid"]
+                        """,
+                "models/hooked.sql", "{{ config(materialized='table') }} select 2 as id");
+        results = build(roles, failing, "", false);
+        NodeResult start = result(results, "on-run-start");
+        assertEquals("error", start.status());
+        assertEquals("dbt_project.yml: on-run-start hook 2 failed: permission denied for table pg_authid",
+                start.error());
+        assertEquals("skipped", result(results, "hooked").status());
+        assertEquals(List.of(List.of(1)), rows(warehouse, "select id from dbtcompat__silver.hooked"));
+    }
+
+    /**
      * Incremental models' on_schema_change (docs.getdbt.com/docs/build/incremental-models#what-if-the-columns-of-my-
      * incremental-model-change): append_new_columns adds the new columns (old rows null), fail refuses and keeps the
      * table, sync_all_columns adds, drops and retypes; incremental_predicates limit the rows delete+insert replaces
