@@ -191,12 +191,12 @@ public class ChannelService {
         if (connection.isEmpty()) {
             throw unresolved("settings.connection: connection '" + name + "' does not exist in namespace '"
                     + request.namespace() + "'; create it first (PUT /api/v1/namespaces/" + request.namespace()
-                    + "/connections/" + name + " at the auth service, kind " + plugin.type() + ")");
+                    + "/connections/" + name + " at the auth service, kind " + plugin.connectionKind() + ")");
         }
-        if (!plugin.type().equals(connection.get().kind())) {
+        if (!plugin.connectionKind().equals(connection.get().kind())) {
             throw unresolved("settings.connection: connection '" + name + "' of namespace '" + request.namespace()
-                    + "' is a " + connection.get().kind() + " connection; a " + plugin.type() + " channel needs a "
-                    + plugin.type() + " connection");
+                    + "' is a " + connection.get().kind() + " connection; " + Settings.article(plugin.type())
+                    + " channel needs a " + plugin.connectionKind() + " connection");
         }
     }
 

@@ -18,6 +18,11 @@ public interface NotificationChannel {
     /** The {@code type} of the channels this plug-in serves, e.g. {@code slack}. */
     String type();
 
+    /** The kind of namespace connection a channel of this type may name in {@code settings.connection}. */
+    default String connectionKind() {
+        return type();
+    }
+
     /**
      * Checks a channel's settings and answers the names of the secrets they refer to.
      *

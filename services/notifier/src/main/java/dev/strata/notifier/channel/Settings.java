@@ -95,13 +95,29 @@ public final class Settings {
      * @throws Secrets.MissingSecretException when it does not exist, is of another kind or cannot be read now
      */
     public static ResolvedConnection connection(String name, String kind, Secrets secrets) {
+        return connection(name, kind, kind, secrets);
+    }
+
+    /**
+     * The connection {@code name} of the channel's namespace, of {@code kind}, for a channel of type {@code channel}
+     * (an {@code email} channel names an {@code smtp} connection), resolved now.
+     *
+     * @throws Secrets.MissingSecretException when it does not exist, is of another kind or cannot be read now
+     */
+    public static ResolvedConnection connection(String name, String kind, String channel, Secrets secrets) {
         ResolvedConnection connection = secrets.connection(name).orElseThrow(() -> new Secrets.MissingSecretException(
                 "connection '" + name + "' does not exist in the channel's namespace"));
         if (!kind.equals(connection.kind())) {
             throw new Secrets.MissingSecretException("connection '" + name + "' is a " + connection.kind()
-                    + " connection; a " + kind + " channel needs a " + kind + " connection");
+                    + " connection; " + article(channel) + " channel needs a "
+                    + kind + " connection");
         }
         return connection;
+    }
+
+    /** "a webhook", "an email": the type with its article. */
+    public static String article(String type) {
+        return ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
     }
 
     /** A setting or secret of a resolved connection that must be there. */

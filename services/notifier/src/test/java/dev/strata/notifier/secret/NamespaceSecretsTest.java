@@ -147,6 +147,53 @@ class NamespaceSecretsTest {
         assertTrue(outside.contains("'ops-hook' does not exist in namespace '" + other + "'"), outside);
     }
 
+    @Test
+    void emailChannelsNameAnSmtpConnectionOfTheirNamespace() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String ns = "mail-" + suffix;
+        String other = "else-" + suffix;
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        String engineer = issuer.tokenFor(Map.of(ns, "engineer"));
+        String outsider = issuer.tokenFor(Map.of(other, "engineer"));
+        putSecret(issuer, ns, "ops-smtp-password", receivers.mailPassword());
+        put(issuer, "/api/v1/namespaces/" + ns + "/connections/ops-smtp", Map.of("kind", "smtp", "host", "127.0.0.1",
+                "port", receivers.mailPort(), "from", "strata@strata.test", "user", Receivers.MAIL_USER,
+                "passwordSecret", "ops-smtp-password"));
+        put(issuer, "/api/v1/namespaces/" + ns + "/connections/ops-slack", Map.of("kind", "slack",
+                "webhookUrlSecret", "ops-smtp-password"));
+
+        // the channel keeps the recipients; server, login and sender come from the connection at each send
+        String mail = channel(engineer, ns, "ops-mail", "email",
+                "{\"connection\":\"ops-smtp\",\"security\":\"none\",\"to\":[\"oncall@strata.test\"]}", 201);
+        assertFalse(mail.contains(receivers.mailPassword()));
+        String tested = given().auth().oauth2(engineer).contentType(ContentType.JSON).body("")
+                .post("/api/v1/channels/" + JsonPath.from(mail).getString("id") + "/test").then().statusCode(200)
+                .body("delivered", equalTo(true)).extract().asString();
+        assertFalse(tested.contains(receivers.mailPassword()));
+        boolean received = false;
+        for (jakarta.mail.internet.MimeMessage m : receivers.mails()) {
+            String[] to = m.getHeader("To");
+            received |= m.getContent().toString().contains("channel 'ops-mail'") && to != null
+                    && to[0].contains("oncall@strata.test")
+                    && m.getFrom()[0].toString().equals("strata@strata.test");
+        }
+        assertTrue(received, "the test mail reached the SMTP server from the connection's sender");
+
+        // mistakes, each refused naming the field
+        String both = channel(engineer, ns, "both", "email",
+                "{\"connection\":\"ops-smtp\",\"host\":\"127.0.0.1\",\"to\":[\"a@strata.test\"]}", 400);
+        assertTrue(both.contains("settings.host: not with settings.connection"), both);
+        String noRecipient = channel(engineer, ns, "nobody", "email", "{\"connection\":\"ops-smtp\"}", 400);
+        assertTrue(noRecipient.contains("settings.to"), noRecipient);
+        String wrongKind = channel(engineer, ns, "mixed", "email",
+                "{\"connection\":\"ops-slack\",\"to\":[\"a@strata.test\"]}", 422);
+        assertTrue(wrongKind.contains("is a slack connection; an email channel needs a smtp connection"), wrongKind);
+        // another namespace does not see the connection
+        String outside = channel(outsider, other, "stolen", "email",
+                "{\"connection\":\"ops-smtp\",\"to\":[\"a@strata.test\"]}", 422);
+        assertTrue(outside.contains("'ops-smtp' does not exist in namespace '" + other + "'"), outside);
+    }
+
     private static String channel(String token, String ns, String name, String type, String settings, int status) {
         return given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"namespace\":\"" + ns + "\",\"name\":\"" + name + "\",\"type\":\"" + type
@@ -154,7 +201,7 @@ class NamespaceSecretsTest {
                 .post("/api/v1/channels").then().statusCode(status).extract().asString();
     }
 
-    private void put(IssuerClient issuer, String path, Map<String, String> body) {
+    private void put(IssuerClient issuer, String path, Map<String, ?> body) {
         given().auth().oauth2(issuer.adminToken()).contentType(ContentType.JSON).body(body)
                 .put(stack.auth().issuer() + path).then().statusCode(201);
     }
