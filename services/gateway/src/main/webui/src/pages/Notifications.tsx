@@ -30,20 +30,21 @@ export function NotificationsPage() {
     <section>
       <h1>Notifications</h1>
       <h2>Channels</h2>
-      {writer && <NewWebhook ns={ns} />}
+      {writer && <NewChannel ns={ns} />}
       <ProblemView error={channels.error} what="Listing channels" />
       {channels.isPending ? <Loading /> : (
         <table className="grid" data-testid="channels">
-          <thead><tr><th>Channel</th><th>Type</th><th>Secrets</th><th>Attempts</th><th>Created</th></tr></thead>
+          <thead><tr><th>Channel</th><th>Type</th><th>Secrets</th><th>Attempts</th><th>Created</th>{writer && <th><span className="sr-only">Actions</span></th>}</tr></thead>
           <tbody>
             {(channels.data ?? []).map((c) => (
               <tr key={c.id} data-channel={c.name}>
                 <td>{c.name}</td><td>{c.type}</td>
                 <td>{(c.secrets ?? []).map((s) => `${s.name}: ${s.set ? 'set' : 'missing'}`).join(', ') || '—'}</td>
                 <td>{c.maxAttempts}</td><td>{c.createdAt.slice(0, 19).replace('T', ' ')}</td>
+                {writer && <td><TestChannel channel={c} /></td>}
               </tr>
             ))}
-            {channels.data?.length === 0 && <tr><td colSpan={5} className="muted">No channel yet.</td></tr>}
+            {channels.data?.length === 0 && <tr><td colSpan={writer ? 6 : 5} className="muted">No channel yet.</td></tr>}
           </tbody>
         </table>
       )}
@@ -55,40 +56,148 @@ export function NotificationsPage() {
   );
 }
 
-/** A webhook channel: its URL and signing key go to the namespace's secrets, write-only; the channel names them. */
-function NewWebhook({ ns }: { ns: string }) {
+type Connection = Sent<'auth.ConnectionView', 'name' | 'kind'>;
+type TestResult = Sent<'notifier.TestResult', 'delivered'>;
+type Kind = 'webhook' | 'slack' | 'email';
+/** The kind of namespace connection each channel type may name instead of its own secrets. */
+const CONNECTION_KIND: Record<Kind, string> = { webhook: 'webhook', slack: 'slack', email: 'smtp' };
+const KIND_LABEL: Record<Kind, string> = { webhook: 'webhook', slack: 'Slack channel', email: 'e-mail channel' };
+const EMPTY = { name: '', url: '', signing: '', slackUrl: '', host: '', port: '', security: 'starttls', username: '',
+  password: '', from: '', to: '', connection: '', maxAttempts: 3 };
+
+/**
+ * A new channel: a webhook (URL and signing key), Slack (incoming-webhook URL) or e-mail (SMTP server, login, sender,
+ * recipients). What is secret goes to the namespace's secrets, write-only, and the channel names it; or the channel
+ * names a whole connection of the namespace (kept by auth: PUT /api/auth/v1/namespaces/{ns}/connections/{name}) of the
+ * matching kind.
+ */
+function NewChannel({ ns }: { ns: string }) {
   const client = useQueryClient();
-  const [form, setForm] = useState({ name: '', url: '', signing: '', maxAttempts: 3 });
+  const [kind, setKind] = useState<Kind>('webhook');
+  const [source, setSource] = useState<'secrets' | 'connection'>('secrets');
+  const [form, setForm] = useState(EMPTY);
+  const set = (field: keyof typeof EMPTY) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
+  const connections = useQuery({
+    queryKey: ['connections', ns],
+    queryFn: () => api<Connection[]>(`auth/v1/namespaces/${q(ns)}/connections`),
+    enabled: source === 'connection',
+  });
+  const usable = (connections.data ?? []).filter((c) => c.kind === CONNECTION_KIND[kind]);
+  const chosen = usable.some((c) => c.name === form.connection) ? form.connection : usable[0]?.name ?? '';
   const create = useMutation({
     mutationFn: async () => {
-      const urlRef = `${form.name}-url`;
-      const signingSecretRef = `${form.name}-signing`;
-      await api(`auth/v1/namespaces/${q(ns)}/secrets/${q(urlRef)}`, { method: 'PUT', json: { value: form.url } });
-      await api(`auth/v1/namespaces/${q(ns)}/secrets/${q(signingSecretRef)}`, { method: 'PUT', json: { value: form.signing } });
+      const secret = (name: string, value: string) =>
+        api(`auth/v1/namespaces/${q(ns)}/secrets/${q(name)}`, { method: 'PUT', json: { value } });
+      const settings: Record<string, unknown> = {};
+      if (source === 'connection') {
+        settings.connection = chosen;
+      } else if (kind === 'webhook') {
+        settings.urlRef = `${form.name}-url`;
+        settings.signingSecretRef = `${form.name}-signing`;
+        await secret(`${form.name}-url`, form.url);
+        await secret(`${form.name}-signing`, form.signing);
+      } else if (kind === 'slack') {
+        settings.webhookUrlRef = `${form.name}-webhook-url`;
+        await secret(`${form.name}-webhook-url`, form.slackUrl);
+      } else {
+        Object.assign(settings, { host: form.host, from: form.from });
+        if (form.port) settings.port = Number(form.port);
+        if (form.username) settings.username = form.username;
+        if (form.password) {
+          settings.passwordRef = `${form.name}-smtp-password`;
+          await secret(`${form.name}-smtp-password`, form.password);
+        }
+      }
+      if (kind === 'email') {
+        settings.security = form.security;
+        settings.to = form.to.split(/[,\s]+/).filter(Boolean);
+      }
       return api<Channel>('notifier/v1/channels', {
         method: 'POST',
-        json: { namespace: ns, name: form.name, type: 'webhook', settings: { urlRef, signingSecretRef }, maxAttempts: form.maxAttempts },
+        json: { namespace: ns, name: form.name, type: kind, settings, maxAttempts: form.maxAttempts },
       });
     },
     onSuccess: () => {
-      setForm({ name: '', url: '', signing: '', maxAttempts: 3 });
+      setForm(EMPTY);
       client.invalidateQueries({ queryKey: ['channels', ns] });
     },
   });
+  const writeOnly = { type: 'password', autoComplete: 'off' } as const;
   return (
     <>
-      <form className="toolbar" aria-label="New webhook channel" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+      <form className="toolbar" aria-label="New channel" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <label className="field"><span>Type</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            <option value="webhook">webhook</option><option value="slack">Slack</option><option value="email">e-mail</option>
+          </select></label>
         <label className="field"><span>Channel name</span>
-          <input value={form.name} required maxLength={63} pattern="[a-z0-9][a-z0-9-]*" onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
-        <label className="field"><span>Webhook URL (write-only)</span>
-          <input type="password" autoComplete="off" value={form.url} required maxLength={2000} onChange={(e) => setForm({ ...form, url: e.target.value })} /></label>
-        <label className="field"><span>Signing secret (write-only)</span>
-          <input type="password" autoComplete="off" value={form.signing} required maxLength={500} onChange={(e) => setForm({ ...form, signing: e.target.value })} /></label>
+          <input value={form.name} required maxLength={63} pattern="[a-z0-9][a-z0-9-]*" onChange={set('name')} /></label>
+        <label className="field"><span>Settings from</span>
+          <select value={source} onChange={(e) => setSource(e.target.value as 'secrets' | 'connection')}>
+            <option value="secrets">values entered here</option>
+            <option value="connection">a {CONNECTION_KIND[kind]} connection</option>
+          </select></label>
+        {source === 'connection' && (
+          <label className="field"><span>Connection</span>
+            <select value={chosen} required onChange={set('connection')}>
+              {usable.length === 0 && <option value="">no {CONNECTION_KIND[kind]} connection in {ns}</option>}
+              {usable.map((c) => <option key={c.name} value={c.name}>{c.name}</option>)}
+            </select></label>
+        )}
+        {source === 'secrets' && kind === 'webhook' && (<>
+          <label className="field"><span>Webhook URL (write-only)</span>
+            <input {...writeOnly} value={form.url} required maxLength={2000} onChange={set('url')} /></label>
+          <label className="field"><span>Signing secret (write-only)</span>
+            <input {...writeOnly} value={form.signing} required maxLength={500} onChange={set('signing')} /></label>
+        </>)}
+        {source === 'secrets' && kind === 'slack' && (
+          <label className="field"><span>Slack incoming-webhook URL (write-only)</span>
+            <input {...writeOnly} value={form.slackUrl} required maxLength={2000} onChange={set('slackUrl')} /></label>
+        )}
+        {source === 'secrets' && kind === 'email' && (<>
+          <label className="field"><span>SMTP host</span>
+            <input value={form.host} required maxLength={253} onChange={set('host')} /></label>
+          <label className="field"><span>Port</span>
+            <input type="number" min={1} max={65535} value={form.port} placeholder="by security" onChange={set('port')} /></label>
+          <label className="field"><span>Sender</span>
+            <input type="email" value={form.from} required maxLength={320} onChange={set('from')} /></label>
+          <label className="field"><span>SMTP user</span>
+            <input value={form.username} maxLength={320} autoComplete="off" onChange={set('username')} /></label>
+          <label className="field"><span>SMTP password (write-only)</span>
+            <input {...writeOnly} value={form.password} maxLength={500} required={form.username !== ''} onChange={set('password')} /></label>
+        </>)}
+        {kind === 'email' && (<>
+          <label className="field"><span>Security</span>
+            <select value={form.security} onChange={set('security')}>
+              <option value="starttls">STARTTLS</option><option value="ssl">SSL/TLS</option><option value="none">none (trusted relay)</option>
+            </select></label>
+          <label className="field"><span>Recipients</span>
+            <input value={form.to} required maxLength={4000} placeholder="a@example.com, b@example.com" onChange={set('to')} /></label>
+        </>)}
         <label className="field"><span>Attempts</span>
           <input type="number" min={1} max={20} value={form.maxAttempts} onChange={(e) => setForm({ ...form, maxAttempts: Math.min(Math.max(Number(e.target.value) || 1, 1), 20) })} /></label>
-        <button type="submit" disabled={create.isPending}>Add webhook</button>
+        <button type="submit" disabled={create.isPending}>Add {KIND_LABEL[kind]}</button>
       </form>
+      <ProblemView error={connections.error} what="Listing the namespace's connections" />
       <ProblemView error={create.error} what="Adding the channel" />
+    </>
+  );
+}
+
+/** Sends a sample notification through a channel now and shows what happened (never a secret: the server masks them). */
+function TestChannel({ channel }: { channel: Channel }) {
+  const test = useMutation({
+    mutationFn: () => api<TestResult>(`notifier/v1/channels/${q(channel.id)}/test`, { method: 'POST' }),
+  });
+  return (
+    <>
+      <button type="button" onClick={() => test.mutate()} disabled={test.isPending} aria-label={`Send test through ${channel.name}`}>Send test</button>
+      {test.data && (
+        <span role="status" className={test.data.delivered ? '' : 'error-text'}>
+          {test.data.delivered ? ' Delivered' : ` Not delivered${test.data.responseCode ? ` (${test.data.responseCode})` : ''}: ${test.data.error ?? ''}`}
+        </span>
+      )}
+      <ProblemView error={test.error} what={`Testing ${channel.name}`} />
     </>
   );
 }
