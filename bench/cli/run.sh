@@ -7,7 +7,8 @@
 #                            cache when a JDK 25+ is found, else the AppCDS archive); median of BENCH_RUNS (20)
 #                            alternated pairs. Baseline: the same command without the cache (STRATA_CDS=0).
 # cli.runs_ls_ms             `strata runs ls` against a local platform (./strata up, a namespace with 3 runs, an API
-#                            token of the bootstrap admin), wall time, median of BENCH_RUNS alternated rounds.
+#                            token of the bootstrap admin), wall time (and CPU user+sys, GNU time, for every CLI
+#                            figure: wall times at a high load are mostly waiting), median of BENCH_RUNS alternated rounds.
 #                            Baselines in the same rounds: curl of the same API with the same token; the same CLI
 #                            without the cache (STRATA_CDS=0); and on JDK 17 with its AppCDS archive (STRATA_AOT=0).
 # cli.upload.vs_curl         a 1 GiB file (BENCH_UPLOAD_MB) uploaded through the gateway by `strata datasets upload`
@@ -49,6 +50,14 @@ ms() {
     "$@" >/dev/null 2>&1 || true
     t1="$(date +%s%N)"
     echo $(((t1 - t0) / 1000000))
+}
+# "wall cpu": wall and CPU (user+sys of the process and its children, GNU time) milliseconds of one command
+wall_cpu() {
+    local t0 t1
+    t0="$(date +%s%N)"
+    /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$@" >/dev/null 2>&1 || true
+    t1="$(date +%s%N)"
+    echo "$(((t1 - t0) / 1000000)) $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$tmp/cpu" | tail -1)"
 }
 # "median,min,max" of numbers
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s,%s,%s", m, v[1], v[NR] }'; }
@@ -96,21 +105,24 @@ for part in "${parts[@]}"; do
         jdk="$(./strata version | sed -E 's/.*\(Java ([^,]+),.*/\1/')"
         l0="$(load)"
         log "timing --version and runs ls, $RUNS rounds (user verbs on Java $jdk; load $l0)"
-        v=() vn=() r=() rn=() r17=() c=()
+        v=() vn=() r=() rn=() r17=() c=() vc=() vnc=() rc=() rnc=() r17c=()
         for ((i = 0; i < RUNS; i++)); do
-            v+=("$(ms ./strata --version)")
-            vn+=("$(STRATA_CDS=0 ms ./strata --version)")
-            r+=("$(ms ./strata runs ls)")
+            read -r w u < <(wall_cpu ./strata --version) && v+=("$w") vc+=("$u")
+            read -r w u < <(STRATA_CDS=0 wall_cpu ./strata --version) && vn+=("$w") vnc+=("$u")
+            read -r w u < <(wall_cpu ./strata runs ls) && r+=("$w") rc+=("$u")
             c+=("$(ms curl -fsS -H "Authorization: Bearer $token" "$gateway/api/scheduler/v1/runs")")
-            rn+=("$(STRATA_CDS=0 ms ./strata runs ls)")
-            r17+=("$(STRATA_AOT=0 ms ./strata runs ls)")
+            read -r w u < <(STRATA_CDS=0 wall_cpu ./strata runs ls) && rn+=("$w") rnc+=("$u")
+            read -r w u < <(STRATA_AOT=0 wall_cpu ./strata runs ls) && r17+=("$w") r17c+=("$u")
         done
         l1="$(load)"
         v="$(stats "${v[@]}")" vn="$(stats "${vn[@]}")" r="$(stats "${r[@]}")" rn="$(stats "${rn[@]}")"
         r17="$(stats "${r17[@]}")" c="$(stats "${c[@]}")"
-        log "--version $v / no cache $vn; runs ls $r / no cache $rn / JDK 17 AppCDS $r17; curl $c"
-        rows+=("| cli.start_ms | $(f "$v" 1) | $(f "$vn" 1) (same CLI without the class cache) | $(ratio "$(f "$v" 1)" "$(f "$vn" 1)") | ≤ 400 (issue 18) | bench/cli/run.sh start (\`./strata --version\`, wall, median of $RUNS alternated rounds, range $(f "$v" 2)–$(f "$v" 3) vs $(f "$vn" 2)–$(f "$vn" 3) ms; user verbs' classpath, Java $jdk with its AOT cache; load average $l0 → $l1 on 2 cores) | $DATE |")
-        rows+=("| cli.runs_ls_ms | $(f "$r" 1) | $(f "$c" 1) (curl, same API and token); $(f "$rn" 1) (same CLI without the cache) | $(ratio "$(f "$r" 1)" "$(f "$rn" 1)") vs no cache | ≤ 400 | bench/cli/run.sh start (\`strata runs ls\` against ./strata up, 3 runs listed, admin API token, wall, median of $RUNS alternated rounds, range $(f "$r" 2)–$(f "$r" 3) ms; curl $(f "$c" 2)–$(f "$c" 3); no cache $(f "$rn" 2)–$(f "$rn" 3); on JDK 17 with the AppCDS archive $(f "$r17" 1) ($(f "$r17" 2)–$(f "$r17" 3)); Java $jdk with its AOT cache; load average $l0 → $l1 on 2 cores) | $DATE |")
+        vc="$(stats "${vc[@]}")" vnc="$(stats "${vnc[@]}")" rc="$(stats "${rc[@]}")" rnc="$(stats "${rnc[@]}")"
+        r17c="$(stats "${r17c[@]}")"
+        log "wall: --version $v / no cache $vn; runs ls $r / no cache $rn / JDK 17 AppCDS $r17; curl $c"
+        log "CPU: --version $vc / no cache $vnc; runs ls $rc / no cache $rnc / JDK 17 AppCDS $r17c"
+        rows+=("| cli.start_ms | $(f "$v" 1) | $(f "$vn" 1) (same CLI without the class cache) | $(ratio "$(f "$v" 1)" "$(f "$vn" 1)") | ≤ 400 (issue 18) | bench/cli/run.sh start (\`./strata --version\`, wall, median of $RUNS alternated rounds, range $(f "$v" 2)–$(f "$v" 3) vs $(f "$vn" 2)–$(f "$vn" 3) ms; CPU user+sys median $(f "$vc" 1) ms vs $(f "$vnc" 1); user verbs' classpath, Java $jdk with its AOT cache; load average $l0 → $l1 on 2 cores) | $DATE |")
+        rows+=("| cli.runs_ls_ms | $(f "$r" 1) | $(f "$c" 1) (curl, same API and token); $(f "$rn" 1) (same CLI without the cache) | $(ratio "$(f "$r" 1)" "$(f "$rn" 1)") vs no cache | ≤ 400 | bench/cli/run.sh start (\`strata runs ls\` against ./strata up, 3 runs listed, admin API token, wall, median of $RUNS alternated rounds, range $(f "$r" 2)–$(f "$r" 3) ms; curl $(f "$c" 2)–$(f "$c" 3); no cache $(f "$rn" 2)–$(f "$rn" 3); on JDK 17 with the AppCDS archive $(f "$r17" 1) ($(f "$r17" 2)–$(f "$r17" 3)); CPU user+sys median $(f "$rc" 1) ms ($(f "$rc" 2)–$(f "$rc" 3)) vs $(f "$rnc" 1) without the cache and $(f "$r17c" 1) on JDK 17; Java $jdk with its AOT cache; load average $l0 → $l1 on 2 cores) | $DATE |")
         ;;
     upload)
         platform

@@ -2,7 +2,11 @@ package dev.strata.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,9 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Calls a Strata platform through its gateway as the signed-in user of one context: the bearer token (refreshed on
@@ -27,7 +38,20 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  */
 final class Api {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The object mapper, made on first use: a list verb's answer is read into a tree with Jackson's streaming parser
+     * ({@link #parse}) and printed as a table without one (its creation loads ~350 classes).
+     */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    /** The factory of {@link #parse}'s parsers (jackson-core only). */
+    private static final JsonFactory PARSERS = new JsonFactory();
     /** The public client the auth service registers for the CLI (loopback redirect, PKCE, device grant). */
     static final String CLIENT_ID = "strata-cli";
 
@@ -38,15 +62,25 @@ final class Api {
     private final String contextName;
     private final Contexts contexts;
     private Contexts.Credentials credentials;
-    private final HttpClient http;
+    private HttpClient http;
 
     Api(String url, String contextName, Contexts contexts, Contexts.Credentials credentials) {
         this.url = stripSlash(url);
         this.contextName = contextName;
         this.contexts = contexts;
         this.credentials = credentials;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /**
+     * The JDK's HTTP client for streams and uploads, made on first use: its start (a selector thread, an SSL context
+     * even for http://, ~700 classes) was most of a one-request verb's time; those use {@link #exchange}.
+     */
+    private HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        }
+        return http;
     }
 
     /**
@@ -91,28 +125,91 @@ final class Api {
 
     JsonNode postJson(String path, Object body) {
         try {
-            return send("POST", path, "application/json", JSON.writeValueAsBytes(body));
+            return send("POST", path, "application/json", json().writeValueAsBytes(body));
         } catch (IOException e) {
             throw new StrataException("cannot encode the request: " + e.getMessage(), e);
         }
     }
 
     JsonNode send(String method, String path, String contentType, byte[] body) {
-        HttpResponse<byte[]> response = exchange(method, path, contentType, body);
-        return parse(response.body());
+        return parse(exchange(method, path, contentType, body).body());
     }
 
-    /** The answer as bytes after the status was checked (a 2xx). */
-    HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body) {
-        HttpRequest.Builder request = request(path).timeout(REQUEST_TIMEOUT).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    /** A status and the answer's bytes. */
+    record Answer(int status, byte[] body) {
+    }
+
+    /**
+     * One request with the bytes of its answer, after the status was checked (a 2xx); through the JDK's
+     * {@link HttpURLConnection} (no client to start, no TLS classes for http://).
+     */
+    Answer exchange(String method, String path, String contentType, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + bearer());
+        headers.put("User-Agent", userAgent());
         if (contentType != null) {
-            request.header("Content-Type", contentType);
+            headers.put("Content-Type", contentType);
         }
-        request.header("Accept", "application/json, application/problem+json, */*");
-        HttpResponse<byte[]> response = call(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        check(response.statusCode(), response.body(), path);
-        return response;
+        headers.put("Accept", "application/json, application/problem+json, */*");
+        Answer answer = plain(method, url + path, headers, body);
+        check(answer.status(), answer.body(), path);
+        return answer;
+    }
+
+    /**
+     * One HTTP/1.1 request without a proxy, redirects or caching (as the JDK's HTTP client sends it); a failure to
+     * connect or a timeout is {@link ExitCodes#UNREACHABLE}.
+     */
+    private Answer plain(String method, String target, Map<String, String> headers, byte[] body) {
+        HttpURLConnection connection = null;
+        boolean connected = false;
+        try {
+            connection = (HttpURLConnection) URI.create(target).toURL().openConnection(Proxy.NO_PROXY);
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+            headers.forEach(connection::setRequestProperty);
+            if (body != null) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(body.length);
+            }
+            connection.connect();
+            connected = true;
+            if (body != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            byte[] answer;
+            if (in == null) {
+                answer = new byte[0];
+            } else {
+                try (InputStream stream = in) {
+                    answer = stream.readAllBytes();
+                }
+            }
+            return new Answer(status, answer);
+        } catch (ConnectException e) {
+            throw unreachable(e);
+        } catch (SocketTimeoutException e) {
+            if (!connected) {
+                throw unreachable(new HttpConnectTimeoutException("no answer to connect"));
+            }
+            throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url + " did not answer within "
+                    + REQUEST_TIMEOUT.toSeconds() + " s; check strata status, or try again", e);
+        } catch (IllegalArgumentException e) {
+            throw unreachable(e);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
     }
 
     /** A streaming answer (server-sent events, logs); {@code null} when the server answers 404 (not served there). */
@@ -138,7 +235,7 @@ final class Api {
     /** Sends any request with this context's token, mapping a failure to connect to {@link ExitCodes#UNREACHABLE}. */
     <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, handler);
+            return http().send(request, handler);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw unreachable(e);
         } catch (HttpTimeoutException e) {
@@ -154,7 +251,11 @@ final class Api {
 
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + bearer())
-                .header("User-Agent", "strata-cli/" + StrataCommand.version());
+                .header("User-Agent", userAgent());
+    }
+
+    private static String userAgent() {
+        return "strata-cli/" + StrataCommand.version();
     }
 
     private StrataException unreachable(Exception e) {
@@ -192,26 +293,16 @@ final class Api {
         if (credentials.refreshToken() == null) {
             throw expired();
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/oauth2/token"))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "refresh_token",
-                        "refresh_token", credentials.refreshToken(), "client_id", CLIENT_ID))))
-                .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StrataException("interrupted", e);
-        }
-        if (response.statusCode() >= 500) {
+        Answer response = plain("POST", url + "/oauth2/token", Map.of("Content-Type",
+                "application/x-www-form-urlencoded", "User-Agent", userAgent()),
+                form(Map.of("grant_type",
+                        "refresh_token", "refresh_token", credentials.refreshToken(), "client_id", CLIENT_ID))
+                        .getBytes(StandardCharsets.UTF_8));
+        if (response.status() >= 500) {
             throw new StrataException(ExitCodes.UNREACHABLE, "the platform at " + url + " could not renew your"
-                    + " sign-in (HTTP " + response.statusCode() + "); try again shortly", null);
+                    + " sign-in (HTTP " + response.status() + "); try again shortly", null);
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             if (contexts != null) {
                 contexts.setCredentials(contextName, null);
                 contexts.save();
@@ -301,14 +392,62 @@ final class Api {
         return joined.toString();
     }
 
+    /**
+     * An answer as a tree ({@link MissingNode} when empty or not JSON), read with jackson-core's streaming parser:
+     * the same tree as {@code ObjectMapper.readTree} (ints, longs, big integers, doubles; the last of duplicate
+     * keys; what follows the first value ignored) without making an object mapper.
+     */
     static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             return MissingNode.getInstance();
         }
-        try {
-            return JSON.readTree(body);
+        try (JsonParser parser = PARSERS.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            return first == null ? MissingNode.getInstance() : value(parser, first);
         } catch (IOException e) {
             return MissingNode.getInstance();
+        }
+    }
+
+    private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (token) {
+            case START_OBJECT :
+                ObjectNode object = nodes.objectNode();
+                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                    object.set(name, value(parser, parser.nextToken()));
+                }
+                if (parser.currentToken() != JsonToken.END_OBJECT) {
+                    throw new JsonParseException(parser, "unexpected " + parser.currentToken());
+                }
+                return object;
+            case START_ARRAY :
+                ArrayNode array = nodes.arrayNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    if (next == null) {
+                        throw new JsonParseException(parser, "unexpected end of input");
+                    }
+                    array.add(value(parser, next));
+                }
+                return array;
+            case VALUE_STRING :
+                return nodes.textNode(parser.getText());
+            case VALUE_NUMBER_INT :
+                return switch (parser.getNumberType()) {
+                    case INT -> nodes.numberNode(parser.getIntValue());
+                    case LONG -> nodes.numberNode(parser.getLongValue());
+                    default -> nodes.numberNode(parser.getBigIntegerValue());
+                };
+            case VALUE_NUMBER_FLOAT :
+                return nodes.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE :
+                return nodes.booleanNode(true);
+            case VALUE_FALSE :
+                return nodes.booleanNode(false);
+            case VALUE_NULL :
+                return nodes.nullNode();
+            default :
+                throw new JsonParseException(parser, "unexpected " + token);
         }
     }
 

@@ -80,7 +80,7 @@ abstract class ApiCommand implements Callable<Integer> {
         try {
             String text = output == Format.yaml
                     ? Yaml.MAPPER.writeValueAsString(answer)
-                    : Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n";
+                    : Api.json().writerWithDefaultPrettyPrinter().writeValueAsString(answer) + "\n";
             out().print(text);
             out().flush();
         } catch (IOException e) {

@@ -123,7 +123,7 @@ final class BrowserLogin {
                     .send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 429) {
                 // the gateway limits sign-in attempts per address: a poller waits as RFC 8628 asks for slow_down
-                return Api.JSON.createObjectNode().put("error", "slow_down").put("error_description",
+                return Api.json().createObjectNode().put("error", "slow_down").put("error_description",
                         "too many sign-in attempts from this address; wait and try again");
             }
             if (response.statusCode() >= 500) {

@@ -22,7 +22,7 @@ final class ContextCommand extends GroupCommand {
         public Integer call() {
             Contexts contexts = Contexts.load();
             String current = contexts.current().orElse("");
-            ArrayNode rows = Api.JSON.createArrayNode();
+            ArrayNode rows = Api.json().createArrayNode();
             for (Contexts.Context c : contexts.all()) {
                 ObjectNode row = rows.addObject();
                 row.put("current", c.name().equals(current));

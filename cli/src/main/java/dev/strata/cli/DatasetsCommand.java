@@ -209,15 +209,15 @@ final class DatasetsCommand extends GroupCommand {
             boolean url = from.startsWith("http://") || from.startsWith("https://");
             JsonNode source;
             if (url) {
-                source = Api.JSON.createObjectNode().put("kind", "http").put("url", from);
+                source = Api.json().createObjectNode().put("kind", "http").put("url", from);
             } else {
                 source = upload(this, dataset, Path.of(from)).path("source");
             }
-            ObjectNode body = Api.JSON.createObjectNode();
+            ObjectNode body = Api.json().createObjectNode();
             body.put("namespace", dataset.namespace()).put("name", dataset.name()).put("layer", layer);
             body.set("source", source);
             body.putObject("format").put("type", format != null ? format : formatOf(from));
-            byte[] json = Api.JSON.writeValueAsBytes(body);
+            byte[] json = Api.json().writeValueAsBytes(body);
             boolean created;
             try {
                 api().get(dataset.path());

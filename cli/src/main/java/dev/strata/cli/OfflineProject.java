@@ -103,7 +103,7 @@ final class OfflineProject {
                 summary.put("namespace", namespace);
                 summary.put("models", compiled.models().size());
                 summary.put("tests", compiled.tests().size());
-                printStructured(Api.JSON.valueToTree(summary));
+                printStructured(Api.json().valueToTree(summary));
             } else {
                 out().println(folder + ": project " + compiled.project().name() + " compiles: "
                         + compiled.models().size() + " models, " + compiled.tests().size() + " tests.");
@@ -146,7 +146,7 @@ final class OfflineProject {
                     row.put("sql", m.sql());
                     rows.add(row);
                 }
-                printStructured(Api.JSON.valueToTree(rows));
+                printStructured(Api.json().valueToTree(rows));
                 return ExitCodes.OK;
             }
             if (models.isEmpty()) {

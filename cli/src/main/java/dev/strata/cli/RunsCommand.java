@@ -186,9 +186,9 @@ final class RunsCommand extends GroupCommand {
             }
             JsonNode old = api().get(RUNS + Api.enc(run));
             PipelineRef pipeline = new PipelineRef(old.path("namespace").asText(), old.path("pipelineId").asText());
-            Map<?, ?> params = Api.JSON.convertValue(old.path("params").isObject()
+            Map<?, ?> params = Api.json().convertValue(old.path("params").isObject()
                     ? old.path("params")
-                    : Api.JSON.createObjectNode(), Map.class);
+                    : Api.json().createObjectNode(), Map.class);
             JsonNode started = api().postJson(pipeline.path() + "/runs", Map.of("params", params));
             return started(this, started, pipeline + " (retrying " + run + ")", wait, false, timeout);
         }

@@ -100,7 +100,7 @@ class OfflineProjectTest {
 
         Cli.Result json = Cli.run("project", "compile", root.toString(), "--select", "summary", "-o", "json");
         assertEquals(ExitCodes.OK, json.exitCode(), json.err());
-        JsonNode models = Api.JSON.readTree(json.out());
+        JsonNode models = Api.json().readTree(json.out());
         assertEquals(1, models.size(), json.out());
         assertEquals("\"dev__gold\".\"summary\"", models.get(0).path("relation").asText());
         assertTrue(models.get(0).path("sql").asText().contains("from \"dev__silver\".\"orders\""), json.out());

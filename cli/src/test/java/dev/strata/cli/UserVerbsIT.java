@@ -353,7 +353,7 @@ class UserVerbsIT {
 
         Run listed = strata(device, null, "token", "ls", "-o", "json");
         assertEquals(0, listed.exitCode(), listed.all());
-        JsonNode tokens = Api.JSON.readTree(listed.out());
+        JsonNode tokens = Api.json().readTree(listed.out());
         assertTrue(names(tokens, "name").contains("nightly-job"), listed.out());
         assertFalse(listed.out().contains(token), "never the token in a list");
         JsonNode mine = java.util.stream.StreamSupport.stream(tokens.spliterator(), false)
