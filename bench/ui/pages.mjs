@@ -9,7 +9,7 @@
 //   live_update      a chain of tasks, each `select pg_sleep(…)`: every task state change the run page shows
 //                    (a MutationObserver on its task table, stamped at the next frame) against the time the scheduler
 //                    committed it (the transition's `at`, clock_timestamp() in its transaction; same machine clock);
-//                    baseline: a second page reading the run with a 1 s poll of the REST API, in the same run
+//                    baseline: the run read with a 1 s poll of the REST API through the gateway (node, the same session), same run
 //   search_10k       10,000 datasets registered through the API (in parallel), then the catalog's search
 //                    (GET /api/registry/v1/datasets?namespace=…&q=…&limit=500, as the catalog page asks) through the
 //                    gateway; baseline: the same search's SQL straight to the registry's database with psql
@@ -27,6 +27,8 @@ const LIVE_TASKS = Number(env.BENCH_LIVE_TASKS ?? 40);
 const DATASETS = Number(env.BENCH_DATASETS ?? 10_000);
 const SEARCHES = Number(env.BENCH_SEARCHES ?? 400);
 const NS = 'uibench';
+// BENCH_ONLY=live (or pages, search; comma-separated) measures only those parts
+const ONLY = new Set((env.BENCH_ONLY ?? 'pages,live,search').split(',').map((x) => x.trim()));
 const CATALOG_NS = 'catalog-bench';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run'];
@@ -110,6 +112,11 @@ must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: NS })),
 must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG_NS })), 201, 409);
 
 // ---- the pipelines and their runs -----------------------------------------------------------------------------
+const small = { cold: [], warm: [], api: [] };
+const dag = { cold: [], warm: [], api: [] };
+const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
+const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
+if (ONLY.has('pages')) {
 await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
   + sqlTask('report', 'select 3', ['clean']));
 let big = `namespace: ${NS}\nid: dag200\ntasks:\n`;
@@ -149,7 +156,6 @@ function drawnProbe(n) {
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
 }
 
-const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
 async function drawnIn(p, n) {
   const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
   const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
@@ -180,8 +186,6 @@ async function apiMs(runId) {
   return performance.now() - t0;
 }
 
-const small = { cold: [], warm: [], api: [] };
-const dag = { cold: [], warm: [], api: [] };
 await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
 for (let i = 0; i < ROUNDS; i++) {
   for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
@@ -192,11 +196,14 @@ for (let i = 0; i < ROUNDS; i++) {
   }
 }
 log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
-const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
 log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
   JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
 
+}
+
 // ---- live updates -------------------------------------------------------------------------------------------
+const live = { sse: [], poll: [], received: [], render: [], transitions: 0, missedBySse: 0, missedByPoll: 0 };
+if (ONLY.has('live')) {
 let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
 for (let i = 1; i <= LIVE_TASKS; i++) chain += sqlTask(`s${i}`, 'select pg_sleep(0.3)', [i === 1 ? 'warmup' : `s${i - 1}`]);
 await pipeline(chain);
@@ -204,6 +211,18 @@ await pipeline(chain);
 /** In the run page: the first moment (wall clock, at the frame after the DOM changed) each task showed each state. */
 function stateProbe() {
   window.__seen = {};
+  // where the time goes: when the page's EventSource got each transition (before React handles it)
+  window.__received = {};
+  const Native = window.EventSource;
+  window.EventSource = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('transition', (e) => {
+        const t = JSON.parse(e.data);
+        if (t.taskId) window.__received[`${t.taskId}|${t.to}`] ??= Date.now();
+      });
+    }
+  };
   let pending = [];
   const look = () => {
     for (const row of document.querySelectorAll('[data-testid=tasks] tr[data-task]')) {
@@ -225,31 +244,33 @@ function stateProbe() {
 
 const livePage = await main.newPage();
 await livePage.addInitScript(stateProbe);
-const pollPage = await main.newPage();
-await pollPage.goto(`${base}/ui/`);
 const liveRun = await runOf(NS, 'live');
 await livePage.goto(`${base}/ui/namespaces/${NS}/runs/${liveRun}`);
+// the page a user watches is in front: Chromium throttles a hidden page's timers to one wake-up a second
+await livePage.bringToFront();
+const liveVisibility = await livePage.evaluate(() => document.visibilityState);
 await livePage.locator('[data-testid=tasks] tr[data-task=s1]').waitFor();
 const watchingFrom = Date.now();
-// the baseline, at the same time: a page that reads the run every second
-const polled = pollPage.evaluate(async (runId) => {
+// the baseline, at the same time: the run read every second through the gateway with the page's session (from node,
+// so that no hidden page's throttled timers slow it)
+const polled = (async (runId) => {
   const seen = {};
   for (;;) {
     const started = Date.now();
-    const run = await (await fetch(`/api/scheduler/v1/runs/${runId}`)).json();
+    const run = must(await api('GET', `/api/scheduler/v1/runs/${runId}`), 200).json();
     const now = Date.now();
     for (const t of run.tasks) seen[`${t.taskId}|${t.state}`] ??= now;
     if (!['queued', 'running'].includes(run.state)) return seen;
     await new Promise((ok) => setTimeout(ok, Math.max(0, 1000 - (Date.now() - started))));
   }
-}, liveRun);
+})(liveRun);
 const liveEnded = await awaitEnded(liveRun, 600);
 const pollSeen = await polled;
 await livePage.locator('h1 [data-state=succeeded]').waitFor();
 await livePage.waitForTimeout(500);
 const pageSeen = await livePage.evaluate(() => window.__seen);
+const pageReceived = await livePage.evaluate(() => window.__received);
 const atMs = (iso) => Date.parse(iso.replace(/(\.\d{3})\d*/, '$1'));
-const live = { sse: [], poll: [], transitions: 0, missedBySse: 0, missedByPoll: 0 };
 for (const t of liveEnded.transitions ?? []) {
   if (!t.taskId) continue;
   const at = atMs(t.at);
@@ -257,13 +278,21 @@ for (const t of liveEnded.transitions ?? []) {
   live.transitions++;
   const key = `${t.taskId}|${t.to}`;
   if (pageSeen[key] !== undefined) live.sse.push(pageSeen[key] - at); else live.missedBySse++;
+  if (pageReceived[key] !== undefined) live.received.push(pageReceived[key] - at);
+  if (pageSeen[key] !== undefined && pageReceived[key] !== undefined) live.render.push(pageSeen[key] - pageReceived[key]);
   if (pollSeen[key] !== undefined) live.poll.push(pollSeen[key] - at); else live.missedByPoll++;
 }
-log('live updates', JSON.stringify({ sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions }));
+log('live updates', JSON.stringify({ sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions,
+  received: stats(live.received), render: stats(live.render), visibility: liveVisibility }));
 await livePage.close();
-await pollPage.close();
+}
 
 // ---- catalog search over 10,000 datasets ----------------------------------------------------------------------
+const search = { strata: [], hits: {} };
+let times = [];
+let registerSeconds = 0;
+let TERMS = [];
+if (ONLY.has('search')) {
 const WORDS = ['orders', 'customers', 'products', 'payments', 'shipments', 'invoices', 'events', 'sessions'];
 const COLUMNS = ['region', 'channel', 'discount', 'currency', 'segment', 'campaign', 'device', 'carrier'];
 const LAYERS = ['raw', 'bronze', 'silver', 'gold'];
@@ -285,16 +314,15 @@ await Promise.all(Array.from({ length: 12 }, async () => {
     }
   }
 }));
-const registerSeconds = (Date.now() - t0) / 1000;
+registerSeconds = (Date.now() - t0) / 1000;
 if (failed) throw new Error(`${failed} datasets could not be registered`);
 log(`${DATASETS} datasets registered in ${registerSeconds.toFixed(1)} s`);
 
 // what people type: a name (few hits), a part of names (many: the page asks for 500), a column, nothing found
-const TERMS = ['orders_4711', 'customers_12', 'payments', 'discount_7', 'segment', 'ship', 'nothing-like-this', 'invoices_99',
+TERMS = ['orders_4711', 'customers_12', 'payments', 'discount_7', 'segment', 'ship', 'nothing-like-this', 'invoices_99',
   'campaign_42', 'events_5'];
 const searchPath = (q) => `/api/registry/v1/datasets?${new URLSearchParams({ namespace: CATALOG_NS, limit: '500', q })}`;
 for (const q of TERMS) must(await api('GET', searchPath(q)), 200); // warm-up
-const search = { strata: [], hits: {} };
 for (let i = 0; i < SEARCHES; i++) {
   const q = TERMS[i % TERMS.length];
   const started = performance.now();
@@ -316,14 +344,16 @@ writeFileSync(scriptFile, script);
 const psql = spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', need('BENCH_PG_PORT'), '-U', 'postgres', '-d', 'strata',
   '-f', scriptFile], { encoding: 'utf8' });
 if (psql.status !== 0) throw new Error(`psql: ${psql.stderr}`);
-const times = [...psql.stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1])).slice(TERMS.length);
+times = [...psql.stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1])).slice(TERMS.length);
 if (times.length !== SEARCHES) throw new Error(`psql timed ${times.length} queries: ${psql.stdout.slice(0, 500)}`);
 log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), hits: search.hits }));
+}
 
 console.log(JSON.stringify({
   runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
   dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
-  live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
+  live: { sse: stats(live.sse), poll: stats(live.poll), received: stats(live.received), render: stats(live.render),
+    transitions: live.transitions, missedBySse: live.missedBySse,
     missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
   search: { strata: stats(search.strata), sql: stats(times), hits: search.hits, datasets: DATASETS,
     registerSeconds: Math.round(registerSeconds), terms: TERMS.length },

@@ -18,6 +18,8 @@
 #                            catalog searches through the gateway, 10 terms of every selectivity; baseline: the same
 #                            searches' SELECT in psql straight to the registry's database
 #
+# BENCH_ONLY=live (or pages, search; comma-separated) measures and prints only those figures.
+#
 # The gateway's per-principal rate limit is raised for the run (registering 10,000 datasets at the default 100/s would
 # take 100 s; every request still passes the limiter). Prints the rows; BENCH_DOC=docs/benchmarks.md puts them there
 # (replacing rows with the same key).
@@ -29,7 +31,9 @@ DATE="${BENCH_DATE:-$(date -u +%Y-%m-%d)}"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-ui.XXXXXX")"
 # shellcheck source=../lib/platform.sh
 source "$REPO/bench/lib/platform.sh"
-command -v psql >/dev/null || { log "the search baseline needs psql (apt-get install -y postgresql-client)"; exit 1; }
+only=",${BENCH_ONLY:-pages,live,search},"
+has() { [[ "$only" == *",$1,"* ]]; }
+! has search || command -v psql >/dev/null || { log "the search baseline needs psql (apt-get install -y postgresql-client)"; exit 1; }
 [[ -x "${STRATA_CHROMIUM:-/usr/bin/chromium}" ]] || { log "needs Chromium (apt-get install -y chromium)"; exit 1; }
 [[ -d "$WEBUI/node_modules/playwright-core" ]] \
     || (cd "$WEBUI" && npm ci --no-audit --no-fund --prefer-offline >/dev/null)
@@ -52,11 +56,13 @@ range() { r "r.$1.min + '–' + r.$1.max"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 load="load average $load_before → $load_after on 2 cores shared with the platform and the browser"
 
+rows=""
+keys=()
+if has pages; then
 cold="$(r r.runsPage.cold.p50)"; warm="$(r r.runsPage.warm.p50)"
 dag="$(r r.dag200.cold.p50)"
-sse="$(r r.live.sse.p50)"; poll="$(r r.live.poll.p50)"
-search="$(r r.search.strata.p95)"; sql="$(r r.search.sql.p95)"
-rows="| ui.runs_page_load_ms | $cold | $warm (the same page warm, reloaded) | $(ratio "$cold" "$warm") | ≤ 1,000 | \
+keys+=(ui.runs_page_load_ms ui.dag_200_render_ms)
+rows+="| ui.runs_page_load_ms | $cold | $warm (the same page warm, reloaded) | $(ratio "$cold" "$warm") | ≤ 1,000 | \
 bench/ui/pages.sh (a 3-task run's page in a fresh browser context, navigation start → every DAG node laid out and \
 visible; median of $(r r.runsPage.cold.n), range $(range runsPage.cold) ms vs warm $(range runsPage.warm) ms; the API \
 call answering the run $(r r.runsPage.api.p50) ms; medians over cold and warm loads: run read at \
@@ -68,19 +74,33 @@ worker and visible in React Flow's viewport; median of $(r r.dag200.cold.n), ran
 $(r r.dag200.warm.p50) ms; the API call $(r r.dag200.api.p50) ms; medians over cold and warm loads: run read at \
 $(r r.dag200.phases.data.p50) ms, ELK $(r r.dag200.phases.layout.p50) ms, React Flow to visible \
 $(r r.dag200.phases.draw.p50) ms; $load) | $DATE |
-| ui.live_update_p50_ms | $sse | $poll (1 s REST poll, same run) | $(ratio "$sse" "$poll") | ≤ 250 | bench/ui/pages.sh \
+"
+fi
+if has live; then
+sse="$(r r.live.sse.p50)"; poll="$(r r.live.poll.p50)"
+keys+=(ui.live_update_p50_ms)
+rows+="| ui.live_update_p50_ms | $sse | $poll (1 s REST poll, same run) | $(ratio "$sse" "$poll") | ≤ 250 | bench/ui/pages.sh \
 (a chain of $(r r.live.tasks) sql tasks; each task state change committed by the scheduler (transition \`at\`) → \
 seen by a MutationObserver in the open run page (server-sent events), at the next frame; $(r r.live.sse.n) of \
 $(r r.live.transitions) changes seen (the others replaced before a render), p95 $(r r.live.sse.p95), range \
-$(range live.sse) ms; poll: $(r r.live.poll.n) seen, p95 $(r r.live.poll.p95), range $(range live.poll) ms; $load) | $DATE |
-| registry.search_10k_p95_ms | $search | $sql (the same SELECT in psql) | $(ratio "$search" "$sql") | ≤ 100 | \
+$(range live.sse) ms; of the median: commit → the page's EventSource got it $(r r.live.received.p50) ms, → shown \
+$(r r.live.render.p50) ms; poll: $(r r.live.poll.n) seen, p95 $(r r.live.poll.p95), range $(range live.poll) ms; \
+$load) | $DATE |
+"
+fi
+if has search; then
+search="$(r r.search.strata.p95)"; sql="$(r r.search.sql.p95)"
+keys+=(registry.search_10k_p95_ms)
+rows+="| registry.search_10k_p95_ms | $search | $sql (the same SELECT in psql) | $(ratio "$search" "$sql") | ≤ 100 | \
 bench/ui/pages.sh ($(r r.search.datasets) datasets registered through the gateway in $(r r.search.registerSeconds) s; \
 $(r r.search.strata.n) catalog searches (GET /api/registry/v1/datasets?namespace&q&limit=500 as the catalog page asks, \
 $(r r.search.terms) terms from 0 to 500 hits) through the gateway: p50 $(r r.search.strata.p50), p95 $search, range \
 $(range search.strata) ms; baseline: the registry's SELECT for them in psql over one connection, p50 \
-$(r r.search.sql.p50), p95 $sql ms; $load) | $DATE |"
+$(r r.search.sql.p50), p95 $sql ms; $load) | $DATE |
+"
+fi
+rows="${rows%$'\n'}"
 echo "$rows"
 if [[ -n "${BENCH_DOC:-}" ]]; then
-    doc_rows "$BENCH_DOC" "$rows" ui.runs_page_load_ms ui.dag_200_render_ms ui.live_update_p50_ms \
-        registry.search_10k_p95_ms
+    doc_rows "$BENCH_DOC" "$rows" "${keys[@]}"
 fi

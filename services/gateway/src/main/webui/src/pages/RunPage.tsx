@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { api, RUN_ACTIVE, type Run, type RunTransition } from '../api';
+import { api, RUN_ACTIVE, type Run, type RunTransition, type TaskRun } from '../api';
 import { Graph } from '../Graph';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
@@ -25,22 +25,56 @@ function applyTransition(run: Run, t: RunTransition): Run {
 }
 
 /**
- * Keeps the run's query fresh: the scheduler's server-sent events when it offers them, else a poll while the run is
- * active (and none once it ended).
+ * Transitions applied to the run as last read, in order; those that changed a state are added to its transitions
+ * (the Gantt's attempts). Answers the same run when none changed anything.
  */
-function useLiveRun(ns: string, runId: string, active: boolean) {
+function applyAll(run: Run, ts: RunTransition[]): Run {
+  let next = run;
+  const added: RunTransition[] = [];
+  for (const t of ts) {
+    const applied = applyTransition(next, t);
+    if (applied !== next) added.push(t);
+    next = applied;
+  }
+  return added.length ? { ...next, transitions: [...(next.transitions ?? []), ...added] } : run;
+}
+
+/** The stream's transitions of one run so far: re-applied to a read of the run that was under way when they came. */
+interface Received { runId: string; events: RunTransition[] }
+
+/**
+ * Keeps the run's query fresh: the scheduler's server-sent events when it offers them, else a poll while the run is
+ * active (and none once it ended). Each transition is applied to the query's run as it comes (those of one frame in
+ * one render, the last state always kept), without reading the run again; the rest (times, durations, errors) comes
+ * from one read at most every RESYNC_MS while transitions arrive, and one at the end.
+ */
+function useLiveRun(ns: string, runId: string, active: boolean, received: Received) {
   const client = useQueryClient();
   const [live, setLive] = useState<'sse' | 'poll'>('sse');
   useEffect(() => {
     if (!active || live !== 'sse' || typeof EventSource === 'undefined') return;
     const source = new EventSource(`/api/scheduler/v1/namespaces/${encodeURIComponent(ns)}/runs/${encodeURIComponent(runId)}/events`);
     const refresh = () => client.invalidateQueries({ queryKey: ['run', runId] });
+    let queued: RunTransition[] = [];
+    let frame = 0;
+    let resync: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      frame = 0;
+      const batch = queued;
+      queued = [];
+      client.setQueryData<Run>(['run', runId], (run) => (run ? applyAll(run, batch) : run));
+    };
     source.onmessage = refresh;
-    // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended. The change is
-    // shown at once (the state it names), then the run is read again for the rest (times, errors, attempts)
+    // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended
     source.addEventListener('transition', (e) => {
-      client.setQueryData<Run>(['run', runId], (run) => (run ? applyTransition(run, JSON.parse((e as MessageEvent).data)) : run));
-      refresh();
+      const t: RunTransition = JSON.parse((e as MessageEvent).data);
+      queued.push(t);
+      received.events.push(t);
+      if (!frame) frame = requestAnimationFrame(flush);
+      resync ??= setTimeout(() => {
+        resync = undefined;
+        refresh();
+      }, RESYNC_MS);
     });
     source.addEventListener('end', () => {
       refresh();
@@ -49,10 +83,16 @@ function useLiveRun(ns: string, runId: string, active: boolean) {
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) setLive('poll');
     };
-    return () => source.close();
-  }, [ns, runId, active, live, client]);
+    return () => {
+      source.close();
+      cancelAnimationFrame(frame);
+      clearTimeout(resync);
+    };
+  }, [ns, runId, active, live, client, received]);
   return live;
 }
+
+const RESYNC_MS = 2000;
 
 export function RunPage() {
   const { ns, runId } = useParams({ from: '/namespaces/$ns/runs/$runId' });
@@ -62,14 +102,20 @@ export function RunPage() {
   const prefs = usePrefs();
   const client = useQueryClient();
   const [live, setLiveMode] = useState<'sse' | 'poll'>('sse');
+  const received = useMemo<Received>(() => ({ runId, events: [] }), [runId]);
   const run = useQuery({
     queryKey: ['run', runId],
-    queryFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`),
+    queryFn: async () => {
+      const from = received.events.length;
+      const read = await api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`);
+      // what the stream brought while the read was under way must not be taken back by it
+      return applyAll(read, received.events.slice(from));
+    },
     // polled every second without the stream; with it, a slow resync every 10 s in case a proxy held an event back
     refetchInterval: (q) => (q.state.data && RUN_ACTIVE.has(q.state.data.state) ? (live === 'poll' ? 1000 : 10000) : false),
   });
   const active = !!run.data && RUN_ACTIVE.has(run.data.state);
-  const mode = useLiveRun(ns, runId, active);
+  const mode = useLiveRun(ns, runId, active, received);
   useEffect(() => setLiveMode(mode), [mode]);
   const cancel = useMutation({
     mutationFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
@@ -81,6 +127,12 @@ export function RunPage() {
   });
   const r = run.data;
   const tasks = r?.tasks ?? [];
+  // a state change recolours nodes; the edges (and so the layout) change only with the DAG's shape
+  const graphNodes = useMemo(() => tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type })), [tasks]);
+  const edgeShape = tasks.map((t) => `${t.taskId}<${(t.dependsOn ?? []).join(',')}`).join('|');
+  const graphEdges = useMemo(() => tasks.flatMap((t) => (t.dependsOn ?? []).map((d) => ({ from: d, to: t.taskId }))),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [edgeShape]);
   const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
 
   return (
@@ -113,21 +165,13 @@ export function RunPage() {
           )}
           <ProblemView error={cancel.error} what="Cancelling" />
           <ProblemView error={retry.error} what="Retrying" />
-          <Graph label={`Tasks of run ${r.id}`}
-            nodes={tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type }))}
-            edges={tasks.flatMap((t) => (t.dependsOn ?? []).map((d) => ({ from: d, to: t.taskId })))} />
+          <Graph label={`Tasks of run ${r.id}`} nodes={graphNodes} edges={graphEdges} />
           <h2>Tasks</h2>
           <table className="grid" data-testid="tasks">
             <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Log</th></tr></thead>
             <tbody>
               {tasks.map((t) => (
-                <tr key={t.id} data-task={t.taskId} aria-selected={shownTask?.taskId === t.taskId}>
-                  <td>{t.taskId}</td><td>{t.type}</td><td><StateBadge state={t.state} /></td>
-                  <td>{t.attempt}/{t.maxAttempts}</td><td>{formatTime(t.startedAt, prefs.tz)}</td>
-                  <td>{formatDuration(t.durationMs)}</td>
-                  <td><Link to="/namespaces/$ns/runs/$runId" params={{ ns, runId }} search={{ task: t.taskId }}
-                    aria-label={`Log of ${t.taskId}`}>log</Link></td>
-                </tr>
+                <TaskRow key={t.id} ns={ns} runId={runId} task={t} tz={prefs.tz} selected={shownTask?.taskId === t.taskId} />
               ))}
             </tbody>
           </table>
@@ -145,3 +189,18 @@ export function RunPage() {
     </section>
   );
 }
+
+/** A row of the task table: rendered again only when its task changed (the stream changes one task at a time). */
+const TaskRow = memo(function TaskRow({ ns, runId, task: t, tz, selected }: {
+  ns: string; runId: string; task: TaskRun; tz: 'local' | 'UTC'; selected: boolean;
+}) {
+  return (
+    <tr data-task={t.taskId} aria-selected={selected}>
+      <td>{t.taskId}</td><td>{t.type}</td><td><StateBadge state={t.state} /></td>
+      <td>{t.attempt}/{t.maxAttempts}</td><td>{formatTime(t.startedAt, tz)}</td>
+      <td>{formatDuration(t.durationMs)}</td>
+      <td><Link to="/namespaces/$ns/runs/$runId" params={{ ns, runId }} search={{ task: t.taskId }}
+        aria-label={`Log of ${t.taskId}`}>log</Link></td>
+    </tr>
+  );
+});

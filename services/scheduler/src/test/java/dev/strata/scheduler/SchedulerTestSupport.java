@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +18,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -118,5 +125,30 @@ public abstract class SchedulerTestSupport {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The ids of a server-sent-event stream's events, in order. */
+    protected static List<String> firstIds(List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).trim()).toList();
+    }
+
+    /**
+     * Reads a server-sent-event stream of this service line by line (without spaces after the colon) into
+     * {@code into} until the server ends it.
+     */
+    protected CompletableFuture<Void> sse(String path, String lastEventId, List<String> into) {
+        HttpRequest.Builder request = HttpRequest
+                .newBuilder(URI.create("http://localhost:" + RestAssured.port + "/").resolve(path))
+                .header("Authorization", "Bearer " + token()).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> {
+                    assertEquals(200, response.statusCode());
+                    try (Stream<String> lines = response.body()) {
+                        lines.map(l -> l.replaceFirst("^(\\w+): ", "$1:")).forEach(into::add);
+                    }
+                });
     }
 }

@@ -7,24 +7,22 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -51,8 +49,8 @@ class TaskLogApiTest extends SchedulerTestSupport {
     @InjectDevStack
     DevStack stack;
 
-    @TestHTTPResource("/")
-    URL base;
+    @Inject
+    AgroalDataSource db;
 
     @Override
     protected DevStack stack() {
@@ -152,6 +150,43 @@ class TaskLogApiTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aTransitionCommittedByAnotherReplicaArrivesOnTheStreamByItsPoll() throws Exception {
+        worker();
+        submitOk("""
+                namespace: sales
+                id: replicated
+                tasks:
+                """ + ingest("load", "silent_replicated", ""));
+        UUID runId = trigger("sales", "replicated", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker().requestsOf(runId).size() == 1);
+        UUID load = worker().requestsOf(runId).get(0).taskRunId();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> stream = sse("/api/v1/namespaces/sales/runs/" + runId + "/events", null, events);
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.contains("event:transition"));
+
+        // another replica commits a transition of this run: nothing on this replica announces it
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("INSERT INTO transition (run_id, task_run_id, from_state, "
+                        + "to_state, attempt, reason) VALUES (?, ?, 'queued', 'queued', 1, 'noted by replica 2')")) {
+            s.setObject(1, runId);
+            s.setObject(2, load);
+            assertEquals(1, s.executeUpdate());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream()
+                .anyMatch(l -> l.startsWith("data:") && l.contains("noted by replica 2")));
+
+        worker().publishAll(List.of(EventEnvelope.of("/strata/ingest", load.toString(),
+                new TaskStarted(load, runId, "ingest-1", 1)),
+                EventEnvelope.of("/strata/ingest", load.toString(),
+                        new TaskSucceeded(load, runId, 10, 1_000, 500, Map.of(), 1))));
+        stream.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> data = events.stream().filter(l -> l.startsWith("data:") && l.contains("\"to\"")).toList();
+        assertTrue(data.get(data.size() - 1).contains("\"to\":\"succeeded\"")
+                && !data.get(data.size() - 1).contains("taskId"), events::toString);
+        assertTrue(events.contains("event:end"), events::toString);
+    }
+
+    @Test
     void badParametersAreProblemsNamingTheField() {
         worker();
         submitOk("""
@@ -198,25 +233,5 @@ class TaskLogApiTest extends SchedulerTestSupport {
 
     private static long count(List<String> lines, String line) {
         return lines.stream().filter(line::equals).count();
-    }
-
-    private static List<String> firstIds(List<String> lines) {
-        return lines.stream().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).trim()).toList();
-    }
-
-    /** Reads a server-sent-event stream line by line (without spaces after the colon) until the server ends it. */
-    private CompletableFuture<Void> sse(String path, String lastEventId, List<String> into) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
-                .header("Authorization", "Bearer " + token()).header("Accept", "text/event-stream");
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        return HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(response -> {
-                    assertEquals(200, response.statusCode());
-                    try (Stream<String> lines = response.body()) {
-                        lines.map(l -> l.replaceFirst("^(\\w+): ", "$1:")).forEach(into::add);
-                    }
-                });
     }
 }

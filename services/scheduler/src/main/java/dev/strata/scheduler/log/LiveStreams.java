@@ -1,10 +1,13 @@
 package dev.strata.scheduler.log;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +27,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.strata.scheduler.config.SchedulerConfig;
+import dev.strata.scheduler.run.RunChanges;
 import dev.strata.web.ProblemException;
 
 /**
  * The live server-sent-event streams of this replica (task logs, run events): each polls the database every
  * {@code strata.scheduler.logs.stream-poll-interval} for what is new, on two shared threads (so it works whichever
- * replica consumed the lines), sends a keep-alive comment every 15 s, and ends itself. At most
+ * replica consumed the lines or committed the transitions), and at once when this replica commits a transition of its
+ * run ({@link RunChanges}); it sends a keep-alive comment every 15 s, and ends itself. At most
  * {@code strata.scheduler.logs.max-streams} at once. Also purges log lines past their retention.
  */
 @ApplicationScoped
@@ -43,12 +48,14 @@ public class LiveStreams {
 
     private final SchedulerConfig config;
     private final TaskLogStore store;
+    private final RunChanges changes;
     private final AtomicInteger open = new AtomicInteger();
     private ScheduledExecutorService timer;
 
-    LiveStreams(SchedulerConfig config, TaskLogStore store) {
+    LiveStreams(SchedulerConfig config, TaskLogStore store, RunChanges changes) {
         this.config = config;
         this.store = store;
+        this.changes = changes;
     }
 
     /** One poll of a stream: sends what is new through {@code out}; answers false when the stream is over. */
@@ -111,11 +118,67 @@ public class LiveStreams {
 
     /** Runs {@code poll} now and then every poll interval until it answers false or the client goes away. */
     public void start(SseEventSink sink, Sse sse, Poll poll) {
-        Out out = new Out(sink, sse);
+        start(null, sink, sse, poll);
+    }
+
+    /**
+     * As {@link #start(SseEventSink, Sse, Poll)}, and also right after this replica commits a transition of run
+     * {@code runId} (the poll still finds those committed by other replicas).
+     */
+    public void start(UUID runId, SseEventSink sink, Sse sse, Poll poll) {
+        Stream stream = new Stream(runId, sink, new Out(sink, sse), sse, poll);
+        if (runId != null) {
+            changes.listen(runId, stream.waker);
+        }
         long every = config.logs().streamPollInterval().toMillis();
-        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-        long[] lastSent = {System.nanoTime()};
-        Runnable tick = () -> {
+        ScheduledFuture<?> future = timer.scheduleWithFixedDelay(stream::tick, 0, every, TimeUnit.MILLISECONDS);
+        synchronized (stream) {
+            stream.future = future;
+            if (stream.done) {
+                future.cancel(false);
+            }
+        }
+    }
+
+    /** One open stream; its polls never overlap, whether timed or woken. */
+    private final class Stream {
+        private final UUID runId;
+        private final SseEventSink sink;
+        private final Out out;
+        private final Sse sse;
+        private final Poll poll;
+        private final AtomicBoolean woken = new AtomicBoolean();
+        private final Runnable waker = this::wake;
+        private long lastSent = System.nanoTime();
+        private boolean done;
+        private ScheduledFuture<?> future;
+
+        Stream(UUID runId, SseEventSink sink, Out out, Sse sse, Poll poll) {
+            this.runId = runId;
+            this.sink = sink;
+            this.out = out;
+            this.sse = sse;
+            this.poll = poll;
+        }
+
+        /** Called on the committing thread: one extra poll on the streams' threads (several wakes make one). */
+        void wake() {
+            if (woken.compareAndSet(false, true)) {
+                try {
+                    timer.execute(() -> {
+                        woken.set(false);
+                        tick();
+                    });
+                } catch (RejectedExecutionException e) {
+                    woken.set(false); // shutting down
+                }
+            }
+        }
+
+        synchronized void tick() {
+            if (done) {
+                return;
+            }
             boolean more;
             try {
                 if (sink.isClosed()) {
@@ -124,10 +187,10 @@ public class LiveStreams {
                     out.sent = false;
                     more = poll.next(out);
                     if (out.sent) {
-                        lastSent[0] = System.nanoTime();
-                    } else if (more && System.nanoTime() - lastSent[0] > KEEP_ALIVE_NANOS) {
+                        lastSent = System.nanoTime();
+                    } else if (more && System.nanoTime() - lastSent > KEEP_ALIVE_NANOS) {
                         sink.send(sse.newEventBuilder().comment("keep-alive").build());
-                        lastSent[0] = System.nanoTime();
+                        lastSent = System.nanoTime();
                     }
                 }
             } catch (RuntimeException e) {
@@ -135,19 +198,16 @@ public class LiveStreams {
                 more = false;
             }
             if (!more) {
-                synchronized (self) {
-                    if (self[0] != null) {
-                        self[0].cancel(false);
-                    }
-                    self[0] = null;
+                done = true;
+                if (future != null) {
+                    future.cancel(false);
+                }
+                if (runId != null) {
+                    changes.forget(runId, waker);
                 }
                 open.decrementAndGet();
                 sink.close();
-                throw new StreamEnded(); // stops the fixed-delay schedule even before the future was stored
             }
-        };
-        synchronized (self) {
-            self[0] = timer.scheduleWithFixedDelay(tick, 0, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -167,9 +227,4 @@ public class LiveStreams {
         }
     }
 
-    private static final class StreamEnded extends RuntimeException {
-        StreamEnded() {
-            super(null, null, false, false);
-        }
-    }
 }

@@ -119,7 +119,7 @@ public class TaskLogResource {
         UUID taskRunId = task.id();
         streams.reserve();
         Instant[] endedAt = {null};
-        streams.start(sink, sse, out -> {
+        streams.start(runId, sink, sse, out -> {
             // the state first: lines committed before an end seen here are all sent below
             TaskRunRow now = engine.taskRun(taskRunId).orElseThrow();
             boolean ended = !RunState.TASK_ACTIVE.contains(now.state());
@@ -158,7 +158,7 @@ public class TaskLogResource {
         }
         streams.reserve();
         Instant[] endedAt = {null};
-        streams.start(sink, sse, out -> {
+        streams.start(runId, sink, sse, out -> {
             RunRow run = engine.run(runId).orElseThrow();
             boolean ended = !RunState.RUN_ACTIVE.contains(run.state());
             List<Map<String, Object>> transitions = db.list(

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,11 +92,13 @@ public class RunEngine {
     private final Counter dispatched;
     private final RunMetrics metrics;
     private final DatasetIngest datasets;
+    private final RunChanges changes;
 
     RunEngine(Db db, PipelineStore pipelines, Outbox outbox, SchedulerConfig config,
             TransactionSynchronizationRegistry transactions, LocalTasks local, MeterRegistry meters,
-            RunMetrics metrics, AgroalDataSource dataSource, DatasetIngest datasets) {
+            RunMetrics metrics, AgroalDataSource dataSource, DatasetIngest datasets, RunChanges changes) {
         this.datasets = datasets;
+        this.changes = changes;
         this.db = db;
         this.dataSource = dataSource;
         this.pipelines = pipelines;
@@ -800,6 +804,8 @@ public class RunEngine {
         final List<String> statements = new ArrayList<>();
         final List<Object> statementParams = new ArrayList<>();
         final List<Object[]> transitions = new ArrayList<>();
+        /** Runs whose transitions this transaction commits: their live streams are woken after the commit. */
+        final Set<UUID> changedRuns = new HashSet<>();
         final List<OutboxMessage> messages = new ArrayList<>();
         /** Work for a worker, sent from the committing thread right after the commit (see {@link Outbox}). */
         final List<OutboxMessage> sendAtOnce = new ArrayList<>();
@@ -842,7 +848,13 @@ public class RunEngine {
     }
 
     private void transition(RunRow run, TaskRunRow tr, String from, String to, int attempt, String reason) {
-        pending().transitions.add(new Object[]{run.id(), tr == null ? null : tr.id(), from, to, attempt, reason});
+        Pending p = pending();
+        if (p.changedRuns.isEmpty()) {
+            Set<UUID> runs = p.changedRuns;
+            afterCommit(() -> changes.committed(Set.copyOf(runs)));
+        }
+        p.changedRuns.add(run.id());
+        p.transitions.add(new Object[]{run.id(), tr == null ? null : tr.id(), from, to, attempt, reason});
         emit(run.id(), new RunTransitioned(run.id(), tr == null ? null : tr.id(), tr == null ? null : tr.taskId(),
                 run.namespace(), run.pipelineId(), from, to, attempt, reason));
     }
