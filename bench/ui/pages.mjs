@@ -109,159 +109,169 @@ const sqlTask = (id, sql, deps = []) => `  - id: ${id}\n    type: sql\n${deps.le
 must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: NS })), 201, 409);
 must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG_NS })), 201, 409);
 
-// ---- the pipelines and their runs -----------------------------------------------------------------------------
-await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
-  + sqlTask('report', 'select 3', ['clean']));
-let big = `namespace: ${NS}\nid: dag200\ntasks:\n`;
-for (let layer = 0; layer < 20; layer++) {
-  for (let i = 0; i < 10; i++) {
-    const deps = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 3) % 10}`];
-    big += sqlTask(`t${layer}_${i}`, 'select 1', deps);
+// BENCH_ONLY=search: only the catalog search (no pipelines, no run pages)
+let pageFigures = {};
+if (env.BENCH_ONLY !== 'search') {
+  // ---- the pipelines and their runs -----------------------------------------------------------------------------
+  await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
+    + sqlTask('report', 'select 3', ['clean']));
+  let big = `namespace: ${NS}\nid: dag200\ntasks:\n`;
+  for (let layer = 0; layer < 20; layer++) {
+    for (let i = 0; i < 10; i++) {
+      const deps = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 3) % 10}`];
+      big += sqlTask(`t${layer}_${i}`, 'select 1', deps);
+    }
   }
-}
-await pipeline(big);
-const smallRun = await runOf(NS, 'small');
-const bigRun = await runOf(NS, 'dag200');
-await awaitEnded(smallRun, 120);
-const bigEnded = await awaitEnded(bigRun, 600);
-log(`runs ready: small ${smallRun}, dag200 ${bigRun} (${bigEnded.state}, ${bigEnded.tasks.length} tasks)`);
-if (bigEnded.tasks.length !== 200) throw new Error(`the 200-task run has ${bigEnded.tasks.length} tasks`);
+  await pipeline(big);
+  const smallRun = await runOf(NS, 'small');
+  const bigRun = await runOf(NS, 'dag200');
+  await awaitEnded(smallRun, 120);
+  const bigEnded = await awaitEnded(bigRun, 600);
+  log(`runs ready: small ${smallRun}, dag200 ${bigRun} (${bigEnded.state}, ${bigEnded.tasks.length} tasks)`);
+  if (bigEnded.tasks.length !== 200) throw new Error(`the 200-task run has ${bigEnded.tasks.length} tasks`);
 
-// ---- cold and warm loads of run pages -----------------------------------------------------------------------
-/** In the page before its scripts: stamps window.__drawnAt (ms since navigation start) at the first frame in which
- * `n` React Flow nodes are in the graph, laid out and visible. */
-function drawnProbe(n) {
-  const drawn = () => {
-    const nodes = document.querySelectorAll('[data-testid=graph] .react-flow__node');
-    if (nodes.length < n) return false;
-    for (const e of nodes) if (e.offsetWidth === 0 || getComputedStyle(e).visibility === 'hidden') return false;
-    return true;
+  // ---- cold and warm loads of run pages -----------------------------------------------------------------------
+  /** In the page before its scripts: stamps window.__drawnAt (ms since navigation start) at the first frame in which
+   * `n` React Flow nodes are in the graph, laid out and visible. */
+  function drawnProbe(n) {
+    const drawn = () => {
+      const nodes = document.querySelectorAll('[data-testid=graph] .react-flow__node');
+      if (nodes.length < n) return false;
+      for (const e of nodes) if (e.offsetWidth === 0 || getComputedStyle(e).visibility === 'hidden') return false;
+      return true;
+    };
+    const observer = new MutationObserver(() => {
+      // where the time goes: the run read (ELK starts: "Laying out…"), ELK done (React Flow mounted), drawn
+      if (window.__layoutFrom === undefined && document.querySelector('.graph-empty[aria-busy]')) window.__layoutFrom = performance.now();
+      if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
+      if (window.__drawnAt === undefined && drawn()) {
+        observer.disconnect();
+        requestAnimationFrame(() => { window.__drawnAt = performance.now(); });
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
+  }
+
+  const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
+  async function drawnIn(p, n) {
+    const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+    const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
+    const into = n === 200 ? phases.dag : phases.small;
+    if (from !== undefined && laid !== undefined) {
+      into.data.push(from);
+      into.layout.push(laid - from);
+      into.draw.push(drawnAt - laid);
+    }
+    return drawnAt;
+  }
+
+  async function coldLoad(runId, n) {
+    const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
+    await context.addInitScript(drawnProbe, n);
+    const p = await context.newPage();
+    await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
+    const cold = await drawnIn(p, n);
+    await p.reload();
+    const warm = await drawnIn(p, n);
+    await context.close();
+    return { cold, warm };
+  }
+
+  async function apiMs(runId) {
+    const t0 = performance.now();
+    must(await api('GET', `/api/scheduler/v1/runs/${runId}`), 200);
+    return performance.now() - t0;
+  }
+
+  const small = { cold: [], warm: [], api: [] };
+  const dag = { cold: [], warm: [], api: [] };
+  await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
+      const { cold, warm } = await coldLoad(runId, n);
+      into.cold.push(cold);
+      into.warm.push(warm);
+      into.api.push(await apiMs(runId));
+    }
+  }
+  log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
+  const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
+  log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
+    JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
+
+  // ---- live updates -------------------------------------------------------------------------------------------
+  let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
+  for (let i = 1; i <= LIVE_TASKS; i++) chain += sqlTask(`s${i}`, 'select pg_sleep(0.3)', [i === 1 ? 'warmup' : `s${i - 1}`]);
+  await pipeline(chain);
+
+  /** In the run page: the first moment (wall clock, at the frame after the DOM changed) each task showed each state. */
+  function stateProbe() {
+    window.__seen = {};
+    let pending = [];
+    const look = () => {
+      for (const row of document.querySelectorAll('[data-testid=tasks] tr[data-task]')) {
+        const state = row.querySelector('[data-state]')?.dataset.state;
+        const key = `${row.dataset.task}|${state}`;
+        if (state && !(key in window.__seen) && !pending.includes(key)) pending.push(key);
+      }
+      if (pending.length) {
+        const keys = pending;
+        requestAnimationFrame(() => {
+          const now = Date.now();
+          for (const k of keys) window.__seen[k] ??= now;
+          pending = pending.filter((k) => !keys.includes(k));
+        });
+      }
+    };
+    new MutationObserver(look).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  }
+
+  const livePage = await main.newPage();
+  await livePage.addInitScript(stateProbe);
+  const pollPage = await main.newPage();
+  await pollPage.goto(`${base}/ui/`);
+  const liveRun = await runOf(NS, 'live');
+  await livePage.goto(`${base}/ui/namespaces/${NS}/runs/${liveRun}`);
+  await livePage.locator('[data-testid=tasks] tr[data-task=s1]').waitFor();
+  const watchingFrom = Date.now();
+  // the baseline, at the same time: a page that reads the run every second
+  const polled = pollPage.evaluate(async (runId) => {
+    const seen = {};
+    for (;;) {
+      const started = Date.now();
+      const run = await (await fetch(`/api/scheduler/v1/runs/${runId}`)).json();
+      const now = Date.now();
+      for (const t of run.tasks) seen[`${t.taskId}|${t.state}`] ??= now;
+      if (!['queued', 'running'].includes(run.state)) return seen;
+      await new Promise((ok) => setTimeout(ok, Math.max(0, 1000 - (Date.now() - started))));
+    }
+  }, liveRun);
+  const liveEnded = await awaitEnded(liveRun, 600);
+  const pollSeen = await polled;
+  await livePage.locator('h1 [data-state=succeeded]').waitFor();
+  await livePage.waitForTimeout(500);
+  const pageSeen = await livePage.evaluate(() => window.__seen);
+  const atMs = (iso) => Date.parse(iso.replace(/(\.\d{3})\d*/, '$1'));
+  const live = { sse: [], poll: [], transitions: 0, missedBySse: 0, missedByPoll: 0 };
+  for (const t of liveEnded.transitions ?? []) {
+    if (!t.taskId) continue;
+    const at = atMs(t.at);
+    if (at < watchingFrom) continue; // committed before the page was watching
+    live.transitions++;
+    const key = `${t.taskId}|${t.to}`;
+    if (pageSeen[key] !== undefined) live.sse.push(pageSeen[key] - at); else live.missedBySse++;
+    if (pollSeen[key] !== undefined) live.poll.push(pollSeen[key] - at); else live.missedByPoll++;
+  }
+  log('live updates', JSON.stringify({ sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions }));
+  await livePage.close();
+  await pollPage.close();
+  pageFigures = {
+    runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
+    dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
+    live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
+      missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
   };
-  const observer = new MutationObserver(() => {
-    // where the time goes: the run read (ELK starts: "Laying out…"), ELK done (React Flow mounted), drawn
-    if (window.__layoutFrom === undefined && document.querySelector('.graph-empty[aria-busy]')) window.__layoutFrom = performance.now();
-    if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
-    if (window.__drawnAt === undefined && drawn()) {
-      observer.disconnect();
-      requestAnimationFrame(() => { window.__drawnAt = performance.now(); });
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
 }
-
-const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
-async function drawnIn(p, n) {
-  const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
-  const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
-  const into = n === 200 ? phases.dag : phases.small;
-  if (from !== undefined && laid !== undefined) {
-    into.data.push(from);
-    into.layout.push(laid - from);
-    into.draw.push(drawnAt - laid);
-  }
-  return drawnAt;
-}
-
-async function coldLoad(runId, n) {
-  const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
-  await context.addInitScript(drawnProbe, n);
-  const p = await context.newPage();
-  await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
-  const cold = await drawnIn(p, n);
-  await p.reload();
-  const warm = await drawnIn(p, n);
-  await context.close();
-  return { cold, warm };
-}
-
-async function apiMs(runId) {
-  const t0 = performance.now();
-  must(await api('GET', `/api/scheduler/v1/runs/${runId}`), 200);
-  return performance.now() - t0;
-}
-
-const small = { cold: [], warm: [], api: [] };
-const dag = { cold: [], warm: [], api: [] };
-await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
-for (let i = 0; i < ROUNDS; i++) {
-  for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
-    const { cold, warm } = await coldLoad(runId, n);
-    into.cold.push(cold);
-    into.warm.push(warm);
-    into.api.push(await apiMs(runId));
-  }
-}
-log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
-const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
-log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
-  JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
-
-// ---- live updates -------------------------------------------------------------------------------------------
-let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
-for (let i = 1; i <= LIVE_TASKS; i++) chain += sqlTask(`s${i}`, 'select pg_sleep(0.3)', [i === 1 ? 'warmup' : `s${i - 1}`]);
-await pipeline(chain);
-
-/** In the run page: the first moment (wall clock, at the frame after the DOM changed) each task showed each state. */
-function stateProbe() {
-  window.__seen = {};
-  let pending = [];
-  const look = () => {
-    for (const row of document.querySelectorAll('[data-testid=tasks] tr[data-task]')) {
-      const state = row.querySelector('[data-state]')?.dataset.state;
-      const key = `${row.dataset.task}|${state}`;
-      if (state && !(key in window.__seen) && !pending.includes(key)) pending.push(key);
-    }
-    if (pending.length) {
-      const keys = pending;
-      requestAnimationFrame(() => {
-        const now = Date.now();
-        for (const k of keys) window.__seen[k] ??= now;
-        pending = pending.filter((k) => !keys.includes(k));
-      });
-    }
-  };
-  new MutationObserver(look).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
-}
-
-const livePage = await main.newPage();
-await livePage.addInitScript(stateProbe);
-const pollPage = await main.newPage();
-await pollPage.goto(`${base}/ui/`);
-const liveRun = await runOf(NS, 'live');
-await livePage.goto(`${base}/ui/namespaces/${NS}/runs/${liveRun}`);
-await livePage.locator('[data-testid=tasks] tr[data-task=s1]').waitFor();
-const watchingFrom = Date.now();
-// the baseline, at the same time: a page that reads the run every second
-const polled = pollPage.evaluate(async (runId) => {
-  const seen = {};
-  for (;;) {
-    const started = Date.now();
-    const run = await (await fetch(`/api/scheduler/v1/runs/${runId}`)).json();
-    const now = Date.now();
-    for (const t of run.tasks) seen[`${t.taskId}|${t.state}`] ??= now;
-    if (!['queued', 'running'].includes(run.state)) return seen;
-    await new Promise((ok) => setTimeout(ok, Math.max(0, 1000 - (Date.now() - started))));
-  }
-}, liveRun);
-const liveEnded = await awaitEnded(liveRun, 600);
-const pollSeen = await polled;
-await livePage.locator('h1 [data-state=succeeded]').waitFor();
-await livePage.waitForTimeout(500);
-const pageSeen = await livePage.evaluate(() => window.__seen);
-const atMs = (iso) => Date.parse(iso.replace(/(\.\d{3})\d*/, '$1'));
-const live = { sse: [], poll: [], transitions: 0, missedBySse: 0, missedByPoll: 0 };
-for (const t of liveEnded.transitions ?? []) {
-  if (!t.taskId) continue;
-  const at = atMs(t.at);
-  if (at < watchingFrom) continue; // committed before the page was watching
-  live.transitions++;
-  const key = `${t.taskId}|${t.to}`;
-  if (pageSeen[key] !== undefined) live.sse.push(pageSeen[key] - at); else live.missedBySse++;
-  if (pollSeen[key] !== undefined) live.poll.push(pollSeen[key] - at); else live.missedByPoll++;
-}
-log('live updates', JSON.stringify({ sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions }));
-await livePage.close();
-await pollPage.close();
 
 // ---- catalog search over 10,000 datasets ----------------------------------------------------------------------
 const WORDS = ['orders', 'customers', 'products', 'payments', 'shipments', 'invoices', 'events', 'sessions'];
@@ -306,8 +316,9 @@ for (let i = 0; i < SEARCHES; i++) {
 // round trip), the same number of times
 const like = (q) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const sqlOf = (q) => `SELECT d.*, (SELECT max(v.number) FROM dataset_version v WHERE v.dataset_id = d.id) AS latest_version `
-  + `FROM dataset d WHERE TRUE AND d.namespace = '${CATALOG_NS}' AND (lower(d.namespace || '.' || d.name) LIKE '${like(q)}' `
-  + `OR EXISTS (SELECT 1 FROM dataset_column c WHERE c.dataset_id = d.id AND lower(c.name) LIKE '${like(q)}')) `
+  + `FROM dataset d WHERE TRUE AND d.namespace = '${CATALOG_NS}' AND d.id IN (SELECT s.id FROM dataset s `
+  + `WHERE lower(s.namespace || '.' || s.name) LIKE '${like(q)}' `
+  + `UNION ALL SELECT c.dataset_id FROM dataset_column c WHERE lower(c.name) LIKE '${like(q)}') `
   + 'ORDER BY d.namespace, d.name LIMIT 500 OFFSET 0;';
 const script = ['SET search_path TO registry;', '\\timing on', '\\o /dev/null', ...TERMS.map(sqlOf),
   ...Array.from({ length: SEARCHES }, (_, i) => sqlOf(TERMS[i % TERMS.length]))].join('\n');
@@ -321,10 +332,7 @@ if (times.length !== SEARCHES) throw new Error(`psql timed ${times.length} queri
 log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), hits: search.hits }));
 
 console.log(JSON.stringify({
-  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
-  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
-  live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
-    missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
+  ...pageFigures,
   search: { strata: stats(search.strata), sql: stats(times), hits: search.hits, datasets: DATASETS,
     registerSeconds: Math.round(registerSeconds), terms: TERMS.length },
 }));
