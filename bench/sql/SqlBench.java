@@ -50,11 +50,14 @@ public final class SqlBench {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
+    /** The registry's own URL (no gateway), or null. */
+    private final String registry;
     private final String token;
     private final Properties stack;
 
-    SqlBench(String gateway, String token, Properties stack) {
+    SqlBench(String gateway, String registry, String token, Properties stack) {
         this.gateway = gateway;
+        this.registry = registry;
         this.token = token;
         this.stack = stack;
     }
@@ -68,7 +71,7 @@ public final class SqlBench {
         PrintStream out = System.out;
         System.setOut(System.err);
         String token = new IssuerClient(gateway, stack.getProperty("auth.admin-password")).adminToken();
-        new SqlBench(gateway, token, stack).run(Integer.getInteger("rounds", 15), Integer.getInteger("exports", 5),
+        new SqlBench(gateway, System.getProperty("registry"), token, stack).run(Integer.getInteger("rounds", 15), Integer.getInteger("exports", 5),
                 Long.getLong("registry-pid", 0), out);
         out.flush();
         System.exit(0);
@@ -104,23 +107,33 @@ public final class SqlBench {
         long idleRssKb = rssKb(registryPid);
         sampler.start();
         List<Double> export = new ArrayList<>();
+        List<Double> direct = new ArrayList<>();
         List<Double> psql = new ArrayList<>();
         long exportedLines = 0;
         for (int i = 0; i < exports + 1; i++) {
             long t0 = System.nanoTime();
-            long lines = exportThroughTheGateway();
+            long lines = export(gateway + "/api/registry");
             double s = ms(t0);
             double p = psqlCopy();
+            double d = 0;
+            if (registry != null) {
+                // the same export straight from the registry (the gateway's hop left out), to know each hop's share
+                t0 = System.nanoTime();
+                export(registry + "/api");
+                d = ms(t0);
+            }
             if (i >= 1) {
                 export.add(s);
                 psql.add(p);
+                direct.add(d);
             }
             exportedLines = lines;
         }
         sampler.interrupt();
         sampler.join();
-        out.printf(Locale.ROOT, "export.strata=%s%nexport.psql=%s%nexport.lines=%d%nregistry.rss_mb.idle=%.0f%n"
-                + "registry.rss_mb.max=%.0f%n", stats(export), stats(psql), exportedLines, idleRssKb / 1024.0,
+        out.printf(Locale.ROOT, "export.strata=%s%nexport.direct=%s%nexport.psql=%s%nexport.lines=%d%n"
+                + "registry.rss_mb.idle=%.0f%nregistry.rss_mb.max=%.0f%n", stats(export), stats(direct), stats(psql),
+                exportedLines, idleRssKb / 1024.0,
                 maxRssKb.get() / 1024.0);
     }
 
@@ -207,9 +220,9 @@ public final class SqlBench {
         }
     }
 
-    /** The whole table as CSV through the gateway, read to the end; the lines received. */
-    private long exportThroughTheGateway() throws Exception {
-        HttpRequest request = request("POST", "/api/registry/v1/namespaces/" + NAMESPACE + "/sql/exports",
+    /** The whole table as CSV from the API at {@code api} (the gateway's or the registry's), read to the end. */
+    private long export(String api) throws Exception {
+        HttpRequest request = request("POST", URI.create(api + "/v1/namespaces/" + NAMESPACE + "/sql/exports"),
                 "application/json", "{\"sql\":\"select * from " + TABLE + "\"}");
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         long lines = 0;
@@ -287,7 +300,11 @@ public final class SqlBench {
     }
 
     private HttpRequest request(String method, String path, String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path))
+        return request(method, URI.create(gateway + path), contentType, body);
+    }
+
+    private HttpRequest request(String method, URI uri, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + token);
         if (body == null) {
             return request.method(method, HttpRequest.BodyPublishers.noBody()).build();

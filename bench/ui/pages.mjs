@@ -334,8 +334,9 @@ for (let i = 0; i < SEARCHES; i++) {
 // round trip), the same number of times
 const like = (q) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const sqlOf = (q) => `SELECT d.*, (SELECT max(v.number) FROM dataset_version v WHERE v.dataset_id = d.id) AS latest_version `
-  + `FROM dataset d WHERE TRUE AND d.namespace = '${CATALOG_NS}' AND (lower(d.namespace || '.' || d.name) LIKE '${like(q)}' `
-  + `OR EXISTS (SELECT 1 FROM dataset_column c WHERE c.dataset_id = d.id AND lower(c.name) LIKE '${like(q)}')) `
+  + `FROM dataset d WHERE TRUE AND d.namespace = '${CATALOG_NS}' AND d.id IN (SELECT s.id FROM dataset s `
+  + `WHERE lower(s.namespace || '.' || s.name) LIKE '${like(q)}' `
+  + `UNION ALL SELECT c.dataset_id FROM dataset_column c WHERE lower(c.name) LIKE '${like(q)}') `
   + 'ORDER BY d.namespace, d.name LIMIT 500 OFFSET 0;';
 const script = ['SET search_path TO registry;', '\\timing on', '\\o /dev/null', ...TERMS.map(sqlOf),
   ...Array.from({ length: SEARCHES }, (_, i) => sqlOf(TERMS[i % TERMS.length]))].join('\n');

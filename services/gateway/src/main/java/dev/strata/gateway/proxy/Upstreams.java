@@ -29,6 +29,7 @@ import dev.strata.gateway.config.ServicesConfig;
 public class Upstreams {
 
     private static final Logger LOG = Logger.getLogger(Upstreams.class);
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final Map<String, Upstream> byName = new ConcurrentHashMap<>();
 
@@ -60,6 +61,9 @@ public class Upstreams {
                 .setSsl(ssl)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setDecompressionSupported(false)
+                // a streamed answer (a CSV export) passes in pieces of up to 64 KiB, not Netty's 8 KiB: 8× fewer
+                // writes (and syscalls) to the caller for the same bytes; held per connection only while it passes
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
                 .setName("strata-gateway-" + name),
                 new PoolOptions().setHttp1MaxSize(config.poolSize()));
         RequestOptions origin = new RequestOptions().setHost(host).setPort(port).setSsl(ssl);

@@ -219,6 +219,16 @@ class DatasetCatalogTest {
         as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=y_b").then()
                 .body("name", equalTo(List.of("employees")));
         as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=ryb").then().body("$", empty());
+        // a dataset matched by its name and by two of its columns is listed once, in name order with the others
+        engineer().body("""
+                {"namespace":"people","name":"band_history","layer":"gold",
+                 "columns":[{"name":"band","type":"text"},{"name":"band_start","type":"date"}]}
+                """).post(DATASETS).then().statusCode(201);
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=band").then()
+                .body("name", equalTo(List.of("band_history", "employees")));
+        // a term shorter than a trigram is still searched (without the index)
+        as(Map.of("shop", "viewer", "people", "viewer")).get(DATASETS + "?q=ee").then()
+                .body("name", equalTo(List.of("employees")));
         as(Map.of("shop", "viewer")).get(DATASETS + "?layer=diamond").then().statusCode(400)
                 .body("detail", containsString("Unknown layer 'diamond'"));
     }
