@@ -26,6 +26,8 @@ const ROUNDS = Number(env.BENCH_ROUNDS ?? 10);
 const LIVE_TASKS = Number(env.BENCH_LIVE_TASKS ?? 40);
 const DATASETS = Number(env.BENCH_DATASETS ?? 10_000);
 const SEARCHES = Number(env.BENCH_SEARCHES ?? 400);
+// BENCH_ONLY=pages: only the two run page figures (no live updates, no 10,000 datasets)
+const ONLY_PAGES = env.BENCH_ONLY === 'pages';
 const NS = 'uibench';
 const CATALOG_NS = 'catalog-bench';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -162,16 +164,29 @@ async function drawnIn(p, n) {
   return drawnAt;
 }
 
+/** The page's main-thread busy time (CDP Performance.getMetrics TaskDuration, ms) since the last call. */
+async function busyMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+}
+/** Where a cold load's time went: every resource fetched (start, end, ms since navigation start) and the UI's marks. */
+const profiles = {};
 async function coldLoad(runId, n) {
   const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
   await context.addInitScript(drawnProbe, n);
   const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Performance.enable');
   await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
   const cold = await drawnIn(p, n);
+  const coldCpu = await busyMs(cdp);
+  profiles[n] ??= await p.evaluate(() => [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark'),
+    ...performance.getEntriesByType('measure')].map((e) => `${e.entryType} ${e.name.replace(location.origin, '')} `
+    + `${Math.round(e.startTime)}–${Math.round(e.startTime + e.duration)}`));
   await p.reload();
   const warm = await drawnIn(p, n);
   await context.close();
-  return { cold, warm };
+  return { cold, warm, coldCpu };
 }
 
 async function apiMs(runId) {
@@ -180,13 +195,14 @@ async function apiMs(runId) {
   return performance.now() - t0;
 }
 
-const small = { cold: [], warm: [], api: [] };
-const dag = { cold: [], warm: [], api: [] };
+const small = { cold: [], warm: [], api: [], cpu: [] };
+const dag = { cold: [], warm: [], api: [], cpu: [] };
 await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
 for (let i = 0; i < ROUNDS; i++) {
   for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
-    const { cold, warm } = await coldLoad(runId, n);
+    const { cold, warm, coldCpu } = await coldLoad(runId, n);
     into.cold.push(cold);
+    into.cpu.push(coldCpu);
     into.warm.push(warm);
     into.api.push(await apiMs(runId));
   }
@@ -195,6 +211,19 @@ log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.
 const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
 log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
   JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
+log('main thread busy in a cold load (ms)', JSON.stringify({ small: stats(small.cpu), dag: stats(dag.cpu) }));
+for (const [n, entries] of Object.entries(profiles)) log(`a cold load of the ${n}-task page:\n  ${entries.join('\n  ')}`);
+const pagesResult = {
+  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), cpu: stats(small.cpu),
+    phases: phaseStats(phases.small) },
+  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), cpu: stats(dag.cpu),
+    phases: phaseStats(phases.dag) },
+};
+if (ONLY_PAGES) {
+  console.log(JSON.stringify(pagesResult));
+  await browser.close();
+  process.exit(0);
+}
 
 // ---- live updates -------------------------------------------------------------------------------------------
 let chain = `namespace: ${NS}\nid: live\ntasks:\n${sqlTask('warmup', 'select pg_sleep(4)')}`;
@@ -321,8 +350,7 @@ if (times.length !== SEARCHES) throw new Error(`psql timed ${times.length} queri
 log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), hits: search.hits }));
 
 console.log(JSON.stringify({
-  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
-  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
+  ...pagesResult,
   live: { sse: stats(live.sse), poll: stats(live.poll), transitions: live.transitions, missedBySse: live.missedBySse,
     missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },
   search: { strata: stats(search.strata), sql: stats(times), hits: search.hits, datasets: DATASETS,
