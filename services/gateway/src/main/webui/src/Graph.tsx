@@ -1,49 +1,37 @@
 // A DAG (pipeline tasks, lineage) drawn by React Flow, laid out by ELK in a web worker so big graphs never freeze
 // the page; above LIMIT nodes the page asks to filter first instead of drawing.
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import ELK from 'elkjs/lib/elk-api.js';
-import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
+import { GRAPH_LIMIT, layout, laidOut, NODE_HEIGHT, NODE_WIDTH, shapeOf, startLayoutWorker, type GraphEdge, type GraphNode, type Positions } from './layout';
 
-export interface GraphNode { id: string; label: string; kind?: string; state?: string; focus?: boolean }
-export interface GraphEdge { from: string; to: string }
+export type { GraphEdge, GraphNode } from './layout';
 
-const LIMIT = 400;
-const WIDTH = 180;
-const HEIGHT = 44;
-// started with this module (loaded with the page that draws a graph), so the worker's code loads and compiles while
-// the page still waits for its data
-const elk = new ELK({ workerUrl: elkWorkerUrl });
+// started with this module too (a page that draws a graph without a loader that started it)
+startLayoutWorker();
 
-export function Graph({ nodes, edges, onOpen, label }: {
+export const Graph = memo(function Graph({ nodes, edges, onOpen, label }: {
   nodes: GraphNode[];
   edges: GraphEdge[];
   onOpen?: (id: string) => void;
   label: string;
 }) {
-  const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>();
+  const shape = useMemo(() => shapeOf(nodes, edges), [nodes, edges]);
+  // a layout made before this page rendered (its loader started it when the data arrived; or a reload of this tab)
+  // draws at the first render
+  const [laid, setLaid] = useState<{ shape: string; positions: Positions } | undefined>(() => {
+    const positions = laidOut(shape);
+    return positions && { shape, positions };
+  });
   const [drawAnyway, setDrawAnyway] = useState(false);
-  const shape = useMemo(() => nodes.map((n) => n.id).join('|') + '#' + edges.map((e) => e.from + '>' + e.to).join('|'),
-    [nodes, edges]);
-  const tooBig = nodes.length > LIMIT && !drawAnyway;
+  const tooBig = nodes.length > GRAPH_LIMIT && !drawAnyway;
+  const positions = laid?.shape === shape ? laid.positions : laidOut(shape) ?? laid?.positions;
 
   useEffect(() => {
-    if (tooBig) return;
+    if (tooBig || laid?.shape === shape) return;
     let cancelled = false;
-    const ids = new Set(nodes.map((n) => n.id));
-    elk.layout({
-      id: 'root',
-      layoutOptions: {
-        'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '24',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '56',
-      },
-      children: nodes.map((n) => ({ id: n.id, width: WIDTH, height: HEIGHT })),
-      edges: edges.filter((e) => ids.has(e.from) && ids.has(e.to))
-        .map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
-    }).then((laid) => {
-      if (cancelled) return;
-      setPositions(new Map((laid.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }])));
+    layout(nodes, edges).then((p) => {
+      if (!cancelled) setLaid({ shape, positions: p });
     });
     return () => {
       cancelled = true;
@@ -51,6 +39,23 @@ export function Graph({ nodes, edges, onOpen, label }: {
     // the layout depends on the graph's shape only, not on the states that colour it
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, tooBig]);
+
+  // fixed sizes: React Flow shows the nodes and fits the view at once, without a measuring pass
+  const flowNodes: Node[] = useMemo(() => (positions ? nodes.map((n) => ({
+    id: n.id,
+    position: positions.get(n.id) ?? { x: 0, y: 0 },
+    data: { label: n.label },
+    className: `node ${n.kind ? `kind-${n.kind}` : ''} ${n.state ? `state-${n.state}` : ''} ${n.focus ? 'focus' : ''}`,
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    sourcePosition: 'right' as Node['sourcePosition'],
+    targetPosition: 'left' as Node['targetPosition'],
+    ariaLabel: `${n.label}${n.state ? `: ${n.state}` : ''}`,
+    connectable: false,
+  })) : []), [nodes, positions]);
+  const flowEdges: Edge[] = useMemo(() => edges.map((e, i) => ({
+    id: `e${i}`, source: e.from, target: e.to, markerEnd: { type: MarkerType.ArrowClosed },
+  })), [edges]);
 
   if (tooBig) {
     return (
@@ -62,20 +67,6 @@ export function Graph({ nodes, edges, onOpen, label }: {
   }
   if (!positions) return <div className="graph-empty" aria-busy="true">Laying out {nodes.length} nodes…</div>;
 
-  const flowNodes: Node[] = nodes.map((n) => ({
-    id: n.id,
-    position: positions.get(n.id) ?? { x: 0, y: 0 },
-    data: { label: n.label },
-    className: `node ${n.kind ? `kind-${n.kind}` : ''} ${n.state ? `state-${n.state}` : ''} ${n.focus ? 'focus' : ''}`,
-    style: { width: WIDTH },
-    sourcePosition: 'right' as Node['sourcePosition'],
-    targetPosition: 'left' as Node['targetPosition'],
-    ariaLabel: `${n.label}${n.state ? `: ${n.state}` : ''}`,
-    connectable: false,
-  }));
-  const flowEdges: Edge[] = edges.map((e, i) => ({
-    id: `e${i}`, source: e.from, target: e.to, markerEnd: { type: MarkerType.ArrowClosed },
-  }));
   return (
     <div className="graph" role="figure" aria-label={label} data-testid="graph" data-nodes={nodes.length}>
       <ReactFlow nodes={flowNodes} edges={flowEdges} fitView nodesDraggable={false} nodesConnectable={false}
@@ -86,4 +77,4 @@ export function Graph({ nodes, edges, onOpen, label }: {
       </ReactFlow>
     </div>
   );
-}
+});

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, RUN_ACTIVE, type Run, type RunTransition } from '../api';
 import { Graph } from '../Graph';
+import { readRun } from '../query';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
@@ -64,7 +65,7 @@ export function RunPage() {
   const [live, setLiveMode] = useState<'sse' | 'poll'>('sse');
   const run = useQuery({
     queryKey: ['run', runId],
-    queryFn: () => api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`),
+    queryFn: () => readRun(runId),
     // polled every second without the stream; with it, a slow resync every 10 s in case a proxy held an event back
     refetchInterval: (q) => (q.state.data && RUN_ACTIVE.has(q.state.data.state) ? (live === 'poll' ? 1000 : 10000) : false),
   });
