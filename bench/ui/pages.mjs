@@ -56,7 +56,7 @@ async function signIn() {
   await page.waitForSelector('#username');
   await page.fill('#username', 'admin');
   await page.fill('#password', need('STRATA_ADMIN_PASSWORD'));
-  await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
+  await Promise.all([page.waitForURL(/\/ui\//, { timeout: 180_000 }), page.press('#password', 'Enter')]);
   session = await main.storageState();
   cookieHeader = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   csrf = session.cookies.find((c) => /strata-csrf$/.test(c.name))?.value ?? '';
