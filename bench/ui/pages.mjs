@@ -184,12 +184,12 @@ function chromiumCpuMs() {
       return undefined;
     }
   }).filter(Boolean);
-  const tree = new Set([browser.process().pid]);
+  const tree = new Set([process.pid]); // Chromium's processes are this node's descendants
   for (let grew = true; grew;) {
     grew = false;
     for (const p of stats) if (!tree.has(p.pid) && tree.has(p.ppid)) { tree.add(p.pid); grew = true; }
   }
-  return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.cpu, 0);
+  return stats.filter((p) => tree.has(p.pid) && p.pid !== process.pid).reduce((sum, p) => sum + p.cpu, 0);
 }
 
 /** The page's main-thread busy time (CDP Performance.getMetrics TaskDuration, ms) since the last call. */
