@@ -171,7 +171,7 @@ async function drawnIn(p, n, cold) {
   return drawnAt;
 }
 
-/** CPU time (user + sys, ms) of Chromium's whole process tree so far (browser, renderers, GPU, network; workers are
+/** CPU time (user + sys, ms) of each of Chromium's processes so far (browser, renderers, GPU, network; workers are
  * threads of their renderer): a cold load's cost that the machine's load does not inflate as it does wall time. */
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 function chromiumCpuMs() {
@@ -189,7 +189,13 @@ function chromiumCpuMs() {
     grew = false;
     for (const p of stats) if (!tree.has(p.pid) && tree.has(p.ppid)) { tree.add(p.pid); grew = true; }
   }
-  return stats.filter((p) => tree.has(p.pid) && p.pid !== process.pid).reduce((sum, p) => sum + p.cpu, 0);
+  return new Map(stats.filter((p) => tree.has(p.pid) && p.pid !== process.pid).map((p) => [p.pid, p.cpu]));
+}
+/** The CPU time Chromium's processes spent since `from` (processes that ended meanwhile are not counted). */
+function chromiumCpuSince(from) {
+  let sum = 0;
+  for (const [pid, cpu] of chromiumCpuMs()) sum += cpu - (from.get(pid) ?? 0);
+  return sum;
 }
 
 /** The page's main-thread busy time (CDP Performance.getMetrics TaskDuration, ms) since the last call. */
@@ -208,7 +214,7 @@ async function coldLoad(runId, n) {
   await cdp.send('Performance.enable');
   await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
   const cold = await drawnIn(p, n, true);
-  const chromiumCpu = chromiumCpuMs() - cpuFrom;
+  const chromiumCpu = chromiumCpuSince(cpuFrom);
   const coldCpu = await busyMs(cdp);
   profiles[n] ??= await p.evaluate(() => [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark'),
     ...performance.getEntriesByType('measure')].map((e) => `${e.entryType} ${e.name.replace(location.origin, '')} `
