@@ -1,7 +1,9 @@
 # Shared by the benchmarks that run against a whole platform (bench/load, bench/sql): source it after setting REPO
 # and tmp (a fresh temporary directory). Starts `./strata up` with its data in $tmp/data and stops it on exit.
 #
-#   platform_up                      sets $gateway, $launcher; extra environment may be passed before the call
+#   platform_up                      sets $gateway, $launcher; extra environment may be passed before the call;
+#                                    BENCH_GATEWAY_PORT=<port> instead of auto (two platforms started at once both
+#                                    take 8080)
 #   bench_compile <file.java>...     compiles bench classes against libs/devstack into $tmp/classes; sets $bench_cp
 #   doc_rows <doc> <rows> <key>...   replaces the rows with these keys in <doc> (a benchmarks.md) by <rows>
 
@@ -19,7 +21,7 @@ trap platform_cleanup EXIT
 
 platform_up() {
     log "starting the platform (./strata up, data in $tmp/data)"
-    (cd "$REPO" && exec ./strata up --data-dir "$tmp/data" --gateway-port auto) >"$tmp/up.log" 2>&1 &
+    (cd "$REPO" && exec ./strata up --data-dir "$tmp/data" --gateway-port "${BENCH_GATEWAY_PORT:-auto}") >"$tmp/up.log" 2>&1 &
     launcher=$!
     for _ in $(seq 1 600); do
         grep -q "Strata is ready in" "$tmp/up.log" && break

@@ -15,7 +15,7 @@
 //                    gateway; baseline: the same search's SQL straight to the registry's database with psql
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const env = process.env;
@@ -56,7 +56,7 @@ async function signIn() {
   await page.waitForSelector('#username');
   await page.fill('#username', 'admin');
   await page.fill('#password', need('STRATA_ADMIN_PASSWORD'));
-  await Promise.all([page.waitForURL(/\/ui\//), page.press('#password', 'Enter')]);
+  await Promise.all([page.waitForURL(/\/ui\//, { timeout: 180_000 }), page.press('#password', 'Enter')]);
   session = await main.storageState();
   cookieHeader = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   csrf = session.cookies.find((c) => /strata-csrf$/.test(c.name))?.value ?? '';
@@ -112,8 +112,8 @@ must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: NS })),
 must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG_NS })), 201, 409);
 
 // ---- the pipelines and their runs -----------------------------------------------------------------------------
-const small = { cold: [], warm: [], api: [] };
-const dag = { cold: [], warm: [], api: [] };
+const small = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
+const dag = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
 const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
 const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
 if (ONLY.has('pages')) {
@@ -145,8 +145,7 @@ function drawnProbe(n) {
     return true;
   };
   const observer = new MutationObserver(() => {
-    // where the time goes: the run read (ELK starts: "Laying out…"), ELK done (React Flow mounted), drawn
-    if (window.__layoutFrom === undefined && document.querySelector('.graph-empty[aria-busy]')) window.__layoutFrom = performance.now();
+    // where the time goes: React Flow mounted (its layout done), drawn
     if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
     if (window.__drawnAt === undefined && drawn()) {
       observer.disconnect();
@@ -156,28 +155,82 @@ function drawnProbe(n) {
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
 }
 
-async function drawnIn(p, n) {
+/** The time until the page drew its DAG; for a cold load also where it went: the run read (its API call's response
+ * end), ELK (the UI's strata:layout-start → strata:layout-end marks; 0 when the layout was known), React Flow (its
+ * mount → drawn). */
+async function drawnIn(p, n, cold) {
   const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
-  const [from, laid] = await p.evaluate(() => [window.__layoutFrom, window.__laidOut]);
+  if (!cold) return drawnAt;
+  const [read, from, to, laid] = await p.evaluate(() => {
+    const first = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    const runRead = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/scheduler/v1/runs/'));
+    return [runRead?.responseEnd, first('strata:layout-start'), first('strata:layout-end'), window.__laidOut];
+  });
   const into = n === 200 ? phases.dag : phases.small;
-  if (from !== undefined && laid !== undefined) {
-    into.data.push(from);
-    into.layout.push(laid - from);
+  if (read !== undefined && laid !== undefined) {
+    into.data.push(read);
+    into.layout.push(from !== undefined && to !== undefined ? to - from : 0);
     into.draw.push(drawnAt - laid);
   }
   return drawnAt;
 }
 
+/** CPU time (user + sys, ms) of each of Chromium's processes so far (browser, renderers, GPU, network; workers are
+ * threads of their renderer): a cold load's cost that the machine's load does not inflate as it does wall time. */
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+function chromiumCpuMs() {
+  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { pid: Number(pid), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    } catch {
+      return undefined;
+    }
+  }).filter(Boolean);
+  const tree = new Set([process.pid]); // Chromium's processes are this node's descendants
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of stats) if (!tree.has(p.pid) && tree.has(p.ppid)) { tree.add(p.pid); grew = true; }
+  }
+  return new Map(stats.filter((p) => tree.has(p.pid) && p.pid !== process.pid).map((p) => [p.pid, p.cpu]));
+}
+/** The CPU time Chromium's processes spent since `from` (processes that ended meanwhile are not counted). */
+function chromiumCpuSince(from) {
+  let sum = 0;
+  for (const [pid, cpu] of chromiumCpuMs()) sum += cpu - (from.get(pid) ?? 0);
+  return sum;
+}
+
+/** The page's main-thread busy time (CDP Performance.getMetrics TaskDuration, ms) since the last call. */
+async function busyMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+}
+/** Where a cold load's time went: every resource fetched (start, end, ms since navigation start) and the UI's marks. */
+const profiles = {};
 async function coldLoad(runId, n) {
+  const cpuFrom = chromiumCpuMs();
   const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
   await context.addInitScript(drawnProbe, n);
   const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Performance.enable');
   await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
-  const cold = await drawnIn(p, n);
+  const cold = await drawnIn(p, n, true);
+  const chromiumCpu = chromiumCpuSince(cpuFrom);
+  const coldCpu = await busyMs(cdp);
+  profiles[n] ??= await p.evaluate(() => [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark'),
+    ...performance.getEntriesByType('measure')].map((e) => `${e.entryType} ${e.name.replace(location.origin, '')} `
+    + `${Math.round(e.startTime)}–${Math.round(e.startTime + e.duration)}`));
+  if (env.BENCH_SCREENSHOTS && !(profiles[n].shot)) { // BENCH_SCREENSHOTS=dir: the DAG as drawn, to judge the layout by eye
+    await p.locator('[data-testid=graph]').screenshot({ path: join(env.BENCH_SCREENSHOTS, `run-page-${n}-tasks.png`) });
+    profiles[n].shot = true;
+  }
   await p.reload();
-  const warm = await drawnIn(p, n);
+  const warm = await drawnIn(p, n, false);
   await context.close();
-  return { cold, warm };
+  return { cold, warm, coldCpu, chromiumCpu };
 }
 
 async function apiMs(runId) {
@@ -189,15 +242,20 @@ async function apiMs(runId) {
 await coldLoad(smallRun, 3); // the first start of a browser context pays for things no user's page does
 for (let i = 0; i < ROUNDS; i++) {
   for (const [runId, n, into] of [[smallRun, 3, small], [bigRun, 200, dag]]) {
-    const { cold, warm } = await coldLoad(runId, n);
+    const { cold, warm, coldCpu, chromiumCpu } = await coldLoad(runId, n);
     into.cold.push(cold);
+    into.cpu.push(coldCpu);
+    into.chromiumCpu.push(chromiumCpu);
     into.warm.push(warm);
     into.api.push(await apiMs(runId));
   }
 }
 log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
-log('phases (cold and warm loads: until the run is read, ELK, React Flow until visible)',
+log('phases of cold loads (the run read at, ELK, React Flow mount to visible)',
   JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
+log('main thread busy in a cold load (ms)', JSON.stringify({ small: stats(small.cpu), dag: stats(dag.cpu) }));
+log('Chromium CPU (user+sys) for a cold load (ms)', JSON.stringify({ small: stats(small.chromiumCpu), dag: stats(dag.chromiumCpu) }));
+for (const [n, entries] of Object.entries(profiles)) log(`a cold load of the ${n}-task page:\n  ${entries.join('\n  ')}`);
 
 }
 
@@ -351,8 +409,10 @@ log('search', JSON.stringify({ strata: stats(search.strata), sql: stats(times), 
 }
 
 console.log(JSON.stringify({
-  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), phases: phaseStats(phases.small) },
-  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), phases: phaseStats(phases.dag) },
+  runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), cpu: stats(small.cpu),
+    chromiumCpu: stats(small.chromiumCpu), phases: phaseStats(phases.small) },
+  dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), cpu: stats(dag.cpu),
+    chromiumCpu: stats(dag.chromiumCpu), phases: phaseStats(phases.dag) },
   live: { sse: stats(live.sse), poll: stats(live.poll), received: stats(live.received), render: stats(live.render),
     transitions: live.transitions, missedBySse: live.missedBySse,
     missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },

@@ -2,6 +2,7 @@
 # The web UI's page figures against a whole platform, in headless Chromium (a command, not a test):
 #
 #   bench/ui/pages.sh
+#   BENCH_ONLY=pages bench/ui/pages.sh     only the two run page figures
 #
 # Starts the platform with the launcher (./strata up, a fresh data directory), signs in as its admin through the real
 # login page, and measures (bench/ui/pages.mjs, playwright-core driving /usr/bin/chromium):
@@ -65,15 +66,19 @@ keys+=(ui.runs_page_load_ms ui.dag_200_render_ms)
 rows+="| ui.runs_page_load_ms | $cold | $warm (the same page warm, reloaded) | $(ratio "$cold" "$warm") | ≤ 1,000 | \
 bench/ui/pages.sh (a 3-task run's page in a fresh browser context, navigation start → every DAG node laid out and \
 visible; median of $(r r.runsPage.cold.n), range $(range runsPage.cold) ms vs warm $(range runsPage.warm) ms; the API \
-call answering the run $(r r.runsPage.api.p50) ms; medians over cold and warm loads: run read at \
+call answering the run $(r r.runsPage.api.p50) ms; medians over the cold loads: run read at \
 $(r r.runsPage.phases.data.p50) ms, ELK $(r r.runsPage.phases.layout.p50) ms, React Flow to visible \
-$(r r.runsPage.phases.draw.p50) ms; $load) | $DATE |
+$(r r.runsPage.phases.draw.p50) ms; CPU time (user+sys) of Chromium's processes for a cold load $(r r.runsPage.chromiumCpu.p50) ms, \
+range $(range runsPage.chromiumCpu) ms, its page's main thread busy $(r r.runsPage.cpu.p50) ms (CDP TaskDuration); \
+$load) | $DATE |
 | ui.dag_200_render_ms | $dag | $cold (the 3-task run's page, cold) | $(ratio "$dag" "$cold") | ≤ 1,000 | bench/ui/pages.sh \
 (a 200-task run's page (20 layers of 10, 380 edges) in a fresh browser context → all 200 nodes laid out by ELK in its web \
 worker and visible in React Flow's viewport; median of $(r r.dag200.cold.n), range $(range dag200.cold) ms; warm \
-$(r r.dag200.warm.p50) ms; the API call $(r r.dag200.api.p50) ms; medians over cold and warm loads: run read at \
+$(r r.dag200.warm.p50) ms; the API call $(r r.dag200.api.p50) ms; medians over the cold loads: run read at \
 $(r r.dag200.phases.data.p50) ms, ELK $(r r.dag200.phases.layout.p50) ms, React Flow to visible \
-$(r r.dag200.phases.draw.p50) ms; $load) | $DATE |
+$(r r.dag200.phases.draw.p50) ms; CPU time (user+sys) of Chromium's processes for a cold load $(r r.dag200.chromiumCpu.p50) ms, \
+range $(range dag200.chromiumCpu) ms, its page's main thread busy $(r r.dag200.cpu.p50) ms (CDP TaskDuration); \
+$load) | $DATE |
 "
 fi
 if has live; then

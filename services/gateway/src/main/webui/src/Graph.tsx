@@ -1,51 +1,39 @@
 // A DAG (pipeline tasks, lineage) drawn by React Flow, laid out by ELK in a web worker so big graphs never freeze
 // the page; above LIMIT nodes the page asks to filter first instead of drawing.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import ELK from 'elkjs/lib/elk-api.js';
-import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
+import { GRAPH_LIMIT, layout, laidOut, NODE_HEIGHT, NODE_WIDTH, shapeOf, startLayoutWorker, type GraphEdge, type GraphNode, type Positions } from './layout';
 
-export interface GraphNode { id: string; label: string; kind?: string; state?: string; focus?: boolean }
-export interface GraphEdge { from: string; to: string }
+export type { GraphEdge, GraphNode } from './layout';
 
-const LIMIT = 400;
-const WIDTH = 180;
-const HEIGHT = 44;
 const ORIGIN = { x: 0, y: 0 };
-// started with this module (loaded with the page that draws a graph), so the worker's code loads and compiles while
-// the page still waits for its data
-const elk = new ELK({ workerUrl: elkWorkerUrl });
 
-export function Graph({ nodes, edges, onOpen, label }: {
+// started with this module too (a page that draws a graph without a loader that started it)
+startLayoutWorker();
+
+export const Graph = memo(function Graph({ nodes, edges, onOpen, label }: {
   nodes: GraphNode[];
   edges: GraphEdge[];
   onOpen?: (id: string) => void;
   label: string;
 }) {
-  const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>();
+  const shape = useMemo(() => shapeOf(nodes, edges), [nodes, edges]);
+  // a layout made before this page rendered (its loader started it when the data arrived; or a reload of this tab)
+  // draws at the first render
+  const [laid, setLaid] = useState<{ shape: string; positions: Positions } | undefined>(() => {
+    const positions = laidOut(shape);
+    return positions && { shape, positions };
+  });
   const [drawAnyway, setDrawAnyway] = useState(false);
-  const built = useRef(new Map<string, Node>());
-  const shape = useMemo(() => nodes.map((n) => n.id).join('|') + '#' + edges.map((e) => e.from + '>' + e.to).join('|'),
-    [nodes, edges]);
-  const tooBig = nodes.length > LIMIT && !drawAnyway;
+  const tooBig = nodes.length > GRAPH_LIMIT && !drawAnyway;
+  const positions = laid?.shape === shape ? laid.positions : laidOut(shape) ?? laid?.positions;
 
   useEffect(() => {
-    if (tooBig) return;
+    if (tooBig || laid?.shape === shape) return;
     let cancelled = false;
-    const ids = new Set(nodes.map((n) => n.id));
-    elk.layout({
-      id: 'root',
-      layoutOptions: {
-        'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '24',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '56',
-      },
-      children: nodes.map((n) => ({ id: n.id, width: WIDTH, height: HEIGHT })),
-      edges: edges.filter((e) => ids.has(e.from) && ids.has(e.to))
-        .map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
-    }).then((laid) => {
-      if (cancelled) return;
-      setPositions(new Map((laid.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }])));
+    layout(nodes, edges).then((p) => {
+      if (!cancelled) setLaid({ shape, positions: p });
     });
     return () => {
       cancelled = true;
@@ -54,12 +42,15 @@ export function Graph({ nodes, edges, onOpen, label }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, tooBig]);
 
-  // a node keeps its object while its label, state and position stay: React Flow then renders again only the nodes
-  // that changed (a run's state change recolours one node; it never lays the graph out again)
-  const flowNodes = useMemo(() => {
+  // fixed sizes: React Flow shows the nodes and fits the view at once, without a measuring pass. A node keeps its
+  // object while its label, state and position stay: React Flow then renders again only the nodes that changed (a
+  // run's state change recolours one node; it never lays the graph out again)
+  const built = useRef(new Map<string, Node>());
+  const flowNodes: Node[] = useMemo(() => {
+    if (!positions) return [];
     const next = new Map<string, Node>();
     const list = nodes.map((n) => {
-      const position = positions?.get(n.id) ?? ORIGIN;
+      const position = positions.get(n.id) ?? ORIGIN;
       const className = `node ${n.kind ? `kind-${n.kind}` : ''} ${n.state ? `state-${n.state}` : ''} ${n.focus ? 'focus' : ''}`;
       const before = built.current.get(n.id);
       const node: Node = before && before.position === position && before.className === className
@@ -68,7 +59,8 @@ export function Graph({ nodes, edges, onOpen, label }: {
           position,
           data: { label: n.label },
           className,
-          style: { width: WIDTH },
+          width: NODE_WIDTH,
+          height: NODE_HEIGHT,
           sourcePosition: 'right' as Node['sourcePosition'],
           targetPosition: 'left' as Node['targetPosition'],
           ariaLabel: `${n.label}${n.state ? `: ${n.state}` : ''}`,
@@ -80,7 +72,7 @@ export function Graph({ nodes, edges, onOpen, label }: {
     built.current = next;
     return list;
   }, [nodes, positions]);
-  const flowEdges = useMemo<Edge[]>(() => edges.map((e, i) => ({
+  const flowEdges: Edge[] = useMemo(() => edges.map((e, i) => ({
     id: `e${i}`, source: e.from, target: e.to, markerEnd: { type: MarkerType.ArrowClosed },
   })), [edges]);
 
@@ -104,4 +96,4 @@ export function Graph({ nodes, edges, onOpen, label }: {
       </ReactFlow>
     </div>
   );
-}
+});

@@ -4,6 +4,8 @@ import { Shell, useAccess, useRole } from './Shell';
 import { HomePage } from './pages/Home';
 import { CatalogPage, DatasetPage } from './pages/Catalog';
 import { RunsPage } from './pages/Runs';
+import { GRAPH_LIMIT, layout, startLayoutWorker, taskEdges } from './layout';
+import { queryClient, readRun } from './query';
 
 // pages with an editor or a graph load their code when first opened: the initial bundle stays small
 const LineagePage = lazyRouteComponent(() => import('./pages/Lineage'), 'LineagePage');
@@ -81,6 +83,16 @@ const runs = createRoute({
 const run = createRoute({
   getParentRoute: () => rootRoute, path: '/namespaces/$ns/runs/$runId', component: RunPage,
   validateSearch: (s: Record<string, unknown>): { task?: string } => ({ task: str(s.task) }),
+  // not awaited: the page renders at once. The run is read while the page's code loads, and its DAG is laid out
+  // (ELK's worker started here too) while React renders the rest of the page
+  loader: ({ params }) => {
+    startLayoutWorker();
+    void queryClient.ensureQueryData({ queryKey: ['run', params.runId], queryFn: () => readRun(params.runId) })
+      .then((r) => {
+        const tasks = r.tasks ?? [];
+        if (tasks.length <= GRAPH_LIMIT) return layout(tasks.map((t) => ({ id: t.taskId })), taskEdges(tasks));
+      }).catch(() => undefined); // the page shows what went wrong
+  },
 });
 
 const projects = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns/projects', component: ProjectsPage });

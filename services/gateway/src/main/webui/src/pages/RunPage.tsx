@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, RUN_ACTIVE, type Run, type RunTransition, type TaskRun } from '../api';
 import { Graph } from '../Graph';
+import { readRun } from '../query';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
@@ -107,7 +108,7 @@ export function RunPage() {
     queryKey: ['run', runId],
     queryFn: async () => {
       const from = received.events.length;
-      const read = await api<Run>(`scheduler/v1/runs/${encodeURIComponent(runId)}`);
+      const read = await readRun(runId);
       // what the stream brought while the read was under way must not be taken back by it
       return applyAll(read, received.events.slice(from));
     },
