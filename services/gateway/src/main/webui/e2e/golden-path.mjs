@@ -134,6 +134,9 @@ await step('trigger it and watch the run turn green live, without a reload', asy
   const states = await page.locator('[data-testid=tasks] [data-state]').evaluateAll((els) => els.map((e) => e.dataset.state));
   check(states.length === 2 && states.every((s) => s === 'succeeded'), `task states ${states}`);
   await page.locator('.react-flow__node.state-succeeded').nth(1).waitFor();
+  // what the stream does not carry (the end time, the durations) is read once the run ended, still without a reload
+  await page.locator('dt:text-is("Finished") + dd').filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+  await page.locator('dt:text-is("Duration") + dd').filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
   await axe(page, 'run');
   await shot(page, 'run');
 });

@@ -64,6 +64,9 @@ function useLiveRun(ns: string, runId: string, active: boolean, received: Receiv
       const batch = queued;
       queued = [];
       client.setQueryData<Run>(['run', runId], (run) => (run ? applyAll(run, batch) : run));
+      // the run ended: this effect ends with it (before the stream's `end` may come), so read its times, durations
+      // and errors now
+      if (batch.some((t) => !t.taskId && !RUN_ACTIVE.has(t.to))) refresh();
     };
     source.onmessage = refresh;
     // the scheduler's run stream: a `transition` per committed state change, `end` once the run ended
