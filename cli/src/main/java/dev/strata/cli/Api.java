@@ -50,6 +50,12 @@ final class Api {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
+    static {
+        // HttpURLConnection sends a POST again, unasked, when a kept-alive connection fails before any answer: a
+        // trigger or retry must never go twice (read once, when its connection class first loads)
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
     /** The factory of {@link #parse}'s parsers (jackson-core only). */
     private static final JsonFactory PARSERS = new JsonFactory();
     /** The public client the auth service registers for the CLI (loopback redirect, PKCE, device grant). */
