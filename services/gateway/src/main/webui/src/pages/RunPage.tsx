@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, RUN_ACTIVE, type Run, type RunTransition, type TaskRun } from '../api';
 import { Graph } from '../Graph';
+import { taskEdges } from '../layout';
 import { readRun } from '../query';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
@@ -134,7 +135,8 @@ export function RunPage() {
   // a state change recolours nodes; the edges (and so the layout) change only with the DAG's shape
   const graphNodes = useMemo(() => tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type })), [tasks]);
   const edgeShape = tasks.map((t) => `${t.taskId}<${(t.dependsOn ?? []).join(',')}`).join('|');
-  const graphEdges = useMemo(() => tasks.flatMap((t) => (t.dependsOn ?? []).map((d) => ({ from: d, to: t.taskId }))),
+  // the same edges the route's loader laid out while the page loaded (layout.ts), so its layout is found by shape
+  const graphEdges = useMemo(() => taskEdges(tasks),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [edgeShape]);
   const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
