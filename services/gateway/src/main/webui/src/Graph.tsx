@@ -1,24 +1,26 @@
-// A DAG (pipeline tasks, lineage) drawn by React Flow, laid out by ELK in a web worker so big graphs never freeze
-// the page; above LIMIT nodes the page asks to filter first instead of drawing.
+// A DAG (pipeline tasks, lineage) drawn by React Flow, laid out by ELK: by the service that sent the graph when it did
+// (a run's tasks: the scheduler lays them out once per shape), else in a web worker so big graphs never freeze the
+// page; above LIMIT nodes the page asks to filter first instead of drawing.
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { GRAPH_LIMIT, layout, laidOut, NODE_HEIGHT, NODE_WIDTH, shapeOf, startLayoutWorker, type GraphEdge, type GraphNode, type Positions } from './layout';
+import { GRAPH_LIMIT, layout, laidOut, NODE_HEIGHT, NODE_WIDTH, shapeOf, type GraphEdge, type GraphNode, type Positions } from './layout';
 
 export type { GraphEdge, GraphNode } from './layout';
 
 const ORIGIN = { x: 0, y: 0 };
 
-// started with this module too (a page that draws a graph without a loader that started it)
-startLayoutWorker();
-
-export const Graph = memo(function Graph({ nodes, edges, onOpen, label }: {
+export const Graph = memo(function Graph({ nodes, edges, onOpen, label, laidOutBy }: {
   nodes: GraphNode[];
   edges: GraphEdge[];
   onOpen?: (id: string) => void;
   label: string;
+  /** Positions the server laid out (ELK's Java implementation, same options): drawn at once, no worker needed. */
+  laidOutBy?: Positions;
 }) {
   const shape = useMemo(() => shapeOf(nodes, edges), [nodes, edges]);
+  const given = useMemo(() => (laidOutBy && nodes.every((n) => laidOutBy.has(n.id)) ? laidOutBy : undefined),
+    [laidOutBy, nodes]);
   // a layout made before this page rendered (its loader started it when the data arrived; or a reload of this tab)
   // draws at the first render
   const [laid, setLaid] = useState<{ shape: string; positions: Positions } | undefined>(() => {
@@ -27,10 +29,10 @@ export const Graph = memo(function Graph({ nodes, edges, onOpen, label }: {
   });
   const [drawAnyway, setDrawAnyway] = useState(false);
   const tooBig = nodes.length > GRAPH_LIMIT && !drawAnyway;
-  const positions = laid?.shape === shape ? laid.positions : laidOut(shape) ?? laid?.positions;
+  const positions = given ?? (laid?.shape === shape ? laid.positions : laidOut(shape) ?? laid?.positions);
 
   useEffect(() => {
-    if (tooBig || laid?.shape === shape) return;
+    if (tooBig || given || laid?.shape === shape) return;
     let cancelled = false;
     layout(nodes, edges).then((p) => {
       if (!cancelled) setLaid({ shape, positions: p });
@@ -40,7 +42,7 @@ export const Graph = memo(function Graph({ nodes, edges, onOpen, label }: {
     };
     // the layout depends on the graph's shape only, not on the states that colour it
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, tooBig]);
+  }, [shape, tooBig, !given]);
 
   // fixed sizes: React Flow shows the nodes and fits the view at once, without a measuring pass. A node keeps its
   // object while its label, state and position stay: React Flow then renders again only the nodes that changed (a

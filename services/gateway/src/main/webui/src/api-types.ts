@@ -7635,6 +7635,12 @@ export interface components {
             version?: number;
             yaml?: string;
         };
+        "scheduler.Point": {
+            /** Format: double */
+            x?: number;
+            /** Format: double */
+            y?: number;
+        };
         "scheduler.RunView": {
             backfillId?: components["schemas"]["scheduler.UUID"];
             createdAt?: components["schemas"]["scheduler.Instant"];
@@ -7644,6 +7650,9 @@ export interface components {
             failedTask?: string;
             finishedAt?: components["schemas"]["scheduler.Instant"];
             id?: components["schemas"]["scheduler.UUID"];
+            layout?: {
+                [key: string]: components["schemas"]["scheduler.Point"];
+            };
             logicalDate?: components["schemas"]["scheduler.Instant"];
             namespace?: string;
             params?: {

@@ -1,6 +1,7 @@
-// ELK in a web worker: started as soon as a page that draws a graph is being opened (its route's loader, in parallel
-// with the page's code and data), and the layouts it made, by graph shape, so that a page whose data arrived early
-// finds its layout done or under way. Kept in the initial bundle (ELK's API is 10 KB; its worker loads by itself).
+// ELK in a web worker, for graphs only the browser has (lineage): started as soon as such a page is being opened (its
+// route's loader, in parallel with the page's code and data), and the layouts it made, by graph shape, so that a page
+// whose data arrived early finds its layout done or under way. Kept in the initial bundle (ELK's API is 10 KB; its
+// worker loads by itself). A run's task DAG comes laid out by the scheduler, with the same options (TaskLayouts).
 import ELK from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 
@@ -50,8 +51,11 @@ export function startLayoutWorker(): void {
     .then(() => performance.mark('strata:layout-warm'), () => undefined);
 }
 
-/** A page that draws a graph: its worker starts before React renders anything. */
-export const drawsGraph = (path: string) => /^\/ui\/namespaces\/[^/]+\/(runs\/[^/]+|pipelines\/[^/]+|lineage)\/?$/.test(path);
+/**
+ * A page that lays a graph out in the browser: its worker starts before React renders anything. (A run page's DAG is
+ * laid out by the scheduler: booting ELK there would only take CPU from the page.)
+ */
+export const drawsGraph = (path: string) => /^\/ui\/namespaces\/[^/]+\/lineage\/?$/.test(path);
 
 /** What a layout depends on: the nodes and edges, not the states or labels that decorate them. */
 export function shapeOf(nodes: { id: string }[], edges: GraphEdge[]): string {

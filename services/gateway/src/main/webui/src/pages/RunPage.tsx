@@ -135,10 +135,15 @@ export function RunPage() {
   // a state change recolours nodes; the edges (and so the layout) change only with the DAG's shape
   const graphNodes = useMemo(() => tasks.map((t) => ({ id: t.taskId, label: `${t.taskId} · ${t.state}`, state: t.state, kind: t.type })), [tasks]);
   const edgeShape = tasks.map((t) => `${t.taskId}<${(t.dependsOn ?? []).join(',')}`).join('|');
-  // the same edges the route's loader laid out while the page loaded (layout.ts), so its layout is found by shape
+  // the edges change only with the DAG's shape (layout.ts taskEdges)
   const graphEdges = useMemo(() => taskEdges(tasks),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [edgeShape]);
+  // laid out by the scheduler (ELK, once per DAG shape): the page draws at once, without starting ELK here
+  const serverLayout = r?.layout;
+  const laidOutBy = useMemo(() => (serverLayout
+    ? new Map(Object.entries(serverLayout).map(([id, p]) => [id, { x: p.x ?? 0, y: p.y ?? 0 }]))
+    : undefined), [serverLayout]);
   const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
 
   return (
@@ -171,7 +176,7 @@ export function RunPage() {
           )}
           <ProblemView error={cancel.error} what="Cancelling" />
           <ProblemView error={retry.error} what="Retrying" />
-          <Graph label={`Tasks of run ${r.id}`} nodes={graphNodes} edges={graphEdges} />
+          <Graph label={`Tasks of run ${r.id}`} nodes={graphNodes} edges={graphEdges} laidOutBy={laidOutBy} />
           <h2>Tasks</h2>
           <table className="grid" data-testid="tasks">
             <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Log</th></tr></thead>

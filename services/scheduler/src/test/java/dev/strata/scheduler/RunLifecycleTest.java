@@ -82,6 +82,41 @@ class RunLifecycleTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aRunComesWithItsDagLaidOutLeftToRightWithoutOverlapsAndOnlyForItsNamespace() {
+        submitOk("""
+                namespace: sales
+                id: diamond_layout
+                tasks:
+                """ + ingest("extract", "ok_layout_extract", "")
+                + ingest("clean", "ok_layout_clean", "    depends_on: [extract]\n")
+                + ingest("enrich", "ok_layout_enrich", "    depends_on: [extract]\n")
+                + ingest("publish", "ok_layout_publish", "    depends_on: [clean, enrich]\n"));
+        UUID runId = trigger("sales", "diamond_layout", Map.of());
+
+        Map<String, Map<String, Float>> layout = run(runId).getMap("layout");
+        assertEquals(List.of("extract", "clean", "enrich", "publish"), new ArrayList<>(layout.keySet()));
+        float extract = layout.get("extract").get("x");
+        float clean = layout.get("clean").get("x");
+        // left to right: each task in a layer after the tasks it depends on, the two middle tasks side by side
+        assertTrue(extract < clean, "extract before clean: " + layout);
+        assertEquals(clean, layout.get("enrich").get("x"), "clean and enrich in one layer: " + layout);
+        assertTrue(clean < layout.get("publish").get("x"), "publish after both: " + layout);
+        List<String> ids = List.copyOf(layout.keySet());
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = i + 1; j < ids.size(); j++) {
+                Map<String, Float> a = layout.get(ids.get(i));
+                Map<String, Float> b = layout.get(ids.get(j));
+                boolean apart = Math.abs(a.get("x") - b.get("x")) >= 180 || Math.abs(a.get("y") - b.get("y")) >= 44;
+                assertTrue(apart, ids.get(i) + " and " + ids.get(j) + " overlap as 180 x 44 nodes: " + layout);
+            }
+        }
+
+        String hrViewer = new IssuerClient(stack.auth()).tokenFor(Map.of("hr", "viewer"));
+        given().auth().oauth2(hrViewer).get("/api/v1/runs/" + runId).then().statusCode(404)
+                .body(org.hamcrest.Matchers.not(containsString("extract")));
+    }
+
+    @Test
     void aThreeTaskChainRunsThroughKafkaAndEveryTransitionIsAnEvent() throws Exception {
         worker();
         submitOk("""

@@ -28,12 +28,14 @@ public class RunResource {
     private final RunEngine engine;
     private final NamespaceAccess access;
     private final Backfills backfills;
+    private final TaskLayouts layouts;
 
-    RunResource(Db db, RunEngine engine, NamespaceAccess access, Backfills backfills) {
+    RunResource(Db db, RunEngine engine, NamespaceAccess access, Backfills backfills, TaskLayouts layouts) {
         this.db = db;
         this.engine = engine;
         this.access = access;
         this.backfills = backfills;
+        this.layouts = layouts;
     }
 
     @GET
@@ -65,7 +67,7 @@ public class RunResource {
     public RunView get(@PathParam("id") UUID id) {
         var run = engine.run(id).orElseThrow(() -> ProblemException.notFound("there is no run " + id));
         access.require(run.namespace(), Role.VIEWER);
-        return RunView.of(run, engine.taskRuns(id), engine.transitions(id));
+        return RunView.of(run, engine.taskRuns(id), engine.transitions(id)).withLayout(layouts);
     }
 
     @POST

@@ -11,12 +11,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.strata.scheduler.run.RunRecords.RunRow;
 import dev.strata.scheduler.run.RunRecords.TaskRunRow;
 
-/** A run as the API shows it: its state, timings, task runs and (on a get) its transitions. */
+/**
+ * A run as the API shows it: its state, timings, task runs and (on a get) its transitions and {@code layout}: where
+ * the UI draws each task of the DAG (top-left corners of 180 × 44 px nodes, laid out by ELK; {@link TaskLayouts}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, String namespace, String pipelineId, int pipelineVersion, String trigger,
         Map<String, String> params, Instant logicalDate, UUID backfillId, String state, String error,
         String failedTask, Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs,
-        List<TaskRunView> tasks, List<Map<String, Object>> transitions, String traceId, UUID retryOf) {
+        List<TaskRunView> tasks, List<Map<String, Object>> transitions, String traceId, UUID retryOf,
+        Map<String, TaskLayouts.Point> layout) {
 
     /**
      * @param waitMs     from its last dispatch to its start by a worker
@@ -43,7 +47,14 @@ public record RunView(UUID id, String namespace, String pipelineId, int pipeline
         return new RunView(r.id(), r.namespace(), r.pipelineId(), r.version(), r.trigger(), r.params(),
                 r.logicalDate(), r.backfillId(), r.state(), r.error(), r.failedTask(), r.createdAt(), r.startedAt(),
                 r.finishedAt(), duration, tasks == null ? null : tasks.stream().map(TaskRunView::of).toList(),
-                transitions == null || transitions.isEmpty() ? null : transitions, r.traceId(), r.retryOf());
+                transitions == null || transitions.isEmpty() ? null : transitions, r.traceId(), r.retryOf(), null);
+    }
+
+    /** This run with its DAG laid out. */
+    public RunView withLayout(TaskLayouts layouts) {
+        return new RunView(id, namespace, pipelineId, pipelineVersion, trigger, params, logicalDate, backfillId, state,
+                error, failedTask, createdAt, startedAt, finishedAt, durationMs, tasks, transitions, traceId, retryOf,
+                layouts.of(tasks));
     }
 
     private static long millis(Instant a, Instant b) {
