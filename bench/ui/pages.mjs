@@ -23,6 +23,7 @@ const need = (name) => env[name] ?? (() => { throw new Error(`${name} is not set
 const base = need('STRATA_URL');
 const { chromium } = createRequire(join(need('WEBUI'), 'package.json'))('playwright-core');
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 10);
+const FRESH = Number(env.BENCH_FRESH ?? 3); // new 200-task DAG shapes: their first page load and first read
 const LIVE_TASKS = Number(env.BENCH_LIVE_TASKS ?? 40);
 const DATASETS = Number(env.BENCH_DATASETS ?? 10_000);
 const SEARCHES = Number(env.BENCH_SEARCHES ?? 400);
@@ -115,18 +116,23 @@ must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG
 const small = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
 const dag = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
 const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
+const fresh = { cold: [], firstRead: [], cachedRead: [] }; // pages of DAG shapes the scheduler has not laid out yet
 const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
 if (ONLY.has('pages')) {
 await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
   + sqlTask('report', 'select 3', ['clean']));
-let big = `namespace: ${NS}\nid: dag200\ntasks:\n`;
-for (let layer = 0; layer < 20; layer++) {
-  for (let i = 0; i < 10; i++) {
-    const deps = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 3) % 10}`];
-    big += sqlTask(`t${layer}_${i}`, 'select 1', deps);
+/** 20 layers of 10 sql tasks, each on two of the layer before (380 edges); task ids `${prefix}${layer}_${i}`. */
+function dag200Yaml(id, prefix) {
+  let yaml = `namespace: ${NS}\nid: ${id}\ntasks:\n`;
+  for (let layer = 0; layer < 20; layer++) {
+    for (let i = 0; i < 10; i++) {
+      const deps = layer === 0 ? [] : [`${prefix}${layer - 1}_${i}`, `${prefix}${layer - 1}_${(i + 3) % 10}`];
+      yaml += sqlTask(`${prefix}${layer}_${i}`, 'select 1', deps);
+    }
   }
+  return yaml;
 }
-await pipeline(big);
+await pipeline(dag200Yaml('dag200', 't'));
 const smallRun = await runOf(NS, 'small');
 const bigRun = await runOf(NS, 'dag200');
 await awaitEnded(smallRun, 120);
@@ -158,9 +164,9 @@ function drawnProbe(n) {
 /** The time until the page drew its DAG; for a cold load also where it went: the run read (its API call's response
  * end), ELK (the UI's strata:layout-start → strata:layout-end marks; 0 when the layout was known), React Flow (its
  * mount → drawn). */
-async function drawnIn(p, n, cold) {
+async function drawnIn(p, n, cold, record = true) {
   const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
-  if (!cold) return drawnAt;
+  if (!cold || !record) return drawnAt;
   const [read, from, to, laid] = await p.evaluate(() => {
     const first = (name) => performance.getEntriesByName(name)[0]?.startTime;
     const runRead = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/scheduler/v1/runs/'));
@@ -209,7 +215,7 @@ async function busyMs(cdp) {
 }
 /** Where a cold load's time went: every resource fetched (start, end, ms since navigation start) and the UI's marks. */
 const profiles = {};
-async function coldLoad(runId, n) {
+async function coldLoad(runId, n, record = true) {
   const cpuFrom = chromiumCpuMs();
   const context = await browser.newContext({ viewport: VIEWPORT, storageState: session });
   await context.addInitScript(drawnProbe, n);
@@ -217,7 +223,7 @@ async function coldLoad(runId, n) {
   const cdp = await context.newCDPSession(p);
   await cdp.send('Performance.enable');
   await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
-  const cold = await drawnIn(p, n, true);
+  const cold = await drawnIn(p, n, true, record);
   const chromiumCpu = chromiumCpuSince(cpuFrom);
   const coldCpu = await busyMs(cdp);
   profiles[n] ??= await p.evaluate(() => [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark'),
@@ -250,7 +256,24 @@ for (let i = 0; i < ROUNDS; i++) {
     into.api.push(await apiMs(runId));
   }
 }
-log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold) }));
+// The pages above are of runs whose DAG the scheduler laid out already (their runs were read while they ran). A page of
+// a DAG shape the scheduler has not seen yet: a new 200-task pipeline's run (cancelled at once, so that no task takes
+// CPU from the page), loaded cold: its read is the first of that shape and makes the layout (ELK in the scheduler).
+// And the API alone: the first read of a new shape's run against a second read of it.
+for (let i = 0; i < FRESH; i++) {
+  await pipeline(dag200Yaml(`fresh${i}`, `f${i}_`));
+  const pageRun = await runOf(NS, `fresh${i}`);
+  must(await api('POST', `/api/scheduler/v1/runs/${pageRun}/cancel`), 200);
+  fresh.cold.push((await coldLoad(pageRun, 200, false)).cold);
+  await pipeline(dag200Yaml(`fresh_api${i}`, `a${i}_`));
+  const apiRun = await runOf(NS, `fresh_api${i}`);
+  must(await api('POST', `/api/scheduler/v1/runs/${apiRun}/cancel`), 200);
+  fresh.firstRead.push(await apiMs(apiRun));
+  fresh.cachedRead.push(await apiMs(apiRun));
+}
+log('run page loads', JSON.stringify({ small: stats(small.cold), dag: stats(dag.cold), freshShape: stats(fresh.cold) }));
+log('a new shape\'s run read: first (laid out) and second (kept)', JSON.stringify({ first: stats(fresh.firstRead),
+  second: stats(fresh.cachedRead) }));
 log('phases of cold loads (the run read at, ELK, React Flow mount to visible)',
   JSON.stringify({ small: phaseStats(phases.small), dag: phaseStats(phases.dag) }));
 log('main thread busy in a cold load (ms)', JSON.stringify({ small: stats(small.cpu), dag: stats(dag.cpu) }));
@@ -412,7 +435,8 @@ console.log(JSON.stringify({
   runsPage: { cold: stats(small.cold), warm: stats(small.warm), api: stats(small.api), cpu: stats(small.cpu),
     chromiumCpu: stats(small.chromiumCpu), phases: phaseStats(phases.small) },
   dag200: { cold: stats(dag.cold), warm: stats(dag.warm), api: stats(dag.api), cpu: stats(dag.cpu),
-    chromiumCpu: stats(dag.chromiumCpu), phases: phaseStats(phases.dag) },
+    chromiumCpu: stats(dag.chromiumCpu), phases: phaseStats(phases.dag),
+    fresh: { cold: stats(fresh.cold), firstRead: stats(fresh.firstRead), cachedRead: stats(fresh.cachedRead) } },
   live: { sse: stats(live.sse), poll: stats(live.poll), received: stats(live.received), render: stats(live.render),
     transitions: live.transitions, missedBySse: live.missedBySse,
     missedByPoll: live.missedByPoll, tasks: LIVE_TASKS },

@@ -25,6 +25,17 @@ export function csrfToken(): string | undefined {
   return undefined;
 }
 
+/**
+ * The answer to a GET that public/boot.js started before the app's bundle ran (a run page's run), once: the first read
+ * of that path takes it; every later read goes to the server. A failed early fetch is simply made again.
+ */
+function takeEarly(path: string): Promise<Response | undefined> | undefined {
+  const early = (window as { __strataEarly?: { path: string; response: Promise<Response> } }).__strataEarly;
+  if (!early || early.path !== path.replace(/^\//, '')) return undefined;
+  delete (window as { __strataEarly?: unknown }).__strataEarly;
+  return early.response.catch(() => undefined);
+}
+
 export async function api<T>(path: string, init: RequestInit & { yaml?: string; json?: unknown } = {}): Promise<T> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json, application/problem+json');
@@ -42,7 +53,8 @@ export async function api<T>(path: string, init: RequestInit & { yaml?: string; 
     if (token) headers.set('X-CSRF-Token', token);
   }
   const url = '/api/' + path.replace(/^\//, '');
-  const response = await fetch(url, { ...init, method, headers, body, credentials: 'same-origin' });
+  const response = await (method === 'GET' && takeEarly(path))
+    || await fetch(url, { ...init, method, headers, body, credentials: 'same-origin' });
   if (response.status === 401) {
     // the session ended: sign in again and come back to this very page
     window.location.assign(window.location.pathname + window.location.search);

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, RUN_ACTIVE, type Run, type RunTransition, type TaskRun } from '../api';
@@ -144,7 +144,9 @@ export function RunPage() {
   const laidOutBy = useMemo(() => (serverLayout
     ? new Map(Object.entries(serverLayout).map(([id, p]) => [id, { x: p.x ?? 0, y: p.y ?? 0 }]))
     : undefined), [serverLayout]);
-  const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
+  // the DAG first: the task table, the Gantt and the log (200 rows each for a big DAG) render in a second, deferred
+  // pass after the DAG has been drawn, and with every later change of the run, as React finds time
+  const details = useDeferredValue(r);
 
   return (
     <section>
@@ -177,12 +179,28 @@ export function RunPage() {
           <ProblemView error={cancel.error} what="Cancelling" />
           <ProblemView error={retry.error} what="Retrying" />
           <Graph label={`Tasks of run ${r.id}`} nodes={graphNodes} edges={graphEdges} laidOutBy={laidOutBy} />
+          {details && <RunDetails ns={ns} run={details} tz={prefs.tz} openTask={openTask} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Everything below a run's DAG: its tasks, their attempts, the shown task's log and the errors. */
+const RunDetails = memo(function RunDetails({ ns, run: r, tz, openTask }: {
+  ns: string; run: Run; tz: 'local' | 'UTC'; openTask?: string;
+}) {
+  const runId = r.id;
+  const tasks = r.tasks ?? [];
+  const shownTask = tasks.find((t) => t.taskId === openTask) ?? tasks.find((t) => t.state === 'running') ?? tasks[0];
+  return (
+    <>
           <h2>Tasks</h2>
           <table className="grid" data-testid="tasks">
             <thead><tr><th>Task</th><th>Type</th><th>State</th><th>Attempt</th><th>Started</th><th>Duration</th><th>Log</th></tr></thead>
             <tbody>
               {tasks.map((t) => (
-                <TaskRow key={t.id} ns={ns} runId={runId} task={t} tz={prefs.tz} selected={shownTask?.taskId === t.taskId} />
+                <TaskRow key={t.id} ns={ns} runId={runId} task={t} tz={tz} selected={shownTask?.taskId === t.taskId} />
               ))}
             </tbody>
           </table>
@@ -195,11 +213,9 @@ export function RunPage() {
               <ul>{tasks.filter((t) => t.error).map((t) => <li key={t.id}><strong>{t.taskId}</strong>: {t.error}</li>)}</ul>
             </>
           )}
-        </>
-      )}
-    </section>
+    </>
   );
-}
+});
 
 /** A row of the task table: rendered again only when its task changed (the stream changes one task at a time). */
 const TaskRow = memo(function TaskRow({ ns, runId, task: t, tz, selected }: {
