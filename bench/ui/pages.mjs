@@ -115,9 +115,9 @@ must(await api('POST', '/api/auth/v1/namespaces', JSON.stringify({ name: CATALOG
 // ---- the pipelines and their runs -----------------------------------------------------------------------------
 const small = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
 const dag = { cold: [], warm: [], api: [], cpu: [], chromiumCpu: [] };
-const phases = { small: { data: [], layout: [], draw: [] }, dag: { data: [], layout: [], draw: [] } };
+const phases = { small: { data: [], layout: [], draw: [], complete: [] }, dag: { data: [], layout: [], draw: [], complete: [] } };
 const fresh = { cold: [], firstRead: [], cachedRead: [] }; // pages of DAG shapes the scheduler has not laid out yet
-const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw) });
+const phaseStats = (x) => ({ data: stats(x.data), layout: stats(x.layout), draw: stats(x.draw), complete: stats(x.complete) });
 if (ONLY.has('pages')) {
 await pipeline(`namespace: ${NS}\nid: small\ntasks:\n${sqlTask('land', 'select 1')}${sqlTask('clean', 'select 2', ['land'])}`
   + sqlTask('report', 'select 3', ['clean']));
@@ -153,10 +153,16 @@ function drawnProbe(n) {
   const observer = new MutationObserver(() => {
     // where the time goes: React Flow mounted (its layout done), drawn
     if (window.__laidOut === undefined && document.querySelector('[data-testid=graph]')) window.__laidOut = performance.now();
-    if (window.__drawnAt === undefined && drawn()) {
-      observer.disconnect();
+    if (window.__drawnAt === undefined && !window.__drawing && drawn()) {
+      window.__drawing = true;
       requestAnimationFrame(() => { window.__drawnAt = performance.now(); });
     }
+    // and the whole page: the table of all n tasks below the DAG shown too
+    if (window.__tableAt === undefined && !window.__tabling && document.querySelectorAll('[data-testid=tasks] tbody tr').length >= n) {
+      window.__tabling = true;
+      requestAnimationFrame(() => { window.__tableAt = performance.now(); });
+    }
+    if (window.__drawing && window.__tabling) observer.disconnect();
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
 }
@@ -167,6 +173,8 @@ function drawnProbe(n) {
 async function drawnIn(p, n, cold, record = true) {
   const drawnAt = await p.waitForFunction(() => window.__drawnAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
   if (!cold || !record) return drawnAt;
+  const tableAt = await p.waitForFunction(() => window.__tableAt, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+  (n === 200 ? phases.dag : phases.small).complete.push(tableAt);
   const [read, from, to, laid] = await p.evaluate(() => {
     const first = (name) => performance.getEntriesByName(name)[0]?.startTime;
     const runRead = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/scheduler/v1/runs/'));
@@ -213,6 +221,18 @@ async function busyMs(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
 }
+const cpuProfiled = new Set();
+/** A CPU profile's self time (ms) by function and script, the 30 largest. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, ms]) => `${ms.toFixed(1)} ${k}`);
+}
 /** Where a cold load's time went: every resource fetched (start, end, ms since navigation start) and the UI's marks. */
 const profiles = {};
 async function coldLoad(runId, n, record = true) {
@@ -222,8 +242,15 @@ async function coldLoad(runId, n, record = true) {
   const p = await context.newPage();
   const cdp = await context.newCDPSession(p);
   await cdp.send('Performance.enable');
+  const profiling = env.BENCH_CPU_PROFILE && !cpuProfiled.has(n) && cpuProfiled.add(n);
+  if (profiling) { // BENCH_CPU_PROFILE=1: where one cold load's main-thread time went, by function (self time)
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await p.goto(`${base}/ui/namespaces/${NS}/runs/${runId}`);
   const cold = await drawnIn(p, n, true, record);
+  if (profiling) log(`CPU profile of a cold load of the ${n}-task page (self ms, top 30):\n  ${selfTimes((await cdp.send('Profiler.stop')).profile).join('\n  ')}`);
   const chromiumCpu = chromiumCpuSince(cpuFrom);
   const coldCpu = await busyMs(cdp);
   profiles[n] ??= await p.evaluate(() => [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark'),

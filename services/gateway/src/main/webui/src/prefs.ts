@@ -32,14 +32,23 @@ export function usePrefs(): Prefs {
   }, () => current);
 }
 
+// one formatter per time zone choice: building an Intl.DateTimeFormat costs 0.1-0.3 ms, and a 200-task run page
+// formats 400 times
+const formatters = new Map<Prefs['tz'], Intl.DateTimeFormat>();
+
 export function formatTime(iso: string | null | undefined, tz: Prefs['tz']): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    hour12: false, timeZone: tz === 'UTC' ? 'UTC' : undefined,
-  }).format(date) + (tz === 'UTC' ? ' UTC' : '');
+  let format = formatters.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      hour12: false, timeZone: tz === 'UTC' ? 'UTC' : undefined,
+    });
+    formatters.set(tz, format);
+  }
+  return format.format(date) + (tz === 'UTC' ? ' UTC' : '');
 }
 
 export function formatDuration(ms: number | null | undefined): string {

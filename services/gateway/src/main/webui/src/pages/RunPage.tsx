@@ -144,9 +144,21 @@ export function RunPage() {
   const laidOutBy = useMemo(() => (serverLayout
     ? new Map(Object.entries(serverLayout).map(([id, p]) => [id, { x: p.x ?? 0, y: p.y ?? 0 }]))
     : undefined), [serverLayout]);
-  // the DAG first: the task table, the Gantt and the log (200 rows each for a big DAG) render in a second, deferred
-  // pass after the DAG has been drawn, and with every later change of the run, as React finds time
-  const details = useDeferredValue(r);
+  // the DAG first: the task table, the Gantt and the log (200 rows each for a big DAG: their layout alone took 200 ms
+  // of a cold load) are added once the frame with the DAG has been painted; then they follow every change of the run
+  // in a deferred pass, as React finds time
+  const [afterFirstPaint, setAfterFirstPaint] = useState(false);
+  useEffect(() => {
+    if (!r || afterFirstPaint) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => { timer = setTimeout(() => setAfterFirstPaint(true)); });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
+    };
+  }, [r, afterFirstPaint]);
+  const deferred = useDeferredValue(r);
+  const details = afterFirstPaint ? deferred : undefined;
 
   return (
     <section>
