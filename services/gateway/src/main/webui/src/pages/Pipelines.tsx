@@ -177,14 +177,15 @@ export function PipelinePage() {
           <PauseControl ns={ns} pipeline={saved} />
         </div>
       )}
+      {initial === null ? <Loading /> : <YamlEditor initial={initial} onChange={setText} onValidated={onValidated} readOnly={!writer} />}
+      {!writer && <p className="muted">Read only: your role in {ns} cannot change pipelines.</p>}
       <div className="pipeline-panels">
-        <div>
-          {initial === null ? <Loading /> : <YamlEditor initial={initial} onChange={setText} onValidated={onValidated} readOnly={!writer} />}
-          {!writer && <p className="muted">Read only: your role in {ns} cannot change pipelines.</p>}
-        </div>
         <div>
           <h2>Tasks</h2>
           <PipelineDag drawn={drawn} stale={validated?.stale ?? false} />
+        </div>
+        <div>
+          <h2>Next fires</h2>
           <NextFireTimes fires={fires} />
         </div>
       </div>

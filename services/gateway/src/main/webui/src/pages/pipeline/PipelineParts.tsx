@@ -46,14 +46,13 @@ function zoned(iso: string, timeZone: string): string {
 /** The next five fire times in the pipeline's timezone, and in the user's when that differs. */
 export function NextFireTimes({ fires }: { fires: NextFires | undefined }) {
   const prefs = usePrefs();
-  if (!fires) return null;
+  if (!fires) return <p className="muted">Shown once the YAML is valid.</p>;
   if (!fires.timezone) return <p className="muted" data-testid="next-fires">No schedule: runs start by trigger only.</p>;
   if (fires.paused) return <p className="muted" data-testid="next-fires">Paused: no scheduled fire until it is resumed.</p>;
   const mine = prefs.tz === 'UTC' ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone;
   const both = mine !== fires.timezone;
   return (
     <table className="grid" data-testid="next-fires">
-      <caption>Next fires</caption>
       <thead><tr><th scope="col">{fires.timezone}</th>{both && <th scope="col">{mine} (yours)</th>}</tr></thead>
       <tbody>
         {(fires.at ?? []).map((at) => (
