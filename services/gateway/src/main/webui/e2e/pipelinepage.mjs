@@ -1,7 +1,7 @@
 // The pipeline page beyond its editor (issue 17): the DAG drawn from the YAML, the next five fires in the pipeline's
 // timezone, pause/resume, a backfill with its progress and Cancel. Called by golden-path.mjs once the walk's pipeline
 // is saved and has run; the page is left on the pipeline.
-import { axe, base, check, shot, step } from './browser.mjs';
+import { axe, base, browserFor, check, need, shot, signIn, step } from './browser.mjs';
 
 /**
  * @param page     the engineer's signed-in page
@@ -75,5 +75,22 @@ export async function pipelinePage(page, { ns, id, callApi }) {
     await page.locator('[data-testid=backfill-progress] [role=status]', { hasText: state }).waitFor();
     await axe(page, 'pipeline');
     await shot(page, 'pipeline');
+  });
+
+  await step('a viewer sees the pipeline\'s DAG and next fires but no trigger, pause or backfill control', async () => {
+    const viewer = await browserFor('pipeline-viewer');
+    try {
+      const v = viewer.page;
+      await v.goto(`${base}/ui/namespaces/${ns}/pipelines/${id}`);
+      await signIn(v, need('STRATA_VIEWER'), need('STRATA_VIEWER_PASSWORD'));
+      await v.locator('[data-testid=pipeline-dag] .react-flow__node', { hasText: 'land' }).waitFor();
+      await v.locator('table[data-testid=next-fires] tbody time').first().waitFor();
+      for (const name of ['Trigger run', 'Parameters', 'Pause', 'Resume', 'Start backfill']) {
+        check(await v.getByRole('button', { name, exact: true }).count() === 0, `${name} offered to a viewer`);
+      }
+      check(await v.locator('[data-testid=backfill]').count() === 0, 'the backfill form shown to a viewer');
+    } finally {
+      await viewer.context.close();
+    }
   });
 }
