@@ -2,6 +2,7 @@
 // users and data, and reads this script's TAP-like output). Each step asserts what a person would see; screenshots
 // go to docs/ui/.
 import { axe, base, browserFor, check, cspViolations, finish, need, shot, signIn, step, watch } from './browser.mjs';
+import { pipelinePage } from './pipelinepage.mjs';
 
 const ns = need('STRATA_NS');
 const other = need('STRATA_OTHER_NS');
@@ -232,6 +233,8 @@ await step('pipeline page: a grid of recent runs by task', async () => {
   await grid.locator('tr[data-task=check] [data-state=succeeded]').first().waitFor();
   await axe(page, 'pipeline with grid');
 });
+
+await pipelinePage(page, { ns, id: pipelineId, callApi });
 
 await step('runs list: select runs, cancel them, retry them (bulk)', async () => {
   const slow = `namespace: ${ns}\nid: slow\nconcurrency: {limit: 5}\ntasks:\n  - id: wait\n    type: sql\n    inputs:\n      sql: select pg_sleep(30)\n`;

@@ -7613,6 +7613,11 @@ export interface components {
             text?: string;
             ts?: components["schemas"]["scheduler.Instant"];
         };
+        "scheduler.NextFires": {
+            at?: string[];
+            paused?: boolean;
+            timezone?: string;
+        };
         /**
          * Format: date-time
          * @example 2022-03-10T12:15:50-04:00
@@ -7621,9 +7626,17 @@ export interface components {
         "scheduler.PipelineView": {
             createdAt?: components["schemas"]["scheduler.Instant"];
             description?: string;
+            graph?: components["schemas"]["scheduler.TaskNode"][];
             id?: string;
+            layout?: {
+                [key: string]: components["schemas"]["scheduler.Point"];
+            };
             namespace?: string;
             nextFireAt?: components["schemas"]["scheduler.Instant"];
+            nextFires?: components["schemas"]["scheduler.NextFires"];
+            params?: {
+                [key: string]: string;
+            };
             paused?: boolean;
             pausedAt?: components["schemas"]["scheduler.Instant"];
             pausedBy?: string;
@@ -7685,6 +7698,11 @@ export interface components {
             taskId?: string;
             taskRunId?: components["schemas"]["scheduler.UUID"];
         };
+        "scheduler.TaskNode": {
+            dependsOn?: string[];
+            id?: string;
+            type?: string;
+        };
         "scheduler.TaskRunView": {
             /** Format: int32 */
             attempt?: number;
@@ -7721,8 +7739,16 @@ export interface components {
         /** Format: uuid */
         "scheduler.UUID": string;
         "scheduler.ValidView": {
+            graph?: components["schemas"]["scheduler.TaskNode"][];
             id?: string;
+            layout?: {
+                [key: string]: components["schemas"]["scheduler.Point"];
+            };
             namespace?: string;
+            nextFires?: components["schemas"]["scheduler.NextFires"];
+            params?: {
+                [key: string]: string;
+            };
             /** Format: int32 */
             tasks?: number;
             valid?: boolean;

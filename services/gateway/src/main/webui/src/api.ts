@@ -103,6 +103,11 @@ export type LineageGraph = {
     & { columns?: Sent<'registry.ColumnEdge', 'from' | 'to'>[] })[];
 };
 export type Pipeline = Sent<'scheduler.PipelineView', 'namespace' | 'id' | 'version'>;
+/** A valid pipeline as the scheduler's validator answers it: its task graph laid out, next fires and params. */
+export type ValidPipeline = Sent<'scheduler.ValidView', 'valid' | 'namespace' | 'id' | 'tasks'>;
+export type PipelineTask = Sent<'scheduler.TaskNode', 'id' | 'type'>;
+export type NextFires = Sent<'scheduler.NextFires', 'paused'>;
+export type Backfill = Sent<'scheduler.Backfill', 'id' | 'namespace' | 'pipelineId' | 'state'>;
 export type TaskRun = Sent<'scheduler.TaskRunView', 'id' | 'taskId' | 'type' | 'state' | 'attempt' | 'maxAttempts'>;
 /** A run, its task runs and its transitions (a list of plain objects in the OpenAPI: typed here). */
 export type Run = Omit<Sent<'scheduler.RunView', 'id' | 'namespace' | 'pipelineId' | 'pipelineVersion' | 'trigger' | 'state'

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { basicSetup, EditorView } from 'codemirror';
@@ -6,11 +6,12 @@ import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { editorTheme as theme, range } from '../editor';
-import { api, ApiError, type Pipeline, type Run } from '../api';
+import { api, ApiError, type Pipeline, type ValidPipeline } from '../api';
 import { useRole } from '../Shell';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView } from '../ui';
 import { RunGrid } from './run/RunGrid';
+import { BackfillControl, NextFireTimes, PauseControl, PipelineDag, TriggerControl, type Drawn } from './pipeline/PipelineParts';
 
 export function PipelinesPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/pipelines' });
@@ -59,14 +60,19 @@ tasks:
       sql: select 1
 `;
 
-/** Validates as you type against the scheduler's own validator (POST /api/scheduler/v1/pipelines/validate). */
-const serverLint = linter(async (view): Promise<Diagnostic[]> => {
+/**
+ * Validates as you type against the scheduler's own validator (POST /api/scheduler/v1/pipelines/validate); its valid
+ * answer (the task graph laid out, the next fires, the params) goes to the page: the DAG is drawn from it, no second
+ * request per keystroke.
+ */
+const serverLint = (answered: { current: (valid: ValidPipeline | null) => void }) => linter(async (view): Promise<Diagnostic[]> => {
   const doc = view.state.doc;
   try {
-    await api('scheduler/v1/pipelines/validate', { method: 'POST', yaml: doc.toString() });
+    answered.current(await api<ValidPipeline>('scheduler/v1/pipelines/validate', { method: 'POST', yaml: doc.toString() }));
     return [];
   } catch (e) {
     if (!(e instanceof ApiError) || e.problem.status !== 400) return [];
+    answered.current(null);
     const errors = e.problem.errors?.length ? e.problem.errors : [{ message: e.problem.detail ?? 'invalid' }];
     return errors.map((err) => ({
       ...range(doc, 'line' in err ? err.line : undefined, 'column' in err ? err.column : undefined),
@@ -76,11 +82,18 @@ const serverLint = linter(async (view): Promise<Diagnostic[]> => {
   }
 }, { delay: 350 });
 
-
-function YamlEditor({ initial, onChange, readOnly }: { initial: string; onChange: (text: string) => void; readOnly: boolean }) {
+function YamlEditor({ initial, onChange, onValidated, readOnly }: {
+  initial: string;
+  onChange: (text: string) => void;
+  /** The validator's answer to the text: valid (with its graph), or null when it found errors. */
+  onValidated: (valid: ValidPipeline | null) => void;
+  readOnly: boolean;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
+  const validated = useRef(onValidated);
+  validated.current = onValidated;
   useEffect(() => {
     // in a shadow root: CodeMirror then styles itself with constructed style sheets, which the CSP (no
     // 'unsafe-inline') allows, instead of <style> elements, which it refuses
@@ -90,7 +103,7 @@ function YamlEditor({ initial, onChange, readOnly }: { initial: string; onChange
       root: shadow,
       state: EditorState.create({
         doc: initial,
-        extensions: [basicSetup, yaml(), serverLint, lintGutter(), EditorState.readOnly.of(readOnly),
+        extensions: [basicSetup, yaml(), serverLint(validated), lintGutter(), EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly), theme,
           EditorView.contentAttributes.of({ 'aria-label': 'Pipeline YAML' }),
           EditorView.updateListener.of((u) => u.docChanged && changed.current(u.state.doc.toString()))],
@@ -125,11 +138,17 @@ export function PipelinePage() {
       if (saved.id !== id) navigate({ to: '/namespaces/$ns/pipelines/$id', params: { ns, id: saved.id } });
     },
   });
-  const trigger = useMutation({
-    mutationFn: () => api<Run>(`scheduler/v1/pipelines/${encodeURIComponent(ns)}/${encodeURIComponent(id)}/runs`,
-      { method: 'POST', json: { params: {} } }),
-    onSuccess: (run) => navigate({ to: '/namespaces/$ns/runs/$runId', params: { ns, runId: run.id } }),
-  });
+  // the DAG, next fires and params of the last valid YAML (the validator's answer), the saved pipeline's until then
+  const [validated, setValidated] = useState<{ drawn: Drawn; stale: boolean }>();
+  const onValidated = useCallback((valid: ValidPipeline | null) => setValidated((before) => (valid
+    ? { drawn: { graph: (valid.graph ?? []) as Drawn['graph'], layout: valid.layout, nextFires: valid.nextFires as Drawn['nextFires'], params: valid.params }, stale: false }
+    : before && { ...before, stale: true })), []);
+  const saved = pipeline.data;
+  const drawn: Drawn | undefined = validated?.drawn ?? (saved?.graph ? {
+    graph: saved.graph as Drawn['graph'], layout: saved.layout, nextFires: saved.nextFires as Drawn['nextFires'], params: saved.params,
+  } : undefined);
+  // a saved pipeline says whether it is paused; the YAML being typed cannot
+  const fires = drawn?.nextFires && saved?.paused ? { ...drawn.nextFires, paused: true, at: [] } : drawn?.nextFires;
 
   return (
     <section>
@@ -148,16 +167,29 @@ export function PipelinePage() {
         <div className="toolbar">
           <button type="button" disabled={save.isPending || text === undefined}
             onClick={() => text !== undefined && save.mutate(text)}>{save.isPending ? 'Saving…' : 'Save'}</button>
-          {!isNew && (
-            <button type="button" disabled={trigger.isPending} onClick={() => trigger.mutate()}>Trigger run</button>
-          )}
           {save.isSuccess && <span role="status">Saved version {save.data.version}.</span>}
         </div>
       )}
       <ProblemView error={save.error} what="Saving" />
-      <ProblemView error={trigger.error} what="Triggering" />
-      {initial === null ? <Loading /> : <YamlEditor initial={initial} onChange={setText} readOnly={!writer} />}
+      {writer && !isNew && saved && (
+        <div className="toolbar">
+          <TriggerControl ns={ns} id={id} declared={drawn?.params ?? saved.params} />
+          <PauseControl ns={ns} pipeline={saved} />
+        </div>
+      )}
+      {initial === null ? <Loading /> : <YamlEditor initial={initial} onChange={setText} onValidated={onValidated} readOnly={!writer} />}
       {!writer && <p className="muted">Read only: your role in {ns} cannot change pipelines.</p>}
+      <div className="pipeline-panels">
+        <div>
+          <h2>Tasks</h2>
+          <PipelineDag drawn={drawn} stale={validated?.stale ?? false} />
+        </div>
+        <div>
+          <h2>Next fires</h2>
+          <NextFireTimes fires={fires} />
+        </div>
+      </div>
+      {writer && !isNew && saved && <BackfillControl ns={ns} id={id} scheduled={!!saved.schedule} />}
       {pipeline.data && (
         <>
           <h2>Recent runs</h2>

@@ -202,6 +202,73 @@ class PipelineValidationTest extends SchedulerTestSupport {
     }
 
     @Test
+    void validateDrawsADiamondWithItsLayoutParamsAndNextFiresInItsTimezone() {
+        String yaml = """
+                namespace: sales
+                id: diamond
+                schedule: {cron: "0 5 * * *", timezone: Europe/Paris}
+                params: {region: eu, limit: 10}
+                tasks:
+                  - {id: extract, type: notify, inputs: {channel: c, message: m}}
+                  - {id: left, type: notify, depends_on: [extract], inputs: {channel: c, message: m}}
+                  - {id: right, type: sql, depends_on: [extract], inputs: {sql: select 1}}
+                  - {id: join, type: notify, depends_on: [left, right], inputs: {channel: c, message: m}}
+                """;
+        JsonPath v = given().auth().oauth2(token()).contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/pipelines/validate")
+                .then().statusCode(200).body("valid", equalTo(true)).body("tasks", equalTo(4)).extract().jsonPath();
+        assertEquals(List.of("extract", "left", "right", "join"), v.getList("graph.id"));
+        assertEquals(List.of("notify", "notify", "sql", "notify"), v.getList("graph.type"));
+        assertEquals(List.of("left", "right"), v.getList("graph[3].dependsOn"));
+        assertEquals(Map.of("region", "eu", "limit", "10"), v.getMap("params"));
+        // laid out left to right: the source first, the two branches one layer on at different heights, the join last
+        float x0 = v.getFloat("layout.extract.x");
+        float xl = v.getFloat("layout.left.x");
+        float xr = v.getFloat("layout.right.x");
+        float xj = v.getFloat("layout.join.x");
+        org.junit.jupiter.api.Assertions.assertTrue(x0 < xl && xl == xr && xr < xj, v.prettify());
+        org.junit.jupiter.api.Assertions.assertNotEquals(v.getFloat("layout.left.y"), v.getFloat("layout.right.y"));
+        // the next five fires: 05:00 in Paris each day (04:00Z in winter: a UTC reading would say 05:00Z)
+        assertEquals("Europe/Paris", v.getString("nextFires.timezone"));
+        List<String> at = v.getList("nextFires.at");
+        assertEquals(5, at.size(), v.prettify());
+        java.time.Instant previous = java.time.Instant.now();
+        for (String fire : at) {
+            java.time.Instant t = java.time.Instant.parse(fire);
+            org.junit.jupiter.api.Assertions.assertTrue(t.isAfter(previous), at.toString());
+            var local = t.atZone(java.time.ZoneId.of("Europe/Paris"));
+            assertEquals(5, local.getHour(), fire);
+            assertEquals(0, local.getMinute(), fire);
+            previous = t;
+        }
+    }
+
+    @Test
+    void aPipelineReadAloneCarriesItsGraphAndFiresPausedSaysSoAndAnotherNamespaceSeesNothing() {
+        submitOk(VALID.formatted("graph"));
+        IssuerClient issuer = new IssuerClient(stack.auth());
+        String viewer = issuer.tokenFor(Map.of("sales", "viewer"));
+        String stranger = issuer.tokenFor(Map.of("elsewhere", "viewer"));
+        String path = "/api/v1/pipelines/sales/valid_graph";
+        JsonPath p = given().auth().oauth2(viewer).get(path).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("a", "b"), p.getList("graph.id"));
+        assertEquals(List.of("a"), p.getList("graph[1].dependsOn"));
+        org.hamcrest.MatcherAssert.assertThat(p.getFloat("layout.b.x"),
+                org.hamcrest.Matchers.greaterThan(p.getFloat("layout.a.x")));
+        assertEquals(5, p.getList("nextFires.at").size());
+        assertEquals(false, p.getBoolean("nextFires.paused"));
+        given().auth().oauth2(stranger).get(path).then().statusCode(404).contentType("application/problem+json");
+
+        given().auth().oauth2(token()).post(path + "/pause").then().statusCode(200);
+        given().auth().oauth2(viewer).get(path).then().statusCode(200).body("nextFires.paused", equalTo(true))
+                .body("nextFires.at", org.hamcrest.Matchers.empty())
+                .body("nextFires.timezone", equalTo("Europe/Paris"));
+        // a list leaves the drawing out
+        given().auth().oauth2(viewer).get("/api/v1/pipelines?namespace=sales").then().statusCode(200)
+                .body("find { it.id == 'valid_graph' }.graph", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void aChangedPipelineGetsANewVersionAndARunKeepsItsOwn() {
         worker(); // answers the notify tasks as the notifier does
         String v1 = VALID.formatted("versions");

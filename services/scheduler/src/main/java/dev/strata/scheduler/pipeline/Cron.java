@@ -3,6 +3,8 @@ package dev.strata.scheduler.pipeline;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import com.cronutils.model.CronType;
@@ -38,6 +40,22 @@ public final class Cron {
     public static Optional<Instant> nextAfter(String expression, ZoneId zone, Instant after) {
         ExecutionTime times = ExecutionTime.forCron(parser(expression).parse(expression));
         return times.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    }
+
+    /** The next {@code count} fires strictly after {@code after} (fewer when the expression stops firing). */
+    public static List<Instant> next(String expression, ZoneId zone, Instant after, int count) {
+        ExecutionTime times = ExecutionTime.forCron(parser(expression).parse(expression));
+        List<Instant> fires = new ArrayList<>(count);
+        ZonedDateTime t = ZonedDateTime.ofInstant(after, zone);
+        while (fires.size() < count) {
+            Optional<ZonedDateTime> next = times.nextExecution(t);
+            if (next.isEmpty()) {
+                break;
+            }
+            t = next.get();
+            fires.add(t.toInstant());
+        }
+        return fires;
     }
 
     private static CronParser parser(String expression) {

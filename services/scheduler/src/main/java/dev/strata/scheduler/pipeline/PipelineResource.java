@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import dev.strata.scheduler.backfill.Backfills;
 import dev.strata.scheduler.run.RunEngine;
 import dev.strata.scheduler.run.RunView;
+import dev.strata.scheduler.run.TaskLayouts;
 import dev.strata.security.NamespaceAccess;
 import dev.strata.security.Role;
 import dev.strata.web.ProblemException;
@@ -36,13 +37,37 @@ public class PipelineResource {
     public record SavedView(String namespace, String id, int version, boolean created, Instant nextFireAt) {
     }
 
-    public record ValidView(boolean valid, String namespace, String id, int tasks) {
+    /** How many next fire times a pipeline's page shows. */
+    static final int NEXT_FIRES = 5;
+
+    /**
+     * A valid pipeline as its editor draws it: {@code tasks} is the number of tasks, {@code graph} the tasks in YAML
+     * order, {@code layout} where each is drawn (null above the graph limit), {@code params} the declared defaults.
+     */
+    public record ValidView(boolean valid, String namespace, String id, int tasks, List<TaskNode> graph,
+            Map<String, TaskLayouts.Point> layout, NextFires nextFires, Map<String, String> params) {
     }
 
-    /** {@code paused}: no cron fire, data trigger or webhook starts a run ({@code nextFireAt} is then null). */
+    /** A task of the DAG drawn from the YAML. */
+    public record TaskNode(String id, String type, List<String> dependsOn) {
+    }
+
+    /**
+     * The next fire times of a schedule ({@code at}, instants; empty without schedule or when {@code paused}) and the
+     * schedule's timezone id (null without schedule).
+     */
+    public record NextFires(String timezone, List<Instant> at, boolean paused) {
+    }
+
+    /**
+     * {@code paused}: no cron fire, data trigger or webhook starts a run ({@code nextFireAt} is then null). One
+     * pipeline read alone ({@code GET /{ns}/{id}}) also carries its {@code graph}, {@code layout}, {@code nextFires}
+     * and {@code params}; lists leave them null.
+     */
     public record PipelineView(String namespace, String id, int version, String description, String schedule,
             String timezone, Instant nextFireAt, List<String> tasks, Instant createdAt, Instant updatedAt,
-            boolean paused, Instant pausedAt, String pausedBy, String yaml) {
+            boolean paused, Instant pausedAt, String pausedBy, String yaml, List<TaskNode> graph,
+            Map<String, TaskLayouts.Point> layout, NextFires nextFires, Map<String, String> params) {
     }
 
     public record TriggerRequest(Map<String, String> params) {
@@ -59,8 +84,11 @@ public class PipelineResource {
     private final Backfills backfills;
     private final TriggerIdempotency idempotency;
 
+    private final TaskLayouts layouts;
+
     PipelineResource(PipelineStore store, NamespaceAccess access, RunEngine engine, Backfills backfills,
-            TriggerIdempotency idempotency, PipelineReferences references) {
+            TriggerIdempotency idempotency, PipelineReferences references, TaskLayouts layouts) {
+        this.layouts = layouts;
         this.idempotency = idempotency;
         this.store = store;
         this.references = references;
@@ -106,7 +134,9 @@ public class PipelineResource {
         if (access.readable().includes(def.namespace())) {
             references.check(parsed);
         }
-        return new ValidView(true, def.namespace(), def.id(), def.tasks().size());
+        List<TaskNode> graph = graph(def);
+        return new ValidView(true, def.namespace(), def.id(), def.tasks().size(), graph, layout(graph),
+                nextFires(def, false), def.params());
     }
 
     @GET
@@ -279,14 +309,35 @@ public class PipelineResource {
         return new SavedView(s.namespace(), s.id(), s.version(), s.created(), s.nextFireAt());
     }
 
-    private PipelineView view(PipelineStore.Stored s, boolean withYaml) {
+    /** {@code one}: a pipeline read alone, with its YAML, graph, layout, next fires and params. */
+    private PipelineView view(PipelineStore.Stored s, boolean one) {
         PipelineDefinition def = store.definition(s.namespace(), s.id(), s.version());
         boolean paused = s.pausedAt() != null;
+        List<TaskNode> graph = one ? graph(def) : null;
         return new PipelineView(s.namespace(), s.id(), s.version(), def.description(),
                 def.schedule().map(PipelineDefinition.Schedule::cron).orElse(null),
                 def.schedule().map(sc -> sc.timezone().getId()).orElse(null), paused ? null : s.nextFireAt(),
                 def.tasks().stream().map(PipelineDefinition.Task::id).toList(), s.createdAt(), s.updatedAt(),
-                paused, s.pausedAt(), s.pausedBy(), withYaml ? s.yaml() : null);
+                paused, s.pausedAt(), s.pausedBy(), one ? s.yaml() : null, graph, one ? layout(graph) : null,
+                one ? nextFires(def, paused) : null, one ? def.params() : null);
+    }
+
+    private static List<TaskNode> graph(PipelineDefinition def) {
+        return def.tasks().stream().map(t -> new TaskNode(t.id(), t.type().id(), t.dependsOn())).toList();
+    }
+
+    private Map<String, TaskLayouts.Point> layout(List<TaskNode> graph) {
+        Map<String, List<String>> deps = new java.util.HashMap<>();
+        graph.forEach(t -> deps.put(t.id(), t.dependsOn()));
+        return layouts.of(graph.stream().map(TaskNode::id).toList(), deps);
+    }
+
+    /** The next {@link #NEXT_FIRES} fires of its schedule from now, in its timezone (none when paused). */
+    static NextFires nextFires(PipelineDefinition def, boolean paused) {
+        return def.schedule()
+                .map(sc -> new NextFires(sc.timezone().getId(),
+                        paused ? List.of() : Cron.next(sc.cron(), sc.timezone(), Instant.now(), NEXT_FIRES), paused))
+                .orElseGet(() -> new NextFires(null, List.of(), paused));
     }
 
     static UUID uuid(String value) {

@@ -36,4 +36,14 @@ class CronTest {
         assertTrue(Cron.problem("* * *").isPresent());
         assertTrue(Cron.problem("*/5 * * * * * *").isPresent());
     }
+
+    @Test
+    void theNextFiveFiresKeepTheirLocalTimeAcrossADaylightSavingChange() {
+        // Paris moves from UTC+1 to UTC+2 on 2027-03-28 at 02:00: 05:00 local is 04:00Z before, 03:00Z after
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        assertEquals(java.util.List.of(Instant.parse("2027-03-26T04:00:00Z"), Instant.parse("2027-03-27T04:00:00Z"),
+                Instant.parse("2027-03-28T03:00:00Z"), Instant.parse("2027-03-29T03:00:00Z"),
+                Instant.parse("2027-03-30T03:00:00Z")),
+                Cron.next("0 5 * * *", paris, Instant.parse("2027-03-25T12:00:00Z"), 5));
+    }
 }
