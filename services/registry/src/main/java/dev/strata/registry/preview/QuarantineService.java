@@ -80,17 +80,17 @@ public class QuarantineService {
         }
     }
 
-    private static List<Quarantine.Row> read(Connection c, String quotedTable, int limit) throws SQLException {
+    private static List<QuarantinedRow> read(Connection c, String quotedTable, int limit) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT load_id, file, line, column_name, value, reason, "
                 + "record::text, quarantined_at FROM " + quotedTable + " ORDER BY quarantined_at DESC, file, line "
                 + "LIMIT ?")) {
             s.setQueryTimeout(TIMEOUT_SECONDS + 1);
             s.setInt(1, limit);
-            List<Quarantine.Row> rows = new ArrayList<>();
+            List<QuarantinedRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Timestamp at = rs.getTimestamp(8);
-                    rows.add(new Quarantine.Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
+                    rows.add(new QuarantinedRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                             at == null ? null : at.toInstant()));
                 }
