@@ -1,5 +1,6 @@
 // The dataset page's upload with its progress bar, schema diffs, quality (freshness, tests, quarantined rows with
-// their reasons), the home page's data-quality lists and the lineage page's column edges and model, walked in the
+// their reasons) and lineage neighbourhood, the home page's data-quality lists, the lineage page's column edges and
+// model, the catalog's owner filter and all-namespaces search, and the "g" shortcuts, walked in the
 // browser (called from golden-path.mjs once the lineage step has run; the engineer is signed in on `page`).
 import { axe, base, browserFor, check, need, shot, signIn, step, watch } from './browser.mjs';
 
@@ -93,6 +94,37 @@ export async function pagegaps({ page, ns, callApi }) {
     await edges.filter({ hasText: 'orders.amount' }).filter({ hasText: 'customer_totals.amount' }).waitFor();
     await page.locator('[data-testid=built-by]').waitFor();
     await axe(page, 'lineage with columns');
+  });
+
+  await step('catalog: owner filter and every namespace of the caller, in the URL; keyboard shortcuts', async () => {
+    await page.goto(`${base}/ui/namespaces/${ns}`);
+    await page.getByRole('heading', { name: ns, exact: true }).waitFor();
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await page.waitForURL(new RegExp(`/namespaces/${ns}/catalog`));
+    const table = page.locator('[data-testid=datasets]');
+    await table.getByRole('link', { name: 'customer_totals', exact: true }).waitFor();
+    await page.keyboard.press('/');
+    check(await page.getByRole('searchbox').evaluate((el) => el === document.activeElement), '"/" does not focus the search');
+    await page.getByLabel('Owner').fill('data-team');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/owner=data-team/);
+    await table.getByRole('link', { name: 'returns', exact: true }).waitFor();
+    await page.getByLabel('Owner').fill('nobody-owns-this');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await table.getByText('No dataset').waitFor();
+    await page.goto(`${base}/ui/namespaces/${ns}/catalog?all=1`);
+    await table.getByRole('columnheader', { name: 'Namespace' }).waitFor();
+    await table.getByRole('link', { name: 'customer_totals', exact: true }).waitFor();
+    check(!(await page.content()).includes('secret_plans'), 'a dataset of the other namespace is listed');
+    await axe(page, 'catalog, all namespaces');
+  });
+
+  await step('dataset page: its lineage neighbourhood, linked', async () => {
+    await page.goto(`${base}/ui/namespaces/${ns}/datasets/customer_totals`);
+    await page.locator('[data-testid=neighbours]').getByRole('link', { name: 'orders', exact: true }).click();
+    await page.waitForURL(/\/datasets\/orders$/);
+    await page.locator('[data-testid=neighbours]').getByRole('link', { name: 'customer_totals', exact: true }).waitFor();
   });
 
   const viewer = await browserFor('viewer-pagegaps');

@@ -56,8 +56,8 @@ const index = createRoute({ getParentRoute: () => rootRoute, path: '/', componen
 const home = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns', component: HomePage });
 const catalog = createRoute({
   getParentRoute: () => rootRoute, path: '/namespaces/$ns/catalog', component: CatalogPage,
-  validateSearch: (s: Record<string, unknown>): { q?: string; layer?: string; tag?: string } => ({
-    q: str(s.q), layer: str(s.layer), tag: str(s.tag),
+  validateSearch: (s: Record<string, unknown>): { q?: string; layer?: string; tag?: string; owner?: string; all?: string } => ({
+    q: str(s.q), layer: str(s.layer), tag: str(s.tag), owner: str(s.owner), all: s.all === '1' || s.all === 1 ? '1' : undefined,
   }),
 });
 const dataset = createRoute({

@@ -7,32 +7,35 @@ import { api, type Dataset, type DatasetVersion, type Preview } from '../api';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView } from '../ui';
 import { useRole } from '../Shell';
-import { QualityView, SchemaDiffView, UploadPanel } from './dataset';
+import { Neighbours, QualityView, SchemaDiffView, UploadPanel } from './dataset';
 
 const column = createColumnHelper<Dataset>();
 
 export function CatalogPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/catalog' });
-  const { q, layer, tag } = useSearch({ from: '/namespaces/$ns/catalog' });
+  const { q, layer, tag, owner, all } = useSearch({ from: '/namespaces/$ns/catalog' });
   const navigate = useNavigate({ from: '/namespaces/$ns/catalog' });
   const prefs = usePrefs();
   const [text, setText] = useState(q ?? '');
   const [tagText, setTagText] = useState(tag ?? '');
+  const [ownerText, setOwnerText] = useState(owner ?? '');
   const [sorting, setSorting] = useState<SortingState>([]);
-  const params = new URLSearchParams({ namespace: ns, limit: '500' });
+  // every namespace the caller may read (the registry filters them), or this one
+  const params = new URLSearchParams(all ? { limit: '500' } : { namespace: ns, limit: '500' });
   if (q) params.set('q', q);
   if (layer) params.set('layer', layer);
   if (tag) params.set('tag', tag);
   const datasets = useQuery({
-    queryKey: ['datasets', ns, q, layer, tag],
+    queryKey: ['datasets', all ? '*' : ns, q, layer, tag],
     queryFn: () => api<Dataset[]>(`registry/v1/datasets?${params}`),
   });
 
   const columns = [
     column.accessor('name', {
       header: 'Dataset',
-      cell: (c) => <Link to="/namespaces/$ns/datasets/$name" params={{ ns, name: c.getValue() }}>{c.getValue()}</Link>,
+      cell: (c) => <Link to="/namespaces/$ns/datasets/$name" params={{ ns: c.row.original.namespace, name: c.getValue() }}>{c.getValue()}</Link>,
     }),
+    ...(all ? [column.accessor('namespace', { header: 'Namespace' })] : []),
     column.accessor('layer', { header: 'Layer', cell: (c) => c.getValue() ?? '—' }),
     column.accessor((d) => (d.tags ?? []).join(', '), {
       id: 'tags', header: 'Tags',
@@ -43,14 +46,17 @@ export function CatalogPage() {
     column.accessor('latestVersion', { header: 'Version', cell: (c) => c.getValue() ?? '—' }),
     column.accessor('updatedAt', { header: 'Updated', cell: (c) => formatTime(c.getValue(), prefs.tz) }),
   ];
+  // the owner is matched here, on the datasets the search answered (the registry searches names and columns)
+  const wanted = owner?.toLowerCase();
+  const rows = wanted ? (datasets.data ?? []).filter((d) => (d.owner ?? '').toLowerCase().includes(wanted)) : datasets.data ?? [];
   const table = useReactTable({
-    data: datasets.data ?? [], columns, state: { sorting }, onSortingChange: setSorting,
+    data: rows, columns, state: { sorting }, onSortingChange: setSorting,
     getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(),
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    navigate({ search: { q: text || undefined, layer, tag: tagText || undefined } });
+    navigate({ search: { q: text || undefined, layer, tag: tagText || undefined, owner: ownerText || undefined, all } });
   };
 
   return (
@@ -66,11 +72,20 @@ export function CatalogPage() {
           <input value={tagText} onChange={(e) => setTagText(e.target.value)} maxLength={100} size={12} />
         </label>
         <label className="field">
+          <span>Owner</span>
+          <input value={ownerText} onChange={(e) => setOwnerText(e.target.value)} maxLength={100} size={12} />
+        </label>
+        <label className="field">
           <span>Layer</span>
-          <select value={layer ?? ''} onChange={(e) => navigate({ search: { q, tag, layer: e.target.value || undefined } })}>
+          <select value={layer ?? ''} onChange={(e) => navigate({ search: { q, tag, owner, all, layer: e.target.value || undefined } })}>
             <option value="">any</option>
             {['raw', 'bronze', 'silver', 'gold'].map((l) => <option key={l}>{l}</option>)}
           </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={!!all}
+            onChange={(e) => navigate({ search: { q, layer, tag, owner, all: e.target.checked ? '1' : undefined } })} />
+          <span>All my namespaces</span>
         </label>
         <button type="submit">Search</button>
       </form>
@@ -143,6 +158,7 @@ export function DatasetPage() {
           {d.description && <><dt>Description</dt><dd>{d.description}</dd></>}
         </dl>
       )}
+      {d && <Neighbours ns={ns} name={name} />}
       {d && writer && <UploadPanel ns={ns} dataset={d} />}
       <div className="tabs">
         <div role="tablist" aria-label="Dataset views">

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { api, upload, type Dataset, type DatasetVersion, type Sent } from '../api';
+import { api, ApiError, upload, type Dataset, type DatasetVersion, type LineageGraph, type Sent } from '../api';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
 
@@ -84,7 +84,7 @@ function formatOf(file: string): string | undefined {
 export function UploadPanel({ ns, dataset }: { ns: string; dataset: Dataset }) {
   const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
-  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<{ file: string; sent: number; total: number } | null>(null);
   const [loadId, setLoadId] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
@@ -93,10 +93,11 @@ export function UploadPanel({ ns, dataset }: { ns: string; dataset: Dataset }) {
     mutationFn: async (f: File) => {
       if (f.size > MAX_UPLOAD) throw new Error(`${f.name} is larger than 5 GiB`);
       abort.current = new AbortController();
-      setProgress({ sent: 0, total: f.size });
+      setProgress({ file: f.name, sent: 0, total: f.size });
       setLoadId(null);
       const stored = await upload<Uploaded>(`${datasetPath(ns, dataset.name)}/uploads?filename=${q(f.name)}`, f,
-        (sent, total) => setProgress({ sent, total }), abort.current.signal);
+        (sent, total) => setProgress({ file: f.name, sent, total }), abort.current.signal);
+      setProgress({ file: f.name, sent: f.size, total: f.size }); // all of it is stored
       const format = dataset.format ?? (formatOf(f.name) ? { type: formatOf(f.name) } : undefined);
       const spec = {
         namespace: ns, name: dataset.name, source: stored.source, format, loadMode: dataset.loadMode,
@@ -137,12 +138,12 @@ export function UploadPanel({ ns, dataset }: { ns: string; dataset: Dataset }) {
       {progress && (
         <span className="upload-progress">
           <progress max={100} value={percent} aria-label="Upload progress" data-testid="upload-progress" />
-          <span role="status">{percent}% ({progress.sent.toLocaleString()} of {progress.total.toLocaleString()} bytes)</span>
+          <span role="status">{progress.file}: {percent}% ({progress.sent.toLocaleString()} of {progress.total.toLocaleString()} bytes)</span>
         </span>
       )}
       {load.data && (
         <span role="status" data-testid="load-status" data-status={load.data.status}>
-          Load <StateBadge state={load.data.status} />
+          Load of {progress?.file ?? 'the file'} <StateBadge state={load.data.status} />
           {done && load.data.status === 'succeeded' && ` ${load.data.rows ?? 0} rows loaded`}
           {!!load.data.quarantined && `, ${load.data.quarantined} quarantined`}
           {!!load.data.discarded && `, ${load.data.discarded} discarded`}
@@ -305,6 +306,36 @@ export function QualityView({ ns, dataset, versions, analyst }: { ns: string; da
           {loads.data?.length === 0 && <tr><td colSpan={7} className="muted">No load of this dataset yet.</td></tr>}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** The datasets one step upstream and downstream of this one (its lineage neighbourhood), each linked. */
+export function Neighbours({ ns, name }: { ns: string; name: string }) {
+  const graph = useQuery({
+    queryKey: ['lineage', ns, name, 1],
+    queryFn: () => api<LineageGraph>(`registry/v1/lineage/${q(ns)}/${q(name)}?direction=both&depth=1`),
+  });
+  const id = `${ns}.${name}`;
+  const link = (other: string) => {
+    const [otherNs, ...rest] = other.split('.');
+    return otherNs === ns
+      ? <Link key={other} to="/namespaces/$ns/datasets/$name" params={{ ns, name: rest.join('.') }} search={{}}>{rest.join('.')}</Link>
+      : <code key={other}>{other}</code>;
+  };
+  const join = (ids: string[]) => (ids.length === 0 ? '—' : ids.map((o, i) => <span key={o}>{i > 0 && ', '}{link(o)}</span>));
+  const edges = graph.data?.edges ?? [];
+  return (
+    <>
+      {/* a dataset read through a share has no lineage to show (404): say nothing then */}
+      <ProblemView error={graph.error instanceof ApiError && graph.error.problem.status === 404 ? null : graph.error}
+        what="Reading the lineage" />
+      {graph.data && (
+        <dl className="facts" data-testid="neighbours">
+          <dt>Upstream</dt><dd>{join([...new Set(edges.filter((e) => e.downstream === id).map((e) => e.upstream))])}</dd>
+          <dt>Downstream</dt><dd>{join([...new Set(edges.filter((e) => e.upstream === id).map((e) => e.downstream))])}</dd>
+        </dl>
+      )}
     </>
   );
 }
