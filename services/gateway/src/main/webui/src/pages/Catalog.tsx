@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable,
@@ -10,6 +10,7 @@ import { useRole } from '../Shell';
 import { Neighbours, QualityView, SchemaDiffView, UploadPanel } from './dataset';
 
 const column = createColumnHelper<Dataset>();
+const NONE: Dataset[] = [];
 
 export function CatalogPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/catalog' });
@@ -48,7 +49,9 @@ export function CatalogPage() {
   ];
   // the owner is matched here, on the datasets the search answered (the registry searches names and columns)
   const wanted = owner?.toLowerCase();
-  const rows = wanted ? (datasets.data ?? []).filter((d) => (d.owner ?? '').toLowerCase().includes(wanted)) : datasets.data ?? [];
+  // (memoized: TanStack Table re-renders without end when handed a new array on every render)
+  const rows = useMemo(() => (wanted ? (datasets.data ?? []).filter((d) => (d.owner ?? '').toLowerCase().includes(wanted))
+    : datasets.data ?? NONE), [datasets.data, wanted]);
   const table = useReactTable({
     data: rows, columns, state: { sorting }, onSortingChange: setSorting,
     getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(),
