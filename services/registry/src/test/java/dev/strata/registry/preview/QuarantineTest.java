@@ -58,8 +58,8 @@ class QuarantineTest {
 
     @Test
     void theRowsComeNewestFirstWithTheirReasons() throws Exception {
-        register("shop", "orders_q");
-        quarantine("shop", "orders_q",
+        register("depot", "q_orders");
+        quarantine("depot", "q_orders",
                 "('11111111-1111-1111-1111-111111111111', 'orders.csv', 4, 'amount', 'abc', "
                         + "'value ''abc'' is not a valid numeric', '{\"id\":\"3\",\"amount\":\"abc\"}', "
                         + "'2026-12-01T10:00:00Z')",
@@ -68,10 +68,10 @@ class QuarantineTest {
                 "('22222222-2222-2222-2222-222222222222', 'orders2.csv', 2, NULL, NULL, 'ragged row: 3 fields, "
                         + "2 expected', NULL, '2026-12-02T10:00:00Z')");
 
-        given().auth().oauth2(Callers.token(stack, Map.of("shop", "analyst")))
-                .get("/api/v1/datasets/shop/orders_q/quarantine?limit=2").then().statusCode(200)
-                .body("dataset", equalTo("shop.orders_q"))
-                .body("table", equalTo("shop__quarantine.orders_q"))
+        given().auth().oauth2(Callers.token(stack, Map.of("depot", "analyst")))
+                .get("/api/v1/datasets/depot/q_orders/quarantine?limit=2").then().statusCode(200)
+                .body("dataset", equalTo("depot.q_orders"))
+                .body("table", equalTo("depot__quarantine.q_orders"))
                 .body("total", equalTo(3))
                 .body("limit", equalTo(2))
                 .body("rows", hasSize(2))
@@ -87,26 +87,26 @@ class QuarantineTest {
 
     @Test
     void aDatasetWhoseLoadsQuarantinedNothingHasNoRows() {
-        register("shop", "clean");
-        given().auth().oauth2(Callers.token(stack, Map.of("shop", "engineer")))
-                .get("/api/v1/datasets/shop/clean/quarantine").then().statusCode(200)
+        register("depot", "q_clean");
+        given().auth().oauth2(Callers.token(stack, Map.of("depot", "engineer")))
+                .get("/api/v1/datasets/depot/q_clean/quarantine").then().statusCode(200)
                 .body("total", equalTo(0)).body("rows", hasSize(0)).body("limit", equalTo(50));
     }
 
     @Test
     void theRowsNeedTheAnalystRoleInTheDatasetsOwnNamespaceAndABoundedLimit() throws Exception {
-        register("shop", "refunds");
-        quarantine("shop", "refunds", "(gen_random_uuid(), 'r.csv', 2, 'amount', 'secret-ish', 'bad', NULL, now())");
-        given().auth().oauth2(Callers.token(stack, Map.of("shop", "viewer")))
-                .get("/api/v1/datasets/shop/refunds/quarantine").then().statusCode(403);
+        register("depot", "q_refunds");
+        quarantine("depot", "q_refunds", "(gen_random_uuid(), 'r.csv', 2, 'amount', 'secret-ish', 'bad', NULL, now())");
+        given().auth().oauth2(Callers.token(stack, Map.of("depot", "viewer")))
+                .get("/api/v1/datasets/depot/q_refunds/quarantine").then().statusCode(403);
         // another namespace's analyst (or admin) cannot tell the dataset exists
         given().auth().oauth2(Callers.token(stack, Map.of("thief", "admin")))
-                .get("/api/v1/datasets/shop/refunds/quarantine").then().statusCode(404)
+                .get("/api/v1/datasets/depot/q_refunds/quarantine").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().auth().oauth2(Callers.token(stack, Map.of("shop", "analyst")))
-                .get("/api/v1/datasets/shop/refunds/quarantine?limit=0").then().statusCode(400)
+        given().auth().oauth2(Callers.token(stack, Map.of("depot", "analyst")))
+                .get("/api/v1/datasets/depot/q_refunds/quarantine?limit=0").then().statusCode(400)
                 .body("detail", containsString("limit must be between 1 and 1000"));
-        given().auth().oauth2(Callers.token(stack, Map.of("shop", "analyst")))
-                .get("/api/v1/datasets/shop/nothing/quarantine").then().statusCode(404);
+        given().auth().oauth2(Callers.token(stack, Map.of("depot", "analyst")))
+                .get("/api/v1/datasets/depot/nothing/quarantine").then().statusCode(404);
     }
 }
