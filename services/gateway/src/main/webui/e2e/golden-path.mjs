@@ -386,6 +386,8 @@ await step('lineage: from the gold table back to its raw source, then its previe
   await axe(page, 'dataset preview');
 });
 
+await (await import('./pagegaps.mjs')).pagegaps({ page, ns, callApi });
+
 await step('an ended session signs in again and returns to the same page', async () => {
   await engineer.context.clearCookies({ name: 'q_session' });
   await page.goto(runUrl);

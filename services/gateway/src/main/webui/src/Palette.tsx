@@ -6,6 +6,17 @@ import { api, type Dataset, type Pipeline } from './api';
 
 interface Entry { label: string; hint: string; go: () => void }
 
+/** Keyboard shortcuts: "g" then a key opens a section of the current namespace ("/" focuses the page's search). */
+const GO_KEYS = {
+  h: '/namespaces/$ns', c: '/namespaces/$ns/catalog', l: '/namespaces/$ns/lineage', p: '/namespaces/$ns/pipelines',
+  r: '/namespaces/$ns/runs', j: '/namespaces/$ns/projects', n: '/namespaces/$ns/notifications',
+} as const satisfies Record<string, string>;
+const SECTION_NAMES: Record<string, string> = {
+  '/namespaces/$ns': 'Home', '/namespaces/$ns/catalog': 'Catalog', '/namespaces/$ns/lineage': 'Lineage',
+  '/namespaces/$ns/pipelines': 'Pipelines', '/namespaces/$ns/runs': 'Runs', '/namespaces/$ns/projects': 'Projects',
+  '/namespaces/$ns/notifications': 'Notifications',
+};
+
 export function Palette({ ns }: { ns?: string }) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
@@ -14,17 +25,38 @@ export function Palette({ ns }: { ns?: string }) {
   const navigate = useNavigate();
 
   useEffect(() => {
+    let g = 0; // when "g" was pressed: the next key within a second picks a section
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setOpen((o) => !o);
-      } else if (e.key === 'Escape') {
+        return;
+      }
+      if (e.key === 'Escape') {
         setOpen(false);
+        return;
+      }
+      // single keys never fire while the user types (a field, an editor) or holds a modifier
+      const target = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || !ns || target?.closest('input, textarea, select, [contenteditable=true]')) return;
+      if (e.key === '/') {
+        const search = document.querySelector<HTMLInputElement>('main input[type=search]');
+        if (search) {
+          e.preventDefault();
+          search.focus();
+        }
+        return;
+      }
+      const section = Date.now() - g < 1000 ? GO_KEYS[e.key as keyof typeof GO_KEYS] : undefined;
+      g = e.key === 'g' && !section ? Date.now() : 0;
+      if (section) {
+        e.preventDefault();
+        navigate({ to: section, params: { ns } });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [ns, navigate]);
   useEffect(() => {
     if (open) {
       setText('');
@@ -51,11 +83,10 @@ export function Palette({ ns }: { ns?: string }) {
       go();
     };
     const all: Entry[] = [
-      { label: 'Home', hint: 'section', go: close(() => navigate({ to: '/namespaces/$ns', params: { ns } })) },
-      { label: 'Catalog', hint: 'section', go: close(() => navigate({ to: '/namespaces/$ns/catalog', params: { ns } })) },
-      { label: 'Lineage', hint: 'section', go: close(() => navigate({ to: '/namespaces/$ns/lineage', params: { ns } })) },
-      { label: 'Pipelines', hint: 'section', go: close(() => navigate({ to: '/namespaces/$ns/pipelines', params: { ns } })) },
-      { label: 'Runs', hint: 'section', go: close(() => navigate({ to: '/namespaces/$ns/runs', params: { ns } })) },
+      { label: 'Home', hint: 'section · g h', go: close(() => navigate({ to: '/namespaces/$ns', params: { ns } })) },
+      ...Object.entries(GO_KEYS).filter(([, to]) => to !== '/namespaces/$ns').map(([key, to]) => ({
+        label: SECTION_NAMES[to], hint: `section · g ${key}`, go: close(() => navigate({ to, params: { ns } })),
+      })),
       ...(datasets.data ?? []).map((d) => ({
         label: d.name, hint: `dataset${d.layer ? ` · ${d.layer}` : ''}`,
         go: close(() => navigate({ to: '/namespaces/$ns/datasets/$name', params: { ns, name: d.name } })),

@@ -96,7 +96,7 @@ export function Shell() {
           </nav>
         )}
         <div className="spacer" />
-        {ns && <span className="kbd" title="Command palette">Ctrl K</span>}
+        {ns && <span className="kbd" title="Command palette (Ctrl/Cmd K). Shortcuts: g then h, c, l, p, r, j or n opens Home, Catalog, Lineage, Pipelines, Runs, Projects or Notifications; / goes to the page's search">Ctrl K</span>}
         {namespaces.length > 0 && (
           <label className="field">
             <span>Namespace</span>

@@ -3432,6 +3432,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/v1/datasets/{namespace}/{name}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows loads quarantined for the dataset, with why (analyst in its namespace)
+         * @description Reads <namespace>__quarantine.<name> (written by ingest under the quarantine contract) as the namespace's own Postgres role, read-only, newest first: load id, file, line, column, value, reason, the row as JSON, when; total = all rows it holds. No rows when no load quarantined any; limit 1..1000 (default 50).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    namespace: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["registry.Quarantine"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/v1/datasets/{namespace}/{name}/schema-diff": {
         parameters: {
             query?: never;
@@ -7512,6 +7570,26 @@ export interface components {
             limit?: number;
             rows?: unknown[][];
             table?: string;
+        };
+        "registry.Quarantine": {
+            dataset?: string;
+            /** Format: int32 */
+            limit?: number;
+            rows?: components["schemas"]["registry.QuarantinedRow"][];
+            table?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        "registry.QuarantinedRow": {
+            column?: string;
+            file?: string;
+            /** Format: int64 */
+            line?: number;
+            loadId?: components["schemas"]["registry.UUID"];
+            quarantinedAt?: components["schemas"]["registry.Instant"];
+            reason?: string;
+            record?: string;
+            value?: string;
         };
         "registry.SchemaDiff": {
             added?: components["schemas"]["registry.DatasetColumn"][];

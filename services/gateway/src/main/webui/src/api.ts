@@ -120,3 +120,46 @@ export const RUN_ACTIVE = new Set(['queued', 'running']);
 
 /** Every service's API as the gateway describes it (`GET /api/openapi`), generated: see scripts/api-types.mjs. */
 export type { components, paths } from './api-types';
+
+/**
+ * A file sent as the raw body of a POST, reporting its progress (fetch cannot tell how much of a body went out; an
+ * XMLHttpRequest can): `onProgress(sent, total)` as the bytes leave. Answers and fails as `api` does.
+ */
+export function upload<T>(path: string, file: Blob, onProgress: (sent: number, total: number) => void,
+  signal?: AbortSignal): Promise<T> {
+  const url = '/api/' + path.replace(/^\//, '');
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError({ status: 0, title: 'The network failed while sending the file' }, url));
+    xhr.onabort = () => reject(new ApiError({ status: 0, title: 'Cancelled' }, url));
+    xhr.onload = () => {
+      if (xhr.status === 401) {
+        window.location.assign(window.location.pathname + window.location.search);
+        reject(new ApiError({ status: 401, title: 'Signing in again' }, url));
+        return;
+      }
+      let parsed: unknown = undefined;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(new ApiError(parsed && typeof parsed === 'object'
+          ? { status: xhr.status, ...(parsed as object) }
+          : { status: xhr.status, title: xhr.statusText, detail: xhr.responseText.slice(0, 300) }, url));
+        return;
+      }
+      resolve(parsed as T);
+    };
+    signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(file);
+  });
+}

@@ -56,7 +56,9 @@ const index = createRoute({ getParentRoute: () => rootRoute, path: '/', componen
 const home = createRoute({ getParentRoute: () => rootRoute, path: '/namespaces/$ns', component: HomePage });
 const catalog = createRoute({
   getParentRoute: () => rootRoute, path: '/namespaces/$ns/catalog', component: CatalogPage,
-  validateSearch: (s: Record<string, unknown>): { q?: string; layer?: string } => ({ q: str(s.q), layer: str(s.layer) }),
+  validateSearch: (s: Record<string, unknown>): { q?: string; layer?: string; tag?: string; owner?: string; all?: string } => ({
+    q: str(s.q), layer: str(s.layer), tag: str(s.tag), owner: str(s.owner), all: s.all === '1' || s.all === 1 ? '1' : undefined,
+  }),
 });
 const dataset = createRoute({
   getParentRoute: () => rootRoute, path: '/namespaces/$ns/datasets/$name', component: DatasetPage,
@@ -102,8 +104,8 @@ const project = createRoute({
 });
 const access = createRoute({
   getParentRoute: () => rootRoute, path: '/namespaces/$ns/access', component: AccessPage,
-  validateSearch: (s: Record<string, unknown>): { tab?: string; actor?: string; action?: string } => ({
-    tab: str(s.tab), actor: str(s.actor), action: str(s.action),
+  validateSearch: (s: Record<string, unknown>): { tab?: string; actor?: string; action?: string; since?: string } => ({
+    tab: str(s.tab), actor: str(s.actor), action: str(s.action), since: str(s.since),
   }),
 });
 const notifications = createRoute({

@@ -20,6 +20,8 @@ const TAB_NAMES: Record<string, string> = {
   bindings: 'Role bindings', users: 'Users', 'service-accounts': 'Service accounts', tokens: 'API tokens', audit: 'Audit log',
 };
 const ROLES = ['viewer', 'analyst', 'engineer', 'admin'];
+/** The audit log's time windows (ms; 0 = all time). */
+const AUDIT_WINDOWS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: 0 };
 
 export function AccessPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/access' });
@@ -201,11 +203,14 @@ function Audit({ ns }: { ns: string }) {
   const prefs = usePrefs();
   const search = useSearch({ from: '/namespaces/$ns/access' });
   const navigate = useNavigate({ from: '/namespaces/$ns/access' });
+  // a default window, so that the log is never read whole: the last 7 days unless the URL says otherwise
+  const since = AUDIT_WINDOWS[search.since ?? '7d'] !== undefined ? search.since ?? '7d' : '7d';
   const params = new URLSearchParams({ namespace: ns, limit: '200' });
   if (search.actor) params.set('actor', search.actor);
   if (search.action) params.set('action', search.action);
+  if (AUDIT_WINDOWS[since]) params.set('since', new Date(Date.now() - AUDIT_WINDOWS[since]).toISOString());
   const events = useQuery({
-    queryKey: ['audit', ns, search.actor, search.action],
+    queryKey: ['audit', ns, search.actor, search.action, since],
     queryFn: () => api<AuditEntry[]>(`auth/v1/audit-events?${params}`),
   });
   return (
@@ -216,6 +221,11 @@ function Audit({ ns }: { ns: string }) {
         </label>
         <label className="field"><span>Action</span>
           <input value={search.action ?? ''} maxLength={100} onChange={(e) => navigate({ search: { ...search, action: e.target.value || undefined } })} />
+        </label>
+        <label className="field"><span>Within</span>
+          <select value={since} onChange={(e) => navigate({ search: { ...search, since: e.target.value === '7d' ? undefined : e.target.value } })}>
+            {Object.keys(AUDIT_WINDOWS).map((w) => <option key={w} value={w}>{w === 'all' ? 'all time' : `the last ${w}`}</option>)}
+          </select>
         </label>
       </div>
       <ProblemView error={events.error} what="Reading the audit log" />

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable,
@@ -6,43 +6,60 @@ import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, use
 import { api, type Dataset, type DatasetVersion, type Preview } from '../api';
 import { formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView } from '../ui';
+import { useRole } from '../Shell';
+import { Neighbours, QualityView, SchemaDiffView, UploadPanel } from './dataset';
 
 const column = createColumnHelper<Dataset>();
+const NONE: Dataset[] = [];
 
 export function CatalogPage() {
   const { ns } = useParams({ from: '/namespaces/$ns/catalog' });
-  const { q, layer } = useSearch({ from: '/namespaces/$ns/catalog' });
+  const { q, layer, tag, owner, all } = useSearch({ from: '/namespaces/$ns/catalog' });
   const navigate = useNavigate({ from: '/namespaces/$ns/catalog' });
   const prefs = usePrefs();
   const [text, setText] = useState(q ?? '');
+  const [tagText, setTagText] = useState(tag ?? '');
+  const [ownerText, setOwnerText] = useState(owner ?? '');
   const [sorting, setSorting] = useState<SortingState>([]);
-  const params = new URLSearchParams({ namespace: ns, limit: '500' });
+  // every namespace the caller may read (the registry filters them), or this one
+  const params = new URLSearchParams(all ? { limit: '500' } : { namespace: ns, limit: '500' });
   if (q) params.set('q', q);
   if (layer) params.set('layer', layer);
+  if (tag) params.set('tag', tag);
   const datasets = useQuery({
-    queryKey: ['datasets', ns, q, layer],
+    queryKey: ['datasets', all ? '*' : ns, q, layer, tag],
     queryFn: () => api<Dataset[]>(`registry/v1/datasets?${params}`),
   });
 
   const columns = [
     column.accessor('name', {
       header: 'Dataset',
-      cell: (c) => <Link to="/namespaces/$ns/datasets/$name" params={{ ns, name: c.getValue() }}>{c.getValue()}</Link>,
+      cell: (c) => <Link to="/namespaces/$ns/datasets/$name" params={{ ns: c.row.original.namespace, name: c.getValue() }}>{c.getValue()}</Link>,
     }),
+    ...(all ? [column.accessor('namespace', { header: 'Namespace' })] : []),
     column.accessor('layer', { header: 'Layer', cell: (c) => c.getValue() ?? '—' }),
-    column.accessor((d) => (d.tags ?? []).join(', '), { id: 'tags', header: 'Tags' }),
+    column.accessor((d) => (d.tags ?? []).join(', '), {
+      id: 'tags', header: 'Tags',
+      cell: (c) => (c.row.original.tags ?? []).map((t, i) => (
+        <span key={t}>{i > 0 && ', '}<Link to="/namespaces/$ns/catalog" params={{ ns }} search={{ tag: t }}>{t}</Link></span>)),
+    }),
     column.accessor('owner', { header: 'Owner', cell: (c) => c.getValue() ?? '—' }),
     column.accessor('latestVersion', { header: 'Version', cell: (c) => c.getValue() ?? '—' }),
     column.accessor('updatedAt', { header: 'Updated', cell: (c) => formatTime(c.getValue(), prefs.tz) }),
   ];
+  // the owner is matched here, on the datasets the search answered (the registry searches names and columns)
+  const wanted = owner?.toLowerCase();
+  // (memoized: TanStack Table re-renders without end when handed a new array on every render)
+  const rows = useMemo(() => (wanted ? (datasets.data ?? []).filter((d) => (d.owner ?? '').toLowerCase().includes(wanted))
+    : datasets.data ?? NONE), [datasets.data, wanted]);
   const table = useReactTable({
-    data: datasets.data ?? [], columns, state: { sorting }, onSortingChange: setSorting,
+    data: rows, columns, state: { sorting }, onSortingChange: setSorting,
     getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(),
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    navigate({ search: { q: text || undefined, layer } });
+    navigate({ search: { q: text || undefined, layer, tag: tagText || undefined, owner: ownerText || undefined, all } });
   };
 
   return (
@@ -54,11 +71,24 @@ export function CatalogPage() {
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} maxLength={200} />
         </label>
         <label className="field">
+          <span>Tag</span>
+          <input value={tagText} onChange={(e) => setTagText(e.target.value)} maxLength={100} size={12} />
+        </label>
+        <label className="field">
+          <span>Owner</span>
+          <input value={ownerText} onChange={(e) => setOwnerText(e.target.value)} maxLength={100} size={12} />
+        </label>
+        <label className="field">
           <span>Layer</span>
-          <select value={layer ?? ''} onChange={(e) => navigate({ search: { q, layer: e.target.value || undefined } })}>
+          <select value={layer ?? ''} onChange={(e) => navigate({ search: { q, tag, owner, all, layer: e.target.value || undefined } })}>
             <option value="">any</option>
             {['raw', 'bronze', 'silver', 'gold'].map((l) => <option key={l}>{l}</option>)}
           </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={!!all}
+            onChange={(e) => navigate({ search: { q, layer, tag, owner, all: e.target.checked ? '1' : undefined } })} />
+          <span>All my namespaces</span>
         </label>
         <button type="submit">Search</button>
       </form>
@@ -99,11 +129,12 @@ export function DatasetPage() {
   const { ns, name } = useParams({ from: '/namespaces/$ns/datasets/$name' });
   const { tab = 'schema' } = useSearch({ from: '/namespaces/$ns/datasets/$name' });
   const prefs = usePrefs();
+  const { writer, analyst } = useRole(ns);
   const path = `registry/v1/datasets/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`;
   const dataset = useQuery({ queryKey: ['dataset', ns, name], queryFn: () => api<Dataset>(path) });
   const versions = useQuery({
     queryKey: ['versions', ns, name], queryFn: () => api<DatasetVersion[]>(`${path}/versions?limit=50`),
-    enabled: tab === 'versions' || tab === 'schema',
+    enabled: tab === 'versions' || tab === 'schema' || tab === 'quality',
   });
   const preview = useQuery({
     queryKey: ['preview', ns, name], queryFn: () => api<Preview>(`${path}/preview?limit=100`),
@@ -112,7 +143,7 @@ export function DatasetPage() {
   const d = dataset.data;
   const latest = versions.data?.[0];
   const schema = (latest?.columns?.length ? latest.columns : d?.columns) ?? [];
-  const tabs = ['schema', 'versions', 'preview'] as const;
+  const tabs = ['schema', 'versions', 'quality', 'preview'] as const;
 
   return (
     <section>
@@ -130,6 +161,8 @@ export function DatasetPage() {
           {d.description && <><dt>Description</dt><dd>{d.description}</dd></>}
         </dl>
       )}
+      {d && <Neighbours ns={ns} name={name} />}
+      {d && writer && <UploadPanel ns={ns} dataset={d} />}
       <div className="tabs">
         <div role="tablist" aria-label="Dataset views">
           {tabs.map((t) => (
@@ -163,8 +196,10 @@ export function DatasetPage() {
               {versions.data?.length === 0 && <tr><td colSpan={6} className="muted">Not loaded yet.</td></tr>}
             </tbody>
           </table>
+          {versions.data && <SchemaDiffView ns={ns} name={name} versions={versions.data} />}
         </>
       )}
+      {tab === 'quality' && d && <QualityView ns={ns} dataset={d} versions={versions.data ?? []} analyst={analyst} />}
       {tab === 'preview' && (
         <>
           <ProblemView error={preview.error} what="Previewing the data" />

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api, type Dataset, type LineageGraph } from '../api';
+import { useProjectManifests } from './dataset';
 import { Graph } from '../Graph';
 import { Loading, ProblemView } from '../ui';
 
@@ -20,6 +21,10 @@ export function LineagePage() {
     enabled: !!chosen,
   });
   const focusId = `${ns}.${chosen}`;
+  const builtBy = useBuiltBy(ns, datasets.data?.find((d) => d.name === chosen)?.warehouseTable);
+  const columnEdges = (graph.data?.edges ?? []).filter((e) => e.upstream === focusId || e.downstream === focusId)
+    .flatMap((e) => (e.columns ?? []).map((c) => ({ ...c, upstream: e.upstream, downstream: e.downstream })));
+  const short = (id: string) => (id.startsWith(ns + '.') ? id.slice(ns.length + 1) : id);
   const open = (id: string) => {
     const [nodeNs, ...rest] = id.split('.');
     if (nodeNs === ns) navigate({ search: { focus: rest.join('.'), depth } });
@@ -55,8 +60,36 @@ export function LineagePage() {
               kind: n.layer ?? undefined, focus: n.dataset === focusId,
             }))}
             edges={graph.data.edges.map((e) => ({ from: e.upstream, to: e.downstream }))} />
+          <h2>{chosen}</h2>
+          <p data-testid="built-by">
+            {builtBy
+              ? <>Built by model <Link to="/namespaces/$ns/projects/$project" params={{ ns, project: builtBy.project }} search={{}}>{builtBy.model}</Link>
+                {' '}(<code>{builtBy.file}</code>, project {builtBy.project}).</>
+              : <span className="muted">No transform model of {ns} builds it (loaded, or built elsewhere).</span>}
+          </p>
+          <h3>Column lineage</h3>
+          <table className="grid" data-testid="column-lineage">
+            <thead><tr><th>From</th><th>To</th></tr></thead>
+            <tbody>
+              {columnEdges.map((c, i) => (
+                <tr key={i}><td><code>{short(c.upstream)}.{c.from}</code></td><td><code>{short(c.downstream)}.{c.to}</code></td></tr>
+              ))}
+              {columnEdges.length === 0 && <tr><td colSpan={2} className="muted">The engine recorded no column edge of {chosen}.</td></tr>}
+            </tbody>
+          </table>
         </>
       )}
     </section>
   );
+}
+
+/** The transform model (and its project) whose relation is the dataset's table, if one of the namespace builds it. */
+function useBuiltBy(ns: string, table: string | undefined) {
+  const { projects } = useProjectManifests(ns);
+  if (!table) return undefined;
+  for (const p of projects) {
+    const model = p.manifest?.models?.find((m) => m.relation.replaceAll('"', '') === table);
+    if (model) return { project: p.project, model: model.name, file: model.file };
+  }
+  return undefined;
 }

@@ -19,7 +19,7 @@ import dev.strata.warehouse.Namespaces;
 
 /**
  * The API half of the registry's namespace wall: B's admin can neither list, read, preview, change, share, upload to
- * nor read lineage of A's dataset. The data half (tables, shares in Postgres) is {@link NamespaceIsolationTest}.
+ * nor read lineage or quarantined rows of A's dataset. The data half (tables, shares in Postgres) is {@link NamespaceIsolationTest}.
  */
 @QuarkusTest
 @WithTestResource(value = DevStackResource.class, initArgs = {
@@ -53,6 +53,7 @@ class RegistryIsolationContractTest extends NamespaceIsolationContractTest {
                 Probe.change("dataset", "POST", "/api/v1/datasets", """
                         {"namespace":"%s","name":"planted","layer":"raw"}""".formatted(ns)),
                 Probe.read("preview", dataset + "/preview"),
+                Probe.read("quarantined rows", dataset + "/quarantine"),
                 Probe.change("share", "POST", "/api/v1/namespaces/" + ns + "/datasets/iso_orders/shares",
                         "{\"namespace\":\"thief\"}"),
                 Probe.change("upload", "POST", dataset + "/uploads?filename=x.csv", "\"id\\n1\\n\""));

@@ -34,7 +34,7 @@ import dev.strata.web.ProblemException;
 public class PreviewService {
 
     private static final Logger LOG = Logger.getLogger(PreviewService.class);
-    private static final int TIMEOUT_SECONDS = 10;
+    static final int TIMEOUT_SECONDS = 10;
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final NamespaceRoles roles;
@@ -52,21 +52,13 @@ public class PreviewService {
     public Preview preview(String namespace, String name, Integer limit) {
         Dataset dataset = datasets.readableOrShared(namespace, name);
         String as = reader(dataset);
-        int max = config.preview().maxLimit();
-        int lim = limit == null ? config.preview().defaultLimit() : limit;
-        if (lim < 1 || lim > max) {
-            throw ProblemException.badRequest("limit must be between 1 and " + max + ".");
-        }
+        int lim = limit(limit, config);
         DatasetNames.WarehouseLocation table = DatasetNames.parseTable(dataset.warehouseTable())
                 .filter(t -> t.namespace().equals(dataset.namespace()))
                 .orElseThrow(() -> ProblemException.notFound("Dataset '" + dataset.qualifiedName() + "' has no "
                         + "table in a schema of namespace '" + dataset.namespace() + "' yet: load or build it."));
         try (Connection c = roles.open(as)) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = '" + TIMEOUT_SECONDS + "s'");
-            }
+            readOnly(c);
             try {
                 if (!exists(c, table.schema(), table.table())) {
                     throw ProblemException.notFound("Dataset '" + dataset.qualifiedName() + "' has no table "
@@ -109,7 +101,26 @@ public class PreviewService {
         });
     }
 
-    private static boolean exists(Connection c, String schema, String table) throws SQLException {
+    /** The caller's limit of rows (the configured default when none), 400 outside 1..max. */
+    static int limit(Integer limit, RegistryConfig config) {
+        int max = config.preview().maxLimit();
+        int lim = limit == null ? config.preview().defaultLimit() : limit;
+        if (lim < 1 || lim > max) {
+            throw ProblemException.badRequest("limit must be between 1 and " + max + ".");
+        }
+        return lim;
+    }
+
+    /** Makes the connection's transaction read-only, with the statement timeout (the caller rolls it back). */
+    static void readOnly(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setReadOnly(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = '" + TIMEOUT_SECONDS + "s'");
+        }
+    }
+
+    static boolean exists(Connection c, String schema, String table) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
             s.setString(1, schema);
