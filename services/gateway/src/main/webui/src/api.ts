@@ -26,7 +26,7 @@ export function csrfToken(): string | undefined {
 }
 
 /**
- * The answer to a GET that public/boot.js started before the app's bundle ran (a run page's run), once: the first read
+ * The answer to a GET that boot.js (src/boot.js) started before the app's bundle ran (a run page's run), once: the first read
  * of that path takes it; every later read goes to the server. A failed early fetch is simply made again.
  */
 function takeEarly(path: string): Promise<Response | undefined> | undefined {
@@ -55,22 +55,29 @@ export async function api<T>(path: string, init: RequestInit & { yaml?: string; 
   const url = '/api/' + path.replace(/^\//, '');
   const response = await (method === 'GET' && takeEarly(path))
     || await fetch(url, { ...init, method, headers, body, credentials: 'same-origin' });
-  if (response.status === 401) {
-    // the session ended: sign in again and come back to this very page
+  // (a 401 is answered before its body is read: the page is leaving)
+  return answer<T>(url, response.status, response.statusText, response.status === 401 ? '' : await response.text());
+}
+
+/**
+ * A service's answer to a call of `url`: its JSON body, or an ApiError with its problem details. A 401 means the session
+ * ended: the page signs in again and comes back to this very page.
+ */
+function answer<T>(url: string, status: number, statusText: string, text: string): T {
+  if (status === 401) {
     window.location.assign(window.location.pathname + window.location.search);
     throw new ApiError({ status: 401, title: 'Signing in again' }, url);
   }
-  const text = await response.text();
   let parsed: unknown = undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
   }
-  if (!response.ok) {
+  if (status < 200 || status >= 300) {
     const problem: Problem = parsed && typeof parsed === 'object'
-      ? { status: response.status, ...(parsed as object) }
-      : { status: response.status, title: response.statusText, detail: text.slice(0, 300) };
+      ? { status, ...(parsed as object) }
+      : { status, title: statusText, detail: text.slice(0, 300) };
     throw new ApiError(problem, url);
   }
   return parsed as T;
@@ -118,6 +125,17 @@ export interface RunTransition { taskId?: string | null; from?: string | null; t
 
 export const RUN_ACTIVE = new Set(['queued', 'running']);
 
+interface ManifestModel { name: string; file: string; materialized: string; relation: string; refs?: string[]; tags?: string[] }
+interface ManifestTest { name: string; test: string; on: string; severity: string }
+/** A transform project's version; its manifest is a JSON object (a JsonNode in the OpenAPI), typed as the engine writes it. */
+export type ProjectVersion = Omit<Sent<'transform.ProjectVersion', 'id' | 'namespace' | 'project' | 'version' | 'sha256' | 'models'
+  | 'tests' | 'uploadedBy' | 'uploadedAt'>, 'manifest'>
+  & { manifest?: { models?: ManifestModel[]; tests?: ManifestTest[]; sources?: string[] } };
+export type NodeRun = Sent<'transform.NodeRun', 'node' | 'kind' | 'status' | 'durationMs'>;
+/** A transform build; its steps (`nodes`) come with a read of one build. */
+export type Build = Omit<Sent<'transform.Build', 'id' | 'namespace' | 'project' | 'versionId' | 'status' | 'createdAt'>, 'nodes'>
+  & { nodes?: NodeRun[] };
+
 /** Every service's API as the gateway describes it (`GET /api/openapi`), generated: see scripts/api-types.mjs. */
 export type { components, paths } from './api-types';
 
@@ -140,24 +158,11 @@ export function upload<T>(path: string, file: Blob, onProgress: (sent: number, t
     xhr.onerror = () => reject(new ApiError({ status: 0, title: 'The network failed while sending the file' }, url));
     xhr.onabort = () => reject(new ApiError({ status: 0, title: 'Cancelled' }, url));
     xhr.onload = () => {
-      if (xhr.status === 401) {
-        window.location.assign(window.location.pathname + window.location.search);
-        reject(new ApiError({ status: 401, title: 'Signing in again' }, url));
-        return;
-      }
-      let parsed: unknown = undefined;
       try {
-        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        parsed = undefined;
+        resolve(answer<T>(url, xhr.status, xhr.statusText, xhr.responseText));
+      } catch (e) {
+        reject(e);
       }
-      if (xhr.status < 200 || xhr.status >= 300) {
-        reject(new ApiError(parsed && typeof parsed === 'object'
-          ? { status: xhr.status, ...(parsed as object) }
-          : { status: xhr.status, title: xhr.statusText, detail: xhr.responseText.slice(0, 300) }, url));
-        return;
-      }
-      resolve(parsed as T);
     };
     signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(file);

@@ -1,22 +1,13 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearch } from '@tanstack/react-router';
-import { api, type Sent } from '../api';
+import { api, type Build, type NodeRun, type ProjectVersion } from '../api';
 import { useRole } from '../Shell';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
 
 // The transform service's projects (GET/POST /api/transform/v1/projects...) and builds (/api/transform/v1/builds).
 
-interface ManifestModel { name: string; file: string; materialized: string; relation: string; refs?: string[]; tags?: string[] }
-interface ManifestTest { name: string; test: string; on: string; severity: string }
-/** A version; its manifest is a JSON object (a JsonNode in the OpenAPI), typed here as the engine writes it. */
-type ProjectVersion = Omit<Sent<'transform.ProjectVersion', 'id' | 'namespace' | 'project' | 'version' | 'sha256' | 'models'
-  | 'tests' | 'uploadedBy' | 'uploadedAt'>, 'manifest'>
-  & { manifest?: { models?: ManifestModel[]; tests?: ManifestTest[]; sources?: string[] } };
-type NodeRun = Sent<'transform.NodeRun', 'node' | 'kind' | 'status' | 'durationMs'>;
-type Build = Omit<Sent<'transform.Build', 'id' | 'namespace' | 'project' | 'versionId' | 'status' | 'createdAt'>, 'nodes'>
-  & { nodes?: NodeRun[] };
 
 const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
 

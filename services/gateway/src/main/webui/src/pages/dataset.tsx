@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { api, ApiError, upload, type Dataset, type DatasetVersion, type LineageGraph, type Sent } from '../api';
+import { api, ApiError, upload, type Build, type Dataset, type DatasetVersion, type LineageGraph, type NodeRun, type ProjectVersion, type Sent } from '../api';
 import { formatDuration, formatTime, usePrefs } from '../prefs';
 import { Loading, ProblemView, StateBadge } from '../ui';
 
@@ -159,20 +159,15 @@ export function UploadPanel({ ns, dataset }: { ns: string; dataset: Dataset }) {
   );
 }
 
-type Project = Sent<'transform.ProjectVersion', 'namespace' | 'project' | 'version'>;
-type Manifest = {
-  models?: { name: string; file: string; relation: string }[];
-  tests?: { name: string; test: string; on: string; severity: string }[];
-};
 
 /** The newest version of each transform project of the namespace, with its manifest (models, tests). */
 export function useProjectManifests(ns: string) {
-  const projects = useQuery({ queryKey: ['projects'], queryFn: () => api<Project[]>('transform/v1/projects') });
+  const projects = useQuery({ queryKey: ['projects'], queryFn: () => api<ProjectVersion[]>('transform/v1/projects') });
   const mine = (projects.data ?? []).filter((p) => p.namespace === ns);
   const manifests = useQueries({
     queries: mine.map((p) => ({
       queryKey: ['project', ns, p.project, p.version],
-      queryFn: () => api<{ manifest?: Manifest }>(`transform/v1/projects/${q(ns)}/${q(p.project)}/versions/${p.version}`),
+      queryFn: () => api<ProjectVersion>(`transform/v1/projects/${q(ns)}/${q(p.project)}/versions/${p.version}`),
     })),
   });
   return {
@@ -181,8 +176,6 @@ export function useProjectManifests(ns: string) {
     error: projects.error ?? manifests.find((m) => m.error)?.error,
   };
 }
-type NodeRun = Sent<'transform.NodeRun', 'node' | 'kind' | 'status'>;
-type Build = Omit<Sent<'transform.Build', 'id' | 'namespace' | 'project' | 'status' | 'createdAt'>, 'nodes'> & { nodes?: NodeRun[] };
 type Quarantined = Omit<Sent<'registry.Quarantine', 'dataset' | 'table' | 'total' | 'limit'>, 'rows'>
   & { rows: Sent<'registry.QuarantinedRow', 'loadId' | 'file' | 'line' | 'reason' | 'quarantinedAt'>[] };
 const BUILDS_READ = 8;

@@ -1,6 +1,7 @@
 package dev.strata.scheduler.pipeline;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -327,7 +328,7 @@ public class PipelineResource {
     }
 
     private Map<String, TaskLayouts.Point> layout(List<TaskNode> graph) {
-        Map<String, List<String>> deps = new java.util.HashMap<>();
+        Map<String, List<String>> deps = new HashMap<>();
         graph.forEach(t -> deps.put(t.id(), t.dependsOn()));
         return layouts.of(graph.stream().map(TaskNode::id).toList(), deps);
     }

@@ -28,8 +28,8 @@ import io.quarkus.runtime.StartupEvent;
  * Where a run page draws each task of its DAG: laid out here by ELK's layered algorithm (its Java implementation, the
  * one the UI's elkjs is compiled from, with the UI's options), once per graph shape and kept, so that a run page draws
  * its DAG as soon as the run is read, without booting ELK in the browser first (that boot alone took 0.7–0.9 s of a
- * cold page on two cores). The UI's worker still lays out what only the browser has (lineage, the pipeline editor's
- * DAG as you type).
+ * cold page on two cores). The pipeline page's DAG comes laid out the same way with the validator's answer; the UI's
+ * worker still lays out what only the browser has (lineage).
  */
 @ApplicationScoped
 public class TaskLayouts {
